@@ -1,0 +1,36 @@
+"""The project's own exceptions. Only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+
+class TaskdutyError(Exception):
+    """A failure the user can act on: printed as ``Error: …`` with an optional hint, exit 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(TaskdutyError):
+    """Bad option values or missing information on the command line: exit 2."""
+
+    exit_code = 2
+
+
+class SourceError(TaskdutyError):
+    """An input file that cannot be read as a table."""
+
+
+class NotLoadedError(TaskdutyError):
+    """A query before any table was loaded."""
+
+
+class NameResolutionError(TaskdutyError):
+    """A leader or unit name that is unknown or ambiguous."""
+
+
+class DatabaseError(TaskdutyError):
+    """The database cannot be opened, is not ours, or is of an unknown schema version."""
