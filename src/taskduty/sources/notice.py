@@ -1,0 +1,506 @@
+"""Reader for list-form notices (通知): the breakdown published as numbered text, not a table.
+
+A numbered paragraph that carries responsibility labels (``牵头单位：…`` on the lines after
+it, or in a bracket at its end) is a task; a numbered paragraph without labels is a heading.
+Heading levels are found from the numbering styles as they nest in the document: the
+innermost heading above a task is its goal, the outermost (when there are two or more) its
+section. Units are split here, keeping shared-suffix enumerations such as 各县、市、区政府
+whole; the normaliser does the rest.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from taskduty.errors import SourceError
+from taskduty.fields import LABELS, is_header_row, squeeze
+from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+
+HEADER = [LABELS[k] for k in ("section", "goal_no", "goal", "standard", "leaders", "units",
+                              "co_units")]
+
+LEADER_LABELS = (
+    "牵头负责领导", "牵头责任领导", "责任领导", "牵头市领导", "牵头区领导", "牵头县领导",
+    "牵头领导", "分管领导", "分管市领导", "分管区领导", "分管县领导", "市政府分管领导",
+    "区政府分管领导", "县政府分管领导",
+)
+LEAD_UNIT_LABELS = ("牵头单位", "牵头责任单位", "牵头部门")
+CO_UNIT_LABELS = ("协同责任单位", "配合单位", "协办单位", "配合部门")
+# Lead units when alone in a task, cooperating units next to a lead-unit label.
+PLAIN_UNIT_LABELS = ("责任单位", "责任部门")
+
+_KIND: dict[str, str] = {
+    **{label: "leaders" for label in LEADER_LABELS},
+    **{label: "units" for label in LEAD_UNIT_LABELS},
+    **{label: "co_units" for label in CO_UNIT_LABELS},
+    **{label: "plain" for label in PLAIN_UNIT_LABELS},
+}
+# Longest first, so 协同责任单位 wins over 责任单位.
+_KNOWN = sorted(_KIND, key=len, reverse=True)
+_LABELISH_ENDS = ("领导", "单位", "部门")
+_MAX_UNKNOWN = 8
+
+_CJK = "\u4e00-\u9fff"
+# A run of Chinese characters followed by a colon: a label candidate.
+_LABEL_RUN = re.compile(rf"([{_CJK}]+)[ \t\u3000]*[：:]")
+_KNOWN_WITH_COLON = re.compile(rf"(?:{'|'.join(_KNOWN)})[ \t\u3000]*[：:]")
+
+_CN = "一二三四五六七八九十百零〇"
+_NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cn", re.compile(rf"^[{_CN}]+\s*[、．.]")),
+    ("cn_paren", re.compile(rf"^[（(]\s*[{_CN}]+\s*[）)]\s*[、．.]?")),
+    ("num_paren", re.compile(r"^[（(]\s*\d+\s*[）)]\s*[、．.]?")),
+    ("num", re.compile(r"^\d+\s*(?:[、．]|\.(?!\d))")),
+    ("circled", re.compile(r"^[\u2460-\u2473]\s*[、．.]?")),
+)
+# Word's automatic numbering is not part of the paragraph text: a paragraph numbered by Word
+# gets a private marker naming its list level (``numbering`` reads it as a style of its own),
+# so that the outline can still be found.
+_AUTO_MARK = "\u2063"
+_AUTO = re.compile(rf"^{_AUTO_MARK}(\w+){_AUTO_MARK}")
+_OPEN = "（([【"
+_CLOSE = "）)]】"
+_TITLE_HINT = re.compile(r"通知|分解|\d{4}\s*年")
+_STRIP = " \t\u3000"
+_VALUE_STRIP = " \t\u3000。；;，,、.：:"
+_UNIT_SEPARATORS = "、，,；;"
+_ETC = re.compile(r"等(?:相关单位|有关单位|相关部门|有关部门|单位|部门)?$")
+# Administrative levels that a shared-suffix enumeration lists bare: 各县、市、区政府.
+_ADMIN = ("街道", "园区", "社区", "县", "市", "区", "镇", "乡", "街", "村", "旗", "州", "省")
+
+NO_TASKS_HINT = (
+    "a task is a numbered paragraph (1. / （一） / 一、 …) followed by lines such as "
+    "牵头单位：… and 责任领导：…, or ending in a bracket such as （牵头单位：…）"
+)
+
+
+@dataclass
+class _Label:
+    """One label found in the text: its name (None when unknown), raw text and value."""
+
+    name: str | None
+    raw: str
+    value: str
+
+
+@dataclass
+class _Block:
+    """A numbered paragraph with the label lines and continuation text that follow it."""
+
+    n: int
+    style: str
+    text: str
+    labels: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    extra: list[str] = field(default_factory=list)
+    ancestors: list[int] = field(default_factory=list)  # heading blocks above, outer first
+    parent: int | None = None  # the block just above in the outline, task or heading
+
+    @property
+    def is_task(self) -> bool:
+        return bool(self.labels)
+
+
+def numbering(line: str) -> tuple[str, str] | None:
+    """The numbering style of a line and the text after the number, or None."""
+    if m := _AUTO.match(line):
+        return "auto" + m.group(1), line[m.end():].strip(_STRIP)
+    for style, pattern in _NUMBERING:
+        if m := pattern.match(line):
+            return style, line[m.end():].strip(_STRIP)
+    return None
+
+
+def _find_labels(text: str, loose: bool) -> tuple[str, list[_Label]]:
+    """Split ``text`` into leading text and labels with their values.
+
+    A known label is found even when glued to the text before it (longest label first). When
+    ``loose``, any other short run of characters before a colon counts as an unknown label.
+    """
+    spots: list[tuple[int, int, str | None, str]] = []  # start, value start, name, raw
+    depth = _depths(text)
+    for m in _LABEL_RUN.finditer(text):
+        if depth[m.start(1)]:
+            continue  # 各街办（联系人：…） is part of a value
+        run = m.group(1)
+        name = next((k for k in _KNOWN if run.endswith(k)), None)
+        if name is not None:
+            spots.append((m.end(1) - len(name), m.end(), name, name))
+        elif len(run) <= _MAX_UNKNOWN and (loose or run.endswith(_LABELISH_ENDS)):
+            spots.append((m.start(1), m.end(), None, run))
+    if not spots:
+        return text, []
+    labels = []
+    for i, (_, value_start, name, raw) in enumerate(spots):
+        end = spots[i + 1][0] if i + 1 < len(spots) else len(text)
+        labels.append(_Label(name, raw, text[value_start:end].strip(_VALUE_STRIP)))
+    return text[: spots[0][0]], labels
+
+
+def _depths(text: str) -> list[int]:
+    """Bracket depth at each character of ``text``."""
+    out, depth = [], 0
+    for char in text:
+        if char in _CLOSE:
+            depth = max(0, depth - 1)
+        out.append(depth)
+        if char in _OPEN:
+            depth += 1
+    return out
+
+
+def _label_section(text: str) -> list[_Label] | None:
+    """The labels of a text made only of labels (a label line or bracket), else None."""
+    leading, labels = _find_labels(text, loose=True)
+    if not labels or leading.strip(_VALUE_STRIP):
+        return None
+    first = labels[0]
+    if first.name is None and not first.raw.endswith(_LABELISH_ENDS):
+        return None
+    return labels
+
+
+def _unwrap(line: str) -> str:
+    """A line without one pair of brackets around all of it."""
+    t = line.strip(_STRIP).rstrip("。；;")
+    if len(t) >= 2 and t[0] in _OPEN and t[-1] in _CLOSE and _matching_open(t) == 0:
+        return t[1:-1]
+    return t
+
+
+def _matching_open(text: str) -> int | None:
+    """Index of the bracket that opens the one closing ``text``, or None."""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] in _CLOSE:
+            depth += 1
+        elif text[i] in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _split_body(rest: str) -> tuple[str, list[_Label]]:
+    """Split a numbered paragraph's text into its body and the labels at its end."""
+    labels: list[_Label] = []
+    body = rest
+    while True:  # brackets at the end: （责任领导：…；牵头单位：…）
+        t = body.rstrip(_STRIP + "。；;，,.")
+        if not t or t[-1] not in _CLOSE:
+            break
+        start = _matching_open(t)
+        if start is None:
+            break
+        found = _label_section(t[start + 1: -1])
+        if found is None:
+            break
+        labels = found + labels
+        body = t[:start]
+    # Inline labels after the text: "…增长8%。牵头单位：市发改委。" (or an unknown 督办领导：)
+    m = next((m for m in _LABEL_RUN.finditer(body) if _inline_label(body, m)), None)
+    if m is not None:
+        found = _label_section(body[m.start(1):])
+        if found is not None:
+            labels = found + labels
+            body = body[: m.start(1)]
+    return body.strip(_STRIP), labels
+
+
+def _inline_label(body: str, m: re.Match[str]) -> bool:
+    """Whether a colon run inside a paragraph starts its labels."""
+    run = m.group(1)
+    if run in _KIND:
+        return True
+    after_sentence = m.start(1) > 0 and body[m.start(1) - 1] in "。；; \t\u3000"
+    return after_sentence and len(run) <= _MAX_UNKNOWN and run.endswith(_LABELISH_ENDS)
+
+
+def _split_keep(text: str, separators: str) -> list[tuple[str, str]]:
+    """Split on separators outside brackets: (piece, separator before it) pairs."""
+    out: list[tuple[str, str]] = []
+    depth, start, sep = 0, 0, ""
+    for i, char in enumerate(text):
+        if char in _OPEN:
+            depth += 1
+        elif char in _CLOSE:
+            depth = max(0, depth - 1)
+        elif char in separators and depth == 0:
+            out.append((text[start:i], sep))
+            start, sep = i + 1, char
+    out.append((text[start:], sep))
+    return [(p.strip(_STRIP), s) for p, s in out]
+
+
+def _bare(piece: str) -> bool:
+    return piece in _ADMIN
+
+
+def _admin_start(piece: str) -> bool:
+    return any(piece.startswith(w) and len(piece) > len(w) for w in _ADMIN)
+
+
+def split_units(value: str) -> list[str]:
+    """Split a unit list; drop a trailing 等; keep 各县、市、区政府 whole."""
+    tokens = []
+    for piece, sep in _split_keep(value, _UNIT_SEPARATORS):
+        piece = piece.strip(_VALUE_STRIP)
+        if len(piece) > 2:
+            piece = _ETC.sub("", piece).strip(_VALUE_STRIP)
+        if piece:
+            tokens.append((piece, sep))
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        piece = tokens[i][0]
+        if len(piece) <= 3 and piece.endswith(_ADMIN):
+            k = i + 1
+            while k < len(tokens) and tokens[k][1] == "、" and _bare(tokens[k][0]):
+                k += 1
+            has_bare = _bare(piece) or k > i + 1
+            if (has_bare and k < len(tokens) and tokens[k][1] == "、"
+                    and _admin_start(tokens[k][0])):
+                out.append("、".join(p for p, _ in tokens[i: k + 1]))
+                i = k + 1
+                continue
+        out.append(piece)
+        i += 1
+    return out
+
+
+def split_leaders(value: str) -> list[str]:
+    """Split a leader list on 、，,；; and spaces; "张 三" (a padded two-character name) stays."""
+    out: list[str] = []
+    for segment, _ in _split_keep(value, _UNIT_SEPARATORS):
+        words = [w for w in re.split(r"[\s\u3000]+", segment) if w]
+        merged: list[str] = []
+        i = 0
+        while i < len(words):
+            if i + 1 < len(words) and len(words[i]) == 1 and len(words[i + 1]) == 1:
+                merged.append(words[i] + words[i + 1])
+                i += 2
+            else:
+                merged.append(words[i])
+                i += 1
+        for word in merged:
+            word = word.strip(_VALUE_STRIP)
+            if len(word) >= 3 and word.endswith("等"):
+                word = word[:-1]
+            if word:
+                out.append(word)
+    return out
+
+
+def _lines(paragraphs: list[str]) -> list[tuple[int, str]]:
+    """Non-empty lines with the 1-based number of their non-empty paragraph."""
+    out: list[tuple[int, str]] = []
+    n = 0
+    for paragraph in paragraphs:
+        parts = [p.strip(_STRIP) for p in paragraph.splitlines()]
+        parts = [p for p in parts if p]
+        if not parts:
+            continue
+        n += 1
+        out.extend((n, p) for p in parts)
+    return out
+
+
+def _guess_title(lines: list[tuple[int, str]]) -> str | None:
+    if not lines:
+        return None
+    first = lines[0][1]
+    if numbering(first) is None and _TITLE_HINT.search(first):
+        return first
+    return None
+
+
+def parse_notice(paragraphs: list[str], title: str | None = None) -> SourceTable:
+    """Read the paragraphs of a list-form notice as a table of tasks."""
+    lines = _lines(paragraphs)
+    if title is None:
+        title = _guess_title(lines)
+    warnings: list[str] = []
+    notes: list[str] = []
+    blocks: list[_Block] = []
+
+    def take(block: _Block | None, labels: list[_Label], n: int, where: str) -> None:
+        for label in labels:
+            if label.name is None and block is None:
+                continue  # preamble such as 各单位： is not a label
+            if label.name is None:
+                warnings.append(f"paragraph {n}: unknown label {label.raw}, ignored "
+                                f"({label.raw}：{label.value})")
+            elif block is None:
+                warnings.append(f"paragraph {n}: {where} outside any task, ignored "
+                                f"({label.name}：{label.value})")
+            else:
+                block.labels.append((label.name, label.value))
+
+    for n, line in lines:
+        numbered = numbering(line)
+        if numbered is not None:
+            style, rest = numbered
+            body, labels = _split_body(rest)
+            block = _Block(n, style, body)
+            blocks.append(block)
+            take(block, labels, n, "label")
+            continue
+        labels_here = _label_section(_unwrap(line))
+        current = blocks[-1] if blocks else None
+        if labels_here is not None:
+            take(current, labels_here, n, "label line")
+        elif current is not None and not current.labels:
+            current.extra.append(line)
+
+    _outline(blocks)
+    tasks = [b for b in blocks if b.is_task]
+    if not tasks:
+        raise SourceError("no tasks found in the notice", NO_TASKS_HINT)
+    warnings.extend(_stray_headings(blocks))
+
+    goal_numbers: dict[int, int] = {}
+    rows: list[SourceRow] = []
+    selfgoals = 0
+    for index, block in enumerate(blocks):
+        if not block.is_task:
+            continue
+        standard = "".join([block.text, *block.extra])
+        if block.ancestors:
+            goal_block = block.ancestors[-1]
+            goal = _heading_text(blocks[goal_block])
+            section = _heading_text(blocks[block.ancestors[0]]) if len(block.ancestors) > 1 else ""
+        else:  # a task under no heading is its own goal
+            goal_block, goal, section = index, _heading_text(block), ""
+            selfgoals += 1
+        number = goal_numbers.setdefault(goal_block, len(goal_numbers) + 1)
+        leaders, units, co_units = _resolve(block.labels)
+        cells = [[section] if section else [], [str(number)], [goal],
+                 [standard] if standard else [], leaders, units, co_units]
+        rows.append(SourceRow([SourceCell(values=c) for c in cells], f"paragraph {block.n}"))
+    if selfgoals:
+        notes.append(f"{selfgoals} task(s) under no heading: the task text is used as the goal")
+    return SourceTable(header=list(HEADER), rows=rows, title=title, input_format="notice",
+                       notes=notes, warnings=warnings)
+
+
+def _heading_text(block: _Block) -> str:
+    return block.text.rstrip(_STRIP + "。；;：:，,")
+
+
+def _outline(blocks: list[_Block]) -> None:
+    """Nest blocks by numbering style: a style seen before closes everything below it."""
+    stack: list[int] = []
+    for i, block in enumerate(blocks):
+        styles = [blocks[j].style for j in stack]
+        if block.style in styles:
+            del stack[styles.index(block.style):]
+        block.parent = stack[-1] if stack else None
+        block.ancestors = [j for j in stack if not blocks[j].is_task]
+        stack.append(i)
+
+
+def _stray_headings(blocks: list[_Block]) -> list[str]:
+    """Label-less numbered paragraphs standing among tasks of the same level."""
+    under = {a for b in blocks if b.is_task for a in b.ancestors}
+    task_levels = {(b.style, b.parent) for b in blocks if b.is_task}
+    return [
+        f"paragraph {b.n}: numbered paragraph without labels among tasks, skipped "
+        f"({b.text[:30]})"
+        for i, b in enumerate(blocks)
+        if not b.is_task and i not in under and (b.style, b.parent) in task_levels
+    ]
+
+
+def _resolve(labels: list[tuple[str, str]]) -> tuple[list[str], list[str], list[str]]:
+    """Leaders, lead units and co-units of a task from its labels."""
+    has_lead = any(_KIND[name] == "units" for name, _ in labels)
+    leaders: list[str] = []
+    units: list[str] = []
+    co_units: list[str] = []
+    for name, value in labels:
+        kind = _KIND[name]
+        if kind == "plain":
+            kind = "co_units" if has_lead else "units"
+        if kind == "leaders":
+            leaders.extend(split_leaders(value))
+        elif kind == "units":
+            units.extend(split_units(value))
+        else:
+            co_units.extend(split_units(value))
+    return leaders, units, co_units
+
+
+def looks_like_notice(paragraphs: list[str]) -> bool:
+    """True for text with a known label and a colon plus numbered paragraphs.
+
+    The Word-table text format (TAB-separated cells with a header row) is never a notice.
+    """
+    lines = [line for p in paragraphs for line in p.splitlines()]
+    for line in lines:
+        if "\t" in line.strip(_STRIP):
+            cells = line.split("\t")
+            if is_header_row(cells) or (line.startswith("\t") and "工作标准" in squeeze(line)):
+                return False
+    has_label = any(_KNOWN_WITH_COLON.search(line) for line in lines)
+    has_numbered = any(numbering(line.strip(_STRIP)) is not None for line in lines)
+    return has_label and has_numbered
+
+
+def read_notice_text(path: Path) -> SourceTable:
+    """Read a notice saved as plain text (UTF-8 with or without BOM, else GB18030)."""
+    data = Path(path).read_bytes()
+    text: str | None = None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise SourceError(f"cannot decode {path}",
+                          "save the notice as UTF-8 or GB18030 (GBK) text")
+    return parse_notice(text.splitlines())
+
+
+def read_notice_docx(path: Path) -> SourceTable:
+    """Read a notice from the body paragraphs of a Word .docx file (tables are ignored)."""
+    import docx  # python-docx, imported only when needed
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise SourceError(f"cannot open {path} as a Word document: {exc}",
+                          "the file must be a .docx (Word 2007 or later)") from exc
+    return parse_notice(_docx_paragraphs(document.paragraphs))
+
+
+def _docx_paragraphs(paragraphs: list) -> list[str]:  # type: ignore[type-arg]
+    """Paragraph texts, marked when Word numbers them automatically."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        text: str = paragraph.text
+        key = _auto_number_key(paragraph)
+        if key is not None and numbering(text.strip(_STRIP)) is None:
+            text = f"{_AUTO_MARK}{key}{_AUTO_MARK}{text}"
+        out.append(text)
+    return out
+
+
+def _auto_number_key(paragraph: object) -> str | None:
+    """A name for the list level of an automatically numbered paragraph, or None."""
+    ppr = paragraph._p.pPr  # type: ignore[attr-defined]
+    numpr = ppr.numPr if ppr is not None else None
+    if numpr is not None and numpr.numId is not None:
+        if numpr.numId.val == 0:  # numbering switched off
+            return None
+        return f"L{numpr.ilvl.val if numpr.ilvl is not None else 0}"
+    style = paragraph.style  # type: ignore[attr-defined]
+    while style is not None:
+        spr = style.element.pPr
+        if spr is not None and spr.numPr is not None:
+            return "S" + re.sub(r"\W", "", style.style_id or "x")
+        style = style.base_style
+    return None
