@@ -1,0 +1,3 @@
+from taskduty.cli import main
+
+main()

@@ -1,0 +1,11 @@
+"""The command line: a thin layer that parses options, calls one library function, renders."""
+
+from __future__ import annotations
+
+from taskduty.cli import load, query  # noqa: F401  (registers the commands)
+from taskduty.cli.app import app
+
+
+def main() -> None:
+    """The ``taskduty`` console script."""
+    app(prog_name="taskduty")

@@ -1,0 +1,98 @@
+"""Commands that read tables: ``load`` and ``convert``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from taskduty.cli.app import OutputFormat, app, get_db
+from taskduty.errors import UsageError
+
+InputFormatOption = Annotated[str | None, typer.Option(
+    "--input-format", "-i",
+    help="The input's format, when the file name does not tell: text, csv, xlsx, docx, notice.")]
+SheetOption = Annotated[str | None, typer.Option(
+    "--sheet", help="XLSX: the sheet to read (default: the first).")]
+
+
+@app.command()
+def load(
+    file: Annotated[Path, typer.Argument(help="The table: .txt (Word-table text or a notice), "
+                                         ".csv, .xlsx or .docx.")],
+    year: Annotated[int | None, typer.Option(
+        "--year", "-y", help="The table's year (default: a year in its title or file name).")]
+    = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", "-n", help="Show the load report; write nothing.")] = False,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Replace the year's table, keeping every task's history.")] = False,
+    input_format: InputFormatOption = None,
+    sheet: SheetOption = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Only the counts, not every repair.")] = False,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="table: the report on stderr; json: the report on stdout.")]
+    = OutputFormat.table,
+) -> None:
+    """Load a year's responsibility table into the database, in one transaction.
+
+    Blank leader/unit cells inherit from the row above (same goal) and wrapped unit names
+    are joined; the report lists each. Loading the same content again changes nothing.
+
+    Example: taskduty load data/seed_table.csv --year 2018
+    """
+    from taskduty import render
+    from taskduty.table import read_table, year_from
+
+    table = read_table(file, input_format, sheet)
+    year = year or year_from(table.title, file.name)
+    if year is None:
+        raise UsageError(f"cannot tell the year of {file.name} (no year in its title or name)",
+                         hint=f"give it: taskduty load {file} --year YYYY")
+    check_year(year)
+    db = get_db()
+    if replace:
+        from taskduty.store import replace_plan
+
+        report = replace_plan(db, table, year, file.name, dry_run=dry_run)
+    else:
+        from taskduty.store import load_plan
+
+        report = load_plan(db, table, year, file.name, dry_run=dry_run)
+    if fmt == OutputFormat.json:
+        render.emit(render.to_json(report.as_dict()))
+    render.print_load_report(report, verbose=not quiet)
+
+
+def check_year(year: int) -> None:
+    if not 1949 <= year <= 2100:
+        raise UsageError(f"{year} is not a plausible year", hint="use four digits, e.g. 2018")
+
+
+@app.command()
+def convert(
+    file: Annotated[Path, typer.Argument(help="Any supported table or notice.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the CSV here (UTF-8 with BOM, for Excel); "
+        "default: stdout.")] = None,
+    input_format: InputFormatOption = None,
+    sheet: SheetOption = None,
+) -> None:
+    """Turn any supported table into one clean CSV: one row per task, every cell filled.
+
+    Columns 序号,目标名称,工作标准,分管领导,牵头单位 (plus 配合单位, 完成时限 and 类别 when
+    the source has them); several values joined by 、.
+
+    Example: taskduty convert data/seed_2018.txt -o data/seed_table.csv
+    """
+    from taskduty import render
+    from taskduty.table import clean_csv, read_table
+
+    table = read_table(file, input_format, sheet)
+    render.emit(clean_csv(table), output, bom=output is not None)
+    render.message(
+        f"{len(table.tasks)} tasks in {len(table.goals)} goals; "
+        f"{table.count('inherited')} inherited cells, {table.count('repaired')} repairs, "
+        f"{table.count('warning')} warnings (taskduty load --dry-run lists them)")

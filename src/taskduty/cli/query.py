@@ -1,0 +1,240 @@
+"""Query commands: tasks, show, leaders, units, goals, years, summary."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
+from taskduty.errors import UsageError
+from taskduty.fields import STATUSES, parse_status
+
+LeaderOption = Annotated[list[str] | None, typer.Option(
+    "--leader", "-l", help="A responsible leader (repeat for any of several).")]
+UnitOption = Annotated[list[str] | None, typer.Option(
+    "--unit", "-u", help="A lead unit (repeat for any of several).")]
+AsOfOption = Annotated[str | None, typer.Option(
+    "--as-of", help="Status in force on this day (YYYY-MM-DD); default today.")]
+MonthOption = Annotated[str | None, typer.Option(
+    "--month", "-m", help="Status at the end of this month (YYYY-MM).")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write to this file instead of stdout (CSV gets a BOM for Excel).")]
+
+
+def parse_day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a date",
+                         hint=f"write it as YYYY-MM-DD, e.g. {option} 2018-03-31") from None
+
+
+def month_end(text: str) -> date:
+    """The last day of a ``YYYY-MM`` month."""
+    try:
+        year, month = (int(p) for p in text.strip().split("-"))
+        return date(year, month, calendar.monthrange(year, month)[1])
+    except (ValueError, TypeError):
+        raise UsageError(f"--month {text!r} is not a month",
+                         hint="write it as YYYY-MM, e.g. --month 2018-03") from None
+
+
+def as_of_date(as_of: str | None, month: str | None) -> date | None:
+    """The day a view is taken on, from ``--as-of`` or ``--month``."""
+    if as_of and month:
+        raise UsageError("give --as-of or --month, not both")
+    if month:
+        return month_end(month)
+    return parse_day(as_of, "--as-of") if as_of else None
+
+
+def parse_statuses(values: list[str] | None) -> list[str]:
+    out = []
+    for value in values or []:
+        key = parse_status(value)
+        if key is None:
+            allowed = ", ".join(f"{k} ({v})" for k, v in STATUSES.items())
+            raise UsageError(f"unknown status {value!r}", hint=f"use one of: {allowed}")
+        out.append(key)
+    return out
+
+
+@app.command()
+def tasks(
+    leader: LeaderOption = None,
+    unit: UnitOption = None,
+    goal: Annotated[int | None, typer.Option("--goal", "-g", help="A goal number.")] = None,
+    search: Annotated[str | None, typer.Option(
+        "--search", "-q", help="Text in 工作标准 or 目标名称.")] = None,
+    status: Annotated[list[str] | None, typer.Option(
+        "--status", "-s", help="not_started/未启动, in_progress/推进中, behind/滞后, done/已完成 "
+        "(repeat for any of several).")] = None,
+    stale: Annotated[int | None, typer.Option(
+        "--stale", help="Only tasks with no update in the N days before the as-of date.",
+        min=0)] = None,
+    overdue: Annotated[bool, typer.Option(
+        "--overdue", help="Only tasks past their deadline and not done.")] = False,
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """List tasks, filtered by leader, unit, goal, text and status.
+
+    Different filters combine with AND; a repeated one means any of its names. Names may
+    be abbreviated: 经信 finds 经信局 when only one name matches.
+
+    Example: taskduty tasks --leader 陆秋明 --search 污水 --format json
+    """
+    from taskduty import queries, render
+
+    db = get_db()
+    with db.read() as reader:
+        flt = queries.TaskFilter(
+            year=year,
+            leaders=queries.resolve_names(reader, "leader", leader or [], year),
+            units=queries.resolve_names(reader, "unit", unit or [], year),
+            goal=goal, search=search, statuses=parse_statuses(status),
+            as_of=as_of_date(as_of, month), stale_days=stale, overdue=overdue)
+        found = queries.list_tasks(reader, flt)
+    render.output_tasks(found, fmt.value, output)
+    if fmt == OutputFormat.table:
+        render.message(f"{len(found)} tasks")
+
+
+@app.command()
+def show(
+    code: Annotated[str, typer.Argument(help="The task code, e.g. 1.2.")],
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
+    withdrawn: Annotated[bool, typer.Option(
+        "--withdrawn", help="Also list withdrawn updates.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show one task in full: goal, text, leaders, units, what was inherited, its history.
+
+    Example: taskduty show 1.2 --format json
+    """
+    from taskduty import queries, render
+
+    with get_db().read() as reader:
+        task = queries.get_task(reader, code, year, as_of_date(as_of, month), withdrawn)
+    if fmt == OutputFormat.json:
+        render.emit(render.to_json(task.as_dict(with_history=True)))
+    elif fmt == OutputFormat.csv:
+        render.emit(render.tasks_csv([task]))
+    else:
+        render.print_task(task)
+
+
+def _names(kind: str, year: int | None, as_of: str | None, month: str | None,
+           fmt: OutputFormat, output: Path | None) -> None:
+    from taskduty import queries, render
+
+    with get_db().read() as reader:
+        rows = queries.name_counts(reader, kind, year, as_of_date(as_of, month))
+    label = "分管领导" if kind == "leader" else "牵头单位"
+    columns = [("name", label), ("tasks", "任务数")] + [(k, v) for k, v in STATUSES.items()]
+    data = [{k: r[k] for k, _ in columns} for r in rows]
+    render.output_rows(data, columns, fmt.value, output)
+
+
+@app.command()
+def leaders(
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Each responsible leader with their number of tasks and counts per status.
+
+    Example: taskduty leaders --format json
+    """
+    _names("leader", year, as_of, month, fmt, output)
+
+
+@app.command()
+def units(
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Each lead unit with its number of tasks and counts per status.
+
+    Example: taskduty units --month 2018-06
+    """
+    _names("unit", year, as_of, month, fmt, output)
+
+
+@app.command()
+def goals(
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """The year's goals: number, name and task count.
+
+    Example: taskduty goals --year 2018
+    """
+    from taskduty import queries, render
+
+    with get_db().read() as reader:
+        rows = queries.goals(reader, year)
+    columns = [("goal_no", "序号"), ("goal", "目标名称"), ("tasks", "任务数")]
+    if any(r["section"] for r in rows):
+        columns.insert(0, ("section", "类别"))
+    render.output_rows(rows, columns, fmt.value, output)
+
+
+@app.command()
+def years(fmt: FormatOption = OutputFormat.table) -> None:
+    """The years loaded, with their task counts.
+
+    Example: taskduty years --format json
+    """
+    from taskduty import queries, render
+
+    with get_db().read() as reader:
+        rows = queries.years(reader)
+    columns = [("year", "年度"), ("tasks", "任务数"), ("goals", "目标数"), ("source", "来源"),
+               ("loaded_at", "导入时间")]
+    render.output_rows(rows, columns, fmt.value)
+
+
+
+
+@app.command()
+def summary(
+    by: Annotated[str, typer.Option(
+        "--by", "-b", help="Group by leader, unit or goal.")] = "leader",
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    output: OutputOption = None,
+) -> None:
+    """Progress per leader, unit or goal: tasks, count per status, share done, mean progress.
+
+    Example: taskduty summary --by unit --month 2018-06
+    """
+    from taskduty import queries, render
+
+    if by not in ("leader", "unit", "goal"):
+        raise UsageError(f"--by {by!r} is not one of leader, unit, goal")
+    when = as_of_date(as_of, month)
+    with get_db().read() as reader:
+        rows = queries.summary(reader, by, year, when)
+    label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]
+    columns = [("name", label), ("tasks", "任务数"), *STATUSES.items(),
+               ("done_pct", "完成率%"), ("mean_progress", "平均进度")]
+    title = f"截至 {when or date.today()}"
+    render.output_rows(rows, columns, fmt.value, output, title=title, bar="done_pct")

@@ -1,0 +1,353 @@
+"""Read-only questions about the plan: tasks by leader, unit, goal, status and text; names
+with their task counts; a task's history; summaries as of a date.
+
+Every query is portable SQL run through :class:`taskduty.db.Reader`, so the same function
+answers on SQLite (through ``sqlite3``) and PostgreSQL (through SQLAlchemy).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from taskduty.db import Reader, as_date, as_datetime, in_params
+from taskduty.errors import NameResolutionError, NotLoadedError, TaskdutyError
+from taskduty.fields import STATUSES, squeeze
+
+
+@dataclass
+class TaskView:
+    """A task as every listing shows it, with its status as of a date."""
+
+    id: int
+    code: str
+    year: int
+    goal_no: int
+    goal: str
+    section: str | None
+    seq: int
+    standard: str
+    leaders: list[str]
+    units: list[str]
+    co_units: list[str]
+    deadline: str | None
+    deadline_date: date | None
+    leaders_inherited: bool
+    units_inherited: bool
+    source_ref: str
+    status: str = "not_started"
+    progress: int | None = None
+    note: str | None = None
+    updated: date | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self, with_history: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code, "year": self.year, "section": self.section,
+            "goal_no": self.goal_no, "goal": self.goal, "standard": self.standard,
+            "leaders": self.leaders, "units": self.units, "co_units": self.co_units,
+            "deadline": self.deadline,
+            "deadline_date": self.deadline_date.isoformat() if self.deadline_date else None,
+            "leaders_inherited": self.leaders_inherited,
+            "units_inherited": self.units_inherited,
+            "status": self.status, "progress": self.progress, "note": self.note,
+            "updated": self.updated.isoformat() if self.updated else None,
+        }
+        if with_history:
+            data["source_ref"] = self.source_ref
+            data["history"] = self.history
+        return data
+
+
+@dataclass
+class TaskFilter:
+    """What ``tasks`` can ask for. Names must already be resolved (see :func:`resolve_names`)."""
+
+    year: int | None = None
+    leaders: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    goal: int | None = None
+    search: str | None = None
+    statuses: list[str] = field(default_factory=list)
+    as_of: date | None = None
+    stale_days: int | None = None
+    overdue: bool = False
+
+
+# -- years ------------------------------------------------------------------------------------
+def years(reader: Reader) -> list[dict[str, Any]]:
+    """The loaded years with their task counts, newest first."""
+    rows = reader.all(
+        "SELECT p.year, p.title, p.source_name, p.loaded_at, "
+        "(SELECT COUNT(*) FROM task t WHERE t.plan_id = p.id AND t.removed = :no) AS tasks, "
+        "(SELECT COUNT(*) FROM goal g WHERE g.plan_id = p.id) AS goals "
+        "FROM plan p ORDER BY p.year DESC", {"no": False})
+    return [{"year": r["year"], "tasks": r["tasks"], "goals": r["goals"], "title": r["title"],
+             "source": r["source_name"],
+             "loaded_at": _iso(as_datetime(r["loaded_at"]))} for r in rows]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+def plan_id(reader: Reader, year: int | None) -> tuple[int, int]:
+    """(plan id, year) for ``year``, or for the latest year loaded."""
+    if year is None:
+        rows = reader.all("SELECT id, year FROM plan ORDER BY year DESC LIMIT 1")
+        if not rows:
+            raise NotLoadedError("no table loaded yet",
+                                 hint="load one first: taskduty load FILE --year YYYY")
+    else:
+        rows = reader.all("SELECT id, year FROM plan WHERE year = :y", {"y": year})
+        if not rows:
+            known = [str(r["year"]) for r in reader.all("SELECT year FROM plan ORDER BY year")]
+            raise TaskdutyError(
+                f"no table loaded for {year}",
+                hint=f"loaded years: {', '.join(known)}" if known
+                else "load one first: taskduty load FILE --year YYYY")
+    return rows[0]["id"], rows[0]["year"]
+
+
+# -- names --------------------------------------------------------------------------------
+def known_names(reader: Reader, kind: str, pid: int) -> list[str]:
+    """Leader or unit names that have tasks in the plan."""
+    if kind == "leader":
+        sql = ("SELECT DISTINCT l.name FROM leader l JOIN task_leader tl ON tl.leader_id = l.id "
+               "JOIN task t ON t.id = tl.task_id WHERE t.plan_id = :p ORDER BY l.name")
+    else:
+        sql = ("SELECT DISTINCT u.name FROM unit u JOIN task_unit tu ON tu.unit_id = u.id "
+               "JOIN task t ON t.id = tu.task_id WHERE t.plan_id = :p ORDER BY u.name")
+    return [r["name"] for r in reader.all(sql, {"p": pid})]
+
+
+def aliases(reader: Reader, kind: str) -> dict[str, str]:
+    """Alias -> name for leaders or units."""
+    rows = reader.all("SELECT alias, name FROM alias WHERE kind = :k", {"k": kind})
+    return {r["alias"]: r["name"] for r in rows}
+
+
+def resolve_name(query: str, names: list[str], alias_map: dict[str, str], kind: str) -> str:
+    """One known name for what the user typed.
+
+    In order: the exact name (spaces ignored), an alias, a unique prefix, a unique
+    substring. Ambiguous or unknown names raise :class:`NameResolutionError`.
+    """
+    label = "leader" if kind == "leader" else "unit"
+    wanted = squeeze(query)
+    if not wanted:
+        raise NameResolutionError(f"empty {label} name")
+    by_key = {squeeze(n): n for n in names}
+    if wanted in by_key:
+        return by_key[wanted]
+    alias_keys = {squeeze(a): n for a, n in alias_map.items()}
+    if wanted in alias_keys:
+        return alias_keys[wanted]
+    for test in (str.startswith, str.__contains__):
+        matches = sorted({n for k, n in by_key.items() if test(k, wanted)})
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise NameResolutionError(
+                f"{label} {query!r} is ambiguous: {'、'.join(matches[:12])}"
+                + (" …" if len(matches) > 12 else ""),
+                hint=f"give more of the name, e.g. --{label} {matches[0]}")
+    close = difflib.get_close_matches(wanted, list(by_key), n=5, cutoff=0.3)
+    if not close:
+        close = [k for k in by_key if set(k) & set(wanted)][:5]
+    raise NameResolutionError(
+        f"unknown {label} {query!r}",
+        hint=f"closest known: {'、'.join(by_key[c] for c in close)}" if close
+        else f"list them with: taskduty {label}s")
+
+
+def resolve_names(reader: Reader, kind: str, queries: list[str], year: int | None) -> list[str]:
+    """Resolve several typed names against the plan of ``year``."""
+    if not queries:
+        return []
+    pid, _ = plan_id(reader, year)
+    names = known_names(reader, kind, pid)
+    alias_map = aliases(reader, kind)
+    return list(dict.fromkeys(resolve_name(q, names, alias_map, kind) for q in queries))
+
+
+# -- tasks ----------------------------------------------------------------------------------
+_TASK_SQL = (
+    "SELECT t.id, t.code, t.goal_no, t.seq, t.standard, t.deadline, t.deadline_date, "
+    "t.leaders_inherited, t.units_inherited, t.source_ref, g.name AS goal, g.section "
+    "FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :plan AND t.removed = :no"
+)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_tasks(reader: Reader, flt: TaskFilter) -> list[TaskView]:
+    """Tasks matching every given filter (names within one filter: any of them)."""
+    pid, year = plan_id(reader, flt.year)
+    sql = _TASK_SQL
+    params: dict[str, Any] = {"plan": pid, "no": False}
+    if flt.leaders:
+        ids, p = in_params("l", flt.leaders)
+        sql += (" AND t.id IN (SELECT tl.task_id FROM task_leader tl JOIN leader l "
+                f"ON l.id = tl.leader_id WHERE l.name IN {ids})")
+        params |= p
+    if flt.units:
+        ids, p = in_params("u", flt.units)
+        sql += (" AND t.id IN (SELECT tu.task_id FROM task_unit tu JOIN unit u "
+                f"ON u.id = tu.unit_id WHERE tu.role = 'lead' AND u.name IN {ids})")
+        params |= p
+    if flt.goal is not None:
+        sql += " AND t.goal_no = :goal"
+        params["goal"] = flt.goal
+    if flt.search:
+        sql += (" AND (t.standard LIKE :q ESCAPE '\\' OR g.name LIKE :q ESCAPE '\\'"
+                " OR t.code = :code)")
+        params["q"] = _like(flt.search.strip())
+        params["code"] = flt.search.strip()
+    sql += " ORDER BY t.goal_no, t.seq"
+    rows = reader.all(sql, params)
+    tasks = _assemble(reader, pid, year, rows)
+    as_of = flt.as_of or date.today()
+    _attach_status(reader, pid, tasks, as_of)
+    if flt.statuses:
+        tasks = [t for t in tasks if t.status in flt.statuses]
+    if flt.stale_days is not None:
+        limit = as_of - timedelta(days=flt.stale_days)
+        tasks = [t for t in tasks
+                 if t.status != "done" and (t.updated is None or t.updated < limit)]
+    if flt.overdue:
+        tasks = [t for t in tasks
+                 if t.deadline_date is not None and t.deadline_date < as_of and t.status != "done"]
+    return tasks
+
+
+def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]]) -> list[TaskView]:
+    leaders: dict[int, list[str]] = defaultdict(list)
+    units: dict[int, list[str]] = defaultdict(list)
+    co_units: dict[int, list[str]] = defaultdict(list)
+    if rows:
+        for r in reader.all(
+            "SELECT tl.task_id, l.name FROM task_leader tl JOIN leader l ON l.id = tl.leader_id "
+            "JOIN task t ON t.id = tl.task_id WHERE t.plan_id = :p "
+            "ORDER BY tl.task_id, tl.position", {"p": pid}):
+            leaders[r["task_id"]].append(r["name"])
+        for r in reader.all(
+            "SELECT tu.task_id, tu.role, u.name FROM task_unit tu JOIN unit u ON u.id = tu.unit_id "
+            "JOIN task t ON t.id = tu.task_id WHERE t.plan_id = :p "
+            "ORDER BY tu.task_id, tu.position", {"p": pid}):
+            (units if r["role"] == "lead" else co_units)[r["task_id"]].append(r["name"])
+    return [TaskView(
+        id=r["id"], code=r["code"], year=year, goal_no=r["goal_no"], goal=r["goal"],
+        section=r["section"], seq=r["seq"], standard=r["standard"], leaders=leaders[r["id"]],
+        units=units[r["id"]], co_units=co_units[r["id"]], deadline=r["deadline"],
+        deadline_date=as_date(r["deadline_date"]),
+        leaders_inherited=bool(r["leaders_inherited"]),
+        units_inherited=bool(r["units_inherited"]), source_ref=r["source_ref"] or "",
+    ) for r in rows]
+
+
+def _attach_status(reader: Reader, pid: int, tasks: list[TaskView], as_of: date) -> None:
+    """Set each task's status, progress, note and date in force on ``as_of``."""
+    if not tasks:
+        return
+    rows = reader.all(
+        "SELECT task_id, status, progress, note, date FROM ("
+        " SELECT u.task_id, u.status, u.progress, u.note, u.date, ROW_NUMBER() OVER ("
+        "  PARTITION BY u.task_id ORDER BY u.date DESC, u.id DESC) AS rn"
+        " FROM task_update u JOIN task t ON t.id = u.task_id"
+        " WHERE t.plan_id = :p AND u.withdrawn_at IS NULL AND u.date <= :d) x WHERE rn = 1",
+        {"p": pid, "d": as_of})
+    latest = {r["task_id"]: r for r in rows}
+    for task in tasks:
+        r = latest.get(task.id)
+        if r is not None:
+            task.status = r["status"]
+            task.progress = r["progress"]
+            task.note = r["note"]
+            task.updated = as_date(r["date"])
+
+
+def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = None,
+             withdrawn: bool = False) -> TaskView:
+    """One task in full, with its history (oldest first)."""
+    pid, found_year = plan_id(reader, year)
+    rows = reader.all(_TASK_SQL + " AND t.code = :code", {"plan": pid, "no": False,
+                                                          "code": code.strip()})
+    if not rows:
+        raise TaskdutyError(f"no task {code} in {found_year}",
+                            hint="list the codes with: taskduty tasks")
+    task = _assemble(reader, pid, found_year, rows)[0]
+    _attach_status(reader, pid, [task], as_of or date.today())
+    sql = ("SELECT id, date, status, progress, note, by, recorded_by, recorded_at, "
+           "withdrawn_at, withdrawn_by FROM task_update WHERE task_id = :t")
+    if not withdrawn:
+        sql += " AND withdrawn_at IS NULL"
+    sql += " ORDER BY date, id"
+    for r in reader.all(sql.replace(" by,", ' "by",'), {"t": task.id}):
+        entry = {"id": r["id"], "date": as_date(r["date"]).isoformat(), "status": r["status"],
+                 "progress": r["progress"], "note": r["note"], "by": r["by"],
+                 "recorded_by": r["recorded_by"],
+                 "recorded_at": _iso(as_datetime(r["recorded_at"]))}
+        if withdrawn:
+            entry["withdrawn_at"] = _iso(as_datetime(r["withdrawn_at"]))
+            entry["withdrawn_by"] = r["withdrawn_by"]
+        task.history.append(entry)
+    return task
+
+
+def goals(reader: Reader, year: int | None) -> list[dict[str, Any]]:
+    """The plan's goals with their task counts."""
+    pid, _ = plan_id(reader, year)
+    rows = reader.all(
+        "SELECT g.goal_no, g.name, g.section, COUNT(t.id) AS tasks FROM goal g "
+        "LEFT JOIN task t ON t.goal_id = g.id AND t.removed = :no WHERE g.plan_id = :p "
+        "GROUP BY g.goal_no, g.name, g.section ORDER BY g.goal_no", {"p": pid, "no": False})
+    return [{"goal_no": r["goal_no"], "goal": r["name"], "section": r["section"],
+             "tasks": r["tasks"]} for r in rows]
+
+
+# -- counts and summaries --------------------------------------------------------------------
+def name_counts(reader: Reader, kind: str, year: int | None,
+                as_of: date | None = None) -> list[dict[str, Any]]:
+    """Each leader or lead unit with its number of tasks and counts per status."""
+    return summary(reader, kind, year, as_of)
+
+
+def summary(reader: Reader, by: str, year: int | None,
+            as_of: date | None = None) -> list[dict[str, Any]]:
+    """Per leader, lead unit or goal: tasks, count per status, share done, mean progress."""
+    if by not in ("leader", "unit", "goal"):
+        raise TaskdutyError(f"cannot summarise by {by!r}", hint="use leader, unit or goal")
+    tasks = list_tasks(reader, TaskFilter(year=year, as_of=as_of))
+    groups: dict[str, list[TaskView]] = defaultdict(list)
+    for t in tasks:
+        keys = (t.leaders if by == "leader" else t.units if by == "unit"
+                else [f"{t.goal_no}. {t.goal}"])
+        for key in keys:
+            groups[key].append(t)
+    out = []
+    for name, items in groups.items():
+        counts = Counter(t.status for t in items)
+        row: dict[str, Any] = {"name": name, "tasks": len(items)}
+        row |= {s: counts.get(s, 0) for s in STATUSES}
+        row["done_pct"] = round(100 * counts.get("done", 0) / len(items), 1)
+        row["mean_progress"] = round(sum(progress_of(t) for t in items) / len(items), 1)
+        out.append(row)
+    if by == "goal":
+        out.sort(key=lambda r: int(r["name"].split(".")[0]))
+    else:
+        out.sort(key=lambda r: (-r["tasks"], r["name"]))
+    return out
+
+
+def progress_of(task: TaskView) -> int:
+    """The progress a task counts with: its recorded value, 100 when done, else 0."""
+    if task.status == "done":
+        return 100
+    return task.progress or 0

@@ -1,0 +1,60 @@
+"""CSV tables: UTF-8 (with or without BOM) or GB18030/GBK; title rows above the header allowed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from taskduty.errors import SourceError
+from taskduty.fields import LABELS, REQUIRED, header_field, is_header_row
+from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.sources.textio import read_text
+
+
+def read_csv(path: Path) -> SourceTable:
+    """Read a CSV file whose header row is among its first 20 rows."""
+    text = read_text(path)
+    try:
+        sample = text[:4096]
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        records = list(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as exc:
+        raise SourceError(f"{path.name}: not a valid CSV file ({exc})") from None
+    title: str | None = None
+    for index, record in enumerate(records[:20]):
+        cells = [c.strip() for c in record]
+        if is_header_row(cells):
+            header = cells
+            start = index + 1
+            break
+        if title is None and any(cells):
+            title = next(c for c in cells if c)
+    else:
+        first = [c.strip() for c in records[0]] if records else []
+        found = [LABELS[f] for f in REQUIRED if any(header_field(h) == f for h in first)]
+        missing = [LABELS[f] for f in REQUIRED if LABELS[f] not in found]
+        raise SourceError(
+            f"{path.name}: no table header found (missing columns: {'、'.join(missing)}; "
+            f"found: {'、'.join(c for c in first if c) or 'none'})",
+            hint="the header row needs 目标名称, 工作标准, 分管领导 and 牵头单位 columns",
+        )
+    rows: list[SourceRow] = []
+    skipped: list[int] = []
+    for number, record in enumerate(records[start:], start=start + 1):
+        cells = [c.strip() for c in record]
+        if not any(cells):
+            continue
+        if [header_field(c) for c in cells[: len(header)]] == [header_field(h) for h in header]:
+            skipped.append(number)
+            continue
+        cells += [""] * (len(header) - len(cells))
+        rows.append(SourceRow([SourceCell([c] if c else []) for c in cells], f"row {number}"))
+    notes = []
+    if skipped:
+        refs = ", ".join(f"row {n}" for n in skipped)
+        notes.append(f"skipped {len(skipped)} repeated header rows ({refs})")
+    return SourceTable(header, rows, title=title, input_format="csv", notes=notes)

@@ -1,0 +1,79 @@
+"""The Word-table text format: a table copied out of a Word document as text.
+
+Every cell starts on a new line with a TAB; a further value of the same cell is a line
+without a TAB (after a blank line or directly after the previous value); blank lines
+separate rows and values alike, so rows are counted by cells (the header's width).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from taskduty.errors import SourceError
+from taskduty.fields import LABELS, REQUIRED, header_field, is_header_row
+from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.sources.textio import read_text
+
+
+def looks_like_word_table(text: str) -> bool:
+    """True when the text has TAB-started cells and a header row among them."""
+    cells = [line[1:] for line in text.split("\n") if line.startswith("\t")]
+    return len(cells) >= 3 and is_header_row(cells[:12])
+
+
+def read_word_text(path: Path) -> SourceTable:
+    """Read a Word-table text file."""
+    return parse_word_text(read_text(path), path.name)
+
+
+def parse_word_text(text: str, name: str = "text") -> SourceTable:
+    """Split Word-table text into title, header and rows of cells."""
+    title_lines: list[str] = []
+    cells: list[tuple[int, SourceCell]] = []  # (line number, cell)
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith("\t"):
+            cell = SourceCell([line[1:].strip()] if line[1:].strip() else [])
+            cells.append((number, cell))
+        elif line.strip():
+            if cells:
+                cells[-1][1].values.append(line.strip())
+            else:
+                title_lines.append(line.strip())
+    width = 0
+    for _, cell in cells:
+        if cell.blank or header_field(cell.values[0]) is None:
+            break
+        width += 1
+    header = [" ".join(c.values) for _, c in cells[:width]]
+    if not is_header_row(header):
+        found = [LABELS[f] for f in REQUIRED if any(header_field(h) == f for h in header)]
+        missing = [LABELS[f] for f in REQUIRED if LABELS[f] not in found]
+        raise SourceError(
+            f"{name}: no table header found (missing columns: {'、'.join(missing)}; "
+            f"found: {'、'.join(header) or 'none'})",
+            hint="the header row needs 目标名称, 工作标准, 分管领导 and 牵头单位 columns",
+        )
+    notes: list[str] = []
+    rows: list[SourceRow] = []
+    body = cells[width:]
+    for start in range(0, len(body), width):
+        chunk = body[start : start + width]
+        line = chunk[0][0]
+        row_cells = [c for _, c in chunk]
+        if len(row_cells) < width:
+            missing = [header[i] for i in range(len(row_cells), width)]
+            notes.append(
+                f"line {line}: the last row is cut short; its missing cells "
+                f"({'、'.join(missing)}) count as blank cells"
+            )
+            row_cells += [SourceCell() for _ in range(width - len(row_cells))]
+        if all(c.blank for c in row_cells):
+            continue
+        rows.append(SourceRow(row_cells, f"line {line}"))
+    return SourceTable(
+        header=header,
+        rows=rows,
+        title=" ".join(title_lines) or None,
+        input_format="text",
+        notes=notes,
+    )

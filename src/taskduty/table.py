@@ -1,0 +1,376 @@
+"""The normalising step shared by every reader: a :class:`SourceTable` of plain cells becomes
+a year's table of tasks.
+
+Header aliases, name cleanup, multi-value splitting, goal-number parsing, fill-down with
+provenance and wrapped-fragment repair all happen here, and every repair is recorded so the
+load report can show it to a person.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from taskduty.errors import SourceError
+from taskduty.fields import LABELS, REQUIRED, map_header, squeeze
+from taskduty.sources.base import SourceCell, SourceTable
+
+# A piece of a unit cell that is only one of these cannot stand alone as a unit name: it is the
+# end of a longer name that Word wrapped inside its cell ("住房公积金" / "中心").
+GENERIC_SUFFIXES = frozenset([
+    "中心", "分中心", "服务中心", "产业园", "园区", "园", "局", "分局", "办", "办公室", "委", "委员会",
+    "管委会", "公司", "有限公司", "集团", "集团公司", "总会", "协会", "学会", "联合会", "大队", "支队", "中队",
+    "站", "所", "院", "馆", "处", "科", "部", "队", "会", "社", "厂", "指挥部", "领导小组", "小组",
+    "工作组", "管理处", "管理所", "管理局", "管理站", "研究所", "街道", "示范区", "开发区", "新区", "片区",
+])
+
+_SEPARATORS = set("、，,；;/\n")
+_OPEN = "（([【"
+_CLOSE = "）)]】"
+_CN_NUM = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+@dataclass
+class TaskRow:
+    """One task of a year's table, every cell filled as far as the table allows."""
+
+    code: str
+    goal_no: int
+    goal: str
+    seq: int
+    standard: str
+    leaders: list[str]
+    units: list[str]
+    co_units: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    section: str | None = None
+    leaders_inherited: bool = False
+    units_inherited: bool = False
+    ref: str = ""
+
+
+@dataclass
+class Repair:
+    """One thing the normaliser filled in, joined, cleaned or could not place."""
+
+    kind: str  # inherited | repaired | cleaned | note | warning
+    ref: str
+    message: str
+    code: str | None = None
+
+
+@dataclass
+class PlanTable:
+    """A whole year's table, ready to store."""
+
+    tasks: list[TaskRow]
+    title: str | None = None
+    input_format: str = ""
+    repairs: list[Repair] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # canonical fields present in the source
+
+    @property
+    def goals(self) -> dict[int, str]:
+        return {t.goal_no: t.goal for t in self.tasks}
+
+    def names(self, attr: str) -> set[str]:
+        return {n for t in self.tasks for n in getattr(t, attr)}
+
+    def count(self, kind: str) -> int:
+        return sum(r.kind == kind for r in self.repairs)
+
+    def content_hash(self) -> str:
+        """A digest of the tasks' content, independent of the file format it came from."""
+        keys = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units",
+                "deadline", "section")
+        data = [{k: asdict(t)[k] for k in keys} for t in self.tasks]
+        return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+def parse_goal_no(text: str) -> int | None:
+    """Goal numbers as written: 1, 1., 一, 一、, （一）, 第一, 十二 -> int; None if not a number."""
+    t = squeeze(text).strip("（()）、.．。:：")
+    t = t.removeprefix("第").removesuffix("项")
+    if t.isdigit():
+        return int(t)
+    if not t or any(c not in _CN_NUM and c not in "十百" for c in t):
+        return None
+    total, current = 0, 0
+    for char in t:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _CN_NUM[char]
+    return total + current
+
+
+def split_values(values: list[str]) -> list[str]:
+    """Split cell pieces on 、，,；;/ and line breaks, never inside brackets."""
+    out: list[str] = []
+    for value in values:
+        depth, start = 0, 0
+        for i, char in enumerate(value):
+            if char in _OPEN:
+                depth += 1
+            elif char in _CLOSE:
+                depth = max(0, depth - 1)
+            elif char in _SEPARATORS and depth == 0:
+                out.append(value[start:i])
+                start = i + 1
+        out.append(value[start:])
+    return [v.strip() for v in out if v.strip()]
+
+
+def split_units(values: list[str]) -> list[str]:
+    """Split unit cells like :func:`split_values`, but keep a shared-suffix enumeration
+    such as 各县、市、区政府 whole (its pieces cannot stand alone) and drop a trailing 等."""
+    from taskduty.sources.notice import split_units as split_enumeration
+
+    out: list[str] = []
+    for value in values:
+        for line in re.split(r"[\n/]", value):
+            out.extend(p.strip() for p in split_enumeration(line) if p.strip())
+    return out
+
+
+def year_from(title: str | None, filename: str | None) -> int | None:
+    """A year named in the title (``2019年``), else a four-digit year in the file name."""
+    if title and (m := _YEAR.search(title)):
+        return int(m.group(1))
+    if filename and (m := _YEAR_IN_NAME.search(Path(filename).stem)):
+        return int(m.group(1))
+    return None
+
+
+class _Normaliser:
+    def __init__(self, source: SourceTable) -> None:
+        self.source = source
+        self.columns = map_header(source.header)
+        self.repairs: list[Repair] = [Repair("note", "", n) for n in source.notes]
+        self.repairs += [Repair("warning", "", w) for w in source.warnings]
+        self.cleaned: dict[str, tuple[str, int]] = {}
+
+    def check_columns(self) -> None:
+        missing = [LABELS[f] for f in REQUIRED if f not in self.columns]
+        if missing:
+            found = "、".join(h.strip() for h in self.source.header if h.strip()) or "none"
+            raise SourceError(
+                f"the table lacks required columns: {'、'.join(missing)} (found: {found})",
+                hint="accepted headers include 目标名称/目标任务, 工作标准/工作任务/任务内容, "
+                "分管领导/责任领导, 牵头单位/牵头责任单位",
+            )
+
+    def cell(self, cells: list[SourceCell], name: str) -> SourceCell:
+        index = self.columns.get(name)
+        if index is None or index >= len(cells):
+            return SourceCell()
+        return cells[index]
+
+    def names(self, cell: SourceCell, ref: str, repair_fragments: bool) -> list[str]:
+        pieces = split_units(cell.values) if repair_fragments else split_values(cell.values)
+        names: list[str] = []
+        for piece in pieces:
+            name = squeeze(piece)
+            if name != piece:
+                seen = self.cleaned.get(piece)
+                self.cleaned[piece] = (name, (seen[1] if seen else 0) + 1)
+            if repair_fragments and names and name in GENERIC_SUFFIXES:
+                joined = names[-1] + name
+                self.repairs.append(Repair(
+                    "repaired", ref,
+                    f"joined wrapped unit name {names[-1]!r} + {name!r} -> {joined!r}"))
+                names[-1] = joined
+                continue
+            if name not in names:
+                names.append(name)
+        return names
+
+    def run(self) -> PlanTable:
+        self.check_columns()
+        tasks: list[TaskRow] = []
+        goal_names: dict[int, str] = {}
+        seq: dict[int, int] = {}
+        last_in_goal: dict[int, TaskRow] = {}
+        current_no: int | None = None
+        current_section: str | None = None
+        has_no_column = "goal_no" in self.columns
+        for row in self.source.rows:
+            ref = row.ref
+            text = {name: "".join(v.strip() for v in self.cell(row.cells, name).values)
+                    for name in ("goal_no", "goal", "section", "deadline")}
+            standard = "\n".join(v.strip() for v in self.cell(row.cells, "standard").values
+                                 if v.strip())
+            if text["section"]:
+                current_section = text["section"]
+            number = parse_goal_no(text["goal_no"]) if text["goal_no"] else None
+            if text["goal_no"] and number is None:
+                self.repairs.append(Repair(
+                    "warning", ref, f"序号 {text['goal_no']!r} is not a goal number; ignored"))
+            goal = squeeze(text["goal"]) and text["goal"].strip()
+            if number is None and goal:
+                known = [n for n, g in goal_names.items() if squeeze(g) == squeeze(goal)]
+                if known:
+                    number = known[0]
+                else:
+                    number = max(goal_names, default=0) + 1
+                    if has_no_column:
+                        self.repairs.append(Repair(
+                            "note", ref, f"goal {goal!r} has no 序号; numbered {number}"))
+            if number is None:
+                number = current_no
+            if number is None:
+                if standard:
+                    self.repairs.append(Repair(
+                        "warning", ref, "a task before any goal was skipped"))
+                continue
+            if number in goal_names:
+                if goal and squeeze(goal) != squeeze(goal_names[number]):
+                    self.repairs.append(Repair(
+                        "warning", ref,
+                        f"goal {number} is named {goal!r} here but {goal_names[number]!r} "
+                        "above; the first name is kept"))
+                elif goal and number == current_no:
+                    self.repairs.append(Repair(
+                        "note", ref, f"goal {number} printed again (page break); continued"))
+                elif goal and number != current_no:
+                    self.repairs.append(Repair(
+                        "note", ref, f"goal {number} appears again after another goal; merged"))
+            elif goal:
+                goal_names[number] = goal
+            else:
+                self.repairs.append(Repair("warning", ref, f"goal {number} has no 目标名称"))
+                goal_names[number] = ""
+            current_no = number
+            if not standard:
+                if any(not c.blank for i, c in enumerate(row.cells)
+                       if i not in (self.columns.get("goal_no"), self.columns.get("goal"))):
+                    self.repairs.append(Repair(
+                        "warning", ref, "a row without 工作标准 was skipped"))
+                continue
+            seq[number] = seq.get(number, 0) + 1
+            code = f"{number}.{seq[number]}"
+            previous = last_in_goal.get(number)
+            task = TaskRow(code=code, goal_no=number, goal=goal_names[number], seq=seq[number],
+                           standard=standard, leaders=[], units=[], section=current_section,
+                           ref=ref)
+            for attr, label in (("leaders", "分管领导"), ("units", "牵头单位")):
+                cell = self.cell(row.cells, attr)
+                values = self.names(cell, ref, repair_fragments=attr == "units")
+                if not values and previous is not None and getattr(previous, attr):
+                    values = list(getattr(previous, attr))
+                    setattr(task, f"{attr}_inherited", True)
+                    how = "merged cell" if cell.merged else "blank cell"
+                    self.repairs.append(Repair(
+                        "inherited", ref,
+                        f"{code} {label}: {how}, inherited {'、'.join(values)} "
+                        f"from {previous.code}", code))
+                elif not values:
+                    self.repairs.append(Repair("warning", ref, f"{code} has no {label}", code))
+                setattr(task, attr, values)
+            co_cell = self.cell(row.cells, "co_units")
+            task.co_units = self.names(co_cell, ref, repair_fragments=True)
+            task.deadline = text["deadline"] or None
+            if previous is not None and co_cell.merged and not task.co_units:
+                task.co_units = list(previous.co_units)
+            if (previous is not None and self.cell(row.cells, "deadline").merged
+                    and not task.deadline):
+                task.deadline = previous.deadline
+            last_in_goal[number] = task
+            tasks.append(task)
+        for raw, (name, times) in self.cleaned.items():
+            self.repairs.append(Repair(
+                "cleaned", "", f"padded name {raw!r} read as {name!r} ({times} cells)"))
+        if not tasks:
+            raise SourceError("the table has a header but no tasks",
+                              hint="check that the rows below the header have 工作标准 text")
+        return PlanTable(tasks=tasks, title=self.source.title,
+                         input_format=self.source.input_format, repairs=self.repairs,
+                         columns=[f for f in LABELS if f in self.columns])
+
+
+def normalise(source: SourceTable) -> PlanTable:
+    """Turn a reader's plain rows into a year's table of tasks, recording every repair."""
+    return _Normaliser(source).run()
+
+
+def read_table(path: Path, input_format: str | None = None, sheet: str | None = None) -> PlanTable:
+    """Read and normalise any supported file."""
+    from taskduty.sources import read_source
+
+    return normalise(read_source(path, input_format, sheet))
+
+
+_DATE = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+                   r"(?:\s*(\d{1,2})\s*[日号])?")
+_QUARTER = re.compile(r"([一二三四1-4])\s*季度")
+
+
+def parse_deadline(text: str | None, year: int) -> date | None:
+    """The date a free-text deadline names, or None.
+
+    2019年6月底 -> 2019-06-30; 6月15日 -> that day of ``year``; 年底/全年/年内 -> 12-31;
+    上半年 -> 06-30; 三季度 -> 09-30. With several dates (a range) the last one counts.
+    """
+    if not text:
+        return None
+    t = squeeze(text)
+    found: date | None = None
+    for m in _DATE.finditer(t):
+        y = int(m.group(1)) if m.group(1) else year
+        month = parse_goal_no(m.group(2))
+        if not month or not 1 <= month <= 12:
+            continue
+        if m.group(3):
+            day = int(m.group(3))
+            try:
+                found = date(y, month, day)
+            except ValueError:
+                continue
+        else:
+            found = date(y, month, calendar.monthrange(y, month)[1])
+    if found:
+        return found
+    if m := _QUARTER.search(t):
+        quarter = parse_goal_no(m.group(1)) or 4
+        month = quarter * 3
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if "上半年" in t:
+        return date(year, 6, 30)
+    explicit = _YEAR.search(t)
+    y = int(explicit.group(1)) if explicit else year
+    if any(w in t for w in ("年底", "年末", "全年", "年内", "下半年", "年度")) or explicit:
+        return date(y, 12, 31)
+    return None
+
+
+def clean_csv(table: PlanTable) -> str:
+    """The clean CSV layout: 序号,目标名称,工作标准,分管领导,牵头单位 and any optional
+    columns the source had; one row per task, several values joined by 、."""
+    import csv
+    import io
+
+    fields = ["goal_no", "goal", "standard", "leaders", "units"]
+    fields += [f for f in ("co_units", "deadline", "section")
+               if f in table.columns or any(getattr(t, f) for t in table.tasks)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([LABELS[f] for f in fields])
+    for task in table.tasks:
+        row = []
+        for f in fields:
+            value = getattr(task, f)
+            row.append("、".join(value) if isinstance(value, list) else value or "")
+        writer.writerow(row)
+    return buffer.getvalue()
