@@ -24,7 +24,7 @@ def console(stderr: bool = False) -> Any:
     """A rich console on stdout or stderr (created per call so captured streams work)."""
     from rich.console import Console
 
-    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False)
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=stderr)
 
 
 def message(text: str, style: str | None = None) -> None:
