@@ -1,0 +1,199 @@
+"""Recording progress: the append-only history of updates, and withdrawing entries.
+
+An update is never changed or deleted; a correction withdraws it (marks who and when) and the
+views stop showing it. Each recording call is one batch, which ``undo`` withdraws whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from taskduty.db import Database, utcnow
+from taskduty.errors import TaskdutyError, UsageError
+from taskduty.fields import STATUSES, parse_status
+from taskduty.store import login_name
+
+
+@dataclass
+class NewUpdate:
+    """One update to record."""
+
+    code: str
+    status: str
+    date: date
+    progress: int | None = None
+    note: str | None = None
+    by: str = ""
+
+
+@dataclass
+class BatchResult:
+    """What a recording call did."""
+
+    year: int
+    batch_id: int | None
+    recorded: list[dict[str, Any]] = field(default_factory=list)  # code, status, id, progress
+    skipped: list[str] = field(default_factory=list)  # codes whose identical update exists
+
+
+def check_status(status: str, progress: int | None) -> tuple[str, int | None]:
+    """Validate a status and progress: (status key, progress). ``done`` means 100."""
+    key = parse_status(status)
+    if key is None:
+        allowed = ", ".join(f"{k} ({v})" for k, v in STATUSES.items())
+        raise UsageError(f"unknown status {status!r}",
+                         hint=f"use one of: {allowed}; also 欠进度, 达进度, 正常推进, 完成, 办结")
+    if progress is not None and not 0 <= progress <= 100:
+        raise UsageError(f"progress {progress} is out of range", hint="give 0–100")
+    if key == "done":
+        if progress is not None and progress < 100:
+            raise UsageError(f"status done with progress {progress}",
+                             hint="done means 100; record in_progress for partial progress")
+        progress = 100
+    return key, progress
+
+
+def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
+                 kind: str = "update", source_key: str | None = None,
+                 recorded_by: str | None = None, skip_identical: bool = False) -> BatchResult:
+    """Append ``updates`` as one batch, in one transaction.
+
+    Every code is checked first: if one is unknown, nothing is written. With
+    ``skip_identical``, an update equal to one already in force-or-history (same task, date,
+    status, progress, note and by, not withdrawn) is not recorded again.
+    """
+    from sqlmodel import col, select
+
+    from taskduty.models import Batch, Plan, Task, Update
+
+    recorded_by = recorded_by or login_name()
+    with db.write() as session:
+        plan = (session.exec(select(Plan).where(Plan.year == year)).first() if year
+                else session.exec(select(Plan).order_by(col(Plan.year).desc())).first())
+        if plan is None:
+            if year is None:
+                raise TaskdutyError("no table loaded yet",
+                                    hint="load one first: taskduty load FILE --year YYYY")
+            raise TaskdutyError(f"no table loaded for {year}", hint="see: taskduty years")
+        codes = list(dict.fromkeys(u.code.strip() for u in updates))
+        tasks = {t.code: t for t in session.exec(
+            select(Task).where(Task.plan_id == plan.id, col(Task.code).in_(codes),
+                               col(Task.removed).is_(False)))}
+        unknown = [c for c in codes if c not in tasks]
+        if unknown:
+            raise TaskdutyError(
+                f"unknown task code{'s' if len(unknown) > 1 else ''} in {plan.year}: "
+                f"{', '.join(unknown)}; nothing was recorded",
+                hint="list the codes with: taskduty tasks")
+        result = BatchResult(year=plan.year, batch_id=None)
+        existing: set[tuple[Any, ...]] = set()
+        if skip_identical:
+            ids = [t.id for t in tasks.values()]
+            for u in session.exec(select(Update).where(col(Update.task_id).in_(ids),
+                                                       col(Update.withdrawn_at).is_(None))):
+                existing.add((u.task_id, u.date, u.status, u.progress, u.note or None, u.by))
+        now = utcnow()
+        batch = Batch(kind=kind, recorded_by=recorded_by, recorded_at=now, source_key=source_key)
+        rows: list[tuple[NewUpdate, Update]] = []
+        for new in updates:
+            task = tasks[new.code.strip()]
+            key = (task.id, new.date, new.status, new.progress, new.note or None, new.by)
+            if skip_identical and key in existing:
+                result.skipped.append(task.code)
+                continue
+            existing.add(key)
+            rows.append((new, Update(task_id=task.id or 0, batch_id=0, date=new.date,
+                                     status=new.status, progress=new.progress,
+                                     note=new.note or None, by=new.by,
+                                     recorded_by=recorded_by, recorded_at=now)))
+        if not rows:
+            return result
+        session.add(batch)
+        session.flush()
+        for _new, update in rows:
+            update.batch_id = batch.id or 0
+            session.add(update)
+        session.flush()
+        result.batch_id = batch.id
+        result.recorded = [{"code": new.code.strip(), "status": u.status, "id": u.id,
+                            "progress": u.progress, "date": u.date.isoformat()}
+                           for new, u in rows]
+    return result
+
+
+@dataclass
+class Withdrawal:
+    """What ``undo`` or ``withdraw`` took back."""
+
+    batch_id: int | None
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+
+def undo(db: Database, recorded_by: str | None = None) -> Withdrawal:
+    """Withdraw the most recent batch still in force that ``recorded_by`` (this login) entered."""
+    from sqlmodel import col, select
+
+    from taskduty.models import Batch, Plan, Task, Update
+
+    who = recorded_by or login_name()
+    with db.write() as session:
+        batch = session.exec(
+            select(Batch).where(Batch.recorded_by == who, col(Batch.withdrawn_at).is_(None))
+            .order_by(col(Batch.id).desc())).first()
+        if batch is None:
+            raise TaskdutyError(f"nothing to undo: no recorded batch from {who}",
+                                hint="updates entered by other logins are never undone here")
+        now = utcnow()
+        batch.withdrawn_at = now
+        session.add(batch)
+        out = Withdrawal(batch_id=batch.id)
+        rows = session.exec(
+            select(Update, Task, Plan).join(Task, col(Task.id) == Update.task_id)
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(Update.batch_id == batch.id, col(Update.withdrawn_at).is_(None))
+            .order_by(col(Update.id))).all()
+        for update, task, plan in rows:
+            update.withdrawn_at = now
+            update.withdrawn_by = who
+            session.add(update)
+            out.entries.append(_entry(update, task.code, plan.year))
+    return out
+
+
+def withdraw(db: Database, ids: list[int], recorded_by: str | None = None) -> Withdrawal:
+    """Withdraw single updates by id; all ids are checked first."""
+    from sqlmodel import col, select
+
+    from taskduty.models import Plan, Task, Update
+
+    who = recorded_by or login_name()
+    with db.write() as session:
+        rows = session.exec(
+            select(Update, Task, Plan).join(Task, col(Task.id) == Update.task_id)
+            .join(Plan, col(Plan.id) == Task.plan_id).where(col(Update.id).in_(ids))).all()
+        found = {u.id: (u, t, p) for u, t, p in rows}
+        missing = [str(i) for i in ids if i not in found]
+        if missing:
+            raise TaskdutyError(f"no update with id {', '.join(missing)}; nothing was withdrawn",
+                                hint="the ids are listed by: taskduty show CODE")
+        already = [str(i) for i in ids if found[i][0].withdrawn_at is not None]
+        if already:
+            raise TaskdutyError(f"update {', '.join(already)} is already withdrawn; "
+                                "nothing was withdrawn")
+        now = utcnow()
+        out = Withdrawal(batch_id=None)
+        for i in dict.fromkeys(ids):
+            update, task, plan = found[i]
+            update.withdrawn_at = now
+            update.withdrawn_by = who
+            session.add(update)
+            out.entries.append(_entry(update, task.code, plan.year))
+    return out
+
+
+def _entry(update: Any, code: str, year: int) -> dict[str, Any]:
+    return {"id": update.id, "year": year, "code": code, "date": update.date.isoformat(),
+            "status": update.status, "progress": update.progress, "note": update.note,
+            "by": update.by}
