@@ -9,7 +9,7 @@ from typing import Any
 
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError
-from taskduty.table import PlanTable, Repair
+from taskduty.table import PlanTable, Repair, TaskRow
 
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -42,6 +42,9 @@ class LoadReport:
     inherited: int
     repairs: list[Repair] = field(default_factory=list)
     outcome: str = "loaded"  # loaded | unchanged | dry-run | replaced
+    # --replace only: one line per added/changed/moved/removed task, and their counts.
+    changes: list[str] = field(default_factory=list)
+    change_counts: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +54,7 @@ class LoadReport:
             "inherited": self.inherited,
             "repairs": [{"kind": r.kind, "ref": r.ref, "code": r.code, "message": r.message}
                         for r in self.repairs],
+            "changes": self.changes, "change_counts": self.change_counts,
         }
 
 
@@ -138,43 +142,87 @@ def _dedupe(names: list[str]) -> list[str]:
 
 def insert_tasks(session: Any, plan_id: int, year: int, table: PlanTable) -> dict[str, int]:
     """Insert goals, tasks, names, links and load notes; return task ids by code."""
+    apply_aliases(session, table)
+    goal_ids = ensure_goals(session, plan_id, table)
+    task_ids = insert_task_rows(session, plan_id, year, goal_ids, table.tasks)
+    insert_links(session, table.tasks, [task_ids[t.code] for t in table.tasks])
+    insert_notes(session, plan_id, table.repairs)
+    return task_ids
+
+
+def ensure_goals(session: Any, plan_id: int, table: PlanTable) -> dict[int, int]:
+    """Goal ids by number: existing goals of the plan renamed in place, missing ones added."""
+    from sqlalchemy import insert, select, update
+
+    from taskduty.models import Goal
+
+    firsts: dict[int, Any] = {}
+    for task in table.tasks:
+        firsts.setdefault(task.goal_no, task)
+    existing = {r.goal_no: (r.id, r.name, r.section) for r in session.execute(
+        select(Goal.id, Goal.goal_no, Goal.name, Goal.section).where(Goal.plan_id == plan_id))}
+    ids: dict[int, int] = {}
+    for no, t in firsts.items():
+        if no in existing:
+            gid, name, section = existing[no]
+            if (name, section) != (t.goal, t.section):
+                session.execute(update(Goal).where(Goal.id == gid)
+                                .values(name=t.goal, section=t.section))
+            ids[no] = gid
+    missing = [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
+               for no, t in firsts.items() if no not in existing]
+    if missing:
+        rows = session.execute(
+            insert(Goal).returning(Goal.id, Goal.goal_no, sort_by_parameter_order=True), missing)
+        ids |= {r.goal_no: r.id for r in rows}
+    return ids
+
+
+def insert_task_rows(session: Any, plan_id: int, year: int, goal_ids: dict[int, int],
+                     tasks: list[TaskRow]) -> dict[str, int]:
+    """Insert task rows (no links); return their ids by code."""
     from sqlalchemy import insert
 
-    from taskduty.models import Goal, Leader, LoadNote, Task, TaskLeader, TaskUnit, Unit
+    from taskduty.models import Task
 
-    apply_aliases(session, table)
-    goals: dict[int, Any] = {}
-    for task in table.tasks:
-        goals.setdefault(task.goal_no, task)
-    goal_rows = session.execute(
-        insert(Goal).returning(Goal.id, Goal.goal_no, sort_by_parameter_order=True),
-        [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
-         for no, t in goals.items()],
-    )
-    goal_ids = {r.goal_no: r.id for r in goal_rows}
-    leader_ids = name_ids(session, Leader, table.names("leaders"))
-    unit_ids = name_ids(session, Unit, table.names("units") | table.names("co_units"))
-    task_rows = session.execute(
+    if not tasks:
+        return {}
+    rows = session.execute(
         insert(Task).returning(Task.id, Task.code, sort_by_parameter_order=True),
-        [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in table.tasks],
+        [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in tasks],
     )
-    task_ids = {r.code: r.id for r in task_rows}
-    leader_links = [{"task_id": task_ids[t.code], "leader_id": leader_ids[n], "position": i}
-                    for t in table.tasks for i, n in enumerate(t.leaders)]
-    unit_links = [{"task_id": task_ids[t.code], "unit_id": unit_ids[n], "role": role,
-                   "position": i}
-                  for t in table.tasks
+    return {r.code: r.id for r in rows}
+
+
+def insert_links(session: Any, tasks: list[TaskRow], ids: list[int]) -> None:
+    """Link each task (``ids[i]`` is the row of ``tasks[i]``) to its leaders and units."""
+    from sqlalchemy import insert
+
+    from taskduty.models import Leader, TaskLeader, TaskUnit, Unit
+
+    leader_ids = name_ids(session, Leader, {n for t in tasks for n in t.leaders})
+    unit_ids = name_ids(session, Unit, {n for t in tasks for n in t.units + t.co_units})
+    leader_links = [{"task_id": tid, "leader_id": leader_ids[n], "position": i}
+                    for t, tid in zip(tasks, ids, strict=True) for i, n in enumerate(t.leaders)]
+    unit_links = [{"task_id": tid, "unit_id": unit_ids[n], "role": role, "position": i}
+                  for t, tid in zip(tasks, ids, strict=True)
                   for role, names in (("lead", t.units), ("co", t.co_units))
                   for i, n in enumerate(names)]
     if leader_links:
         session.execute(insert(TaskLeader), leader_links)
     if unit_links:
         session.execute(insert(TaskUnit), unit_links)
+
+
+def insert_notes(session: Any, plan_id: int, repairs: list[Repair]) -> None:
+    from sqlalchemy import insert
+
+    from taskduty.models import LoadNote
+
     notes = [{"plan_id": plan_id, "kind": r.kind, "ref": r.ref, "code": r.code,
-              "message": r.message} for r in table.repairs]
+              "message": r.message} for r in repairs]
     if notes:
         session.execute(insert(LoadNote), notes)
-    return task_ids
 
 
 def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]:
@@ -188,3 +236,250 @@ def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]
         "leaders_inherited": t.leaders_inherited, "units_inherited": t.units_inherited,
         "source_ref": t.ref, "text_key": text_key(t.standard), "removed": False,
     }
+
+
+# -- replacing a year's table ------------------------------------------------------------------
+@dataclass
+class OldTask:
+    """A stored task as ``--replace`` compares it with the new table."""
+
+    id: int
+    code: str
+    goal_no: int
+    goal: str
+    section: str | None
+    standard: str
+    text_key: str
+    deadline: str | None
+    removed: bool
+    leaders: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    co_units: list[str] = field(default_factory=list)
+    has_history: bool = False
+
+
+EDITED_SIMILARITY = 0.3  # same code: this much alike counts as the same task, edited
+MOVED_SIMILARITY = 0.6  # another code in the same goal: must be this much alike
+
+
+def _similarity(a: str, b: str) -> float:
+    import difflib
+
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def match_tasks(old: list[OldTask], new: list[TaskRow]) -> dict[int, OldTask]:
+    """Pair new tasks (by index) with stored ones.
+
+    First by text (:func:`text_key`), preferring the same code among equal texts; then, where
+    the text was edited, by code when the texts are still alike; last, an edited task that
+    also moved is paired with the most alike unpaired task of its goal. A task inserted in the
+    middle of a goal takes the code of a task already paired by text, so it is never paired
+    with its neighbour's history.
+    """
+    pairs: dict[int, OldTask] = {}
+    used: set[int] = set()
+    by_key: dict[str, list[OldTask]] = {}
+    for o in sorted(old, key=lambda o: o.removed):
+        by_key.setdefault(o.text_key, []).append(o)
+    keys = [text_key(t.standard) for t in new]
+    for i, t in enumerate(new):
+        candidates = [o for o in by_key.get(keys[i], []) if o.id not in used and keys[i]]
+        if candidates:
+            same = [o for o in candidates if o.code == t.code]
+            pairs[i] = (same or candidates)[0]
+            used.add(pairs[i].id)
+    by_code = {o.code: o for o in sorted(old, key=lambda o: not o.removed)}
+    for i, t in enumerate(new):
+        o = by_code.get(t.code)
+        if (i not in pairs and o is not None and o.id not in used
+                and _similarity(o.text_key, keys[i]) >= EDITED_SIMILARITY):
+            pairs[i] = o
+            used.add(o.id)
+    for i, t in enumerate(new):
+        if i in pairs:
+            continue
+        scored = [(_similarity(o.text_key, keys[i]), o) for o in old
+                  if o.id not in used and o.goal_no == t.goal_no]
+        scored = [(score, o) for score, o in scored if score >= MOVED_SIMILARITY]
+        if scored:
+            pairs[i] = max(scored, key=lambda so: so[0])[1]
+            used.add(pairs[i].id)
+    return pairs
+
+
+def _short(text: str, width: int = 24) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 1] + "…"
+
+
+def _changed_fields(o: OldTask, t: TaskRow) -> list[str]:
+    pairs = (("text", o.standard, t.standard), ("goal", o.goal, t.goal),
+             ("section", o.section, t.section), ("leaders", o.leaders, t.leaders),
+             ("units", o.units, t.units), ("co_units", o.co_units, t.co_units),
+             ("deadline", o.deadline, t.deadline))
+    return [name for name, before, after in pairs if before != after]
+
+
+def _old_tasks(session: Any, plan_id: int) -> list[OldTask]:
+    from sqlalchemy import select
+
+    from taskduty.models import Goal, Leader, Task, TaskLeader, TaskUnit, Unit, Update
+
+    rows = session.execute(
+        select(Task.id, Task.code, Task.goal_no, Goal.name, Goal.section, Task.standard,
+               Task.text_key, Task.deadline, Task.removed)
+        .join(Goal, Goal.id == Task.goal_id).where(Task.plan_id == plan_id)
+        .order_by(Task.goal_no, Task.seq, Task.id))
+    tasks = {r.id: OldTask(id=r.id, code=r.code, goal_no=r.goal_no, goal=r.name,
+                           section=r.section, standard=r.standard,
+                           text_key=r.text_key or text_key(r.standard), deadline=r.deadline,
+                           removed=bool(r.removed)) for r in rows}
+    for r in session.execute(
+            select(TaskLeader.task_id, Leader.name).join(Leader, Leader.id == TaskLeader.leader_id)
+            .join(Task, Task.id == TaskLeader.task_id).where(Task.plan_id == plan_id)
+            .order_by(TaskLeader.task_id, TaskLeader.position)):
+        tasks[r.task_id].leaders.append(r.name)
+    for r in session.execute(
+            select(TaskUnit.task_id, TaskUnit.role, Unit.name)
+            .join(Unit, Unit.id == TaskUnit.unit_id)
+            .join(Task, Task.id == TaskUnit.task_id).where(Task.plan_id == plan_id)
+            .order_by(TaskUnit.task_id, TaskUnit.position)):
+        o = tasks[r.task_id]
+        (o.units if r.role == "lead" else o.co_units).append(r.name)
+    for r in session.execute(
+            select(Update.task_id).distinct().join(Task, Task.id == Update.task_id)
+            .where(Task.plan_id == plan_id)):
+        tasks[r.task_id].has_history = True
+    return list(tasks.values())
+
+
+@dataclass
+class _Diff:
+    pairs: dict[int, OldTask]
+    gone: list[OldTask]
+    lines: list[str]
+    counts: dict[str, int]
+
+
+def _diff(old: list[OldTask], new: list[TaskRow]) -> _Diff:
+    pairs = match_tasks(old, new)
+    paired = {o.id for o in pairs.values()}
+    gone = [o for o in old if o.id not in paired]
+    counts = dict.fromkeys(("added", "changed", "moved", "restored", "removed", "unchanged"), 0)
+    lines: list[str] = []
+    for i, t in enumerate(new):
+        o = pairs.get(i)
+        if o is None:
+            counts["added"] += 1
+            lines.append(f"added {t.code} {_short(t.standard)}")
+            continue
+        fields = _changed_fields(o, t)
+        if o.removed:
+            counts["restored"] += 1
+            lines.append(f"restored {t.code} (removed earlier as {o.code}) {_short(t.standard)}")
+            continue
+        if o.code != t.code:
+            counts["moved"] += 1
+            lines.append(f"moved {o.code} -> {t.code} {_short(t.standard)}")
+        if fields:
+            counts["changed"] += 1
+            lines.append(f"changed {t.code}: {', '.join(fields)}")
+        if o.code == t.code and not fields:
+            counts["unchanged"] += 1
+    for o in gone:
+        if o.removed:
+            continue
+        counts["removed"] += 1
+        if o.has_history:
+            lines.append(f"removed {o.code} {_short(o.standard)} (kept, marked removed: "
+                         "it has status history)")
+        else:
+            lines.append(f"removed {o.code} {_short(o.standard)}")
+    summary = ", ".join(f"{k} {v}" for k, v in counts.items() if v or k != "restored")
+    return _Diff(pairs, gone, [summary, *lines], counts)
+
+
+def replace_plan(db: Database, table: PlanTable, year: int, source: str,
+                 dry_run: bool = False) -> LoadReport:
+    """Replace ``year``'s table in one transaction, keeping every task's history.
+
+    Each new task is paired with a stored one (see :func:`match_tasks`); a paired task keeps
+    its row, id and history and is updated in place, even when its code moved. A stored task
+    that disappeared is deleted, unless it has history: then it is kept, marked removed.
+    Without a stored table for ``year`` this is an ordinary load.
+    """
+    from sqlmodel import select
+
+    from taskduty.models import Plan
+
+    if dry_run and db.path is not None and not db.path.exists():
+        return report_for(table, year, source, "dry-run")
+    digest = table.content_hash()
+    with db.write() as session:
+        plan = session.exec(select(Plan).where(Plan.year == year)).first()
+        if plan is None:
+            if dry_run:
+                return report_for(table, year, source, "dry-run")
+            plan = Plan(year=year, title=table.title, input_format=table.input_format,
+                        source_name=source, content_hash=digest, loaded_at=utcnow(),
+                        loaded_by=login_name())
+            session.add(plan)
+            session.flush()
+            assert plan.id is not None
+            insert_tasks(session, plan.id, year, table)
+            return report_for(table, year, source, "loaded")
+        assert plan.id is not None
+        if plan.content_hash == digest:
+            report = report_for(table, year, source, "unchanged")
+            report.changes = ["unchanged: the same content is already loaded"]
+            return report
+        apply_aliases(session, table)
+        diff = _diff(_old_tasks(session, plan.id), table.tasks)
+        report = report_for(table, year, source, "dry-run" if dry_run else "replaced")
+        report.changes, report.change_counts = diff.lines, diff.counts
+        if dry_run:
+            return report
+        _apply(session, plan, year, table, diff)
+        plan.title = table.title
+        plan.input_format = table.input_format
+        plan.source_name = source
+        plan.content_hash = digest
+        plan.loaded_at = utcnow()
+        plan.loaded_by = login_name()
+        session.add(plan)
+    return report
+
+
+def _apply(session: Any, plan: Any, year: int, table: PlanTable, diff: _Diff) -> None:
+    from sqlalchemy import delete, select, update
+
+    from taskduty.models import Goal, LoadNote, Task, TaskLeader, TaskUnit
+
+    goal_ids = ensure_goals(session, plan.id, table)
+    kept = [o.id for o in diff.gone if o.has_history]
+    dropped = [o.id for o in diff.gone if not o.has_history]
+    paired = [(t, diff.pairs[i].id) for i, t in enumerate(table.tasks) if i in diff.pairs]
+    relinked = [tid for _, tid in paired] + dropped
+    for chunk in _chunks(relinked):
+        session.execute(delete(TaskLeader).where(TaskLeader.task_id.in_(chunk)))
+        session.execute(delete(TaskUnit).where(TaskUnit.task_id.in_(chunk)))
+    for chunk in _chunks(dropped):
+        session.execute(delete(Task).where(Task.id.in_(chunk)))
+    for chunk in _chunks(kept):
+        session.execute(update(Task).where(Task.id.in_(chunk)).values(removed=True))
+    for t, tid in paired:
+        values = task_values(plan.id, goal_ids[t.goal_no], t, year)
+        session.execute(update(Task).where(Task.id == tid).values(**values))
+    added = [t for i, t in enumerate(table.tasks) if i not in diff.pairs]
+    added_ids = insert_task_rows(session, plan.id, year, goal_ids, added)
+    insert_links(session, [t for t, _ in paired] + added,
+                 [tid for _, tid in paired] + [added_ids[t.code] for t in added])
+    used_goals = select(Task.goal_id).where(Task.plan_id == plan.id)
+    session.execute(delete(Goal).where(Goal.plan_id == plan.id, Goal.id.not_in(used_goals)))
+    session.execute(delete(LoadNote).where(LoadNote.plan_id == plan.id))
+    insert_notes(session, plan.id, table.repairs)
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]

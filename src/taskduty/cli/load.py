@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -44,26 +47,68 @@ def load(
     Example: taskduty load data/seed_table.csv --year 2018
     """
     from taskduty import render
-    from taskduty.table import read_table, year_from
+    from taskduty.sources import read_source
+    from taskduty.store import load_plan, replace_plan
+    from taskduty.table import normalise, year_from
 
-    table = read_table(file, input_format, sheet)
-    year = year or year_from(table.title, file.name)
-    if year is None:
-        raise UsageError(f"cannot tell the year of {file.name} (no year in its title or name)",
-                         hint=f"give it: taskduty load {file} --year YYYY")
-    check_year(year)
-    db = get_db()
-    if replace:
-        from taskduty.store import replace_plan
-
-        report = replace_plan(db, table, year, file.name, dry_run=dry_run)
-    else:
-        from taskduty.store import load_plan
-
-        report = load_plan(db, table, year, file.name, dry_run=dry_run)
+    with load_progress(3) as step:
+        step(f"reading {file.name}")
+        source = read_source(file, input_format, sheet)
+        step(f"normalising {len(source.rows)} rows")
+        table = normalise(source)
+        year = year or year_from(table.title, file.name)
+        if year is None:
+            raise UsageError(
+                f"cannot tell the year of {file.name} (no year in its title or name)",
+                hint=f"give it: taskduty load {file} --year YYYY")
+        check_year(year)
+        step(f"storing {len(table.tasks)} tasks")
+        store = replace_plan if replace else load_plan
+        report = store(get_db(), table, year, file.name, dry_run=dry_run)
     if fmt == OutputFormat.json:
         render.emit(render.to_json(report.as_dict()))
     render.print_load_report(report, verbose=not quiet)
+
+
+@contextmanager
+def load_progress(steps: int, delay: float = 0.4) -> Iterator[Callable[[str], None]]:
+    """A transient progress bar on stderr, shown only on a terminal and only once the work
+    has taken more than ``delay`` seconds; yields ``step(description)``."""
+    if not sys.stderr.isatty():
+        yield lambda _description: None
+        return
+    import threading
+
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from taskduty import render
+
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                        TimeElapsedColumn(), console=render.console(stderr=True),
+                        transient=True)
+    bar = progress.add_task("", total=steps)
+    lock = threading.Lock()
+    state = {"done": False, "steps": 0}
+
+    def start() -> None:
+        with lock:
+            if not state["done"]:
+                progress.start()
+
+    def step(description: str) -> None:
+        progress.update(bar, description=description, completed=state["steps"])
+        state["steps"] += 1
+
+    timer = threading.Timer(delay, start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield step
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            progress.stop()
 
 
 def check_year(year: int) -> None:
