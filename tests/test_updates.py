@@ -178,7 +178,7 @@ def test_leaders_and_summary_counts(seeded):
     assert row["done_pct"] == round(100 * 2 / row["tasks"], 1)
     assert row["mean_progress"] == round((100 + 100 + 10) / row["tasks"], 1)
     rows = list(csv.DictReader(io.StringIO(seeded("summary", "--by", "goal", "-f", "csv").stdout)))
-    goal1 = next(r for r in rows if r["name"].startswith("1. "))
-    assert (goal1["done"], goal1["behind"]) == ("2", "1")
+    goal1 = next(r for r in rows if r["目标名称"].startswith("1. "))
+    assert (goal1["已完成"], goal1["滞后"]) == ("2", "1")
     table = seeded("summary", "--by", "leader")
     assert table.exit_code == 0 and "陆秋明" in table.stdout and "█" in table.stdout
