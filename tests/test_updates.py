@@ -181,4 +181,5 @@ def test_leaders_and_summary_counts(seeded):
     goal1 = next(r for r in rows if r["目标名称"].startswith("1. "))
     assert (goal1["已完成"], goal1["滞后"]) == ("2", "1")
     table = seeded("summary", "--by", "leader")
-    assert table.exit_code == 0 and "陆秋明" in table.stdout and "█" in table.stdout
+    assert table.exit_code == 0 and "陆秋明" in table.stdout and "░" in table.stdout
+    assert str(row["done_pct"]) in table.stdout
