@@ -17,6 +17,8 @@ from taskduty.db import Reader, as_date, as_datetime, in_params
 from taskduty.errors import NameResolutionError, NotLoadedError, TaskdutyError
 from taskduty.fields import STATUSES, squeeze
 
+LOAD_HINT = "load one first: taskduty load FILE --year YYYY"
+
 
 @dataclass
 class TaskView:
@@ -85,6 +87,8 @@ def years(reader: Reader) -> list[dict[str, Any]]:
         "(SELECT COUNT(*) FROM task t WHERE t.plan_id = p.id AND t.removed = :no) AS tasks, "
         "(SELECT COUNT(*) FROM goal g WHERE g.plan_id = p.id) AS goals "
         "FROM plan p ORDER BY p.year DESC", {"no": False})
+    if not rows:
+        raise NotLoadedError("no table loaded yet", hint=LOAD_HINT)
     return [{"year": r["year"], "tasks": r["tasks"], "goals": r["goals"], "title": r["title"],
              "source": r["source_name"],
              "loaded_at": _iso(as_datetime(r["loaded_at"]))} for r in rows]
@@ -99,8 +103,7 @@ def plan_id(reader: Reader, year: int | None) -> tuple[int, int]:
     if year is None:
         rows = reader.all("SELECT id, year FROM plan ORDER BY year DESC LIMIT 1")
         if not rows:
-            raise NotLoadedError("no table loaded yet",
-                                 hint="load one first: taskduty load FILE --year YYYY")
+            raise NotLoadedError("no table loaded yet", hint=LOAD_HINT)
     else:
         rows = reader.all("SELECT id, year FROM plan WHERE year = :y", {"y": year})
         if not rows:
@@ -108,7 +111,7 @@ def plan_id(reader: Reader, year: int | None) -> tuple[int, int]:
             raise TaskdutyError(
                 f"no table loaded for {year}",
                 hint=f"loaded years: {', '.join(known)}" if known
-                else "load one first: taskduty load FILE --year YYYY")
+                else LOAD_HINT)
     return rows[0]["id"], rows[0]["year"]
 
 
@@ -203,6 +206,7 @@ def list_tasks(reader: Reader, flt: TaskFilter) -> list[TaskView]:
                 f"ON u.id = tu.unit_id WHERE tu.role = 'lead' AND u.name IN {ids})")
         params |= p
     if flt.goal is not None:
+        _check_goal(reader, pid, year, flt.goal)
         sql += " AND t.goal_no = :goal"
         params["goal"] = flt.goal
     if flt.search:
@@ -225,6 +229,24 @@ def list_tasks(reader: Reader, flt: TaskFilter) -> list[TaskView]:
         tasks = [t for t in tasks
                  if t.deadline_date is not None and t.deadline_date < as_of and t.status != "done"]
     return tasks
+
+
+def _check_goal(reader: Reader, pid: int, year: int, goal_no: int) -> None:
+    numbers = [r["goal_no"] for r in reader.all(
+        "SELECT goal_no FROM goal WHERE plan_id = :p ORDER BY goal_no", {"p": pid})]
+    if goal_no not in numbers:
+        span = f"{numbers[0]}–{numbers[-1]}" if numbers else "none"
+        raise TaskdutyError(f"no goal {goal_no} in {year}",
+                            hint=f"goals are numbered {span}; list them with: taskduty goals")
+
+
+def normalise_code(code: str) -> str:
+    """``1.2`` from what a user may type: ``01.02``, ``1．2``, `` 1.2 ``."""
+    text = code.strip().replace("．", ".").replace("。", ".")
+    parts = text.split(".")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return f"{int(parts[0])}.{int(parts[1])}"
+    return text
 
 
 def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]]) -> list[TaskView]:
@@ -277,8 +299,9 @@ def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = N
              withdrawn: bool = False) -> TaskView:
     """One task in full, with its history (oldest first)."""
     pid, found_year = plan_id(reader, year)
+    code = normalise_code(code)
     rows = reader.all(_TASK_SQL + " AND t.code = :code", {"plan": pid, "no": False,
-                                                          "code": code.strip()})
+                                                          "code": code})
     if not rows:
         raise TaskdutyError(f"no task {code} in {found_year}",
                             hint="list the codes with: taskduty tasks")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -87,56 +88,234 @@ def output_tasks(tasks: list[Any], fmt: str, output: Path | None = None,
 
 
 def print_tasks_table(tasks: list[Any], title: str | None = None) -> None:
-    """A rich table: the goal once per group, wrapped 工作标准, status and progress."""
-    from rich.table import Table
+    """A rich table fitting the terminal: the goal once per group, wrapped 工作标准,
+    leaders and units wrapped between names, status and (when any) progress."""
     from rich.text import Text
 
-    show_co = any(t.co_units for t in tasks)
-    show_deadline = any(t.deadline for t in tasks)
-    table = Table(title=title, show_lines=False, header_style="bold", expand=False,
-                  pad_edge=False)
-    table.add_column(LABELS["code"], no_wrap=True)
-    table.add_column(LABELS["goal"], max_width=14)
-    table.add_column(LABELS["standard"], ratio=1, min_width=16)
-    table.add_column(LABELS["leaders"], max_width=10)
-    table.add_column(LABELS["units"], max_width=14)
-    if show_co:
-        table.add_column(LABELS["co_units"], max_width=14)
-    if show_deadline:
-        table.add_column(LABELS["deadline"], max_width=10)
-    table.add_column(LABELS["status"], no_wrap=True)
-    table.add_column(LABELS["progress"], justify="right", no_wrap=True)
+    out = console()
+    width = out.width
+    show_progress = any(t.progress is not None or t.status == "done" for t in tasks)
+    cols = task_columns(tasks, width, show_progress)
+    table = new_table(title)
+    for col in cols:
+        table.add_column(col.header, width=col.width, overflow="fold",
+                         justify="right" if col.key == "progress" else "left")
     previous_goal = None
     for t in tasks:
-        goal = f"{t.goal_no}. {t.goal}" if t.goal_no != previous_goal else ""
-        if t.goal_no != previous_goal and previous_goal is not None:
+        first = t.goal_no != previous_goal
+        if first and previous_goal is not None:
             table.add_section()
         previous_goal = t.goal_no
-        cells: list[Any] = [
-            t.code, goal, t.standard,
-            "、".join(t.leaders) + (" (沿用)" if t.leaders_inherited else ""),
-            "、".join(t.units) + (" (沿用)" if t.units_inherited else ""),
-        ]
-        if show_co:
-            cells.append("、".join(t.co_units))
-        if show_deadline:
-            cells.append(t.deadline or "")
-        cells.append(Text(status_label(t.status), style=STATUS_STYLES.get(t.status, "")))
-        cells.append("" if t.progress is None and t.status != "done"
-                     else f"{100 if t.status == 'done' else t.progress}%")
+        values = task_cells(t, first)
+        cells: list[Any] = []
+        for col in cols:
+            if col.key == "status":
+                cells.append(Text(values["status"], style=STATUS_STYLES.get(t.status, "")))
+            elif col.key in NAME_COLUMNS:
+                cells.append(Text("\n".join(fill(values[col.key], col.width))))
+            else:
+                cells.append(Text("\n".join(wrap_cells(values[col.key], col.width))))
         table.add_row(*cells)
-    out = console()
     out.print(table)
+
+
+NAME_COLUMNS = ("leaders", "units", "co_units")
+
+
+class TaskColumn:
+    """One column of the task table: its field, header and content width in cells."""
+
+    def __init__(self, key: str, natural: int, least: int, cap: int) -> None:
+        self.key = key
+        self.header = LABELS[key]
+        self.natural = natural
+        self.least = min(least, natural)
+        self.width = min(natural, cap)
+
+
+def task_cells(task: Any, first_in_goal: bool) -> dict[str, Any]:
+    """The table's cell values for one task: plain text, or name tokens for name columns."""
+    marker = " (沿用)"
+    return {
+        "code": task.code,
+        "goal": f"{task.goal_no}.{task.goal}" if first_in_goal else "",
+        "standard": task.standard,
+        "leaders": name_tokens(task.leaders, marker if task.leaders_inherited else ""),
+        "units": name_tokens(task.units, marker if task.units_inherited else ""),
+        "co_units": name_tokens(task.co_units, ""),
+        "deadline": task.deadline or "",
+        "status": status_label(task.status),
+        "progress": "" if task.progress is None and task.status != "done"
+        else f"{100 if task.status == 'done' else task.progress}%",
+    }
+
+
+def name_tokens(names: list[str], marker: str) -> list[str]:
+    """Names as unbreakable tokens joined by 、, then an optional marker."""
+    tokens = [n + "、" for n in names[:-1]] + names[-1:]
+    return tokens + ([marker] if marker else [])
+
+
+def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[TaskColumn]:
+    """The columns and their widths so that the table fits ``width`` cells.
+
+    Fixed columns keep their size; the goal, names and deadline get a share of the width
+    (they wrap); 工作标准 takes the rest. When that is too little, the others shrink first.
+    """
+    from rich.cells import cell_len
+
+    cells = [task_cells(t, True) for t in tasks]
+
+    def natural(key: str) -> int:
+        values = [c[key] for c in cells]
+        lengths = [cell_len("".join(v) if isinstance(v, list) else v) for v in values]
+        return max([cell_len(LABELS[key]) // 2, *lengths, 1])
+
+    def longest_token(key: str) -> int:
+        return max([cell_len(tok.strip()) for c in cells for tok in c[key]] + [4])
+
+    keys = ["code", "goal", "standard", "leaders", "units"]
+    if any(t.co_units for t in tasks):
+        keys.append("co_units")
+    if any(t.deadline for t in tasks):
+        keys.append("deadline")
+    keys.append("status")
+    if show_progress:
+        keys.append("progress")
+    code_w = max(natural("code"), 4)
+    spec = {
+        "code": (code_w, code_w, 8 if width >= 100 else code_w),
+        "goal": (natural("goal"), 6, max(8, width // 8)),
+        "leaders": (natural("leaders"), min(longest_token("leaders"), 8), max(8, width // 8)),
+        "units": (natural("units"), min(longest_token("units"), 8), max(10, width // 8)),
+        "co_units": (natural("co_units") if "co_units" in keys else 1, 8, max(8, width // 10)),
+        "deadline": (natural("deadline") if "deadline" in keys else 1, 6, max(6, width // 12)),
+        "status": (6, 6, 6),
+        "progress": (4, 4, 4),
+    }
+    cols = []
+    for key in keys:
+        if key == "standard":
+            cols.append(TaskColumn(key, natural(key), 20, natural(key)))
+        else:
+            nat, least, cap = spec[key]
+            col = TaskColumn(key, max(nat, least if key == "code" else 1), least, cap)
+            if key == "code":
+                col.width = max(cap, code_w)
+            cols.append(col)
+    standard = next(c for c in cols if c.key == "standard")
+    others = [c for c in cols if c is not standard]
+    room = width - 2 * (len(cols) - 1) - sum(c.width for c in others)
+    want = min(standard.natural, 24)
+    shrinkable = [c for c in others if c.key in ("goal", "leaders", "units", "co_units",
+                                                  "deadline")]
+    while room < want:
+        candidates = [c for c in shrinkable if c.width > c.least]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda c: c.width - c.least)
+        widest.width -= 1
+        room += 1
+    if room > standard.natural:
+        # Spare room: let the other wrapped columns grow back towards their natural width.
+        spare = room - standard.natural
+        for c in shrinkable:
+            grow = min(spare, c.natural - c.width)
+            if grow > 0:
+                c.width += grow
+                spare -= grow
+        room = standard.natural
+    standard.width = max(room, 4)
+    return cols
+
+
+def new_table(title: str | None = None) -> Any:
+    """A compact table: a rule under the header, a blank line between sections, columns
+    two cells apart and no outer border, so the width is exactly the columns plus gaps."""
+    from rich import box
+    from rich.table import Table
+
+    return Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0),
+                 pad_edge=False, header_style="bold", expand=False)
+
+
+# Line breaking for Chinese text: no line starts with closing punctuation and none ends
+# with opening punctuation (禁则); ASCII words and numbers are not broken.
+_CLOSING = set("，。、；：？！）》」』】〕…”’,.;:?!)%")
+_OPENING = set("（《「『【〔“‘(")
+_TOKEN = re.compile(r"[\x21-\x7e]+|\s+|.", re.S)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` broken into lines of at most ``width`` cells."""
+    lines: list[str] = []
+    for para in (text or "").splitlines() or [""]:
+        lines.extend(fill(_TOKEN.findall(para), width))
+    return lines
+
+
+def fill(tokens: list[str], width: int) -> list[str]:
+    """Greedy line filling of unbreakable ``tokens`` (too long ones are cut by cells)."""
+    from rich.cells import cell_len
+
+    width = max(width, 2)
+    lines: list[list[str]] = []
+    line: list[str] = []
+    used = 0
+    queue = list(tokens)
+    while queue:
+        tok = queue.pop(0)
+        size = cell_len(tok)
+        if tok.isspace():
+            if line and used + 1 <= width:
+                line.append(" ")
+                used += 1
+            continue
+        if used + size <= width:
+            line.append(tok)
+            used += size
+            continue
+        if size > width and len(tok) > 1:
+            if width - used < 2:
+                lines.append(line)
+                line, used = [], 0
+            head = _chop(tok, width - used)
+            queue[0:0] = [head, tok[len(head):]]
+            continue
+        carry: list[str] = []
+        if line and ((tok[0] in _CLOSING and len(line) > 1) or line[-1][-1:] in _OPENING) \
+                and cell_len(line[-1]) + size <= width:
+            carry = [line.pop()]
+        lines.append(line)
+        line = [*carry, tok]
+        used = sum(cell_len(t) for t in line)
+    if line or not lines:
+        lines.append(line)
+    return ["".join(parts).strip() for parts in lines]
+
+
+def _chop(text: str, room: int) -> str:
+    from rich.cells import cell_len
+
+    out = ""
+    for ch in text:
+        if cell_len(out + ch) > room:
+            break
+        out += ch
+    return out or text[:1]
 
 
 def print_task(task: Any) -> None:
     """One task in full, with its history."""
     from rich.table import Table
+    from rich.text import Text
 
     out = console()
+    label_w = 8
+    value_w = max(out.width - label_w - 2, 10)
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True, width=label_w)
+    grid.add_column(width=value_w, overflow="fold")
     rows = [
         (LABELS["code"], f"{task.year} {task.code}"),
         (LABELS["goal"], f"{task.goal_no}. {task.goal}"),
@@ -159,23 +338,25 @@ def print_task(task: Any) -> None:
         rows.append((LABELS["note"], task.note))
     rows.append(("来源", task.source_ref))
     for label, value in rows:
-        grid.add_row(label, value)
+        grid.add_row(Text(label), Text("\n".join(wrap_cells(value or "", value_w))))
     out.print(grid)
     if task.history:
-        history = Table(title="填报记录", header_style="bold")
-        for name in ("ID", "日期", "状态", "进度", "进展情况", "填报人", "录入人"):
-            history.add_column(name)
         withdrawn = "withdrawn_at" in task.history[0]
+        columns = [("id", "ID"), ("date", "日期"), ("status", "状态"), ("progress", "进度"),
+                   ("note", "进展情况"), ("by", "填报人"), ("recorded_by", "录入人")]
         if withdrawn:
-            history.add_column("撤回")
+            columns.append(("withdrawn", "撤回"))
+        rows_out = []
         for h in task.history:
-            row = [str(h["id"]), h["date"], status_label(h["status"]),
-                   "" if h["progress"] is None else f"{h['progress']}%", h["note"] or "",
-                   h["by"] or "", h["recorded_by"] or ""]
+            row = dict(h)
+            row["status"] = status_label(h["status"])
+            row["progress"] = "" if h["progress"] is None else f"{h['progress']}%"
             if withdrawn:
-                row.append(f"{h['withdrawn_at']} {h['withdrawn_by']}" if h["withdrawn_at"] else "")
-            history.add_row(*row)
-        out.print(history)
+                row["withdrawn"] = (f"{h['withdrawn_at']} {h['withdrawn_by']}"
+                                    if h["withdrawn_at"] else "")
+            rows_out.append(row)
+        out.print()
+        print_rows(rows_out, columns, title="填报记录")
 
 
 # -- generic rows -------------------------------------------------------------------------
@@ -183,28 +364,50 @@ def output_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], fmt:
                 output: Path | None = None, title: str | None = None,
                 bar: str | None = None) -> None:
     """Rows of plain values: ``columns`` is [(key, header)]; ``bar`` names a 0–100 column
-    drawn as a small bar in tables."""
+    drawn as a small bar in tables. CSV headers are the Chinese column headers."""
     if fmt == "json":
         emit(to_json(rows), output)
         return
     if fmt == "csv":
-        emit(to_csv([k for k, _ in columns], [[r.get(k) for k, _ in columns] for r in rows]),
+        emit(to_csv([h for _, h in columns], [[r.get(k) for k, _ in columns] for r in rows]),
              output, bom=output is not None)
         return
-    from rich.table import Table
+    print_rows(rows, columns, title, bar)
 
-    table = Table(title=title, header_style="bold")
+
+def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]],
+               title: str | None = None, bar: str | None = None) -> None:
+    """A compact rich table of plain rows; text columns wrap to fit the terminal."""
+    from rich.text import Text
+
+    out = console()
+    numeric = {k for k, _ in columns
+               if rows and all(isinstance(r.get(k), int | float) or r.get(k) is None
+                               for r in rows)}
+    table = new_table(title)
     for key, header in columns:
-        numeric = rows and isinstance(rows[0].get(key), int | float)
-        table.add_column(header, justify="right" if numeric else "left")
-    if bar:
+        if key in numeric:
+            table.add_column(header, justify="right", no_wrap=True)
+        else:
+            table.add_column(header, overflow="fold")
+    if bar and out.width >= 100:
         table.add_column("", no_wrap=True)
+    else:
+        bar = None
     for r in rows:
-        cells = ["" if r.get(k) is None else str(r.get(k)) for k, _ in columns]
+        cells = [Text(_plain(r.get(k))) for k, _ in columns]
         if bar:
-            cells.append(progress_bar(float(r.get(bar) or 0)))
+            cells.append(Text(progress_bar(float(r.get(bar) or 0))))
         table.add_row(*cells)
-    console().print(table)
+    out.print(table)
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
 
 
 def progress_bar(pct: float, width: int = 10) -> str:

@@ -52,6 +52,18 @@ def as_of_date(as_of: str | None, month: str | None) -> date | None:
     return parse_day(as_of, "--as-of") if as_of else None
 
 
+def output_format(fmt: OutputFormat, output: Path | None) -> str:
+    """The format to write: ``-o x.csv`` / ``-o x.json`` imply it when no format is given."""
+    if output is None or fmt != OutputFormat.table:
+        return fmt.value
+    suffix = output.suffix.lower()
+    if suffix in (".csv", ".json"):
+        return suffix[1:]
+    raise UsageError(f"cannot write a table to {output}",
+                     hint="use --format csv or --format json with -o, or name the file "
+                     "*.csv or *.json")
+
+
 def parse_statuses(values: list[str] | None) -> list[str]:
     out = []
     for value in values or []:
@@ -102,8 +114,9 @@ def tasks(
             goal=goal, search=search, statuses=parse_statuses(status),
             as_of=as_of_date(as_of, month), stale_days=stale, overdue=overdue)
         found = queries.list_tasks(reader, flt)
-    render.output_tasks(found, fmt.value, output)
-    if fmt == OutputFormat.table:
+    kind = output_format(fmt, output)
+    render.output_tasks(found, kind, output)
+    if kind == "table":
         render.message(f"{len(found)} tasks")
 
 
@@ -142,7 +155,7 @@ def _names(kind: str, year: int | None, as_of: str | None, month: str | None,
     label = "分管领导" if kind == "leader" else "牵头单位"
     columns = [("name", label), ("tasks", "任务数")] + [(k, v) for k, v in STATUSES.items()]
     data = [{k: r[k] for k, _ in columns} for r in rows]
-    render.output_rows(data, columns, fmt.value, output)
+    render.output_rows(data, columns, output_format(fmt, output), output)
 
 
 @app.command()
@@ -192,11 +205,11 @@ def goals(
     columns = [("goal_no", "序号"), ("goal", "目标名称"), ("tasks", "任务数")]
     if any(r["section"] for r in rows):
         columns.insert(0, ("section", "类别"))
-    render.output_rows(rows, columns, fmt.value, output)
+    render.output_rows(rows, columns, output_format(fmt, output), output)
 
 
 @app.command()
-def years(fmt: FormatOption = OutputFormat.table) -> None:
+def years(fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
     """The years loaded, with their task counts.
 
     Example: taskduty years --format json
@@ -207,9 +220,7 @@ def years(fmt: FormatOption = OutputFormat.table) -> None:
         rows = queries.years(reader)
     columns = [("year", "年度"), ("tasks", "任务数"), ("goals", "目标数"), ("source", "来源"),
                ("loaded_at", "导入时间")]
-    render.output_rows(rows, columns, fmt.value)
-
-
+    render.output_rows(rows, columns, output_format(fmt, output), output)
 
 
 @app.command()
@@ -237,4 +248,5 @@ def summary(
     columns = [("name", label), ("tasks", "任务数"), *STATUSES.items(),
                ("done_pct", "完成率%"), ("mean_progress", "平均进度")]
     title = f"截至 {when or date.today()}"
-    render.output_rows(rows, columns, fmt.value, output, title=title, bar="done_pct")
+    render.output_rows(rows, columns, output_format(fmt, output), output, title=title,
+                       bar="done_pct")
