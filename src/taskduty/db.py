@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 ENV_VAR = "TASKDUTY_DB"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -35,16 +35,21 @@ def default_path() -> Path:
 
 
 def resolve_url(value: str | None) -> str:
-    """A SQLAlchemy URL from ``--db`` (a path or URL), else ``$TASKDUTY_DB``, else the default."""
+    """A SQLAlchemy URL from ``--db`` (a path or URL), else ``$TASKDUTY_DB``, else the default.
+
+    ``postgres://`` and ``postgresql://`` mean PostgreSQL through psycopg 3.
+    """
     value = value or os.environ.get(ENV_VAR) or str(default_path())
     if "://" in value:
-        return value
+        return re.sub(r"^(postgres|postgresql)://", "postgresql+psycopg://", value)
     return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
 def display_url(url: str) -> str:
-    """The URL with any password masked, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    """The URL (or any text holding one) with its password masked, for messages."""
+    # Greedy up to the last "@" before a query, so a password holding "@" is masked whole.
+    url = re.sub(r"(://[^:/@?#\s]*):[^?#\s]*@", r"\1:***@", url)
+    return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
 
 
 class Reader(Protocol):
@@ -119,8 +124,13 @@ class Database:
     def display(self) -> str:
         return str(self.path) if self.path else display_url(self.url)
 
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql`` (the URL's dialect)."""
+        return self.url.split(":", 1)[0].split("+", 1)[0]
+
     # -- checks ---------------------------------------------------------------------------
-    def _check_sqlite_file(self, must_exist: bool) -> None:
+    def check_sqlite_file(self, must_exist: bool) -> None:
         if self.path is None:
             return
         if not self.path.exists():
@@ -139,6 +149,31 @@ class Database:
                 f"{self.path} is not a SQLite database",
                 hint="point --db (or TASKDUTY_DB) at a taskduty database file",
             )
+
+    @contextmanager
+    def errors(self, doing: str = "open") -> Iterator[None]:
+        """Turn driver errors (server down, bad password, locked file) into one-line
+        :class:`DatabaseError` messages, with the URL's password masked."""
+        from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+
+        try:
+            yield
+        except IntegrityError as exc:
+            raise DatabaseError(
+                f"cannot {doing} {self.display}: another change conflicted ({_short(exc)}); "
+                "nothing was written", hint="try again") from None
+        except (OperationalError, DBAPIError) as exc:
+            if self.is_sqlite:
+                hint = "try again; another process may hold the database"
+            else:
+                hint = ("check that the server is running and the URL's host, port, user, "
+                        "password and database (or PGHOST, PGPORT, PGUSER, PGPASSWORD)")
+            raise DatabaseError(f"cannot {doing} {self.display}: {_short(exc)}",
+                                hint=hint) from None
+        except ArgumentError as exc:
+            raise DatabaseError(
+                f"cannot use {self.display} as a database: {_short(exc)}",
+                hint="give a SQLite file path or postgresql+psycopg://USER@HOST/DB") from None
 
     # -- engine and sessions ----------------------------------------------------------------
     def engine(self) -> Engine:
@@ -161,77 +196,102 @@ class Database:
                     # Take the write lock at once, so two writers queue instead of deadlocking.
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
-                engine = create_engine(self.url, pool_pre_ping=True)
+                engine = self._server_engine()
             self._engine = engine
         return self._engine
+
+    def _server_engine(self) -> Engine:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        try:
+            # One command is one short process: no pool, so no idle connections linger.
+            return create_engine(self.url, poolclass=NullPool)
+        except ImportError as exc:
+            raise DatabaseError(
+                f"cannot open {self.display}: its driver is not installed ({exc.name or exc})",
+                hint="install PostgreSQL support: pip install 'taskduty[postgres]'") from None
+        except Exception as exc:  # a malformed URL or an unknown dialect
+            raise DatabaseError(
+                f"cannot use {self.display} as a database: {_short(exc)}",
+                hint="give a SQLite file path or postgresql+psycopg://USER@HOST/DB") from None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: commits when the block ends, rolls back on any error."""
-        from sqlalchemy.exc import OperationalError
         from sqlmodel import Session
 
-        self._check_sqlite_file(must_exist=False)
+        self.check_sqlite_file(must_exist=False)
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.prepare_schema()
-        try:
-            with Session(self.engine()) as session, session.begin():
-                yield session
-        except OperationalError as exc:
-            raise DatabaseError(f"database error: {_short(exc)}",
-                                hint="try again; another process may hold the database") from None
+        with self.errors("write to"), Session(self.engine()) as session, session.begin():
+            yield session
 
     def prepare_schema(self) -> None:
-        """Create the schema in an empty database, or upgrade an older one."""
+        """Create the schema in an empty database, or upgrade an older one (announced on
+        stderr, with the backup's path)."""
         from taskduty import migrations
 
-        migrations.ensure(self)
+        with self.errors():
+            done = migrations.ensure(self)
+        if done is not None and done.from_version is not None:
+            from taskduty import render
+
+            render.message(done.describe(self))
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
-        """A reader for one command's queries. Never creates the database."""
-        self._check_sqlite_file(must_exist=True)
+        """A reader for one command's queries. Never creates the database; upgrades an older
+        schema first (see :mod:`taskduty.migrations`)."""
+        self.check_sqlite_file(must_exist=True)
         if self.fast_reads and self.path is not None:
             conn = sqlite3.connect(str(self.path), timeout=60)
             try:
                 conn.execute("PRAGMA busy_timeout=60000")
-                self._check_version(_SqliteReader(conn))
-                yield _SqliteReader(conn)
+                reader = _SqliteReader(conn)
+                if self._needs_upgrade(reader):
+                    conn.commit()
+                    self.prepare_schema()
+                yield reader
             except sqlite3.DatabaseError as exc:
                 raise DatabaseError(f"cannot read {self.display}: {exc}") from None
             finally:
                 conn.close()
             return
-        from sqlalchemy.exc import SQLAlchemyError
+        with self.errors("read"), self.engine().connect() as sconn:
+            reader = _SqlaReader(sconn)
+            if self._needs_upgrade(reader):
+                sconn.rollback()  # hold no locks while the upgrade runs
+                self.prepare_schema()
+            yield reader
 
-        try:
-            with self.engine().connect() as conn:
-                reader = _SqlaReader(conn)
-                self._check_version(reader)
-                yield reader
-        except SQLAlchemyError as exc:
-            raise DatabaseError(f"cannot read {self.display}: {_short(exc)}") from None
-
-    def _check_version(self, reader: Reader) -> None:
-        try:
-            rows = reader.all("SELECT value FROM meta WHERE key = 'schema_version'")
-        except Exception:
-            rows = []
-        if not rows:
+    def _needs_upgrade(self, reader: Reader) -> bool:
+        version = self.schema_version(reader)
+        if version is None:
             raise NotLoadedError(
                 f"no table loaded yet ({self.display} has no taskduty data)",
                 hint="load one first: taskduty load FILE --year YYYY",
             )
-        version = int(rows[0]["value"])
         if version > SCHEMA_VERSION:
             raise DatabaseError(
                 f"{self.display} was made by a newer taskduty (schema {version}, "
                 f"this release knows {SCHEMA_VERSION})",
                 hint="upgrade taskduty",
             )
-        if version < SCHEMA_VERSION:
-            self.prepare_schema()
+        return version < SCHEMA_VERSION
+
+    def schema_version(self, reader: Reader) -> int | None:
+        """The stored schema version, or None when there are no taskduty tables."""
+        exists = reader.all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            if self.is_sqlite else
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_name = 'meta' AND table_schema = current_schema()")
+        if not exists:
+            return None
+        rows = reader.all("SELECT value FROM meta WHERE key = 'schema_version'")
+        return int(rows[0]["value"]) if rows else None
 
     def dispose(self) -> None:
         if self._engine is not None:

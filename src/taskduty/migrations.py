@@ -1,21 +1,93 @@
 """Schema versions and the ordered migrations between them.
 
 Version 1 is the first schema. A migration ``n`` takes a database from version ``n - 1`` to
-``n``; each runs in the same transaction as the version bump, so an upgrade lands whole.
+``n``. An upgrade runs every pending migration and the version bump in one transaction, so it
+lands whole or not at all; a SQLite file is first copied to ``<file>.bak-v<old>-<time>``.
+
+A new database is made from the models (``SQLModel.metadata.create_all``) at the current
+version, so the models must always describe the latest schema, and each migration must turn
+the previous schema into exactly that (``tests/test_migrations.py`` compares the two).
+To change the schema: edit ``models.py``, add ``@migration(n)`` here with SQL that works on
+SQLite and PostgreSQL, and set ``db.SCHEMA_VERSION = n``.
+
+Any command that opens an older database upgrades it first (announced on stderr);
+``taskduty db status`` shows what is pending and ``taskduty db upgrade`` applies it explicitly.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from taskduty.errors import DatabaseError
+from taskduty.errors import DatabaseError, NotLoadedError
 
 if TYPE_CHECKING:
     from taskduty.db import Database
 
-# version -> function(connection) that upgrades from version - 1
+# version -> function(connection) that upgrades from version - 1 (its docstring says what)
 MIGRATIONS: dict[int, Callable[[Any], None]] = {}
+
+# Any fixed number: serialises schema creation and upgrades between PostgreSQL clients.
+_PG_LOCK_KEY = 71402018
+
+
+def migration(version: int) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    """Register ``fn(connection)`` as the step from ``version - 1`` to ``version``."""
+
+    def register(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        if version in MIGRATIONS:
+            raise RuntimeError(f"two migrations for schema version {version}")
+        MIGRATIONS[version] = fn
+        return fn
+
+    return register
+
+
+@migration(2)
+def _v2_indexes(conn: Any) -> None:
+    """Indexes for listing a year's tasks in order and for undoing a batch."""
+    from sqlalchemy import text
+
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_task_plan_goal_seq "
+                      "ON task (plan_id, goal_no, seq)"))
+    conn.execute(text("CREATE INDEX IF NOT EXISTS ix_update_batch_withdrawn "
+                      "ON task_update (batch_id, withdrawn_at)"))
+
+
+def describe(version: int) -> str:
+    """The first line of migration ``version``'s docstring."""
+    doc = (MIGRATIONS[version].__doc__ or "").strip()
+    return doc.splitlines()[0] if doc else f"migration {version}"
+
+
+@dataclass
+class Upgrade:
+    """What :func:`ensure` or :func:`upgrade` did to the schema."""
+
+    from_version: int | None  # None: the schema was created
+    to_version: int
+    backup: Path | None = None
+
+    def describe(self, db: Database) -> str:
+        if self.from_version is None:
+            return f"Created the taskduty schema (version {self.to_version}) in {db.display}"
+        text = (f"Upgraded {db.display} from schema version {self.from_version} to "
+                f"{self.to_version}")
+        return text + (f"; backup: {self.backup}" if self.backup else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"from_version": self.from_version, "to_version": self.to_version,
+                "backup": str(self.backup) if self.backup else None}
+
+
+def target_version() -> int:
+    from taskduty.db import SCHEMA_VERSION
+
+    return SCHEMA_VERSION
 
 
 def current_version(conn: Any) -> int | None:
@@ -28,22 +100,66 @@ def current_version(conn: Any) -> int | None:
     return int(row[0]) if row else None
 
 
-def ensure(db: Database) -> None:
-    """Create the schema in an empty database; upgrade an older one in one transaction."""
-    from sqlalchemy import text
+def peek_version(db: Database) -> int | None:
+    """The stored version, read without taking any lock (None: no database or no schema)."""
+    if db.path is not None:
+        if not db.path.exists() or db.path.stat().st_size == 0:
+            return None
+        conn = sqlite3.connect(str(db.path), timeout=60)
+        try:
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                "AND name = 'meta'").fetchall():
+                return None
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            return int(row[0]) if row else None
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(f"cannot read {db.display}: {exc}") from None
+        finally:
+            conn.close()
+    with db.engine().connect() as conn:
+        return current_version(conn)
+
+
+def pending(version: int | None) -> list[int]:
+    """The migrations an upgrade from ``version`` would run, in order."""
+    if version is None:
+        return []
+    return list(range(version + 1, target_version() + 1))
+
+
+def _too_new(db: Database, version: int) -> DatabaseError:
+    return DatabaseError(
+        f"{db.display} was made by a newer taskduty (schema {version}, this release knows "
+        f"{target_version()})", hint="upgrade taskduty on this computer")
+
+
+def ensure(db: Database) -> Upgrade | None:
+    """Create the schema in an empty database, or upgrade an older one in one transaction.
+
+    Returns what was done, or None when the schema was already current.
+    """
+    version = peek_version(db)
+    if version == target_version():
+        return None
+    if version is not None and version > target_version():
+        raise _too_new(db, version)
+    return _migrate(db)
+
+
+def _migrate(db: Database) -> Upgrade | None:
+    from sqlalchemy import inspect, text
     from sqlmodel import SQLModel
 
     import taskduty.models  # noqa: F401  (registers the tables)
-    from taskduty.db import SCHEMA_VERSION
 
-    engine = db.engine()
-    with engine.begin() as conn:
-        version = current_version(conn)
-        if version == SCHEMA_VERSION:
-            return
+    target = target_version()
+    with db.engine().begin() as conn:  # on SQLite this is BEGIN IMMEDIATE: the write lock
+        if not db.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+        version = current_version(conn)  # again, now that no one else can change it
+        if version == target:
+            return None
         if version is None:
-            from sqlalchemy import inspect
-
             if inspect(conn).get_table_names():
                 raise DatabaseError(
                     f"{db.display} is not a taskduty database (it has other tables)",
@@ -51,14 +167,78 @@ def ensure(db: Database) -> None:
                 )
             SQLModel.metadata.create_all(conn)
             conn.execute(text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
-                         {"v": str(SCHEMA_VERSION)})
-            return
-        if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"{db.display} was made by a newer taskduty (schema {version})",
-                hint="upgrade taskduty",
-            )
-        for step in range(version + 1, SCHEMA_VERSION + 1):
+                         {"v": str(target)})
+            return Upgrade(None, target)
+        if version > target:
+            raise _too_new(db, version)
+        missing = [v for v in pending(version) if v not in MIGRATIONS]
+        if missing:
+            raise DatabaseError(f"this release has no migration to schema version {missing[0]}",
+                                hint="report it: the release is incomplete")
+        backup = _backup(db, version) if db.path is not None else None
+        for step in pending(version):
             MIGRATIONS[step](conn)
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                     {"v": str(SCHEMA_VERSION)})
+                     {"v": str(target)})
+    return Upgrade(version, target, backup)
+
+
+def _backup(db: Database, version: int) -> Path:
+    """A consistent copy of the SQLite file (taken while we hold its write lock)."""
+    assert db.path is not None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = db.path.with_name(f"{db.path.name}.bak-v{version}-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = db.path.with_name(f"{db.path.name}.bak-v{version}-{stamp}-{n}")
+    src = sqlite3.connect(str(db.path), timeout=60)
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot back up {db.display} before upgrading it: {exc}",
+                            hint="check the folder is writable and has space") from None
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+# -- for the ``db`` commands ---------------------------------------------------------------
+def status(db: Database) -> dict[str, Any]:
+    """The database's backend, location, current and target versions, pending migrations."""
+    exists = db.path is None or db.path.exists()
+    if db.path is not None:
+        db.check_sqlite_file(must_exist=False)
+    with db.errors():
+        version = peek_version(db) if exists else None
+    steps = pending(version)
+    if not exists:
+        state = "missing"
+    elif version is None:
+        state = "empty"
+    elif version > target_version():
+        state = "newer"
+    else:
+        state = "pending" if steps else "current"
+    return {
+        "backend": db.backend, "database": db.display,
+        "current_version": version, "target_version": target_version(), "state": state,
+        "pending": [{"version": v, "description": describe(v)} for v in steps],
+    }
+
+
+def upgrade(db: Database) -> Upgrade | None:
+    """Apply pending migrations now (or create the schema in an empty server database).
+
+    Returns None when already current.
+    """
+    if db.path is not None and not db.path.exists():
+        raise NotLoadedError(f"no database at {db.path}",
+                             hint="load a table first: taskduty load FILE --year YYYY")
+    if db.path is not None:
+        db.check_sqlite_file(must_exist=True)
+    with db.errors("upgrade"):
+        return ensure(db)

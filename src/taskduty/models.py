@@ -44,7 +44,8 @@ class Goal(SQLModel, table=True):
 class Task(SQLModel, table=True):
     """A task (工作标准) with its code ``<goal_no>.<n>`` and where it came from."""
 
-    __table_args__ = (Index("ix_task_plan_code", "plan_id", "code"),)
+    __table_args__ = (Index("ix_task_plan_code", "plan_id", "code"),
+                      Index("ix_task_plan_goal_seq", "plan_id", "goal_no", "seq"))  # schema 2
 
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id")
@@ -113,7 +114,8 @@ class Update(SQLModel, table=True):
 
     __tablename__ = "task_update"
 
-    __table_args__ = (Index("ix_update_task_date", "task_id", "date"),)
+    __table_args__ = (Index("ix_update_task_date", "task_id", "date"),
+                      Index("ix_update_batch_withdrawn", "batch_id", "withdrawn_at"))  # schema 2
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")
