@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from taskduty.db import Database, utcnow
-from taskduty.errors import TaskdutyError
+from taskduty.errors import TaskdutyError, UsageError
 from taskduty.table import PlanTable, Repair, TaskRow
 
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -483,3 +483,161 @@ def _apply(session: Any, plan: Any, year: int, table: PlanTable, diff: _Diff) ->
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
+# -- unloading a year ----------------------------------------------------------------------------
+def unload_plan(db: Database, year: int, force: bool = False) -> dict[str, int]:
+    """Delete ``year``'s table (tasks, links, updates, load notes, goals) in one transaction.
+
+    Refused when the year has status history (withdrawn or not) unless ``force``. Leader and
+    unit names stay: other years may use them.
+    """
+    from sqlalchemy import delete, func, select
+
+    from taskduty.models import Batch, Goal, LoadNote, Plan, Task, TaskLeader, TaskUnit, Update
+
+    with db.write() as session:
+        plan = session.exec(select(Plan).where(Plan.year == year)).first()
+        if plan is None:
+            known = [str(y) for y in session.exec(select(Plan.year).order_by(Plan.year)).all()]
+            raise TaskdutyError(f"no table loaded for {year}",
+                                hint=f"loaded years: {', '.join(known)}" if known else None)
+        plan_tasks = select(Task.id).where(Task.plan_id == plan.id).scalar_subquery()
+        updates = session.execute(select(func.count()).select_from(Update)
+                                  .where(Update.task_id.in_(plan_tasks))).scalar_one()
+        live = session.execute(select(func.count()).select_from(Update).where(
+            Update.task_id.in_(plan_tasks), Update.withdrawn_at.is_(None))).scalar_one()
+        if updates and not force:
+            raise TaskdutyError(
+                f"{year} has status history ({live} updates in force, "
+                f"{updates - live} withdrawn); unloading would delete it",
+                hint=f"to delete the year and its history: taskduty unload {year} --force")
+        batches = select(Update.batch_id).where(Update.task_id.in_(plan_tasks)).distinct()
+        batch_ids = [r[0] for r in session.execute(batches)]
+        counts = {
+            "tasks": session.execute(select(func.count()).select_from(Task)
+                                     .where(Task.plan_id == plan.id)).scalar_one(),
+            "goals": session.execute(select(func.count()).select_from(Goal)
+                                     .where(Goal.plan_id == plan.id)).scalar_one(),
+            "updates": updates,
+        }
+        session.execute(delete(Update).where(Update.task_id.in_(plan_tasks)))
+        for chunk in _chunks(batch_ids):
+            still_used = select(Update.batch_id).where(Update.batch_id.in_(chunk))
+            session.execute(delete(Batch).where(Batch.id.in_(chunk),
+                                                Batch.id.not_in(still_used)))
+        session.execute(delete(TaskLeader).where(TaskLeader.task_id.in_(plan_tasks)))
+        session.execute(delete(TaskUnit).where(TaskUnit.task_id.in_(plan_tasks)))
+        session.execute(delete(Task).where(Task.plan_id == plan.id))
+        session.execute(delete(LoadNote).where(LoadNote.plan_id == plan.id))
+        session.execute(delete(Goal).where(Goal.plan_id == plan.id))
+        session.execute(delete(Plan).where(Plan.id == plan.id))
+    return counts
+
+
+# -- aliases -------------------------------------------------------------------------------------
+ALIAS_KINDS = ("leader", "unit")
+
+
+def add_alias(db: Database, alias: str, name: str, kind: str | None = None) -> dict[str, Any]:
+    """Record ``alias`` as another spelling of ``name`` and move the alias spelling's links
+    (if any task uses it) onto ``name``, in one transaction.
+
+    ``kind`` (leader or unit) is inferred from the table that knows ``name`` (or ``alias``).
+    """
+    from sqlalchemy import delete, select, update
+
+    from taskduty.fields import squeeze
+    from taskduty.models import Alias, Leader, TaskLeader, TaskUnit, Unit
+
+    alias, name = squeeze(alias), squeeze(name)
+    if not alias or not name:
+        raise UsageError("give an alias and a name, e.g. taskduty alias 经开区 常州经开区")
+    if alias == name:
+        raise UsageError(f"{alias!r} cannot be an alias of itself")
+    if kind is not None and kind not in ALIAS_KINDS:
+        raise UsageError(f"--kind {kind!r} is not one of leader, unit")
+    models = {"leader": (Leader, TaskLeader, TaskLeader.leader_id),
+              "unit": (Unit, TaskUnit, TaskUnit.unit_id)}
+    with db.write() as session:
+        def known(k: str, value: str) -> int | None:
+            model = models[k][0]
+            return session.execute(select(model.id).where(model.name == value)).scalar()
+
+        if kind is None:
+            kinds = [k for k in ALIAS_KINDS if known(k, name) is not None]
+            if not kinds:
+                kinds = [k for k in ALIAS_KINDS if known(k, alias) is not None]
+            if len(kinds) != 1:
+                why = "both a leader and a unit" if kinds else "neither a known leader nor unit"
+                raise UsageError(f"{name!r} is {why}",
+                                 hint=f"say which: taskduty alias {alias} {name} --kind unit")
+            kind = kinds[0]
+        target = session.execute(select(Alias.name).where(
+            Alias.kind == kind, Alias.alias == name)).scalar()
+        name = target or name  # an alias of an alias points at the name itself
+        if name == alias:
+            raise UsageError(f"{name!r} is already an alias of {alias!r}",
+                             hint=f"remove it first: taskduty alias --remove {name}")
+        row = session.execute(select(Alias).where(
+            Alias.kind == kind, Alias.alias == alias)).scalar()
+        before = row.name if row else None
+        if row is None:
+            session.add(Alias(kind=kind, alias=alias, name=name))
+        else:
+            row.name = name
+            session.add(row)
+        # Aliases pointing at the alias now point at the name.
+        session.execute(update(Alias).where(Alias.kind == kind, Alias.name == alias)
+                        .values(name=name))
+        model, link, column = models[kind]
+        moved = 0
+        old_id = known(kind, alias)
+        if old_id is not None:
+            new_id = known(kind, name) or name_ids(session, model, {name})[name]
+            moved = len(session.execute(select(link.task_id).where(column == old_id)).all())
+            # A task linked to both spellings keeps one link.
+            both = select(link.task_id).where(column == new_id)
+            same = column == old_id
+            if kind == "unit":
+                for role in ("lead", "co"):
+                    session.execute(delete(link).where(
+                        same, TaskUnit.role == role,
+                        link.task_id.in_(both.where(TaskUnit.role == role))))
+            else:
+                session.execute(delete(link).where(same, link.task_id.in_(both)))
+            session.execute(update(link).where(same).values({column.key: new_id}))
+            session.execute(delete(model).where(model.id == old_id))
+    return {"kind": kind, "alias": alias, "name": name, "was": before, "relinked": moved}
+
+
+def remove_alias(db: Database, alias: str, kind: str | None = None) -> list[dict[str, str]]:
+    """Forget an alias (of either kind unless ``kind``); returns what was removed."""
+    from sqlalchemy import delete, select
+
+    from taskduty.fields import squeeze
+    from taskduty.models import Alias
+
+    alias = squeeze(alias)
+    with db.write() as session:
+        query = select(Alias).where(Alias.alias == alias)
+        if kind is not None:
+            query = query.where(Alias.kind == kind)
+        rows = session.execute(query).scalars().all()
+        if not rows:
+            raise TaskdutyError(f"no alias {alias!r}", hint="list them: taskduty alias --list")
+        removed = [{"kind": r.kind, "alias": r.alias, "name": r.name} for r in rows]
+        session.execute(delete(Alias).where(Alias.id.in_([r.id for r in rows])))
+    return removed
+
+
+def list_aliases(db: Database) -> list[dict[str, str]]:
+    """Every alias, by kind and alias."""
+    from taskduty.errors import NotLoadedError
+
+    try:
+        with db.read() as reader:
+            rows = reader.all("SELECT kind, alias, name FROM alias ORDER BY kind, alias")
+    except NotLoadedError:
+        return []
+    return [{"kind": r["kind"], "alias": r["alias"], "name": r["name"]} for r in rows]
