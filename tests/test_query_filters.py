@@ -1,0 +1,169 @@
+"""``tasks`` filters: leader, unit, goal, search, year, their combinations, natural order.
+
+``load_plan`` builds a small 2019 table (11 goals, 12 tasks in goal 1) that the other
+``test_query_*`` modules use too.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HEADER = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
+
+# (goal_no, goal, standard, leaders, units); a blank leaders/units cell inherits from above.
+GOAL1 = "经济发展目标"
+ROWS: list[tuple[int, str, str, str, str]] = [
+    (1, GOAL1, "地区生产总值增长8%。", "张强", "发改局"),
+    (1, GOAL1, "一般公共预算收入增长9%左右。", "张小虎", "财政局"),
+    (1, GOAL1, "规模以上工业增加值增长10%。", "张强、王五", "经信局、财政局"),
+    (1, GOAL1, "固定资产投资增长8%。", "", ""),
+    (1, GOAL1, "实际利用外资7.6亿美元。", "王五", "商务局"),
+    (1, GOAL1, "社会消费品零售总额增长10%。", "王五", "商务局"),
+    (1, GOAL1, "城乡居民人均可支配收入增长9%。", "张小虎", "农工办"),
+    (1, GOAL1, "万元地区生产总值能耗下降3%。", "张强", "经信局、环保局"),
+    (1, GOAL1, "城镇登记失业率控制在3%以内。", "张小虎", "人社局"),
+    (1, GOAL1, "新增市场主体五千户。", "王五", "市场监管局"),
+    (1, GOAL1, "城市生活污水集中处理率达到95%。", "张强", "住建局"),
+    (1, GOAL1, "研发经费支出占比达到3%。", "张小虎", "科技局"),
+]
+ROWS += [(n, f"第{n}项目标", f"第{n}项目标的唯一任务。", "王五", "监管办") for n in range(2, 10)]
+ROWS += [(10, "污水治理专项", "完成管网改造二十公里。", "张强", "住建局"),
+         (11, "营商环境", "推行一网通办，压缩审批时限。", "张小虎", "行政审批局")]
+
+
+def write_plan(path: Path, rows: list[tuple[Any, ...]] = ROWS) -> Path:
+    """The rows as a CSV file in the layout ``load`` reads."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def load_plan(run: Any, tmp_path: Path, year: str = "2019",
+              rows: list[tuple[Any, ...]] = ROWS) -> None:
+    """Load ``rows`` as the table of ``year``."""
+    path = write_plan(tmp_path / f"plan{year}.csv", rows)
+    result = run("load", str(path), "--year", year, "--quiet")
+    assert result.exit_code == 0, result.output
+
+
+def codes(run: Any, *args: str) -> list[str]:
+    """The codes ``tasks`` lists for ``args`` (through --format json)."""
+    result = run("tasks", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [r["code"] for r in json.loads(result.stdout)]
+
+
+def expected(pred: Any) -> list[str]:
+    """Codes of the fixture rows matching ``pred(row, leaders, units)``, in table order."""
+    out, seq, leaders, units, last_goal = [], 0, "", "", None
+    for goal_no, goal, standard, lead, unit in ROWS:
+        seq = seq + 1 if goal_no == last_goal else 1
+        last_goal = goal_no
+        leaders, units = lead or leaders, unit or units
+        if pred((goal_no, goal, standard), leaders.split("、"), units.split("、")):
+            out.append(f"{goal_no}.{seq}")
+    return out
+
+
+@pytest.fixture
+def plan(run: Any, tmp_path: Path) -> Any:
+    load_plan(run, tmp_path)
+    return run
+
+
+def test_natural_code_order(plan):
+    found = codes(plan)
+    assert len(found) == len(ROWS) == 22
+    assert found[:12] == [f"1.{i}" for i in range(1, 13)]  # 1.2 before 1.10
+    assert found[12:] == [f"{n}.1" for n in range(2, 12)]  # 2.1 … 9.1 before 10.1, 11.1
+    table = plan("tasks").stdout
+    assert table.index("1.2 ") < table.index("1.10") < table.index("1.11")
+    assert table.index("9.1 ") < table.index("10.1") < table.index("11.1")
+
+
+def test_leader_filter(plan):
+    assert codes(plan, "--leader", "张强") == expected(lambda r, ls, us: "张强" in ls)
+    # A task with an inherited leader cell counts for the inherited leader.
+    assert "1.4" in codes(plan, "-l", "王五")
+
+
+def test_repeated_leader_means_any(plan):
+    both = codes(plan, "-l", "张强", "-l", "张小虎")
+    assert both == expected(lambda r, ls, us: "张强" in ls or "张小虎" in ls)
+    assert len(both) > len(codes(plan, "-l", "张强"))
+
+
+def test_unit_filter_and_repeat(plan):
+    assert codes(plan, "--unit", "财政局") == ["1.2", "1.3", "1.4"]
+    assert codes(plan, "-u", "住建局", "-u", "商务局") == expected(
+        lambda r, ls, us: "住建局" in us or "商务局" in us)
+
+
+def test_different_filters_combine_with_and(plan):
+    assert codes(plan, "-l", "张强", "-u", "经信局") == ["1.3", "1.4", "1.8"]
+    assert codes(plan, "-l", "王五", "-l", "张小虎", "-u", "财政局") == ["1.2", "1.3", "1.4"]
+    assert codes(plan, "-l", "王五", "-l", "张小虎", "-u", "财政局", "-u", "科技局") == [
+        "1.2", "1.3", "1.4", "1.12"]
+    assert codes(plan, "-l", "王五", "-g", "1") == ["1.3", "1.4", "1.5", "1.6", "1.10"]
+    assert codes(plan, "-l", "王五", "-g", "1", "-u", "商务局") == ["1.5", "1.6"]
+    assert codes(plan, "-q", "污水", "-l", "张强", "-g", "10") == ["10.1"]
+    assert codes(plan, "-l", "张小虎", "-u", "住建局") == []
+
+
+def test_goal_filter(plan):
+    assert codes(plan, "--goal", "1") == [f"1.{i}" for i in range(1, 13)]
+    assert codes(plan, "-g", "10") == ["10.1"]
+
+
+def test_unknown_goal_is_an_error(plan):
+    result = plan("tasks", "-g", "12")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: no goal 12 in 2019",
+        "Hint: goals are numbered 1–11; list them with: taskduty goals"]
+
+
+def test_search_in_standard_and_goal(plan):
+    # 1.11 mentions 污水 in its text, 10.1 only in its goal's name.
+    assert codes(plan, "--search", "污水") == ["1.11", "10.1"]
+    assert codes(plan, "-q", "增长10%") == ["1.3", "1.6"]
+    assert codes(plan, "-q", "第3项") == ["3.1"]
+    assert codes(plan, "-q", "没有这样的话") == []
+
+
+def test_search_treats_like_wildcards_literally(plan):
+    assert codes(plan, "-q", "%") == expected(lambda r, ls, us: "%" in r[2])
+    assert codes(plan, "-q", "_") == []
+
+
+def test_year_defaults_to_latest_and_can_be_chosen(plan, tmp_path):
+    older = [(1, "旧目标", "二〇一八年的任务。", "张强", "发改局")]
+    load_plan(plan, tmp_path, "2018", older)
+    assert codes(plan) == codes(plan, "--year", "2019")
+    assert len(codes(plan)) == 22
+    rows = json.loads(plan("tasks", "-y", "2018", "-f", "json").stdout)
+    assert [(r["year"], r["code"], r["standard"]) for r in rows] == [
+        (2018, "1.1", "二〇一八年的任务。")]
+    # names resolve against the chosen year: 王五 has no task in 2018
+    missing = plan("tasks", "-y", "2018", "-l", "王五")
+    assert missing.exit_code == 1 and missing.stderr.startswith("Error: unknown leader '王五'")
+
+
+def test_unloaded_year_is_an_error(plan):
+    result = plan("tasks", "--year", "2017")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["Error: no table loaded for 2017",
+                                          "Hint: loaded years: 2019"]
+
+
+def test_count_goes_to_stderr(plan):
+    result = plan("tasks", "-l", "张强")
+    assert result.stderr.strip() == f"{len(expected(lambda r, ls, us: '张强' in ls))} tasks"
+    assert "tasks" not in result.stdout.split()
