@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import click
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from taskduty import __version__
 from taskduty.errors import TaskdutyError
@@ -41,7 +42,8 @@ class TaskdutyGroup(TyperGroup):
         except TaskdutyError as exc:
             print_error(exc.message, exc.hint)
             raise typer.Exit(exc.exit_code) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                typer.Exit, typer.Abort, TyperException):  # typer vendors its own click
             raise
         except KeyboardInterrupt:
             print_error("interrupted; nothing was written by the unfinished step")
