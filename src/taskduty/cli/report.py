@@ -1,0 +1,223 @@
+"""The monthly cycle: ``export`` (status workbook), ``forms``, ``collect``, ``remind``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
+from taskduty.cli.query import AsOfOption, LeaderOption, MonthOption, UnitOption, as_of_date
+from taskduty.errors import UsageError
+
+EXPORT_SUFFIXES = (".xlsx", ".csv", ".json")
+
+
+def _month(text: str | None) -> Any:
+    from taskduty.forms import Month
+
+    return Month.parse(text) if text else Month.of(date.today())
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="The file to write: .xlsx (the printable "
+                                        "report), .csv or .json (the rows of `tasks`).")],
+    leader: LeaderOption = None,
+    unit: UnitOption = None,
+    year: YearOption = None,
+    as_of: AsOfOption = None,
+    month: MonthOption = None,
+    stale_days: Annotated[int, typer.Option(
+        "--stale-days", help="A task is stale after this many days without an update.",
+        min=0)] = 30,
+) -> None:
+    """Write the status report: an A4 workbook (report, summary with charts, late tasks).
+
+    Example: taskduty export 2018-03.xlsx --month 2018-03
+    """
+    from taskduty import queries, render
+
+    suffix = out.suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise UsageError(f"cannot export to {out.name!r}: unknown file type",
+                         hint="end the name with .xlsx, .csv or .json")
+    when = as_of_date(as_of, month) or date.today()
+    with get_db().read() as reader:
+        leaders = queries.resolve_names(reader, "leader", leader or [], year)
+        units = queries.resolve_names(reader, "unit", unit or [], year)
+        found = queries.list_tasks(reader, queries.TaskFilter(
+            year=year, leaders=leaders, units=units, as_of=when))
+        _, plan_year = queries.plan_id(reader, year)
+    if suffix == ".csv":
+        render.emit(render.tasks_csv(found), out, bom=True)
+        return
+    if suffix == ".json":
+        render.emit(render.to_json([t.as_dict() for t in found]), out)
+        return
+    from taskduty.excel import write_report
+
+    scope = "；".join(part for part in (
+        f"分管领导：{'、'.join(leaders)}" if leaders else "",
+        f"牵头单位：{'、'.join(units)}" if units else "") if part)
+    info = write_report(out, found, plan_year, when, stale_days, scope)
+    render.message(f"Wrote {info.path}: {info.tasks} tasks, "
+                   f"{info.behind_or_stale} behind or stale")
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Any]:
+    """A transient progress bar on stderr; yields a callback(done, total, label)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from taskduty import render
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=render.console(stderr=True), transient=True) as bar:
+        job = bar.add_task("writing forms", total=total)
+
+        def step(done: int, _total: int, label: str) -> None:
+            bar.update(job, completed=done, description=f"writing forms: {label}")
+
+        yield step
+
+
+@app.command()
+def forms(
+    outdir: Annotated[Path, typer.Argument(help="The folder for the forms.")],
+    unit: UnitOption = None,
+    month: Annotated[str | None, typer.Option(
+        "--month", "-m", help="The month reported on (YYYY-MM); default this month.")] = None,
+    year: YearOption = None,
+) -> None:
+    """Write one fill-in form per lead unit (all, or --unit ...) for a month.
+
+    Each form lists the unit's tasks with drop-downs for 状态, 进度 (0–100) and a 进展情况
+    column; only those cells can be edited. Send them out; read them back with `collect`.
+
+    Example: taskduty forms out/2018-03 --month 2018-03
+    """
+    from taskduty import queries, render
+    from taskduty.forms import write_forms
+
+    which = _month(month)
+    with get_db().read() as reader:
+        units = queries.resolve_names(reader, "unit", unit or [], year)
+        total = len(units) or len(queries.known_names(
+            reader, "unit", queries.plan_id(reader, year)[0]))
+        with _progress(total) as step:
+            result = write_forms(reader, outdir, year, which, units, on_form=step)
+    for name, path, n in result.forms:
+        typer.echo(f"{path}\t{name}\t{n}")
+    render.message(f"Wrote {len(result.forms)} forms for {which} ({result.year}) to {outdir}")
+
+
+@app.command()
+def collect(
+    files: Annotated[list[Path], typer.Argument(help="Filled forms (.xlsx).")],
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Record filled forms as one batch (`taskduty undo` takes it back whole).
+
+    Every row of every file is checked first; on any problem nothing is recorded and each
+    problem is listed with file and row. Blank rows are skipped; a form collected twice is
+    not recorded twice.
+
+    Example: taskduty collect returned/*.xlsx
+    """
+    from taskduty import render
+    from taskduty.forms import FormProblems
+    from taskduty.forms import collect as collect_forms
+
+    try:
+        result = collect_forms(get_db(), files, year)
+    except FormProblems as exc:
+        for problem in exc.problems:
+            render.message(f"  {problem}")
+        raise
+    if fmt == OutputFormat.json:
+        render.emit(render.to_json({
+            "year": result.year, "batch": result.batch_id, "recorded": result.recorded,
+            "skipped": result.skipped,
+            "forms": [{"file": str(f.path), "unit": f.unit, "month": str(f.month),
+                       "rows": len(f.rows)} for f in result.forms]}))
+        return
+    for form in result.forms:
+        render.message(f"{form.path.name}: {form.unit}, {form.month}, {len(form.rows)} "
+                       f"filled row{'s' if len(form.rows) != 1 else ''}")
+    for r in result.recorded:
+        pct = f" {r['progress']}%" if r["progress"] is not None else ""
+        typer.echo(f"{result.year} {r['code']}: {render.status_label(r['status'])}{pct} "
+                   f"on {r['date']} [id {r['id']}]")
+    if result.skipped:
+        render.message(f"Skipped {len(result.skipped)} update(s) already recorded "
+                       f"(the same form collected before): {', '.join(result.skipped)}")
+    if result.batch_id is None:
+        render.message("Nothing new to record.")
+    else:
+        render.message(f"Recorded {len(result.recorded)} updates as batch {result.batch_id} "
+                       "(undo with: taskduty undo)")
+
+
+class RemindFormat(StrEnum):
+    table = "table"
+    json = "json"
+    text = "text"
+
+
+@app.command()
+def remind(
+    month: Annotated[str | None, typer.Option(
+        "--month", "-m", help="The month reported on (YYYY-MM); default this month.")] = None,
+    year: YearOption = None,
+    deadline: Annotated[str | None, typer.Option(
+        "--deadline", help="The day to report by, in the notice (YYYY-MM-DD); "
+        "default 5 days after the month ends.")] = None,
+    office: Annotated[str, typer.Option(
+        "--office", help="Who signs the notice.")] = "督查室",
+    fmt: Annotated[RemindFormat, typer.Option(
+        "--format", "-f", help="table, json, or text: a 催办 notice per unit.",
+        case_sensitive=False)] = RemindFormat.table,
+) -> None:
+    """The lead units that have not reported for a month (未报送), with their tasks.
+
+    A unit has reported when any of its tasks has an update dated in that month.
+
+    Example: taskduty remind --month 2018-03 --format text
+    """
+    from taskduty import queries, render
+    from taskduty.cli.query import parse_day
+    from taskduty.forms import reminder_text, unreported
+
+    which = _month(month)
+    due = parse_day(deadline, "--deadline") if deadline else which.last + timedelta(days=5)
+    with get_db().read() as reader:
+        _, plan_year = queries.plan_id(reader, year)
+        late = unreported(reader, plan_year, which)
+    if fmt == RemindFormat.json:
+        render.emit(render.to_json({"year": plan_year, "month": str(which),
+                                    "deadline": due.isoformat(), "units": late}))
+        return
+    if fmt == RemindFormat.text:
+        sep = "\n" + "-" * 40 + "\n\n"
+        if late:
+            render.emit(sep.join(reminder_text(e, plan_year, which, due, office)
+                                 for e in late))
+        render.message(f"{len(late)} units have not reported for {which}")
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{which.cn} 未报送单位", header_style="bold")
+    for name in ("牵头单位", "分管领导", "任务数", "未报任务"):
+        table.add_column(name, no_wrap=name == "任务数")
+    for e in late:
+        table.add_row(e["unit"], "、".join(e["leaders"]), str(len(e["tasks"])),
+                      " ".join(t["code"] for t in e["tasks"]))
+    render.console().print(table)
+    render.message(f"{len(late)} units have not reported for {which}")

@@ -1,0 +1,468 @@
+"""The printable monthly status workbook (``taskduty export OUT.xlsx``).
+
+Three sheets: the report (one row per task, goals merged down, status colours, A4 landscape,
+title and header repeated on every page), a summary by leader and by unit with bar charts,
+and the tasks that are behind or stale. The workbook is written in openpyxl's write-only
+mode (rows streamed to disk, so memory stays flat on big tables); merges, print titles,
+autofilter and charts all work there.
+
+Every text that comes from the table or from notes is written as a string cell, never as a
+formula: ``=1+1`` stays the text ``=1+1`` (see :func:`text_cell`).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from copy import copy
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from taskduty.fields import LABELS, STATUSES
+
+# Light fills for status cells, with a matching dark font; the chart uses the dark colours.
+STATUS_COLOURS: dict[str, tuple[str, str]] = {
+    "not_started": ("EDEDED", "595959"),
+    "in_progress": ("DDEBF7", "1F4E79"),
+    "behind": ("FFC7CE", "9C0006"),
+    "done": ("C6EFCE", "006100"),
+}
+CHART_COLOURS = {"not_started": "A6A6A6", "in_progress": "5B9BD5", "behind": "E15759",
+                 "done": "59A14F"}
+FORMULA_START = ("=", "+", "-", "@")
+FONT = "SimSun"  # 宋体: what an office's printer expects; viewers substitute a CJK font
+MAX_CELL = 32767
+LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
+
+
+@dataclass
+class Column:
+    """A report column: task field, header, width (Excel character units), alignment."""
+
+    key: str
+    header: str
+    width: float
+    wrap: bool = True
+    centre: bool = False
+
+
+def text_width(text: str) -> int:
+    """Display width: CJK and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
+    usable = max(1.0, width - 1.5)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+
+
+def clean_text(value: str) -> str:
+    """Drop characters a workbook cannot hold (control characters) and cap the length."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
+
+
+def needs_quote(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def set_text(cell: Any, value: str) -> None:
+    """Store ``value`` in ``cell`` as a string, never as a formula (formula injection)."""
+    cell._value = clean_text(value)
+    cell.data_type = "s"
+    if needs_quote(value):
+        # Excel's own "text typed with a leading '": stays text when the cell is edited
+        cell.quotePrefix = True
+
+
+class Styles:
+    """Named cell styles, built once and copied onto each new cell (fast in write-only mode)."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self._arrays: dict[tuple[str, bool], Any] = {}
+        self._specs: dict[str, dict[str, Any]] = {}
+
+    def define(self, name: str, **spec: Any) -> None:
+        self._specs[name] = spec
+
+    def cell(self, value: Any, style: str) -> Any:
+        """A write-only cell holding ``value`` (text always as text) in style ``style``."""
+        from openpyxl.cell import WriteOnlyCell
+
+        quoted = needs_quote(value)
+        array = self._arrays.get((style, quoted))
+        if array is None:
+            template = WriteOnlyCell(self.ws)
+            for attr, spec in self._specs[style].items():
+                setattr(template, attr, spec)
+            if quoted:
+                template.quotePrefix = True
+            array = self._arrays[(style, quoted)] = copy(template._style)
+        cell = WriteOnlyCell(self.ws)
+        if isinstance(value, str):
+            set_text(cell, value)
+        elif value is not None:
+            cell.value = value
+        cell._style = copy(array)
+        return cell
+
+
+def _base_styles(ws: Any) -> Styles:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = Font(name=FONT, size=10)
+    styles = Styles(ws)
+    styles.define("title", font=Font(name=FONT, size=16, bold=True),
+                  alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    styles.define("subtitle", font=Font(name=FONT, size=10, color="404040"),
+                  alignment=Alignment(horizontal="left", vertical="center"))
+    styles.define("heading", font=Font(name=FONT, size=12, bold=True),
+                  alignment=Alignment(vertical="center"))
+    styles.define("header", font=Font(name=FONT, size=10, bold=True), border=border,
+                  fill=PatternFill("solid", fgColor="D9E1F2"),
+                  alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    styles.define("text", font=body, border=border,
+                  alignment=Alignment(vertical="center", wrap_text=True))
+    styles.define("centre", font=body, border=border,
+                  alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
+    styles.define("goal", font=Font(name=FONT, size=10, bold=True), border=border,
+                  alignment=Alignment(vertical="center", wrap_text=True))
+    styles.define("pct", font=body, border=border, number_format='0"%"',
+                  alignment=Alignment(horizontal="center", vertical="center"))
+    styles.define("share", font=body, border=border, number_format="0.0%",
+                  alignment=Alignment(horizontal="center", vertical="center"))
+    styles.define("int", font=body, border=border,
+                  alignment=Alignment(horizontal="center", vertical="center"))
+    styles.define("date", font=body, border=border, number_format="yyyy-mm-dd",
+                  alignment=Alignment(horizontal="center", vertical="center"))
+    styles.define("total", font=Font(name=FONT, size=10, bold=True), border=border,
+                  fill=PatternFill("solid", fgColor="F2F2F2"),
+                  alignment=Alignment(horizontal="center", vertical="center"))
+    for key, (fill, ink) in STATUS_COLOURS.items():
+        styles.define(f"status_{key}", font=Font(name=FONT, size=10, bold=True, color=ink),
+                      border=border, fill=PatternFill("solid", fgColor=fill),
+                      alignment=Alignment(horizontal="center", vertical="center"))
+    return styles
+
+
+def _print_setup(ws: Any, title_rows: str, footer: str) -> None:
+    """A4 landscape, one page wide, title rows repeated, page numbers in the footer."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.right.text = footer
+    ws.evenFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _set_widths(ws: Any, columns: Sequence[Column]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, col in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+
+
+def cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def report_title(year: int, as_of: date) -> str:
+    return f"{year}年《政府工作报告》目标任务推进情况（截至{cn_date(as_of)}）"
+
+
+def task_columns(tasks: Sequence[Any]) -> list[Column]:
+    """The report's columns; 配合单位 and 完成时限 only when some task has them."""
+    cols = [Column("code", LABELS["code"], 7, wrap=False, centre=True),
+            Column("goal", LABELS["goal"], 16),
+            Column("standard", LABELS["standard"], 44),
+            Column("leaders", LABELS["leaders"], 9, centre=True),
+            Column("units", LABELS["units"], 14)]
+    if any(t.co_units for t in tasks):
+        cols.append(Column("co_units", LABELS["co_units"], 14))
+    if any(t.deadline for t in tasks):
+        cols.append(Column("deadline", LABELS["deadline"], 11, centre=True))
+    cols += [Column("status", LABELS["status"], 8, wrap=False, centre=True),
+             Column("progress", LABELS["progress"], 6, wrap=False, centre=True),
+             Column("note", "最新进展", 32),
+             Column("updated", LABELS["updated"], 11, wrap=False, centre=True)]
+    return cols
+
+
+def task_value(task: Any, key: str) -> Any:
+    """A task field as a report cell holds it."""
+    if key == "goal":
+        return f"{task.goal_no}. {task.goal}"
+    if key in ("leaders", "units", "co_units"):
+        return "、".join(getattr(task, key))
+    if key == "status":
+        return STATUSES.get(task.status, task.status)
+    if key == "progress":
+        return 100 if task.status == "done" else task.progress
+    return getattr(task, key)
+
+
+def _task_cells(styles: Styles, task: Any, columns: Sequence[Column]) -> list[Any]:
+    cells = []
+    for col in columns:
+        value = task_value(task, col.key)
+        if col.key == "status":
+            style = f"status_{task.status}" if task.status in STATUS_COLOURS else "centre"
+        elif col.key == "progress":
+            style = "pct"
+        elif col.key == "updated":
+            style = "date"
+        elif col.key == "goal":
+            style = "goal"
+        else:
+            style = "centre" if col.centre else "text"
+        cells.append(styles.cell(value, style))
+    return cells
+
+
+def _row_height(task: Any, columns: Sequence[Column], skip: str | None = None) -> float:
+    lines = 1
+    for col in columns:
+        if not col.wrap or col.key == skip:
+            continue
+        value = task_value(task, col.key)
+        if value:
+            lines = max(lines, wrapped_lines(str(value), col.width))
+    return lines * LINE_HEIGHT + 4
+
+
+@dataclass
+class ReportInfo:
+    """What :func:`write_report` wrote."""
+
+    path: Path
+    tasks: int
+    behind_or_stale: int
+    counts: dict[str, int]
+
+
+def is_stale(task: Any, as_of: date, stale_days: int) -> bool:
+    """No update in the ``stale_days`` days before ``as_of`` (and not done)."""
+    limit = as_of - timedelta(days=stale_days)
+    return task.status != "done" and (task.updated is None or task.updated < limit)
+
+
+def write_report(path: Path, tasks: Sequence[Any], year: int, as_of: date,
+                 stale_days: int = 30, scope: str = "") -> ReportInfo:
+    """Write the status workbook for ``tasks`` (TaskViews, in goal order) to ``path``.
+
+    ``scope`` (e.g. "分管领导：陆秋明") is added to the title when the tasks are a selection.
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    title = report_title(year, as_of) + (f"（{scope}）" if scope else "")
+    made = f"制表日期：{cn_date(date.today())}"
+    _report_sheet(wb, tasks, title, made)
+    _summary_sheet(wb, tasks, year, as_of, made)
+    late = [t for t in tasks if t.status == "behind" or is_stale(t, as_of, stale_days)]
+    _late_sheet(wb, late, year, as_of, stale_days, made)
+    wb.properties.title = title
+    wb.properties.creator = "taskduty"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return ReportInfo(path=path, tasks=len(tasks), behind_or_stale=len(late),
+                      counts=dict(Counter(t.status for t in tasks)))
+
+
+def _title_rows(ws: Any, styles: Styles, title: str, width: int, height: float = 36) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws.row_dimensions[1].height = height
+    ws.append([styles.cell(title, "title")])
+    ws.merged_cells.add(f"A1:{get_column_letter(width)}1")
+
+
+def _report_sheet(wb: Any, tasks: Sequence[Any], title: str, made: str) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet("推进情况")
+    styles = _base_styles(ws)
+    columns = task_columns(tasks)
+    _set_widths(ws, columns)
+    last_col = get_column_letter(len(columns))
+    ws.freeze_panes = "A3"
+    _print_setup(ws, "1:2", made)
+    _title_rows(ws, styles, title, len(columns))
+    ws.row_dimensions[2].height = 24
+    ws.append([styles.cell(c.header, "header") for c in columns])
+    goal_col = next(i for i, c in enumerate(columns, 1) if c.key == "goal")
+    goal_letter = get_column_letter(goal_col)
+    row = 3
+    # Rows of one goal are contiguous (tasks come in goal order): merge the goal cell down.
+    groups: list[list[Any]] = []
+    for task in tasks:
+        if groups and groups[-1][0].goal_no == task.goal_no:
+            groups[-1].append(task)
+        else:
+            groups.append([task])
+    for group in groups:
+        heights = [_row_height(t, columns, skip="goal") for t in group]
+        goal_lines = wrapped_lines(task_value(group[0], "goal"), columns[goal_col - 1].width)
+        need = goal_lines * LINE_HEIGHT + 4
+        if need > sum(heights):
+            heights[-1] += need - sum(heights)
+        for i, (task, height) in enumerate(zip(group, heights, strict=True)):
+            ws.row_dimensions[row + i].height = height
+            cells = _task_cells(styles, task, columns)
+            if i > 0:
+                cells[goal_col - 1] = styles.cell(None, "goal")
+            ws.append(cells)
+        if len(group) > 1:
+            ws.merged_cells.add(f"{goal_letter}{row}:{goal_letter}{row + len(group) - 1}")
+        row += len(group)
+    ws.auto_filter.ref = f"A2:{last_col}{max(row - 1, 2)}"
+    ws.print_area = f"A1:{last_col}{max(row - 1, 2)}"
+
+
+SUMMARY_COLUMNS = [Column("name", "", 16), Column("tasks", "任务数", 8),
+                   *(Column(k, v, 8) for k, v in STATUSES.items()),
+                   Column("done_pct", "完成率", 9)]
+
+
+def group_counts(tasks: Iterable[Any], by: str) -> list[dict[str, Any]]:
+    """Per leader or lead unit of ``tasks``: tasks, count per status, share done (0–1)."""
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for t in tasks:
+        for name in (t.leaders if by == "leader" else t.units):
+            groups[name].append(t)
+    rows = []
+    for name, items in groups.items():
+        counts = Counter(t.status for t in items)
+        rows.append({"name": name, "tasks": len(items),
+                     **{s: counts.get(s, 0) for s in STATUSES},
+                     "done_pct": counts.get("done", 0) / len(items)})
+    rows.sort(key=lambda r: (-r["tasks"], r["name"]))
+    return rows
+
+
+def _summary_table(ws: Any, styles: Styles, rows: list[dict[str, Any]], label: str,
+                   tasks: Sequence[Any], start: int) -> int:
+    """Append a heading, header, rows and a total line; return the next free row."""
+    ws.row_dimensions[start].height = 24
+    ws.append([styles.cell(f"按{label}统计", "heading")])
+    ws.row_dimensions[start + 1].height = 20
+    ws.append([styles.cell(label if c.key == "name" else c.header, "header")
+               for c in SUMMARY_COLUMNS])
+    for r in rows:
+        ws.append([styles.cell(r["name"], "text"), styles.cell(r["tasks"], "int"),
+                   *(styles.cell(r[s], "int") for s in STATUSES),
+                   styles.cell(r["done_pct"], "share")])
+    counts = Counter(t.status for t in tasks)
+    total = len(tasks)
+    ws.append([styles.cell("合计（任务不重复计）", "total"), styles.cell(total, "total"),
+               *(styles.cell(counts.get(s, 0), "total") for s in STATUSES),
+               styles.cell(counts.get("done", 0) / total if total else 0, "share")])
+    return start + 2 + len(rows) + 1 + 1
+
+
+def _status_chart(ws: Any, title: str, header_row: int, n: int, anchor: str) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.gapWidth = 60
+    chart.title = title
+    chart.y_axis.title = "任务数"
+    chart.x_axis.scaling.orientation = "maxMin"  # first name at the top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None
+    chart.legend.position = "b"
+    data = Reference(ws, min_col=3, max_col=2 + len(STATUSES), min_row=header_row,
+                     max_row=header_row + n)
+    cats = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + n)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(cats)
+    for series, key in zip(chart.series, STATUSES, strict=True):
+        series.graphicalProperties.solidFill = CHART_COLOURS[key]
+        series.graphicalProperties.line.solidFill = CHART_COLOURS[key]
+    chart.width = 18
+    chart.height = max(7.0, 0.55 * n + 3)
+    ws.add_chart(chart, anchor)
+
+
+def _summary_sheet(wb: Any, tasks: Sequence[Any], year: int, as_of: date, made: str) -> None:
+    ws = wb.create_sheet("汇总")
+    styles = _base_styles(ws)
+    _set_widths(ws, SUMMARY_COLUMNS)
+    _print_setup(ws, "1:1", made)
+    _title_rows(ws, styles, f"{year}年目标任务推进情况汇总（截至{cn_date(as_of)}）",
+                len(SUMMARY_COLUMNS))
+    counts = Counter(t.status for t in tasks)
+    line = "、".join(f"{label}{counts.get(k, 0)}项" for k, label in STATUSES.items())
+    ws.append([styles.cell(f"共{len(tasks)}项任务：{line}。", "subtitle")])
+    ws.append([])
+    row = 4
+    for by, label in (("leader", "分管领导"), ("unit", "牵头单位")):
+        rows = group_counts(tasks, by)
+        header_row = row + 1
+        row = _summary_table(ws, styles, rows, label, tasks, row)
+        ws.append([])
+        if rows:
+            _status_chart(ws, f"各{label}任务状态", header_row, len(rows),
+                          f"I{header_row}")
+        # leave room for the chart when the table is shorter than it
+        chart_rows = math.ceil(max(7.0, 0.55 * len(rows) + 3) / 0.53) if rows else 0
+        while row < header_row + chart_rows:
+            ws.append([])
+            row += 1
+
+
+def _late_sheet(wb: Any, late: Sequence[Any], year: int, as_of: date, stale_days: int,
+                made: str) -> None:
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet("滞后及未更新")
+    styles = _base_styles(ws)
+    columns = [Column("code", LABELS["code"], 7, wrap=False, centre=True),
+               Column("goal", LABELS["goal"], 16), Column("standard", LABELS["standard"], 44),
+               Column("leaders", LABELS["leaders"], 9, centre=True),
+               Column("units", LABELS["units"], 14),
+               Column("status", LABELS["status"], 8, wrap=False, centre=True),
+               Column("progress", LABELS["progress"], 6, wrap=False, centre=True),
+               Column("updated", LABELS["updated"], 11, wrap=False, centre=True),
+               Column("reason", "情况", 16)]
+    _set_widths(ws, columns)
+    ws.freeze_panes = "A3"
+    _print_setup(ws, "1:2", made)
+    _title_rows(ws, styles, f"{year}年滞后及{stale_days}天未更新的目标任务"
+                f"（截至{cn_date(as_of)}）", len(columns))
+    ws.row_dimensions[2].height = 24
+    ws.append([styles.cell(c.header, "header") for c in columns])
+    for i, task in enumerate(late, 3):
+        reasons = []
+        if task.status == "behind":
+            reasons.append("状态滞后")
+        if is_stale(task, as_of, stale_days):
+            reasons.append("尚未填报" if task.updated is None
+                           else f"{(as_of - task.updated).days}天未更新")
+        ws.row_dimensions[i].height = _row_height(task, columns[:-1])
+        cells = _task_cells(styles, task, columns[:-1])
+        ws.append([*cells, styles.cell("；".join(reasons), "text")])
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A2:{last}{max(len(late) + 2, 2)}"

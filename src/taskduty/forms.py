@@ -1,0 +1,553 @@
+"""Monthly fill-in forms for the lead units: write them, read them back, find who is late.
+
+A form is one workbook per lead unit and month: one sheet with a row per task the unit
+leads, and three fill-in columns (状态 from a drop-down, 进度 0–100, 进展情况). The sheet is
+protected (no password) with only those cells unlocked. A hidden sheet ``_taskduty`` holds
+the year, month, unit and form version, so ``collect`` knows what a returned form is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from taskduty.db import Database, Reader
+from taskduty.errors import TaskdutyError, UsageError
+from taskduty.fields import LABELS, STATUSES, squeeze
+
+FORM_KIND = "taskduty-form"
+FORM_VERSION = 1
+META_SHEET = "_taskduty"
+HEADER_ROW = 3
+# (key, header, width); the fill-in columns are status, progress and note
+FORM_COLUMNS: list[tuple[str, str, float]] = [
+    ("code", LABELS["code"], 7), ("goal", LABELS["goal"], 16),
+    ("standard", LABELS["standard"], 40), ("leaders", LABELS["leaders"], 9),
+    ("current", "当前状态", 14),
+    ("status", LABELS["status"], 9), ("progress", "进度(%)", 8), ("note", LABELS["note"], 40),
+]
+FILL_IN = ("status", "progress", "note")
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass
+class Month:
+    """A calendar month, ``YYYY-MM``."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str, option: str = "--month") -> Month:
+        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise UsageError(f"{option} {text!r} is not a month",
+                             hint=f"write it as YYYY-MM, e.g. {option} 2018-03")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def cn(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+def safe_filename(name: str, limit: int = 80) -> str:
+    """A file-name-safe version of a unit name (keeps Chinese, drops / \\ : * ? etc.)."""
+    cleaned = _UNSAFE.sub("_", name).strip(" .")
+    return cleaned[:limit] or "unit"
+
+
+def _current(task: Any) -> str:
+    text = STATUSES.get(task.status, task.status)
+    pct = 100 if task.status == "done" else task.progress
+    if pct is not None:
+        text += f" {pct}%"
+    if task.updated:
+        text += f"\n（{task.updated.isoformat()}）"
+    return text
+
+
+@dataclass
+class FormsWritten:
+    """What :func:`write_forms` wrote: (unit, path, number of tasks) per form."""
+
+    year: int
+    month: Month
+    forms: list[tuple[str, Path, int]] = field(default_factory=list)
+
+
+def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
+                units: Sequence[str] = (),
+                on_form: Callable[[int, int, str], None] | None = None) -> FormsWritten:
+    """One form per lead unit (``units``, already resolved, or all) into ``outdir``.
+
+    ``on_form(done, total, unit)`` is called after each form (for a progress bar).
+    """
+    from taskduty import queries
+
+    tasks = queries.list_tasks(reader, queries.TaskFilter(year=year, as_of=month.last))
+    by_unit: dict[str, list[Any]] = {}
+    for task in tasks:
+        for unit in task.units:
+            by_unit.setdefault(unit, []).append(task)
+    wanted = list(units) or sorted(by_unit)
+    if not tasks:
+        raise TaskdutyError("the table has no tasks; no forms written")
+    plan_year = tasks[0].year
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = FormsWritten(year=plan_year, month=month)
+    taken: set[str] = set()
+    for i, unit in enumerate(wanted, 1):
+        unit_tasks = by_unit.get(unit, [])
+        if not unit_tasks:
+            raise TaskdutyError(f"{unit} leads no task in {plan_year}; no form for it",
+                                hint="list the lead units with: taskduty units")
+        stem = f"{month}_{safe_filename(unit)}"
+        name, n = stem, 2
+        while name.lower() in taken:  # two names that sanitise alike
+            name, n = f"{stem}_{n}", n + 1
+        taken.add(name.lower())
+        path = outdir / f"{name}.xlsx"
+        write_form(path, unit, plan_year, month, unit_tasks)
+        result.forms.append((unit, path, len(unit_tasks)))
+        if on_form:
+            on_form(i, len(wanted), unit)
+    return result
+
+
+def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[Any]) -> None:
+    """Write one unit's form for ``month`` with a row per task in ``tasks``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.workbook.protection import WorkbookProtection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from taskduty.excel import FONT, LINE_HEIGHT, set_text, task_value, wrapped_lines
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "填报"
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body = Font(name=FONT, size=10)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    fill_in = PatternFill("solid", fgColor="FFF2CC")
+    n_cols = len(FORM_COLUMNS)
+    last_col = get_column_letter(n_cols)
+    for i, (_key, _header, width) in enumerate(FORM_COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+
+    ws.merge_cells(f"A1:{last_col}1")
+    set_text(ws["A1"], f"{month.cn}《政府工作报告》目标任务推进情况填报表")
+    ws["A1"].font = Font(name=FONT, size=15, bold=True)
+    ws["A1"].alignment = centre
+    ws.row_dimensions[1].height = 32
+    ws.merge_cells(f"A2:{last_col}2")
+    set_text(ws["A2"], f"填报单位：{unit}　　年度：{year}　　"
+             "填报说明：在黄色单元格中选择状态、填写进度（0–100 的整数）和进展情况；"
+             "不填的行不报送。")
+    ws["A2"].font = Font(name=FONT, size=10)
+    ws["A2"].alignment = wrap
+    ws.row_dimensions[2].height = 30
+    for i, (key, header, _width) in enumerate(FORM_COLUMNS, 1):
+        cell = ws.cell(HEADER_ROW, i)
+        set_text(cell, header)
+        cell.font = Font(name=FONT, size=10, bold=True)
+        cell.alignment = centre
+        cell.border = border
+        cell.fill = PatternFill("solid", fgColor="FFE699" if key in FILL_IN else "D9E1F2")
+    ws.row_dimensions[HEADER_ROW].height = 22
+
+    first = HEADER_ROW + 1
+    for r, task in enumerate(tasks, first):
+        lines = 1
+        for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
+            cell = ws.cell(r, c)
+            value = _current(task) if key == "current" else (
+                None if key in FILL_IN else task_value(task, key))
+            if isinstance(value, str):
+                set_text(cell, value)
+                lines = max(lines, wrapped_lines(value, width))
+            cell.font = body
+            cell.border = border
+            cell.alignment = centre if key in ("code", "leaders", "current", "status",
+                                               "progress") else wrap
+            if key in FILL_IN:
+                cell.fill = fill_in
+                cell.protection = Protection(locked=False)
+        ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
+    last = first + max(len(tasks), 1) - 1
+
+    col = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(FORM_COLUMNS, 1)}
+    labels = ",".join(STATUSES.values())
+    status_dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True,
+                               showDropDown=False, showErrorMessage=True,
+                               errorTitle="状态", error=f"请从下拉列表中选择：{labels}",
+                               promptTitle="状态", prompt="请选择：" + labels,
+                               showInputMessage=True)
+    status_dv.add(f"{col['status']}{first}:{col['status']}{last}")
+    progress_dv = DataValidation(type="whole", operator="between", formula1="0",
+                                 formula2="100", allow_blank=True, showErrorMessage=True,
+                                 errorTitle="进度", error="进度请填写 0 到 100 的整数",
+                                 promptTitle="进度", prompt="0–100 的整数（已完成为 100）",
+                                 showInputMessage=True)
+    progress_dv.add(f"{col['progress']}{first}:{col['progress']}{last}")
+    ws.add_data_validation(status_dv)
+    ws.add_data_validation(progress_dv)
+
+    ws.freeze_panes = f"A{first}"
+    ws.print_title_rows = f"1:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    # Protected without a password: it guards against slips, not against intent.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.selectLockedCells = False
+    ws.protection.selectUnlockedCells = False
+
+    meta = wb.create_sheet(META_SHEET)
+    values = {"kind": FORM_KIND, "version": FORM_VERSION, "year": year, "month": str(month),
+              "unit": unit, "header_row": HEADER_ROW, "tasks": len(tasks),
+              "created": date.today().isoformat()}
+    for r, (key, value) in enumerate(values.items(), 1):
+        meta.cell(r, 1).value = key
+        if isinstance(value, str):
+            set_text(meta.cell(r, 2), value)
+        else:
+            meta.cell(r, 2).value = value
+    meta.sheet_state = "hidden"
+    meta.protection.sheet = True
+    wb.security = WorkbookProtection(lockStructure=True)  # the hidden sheet stays put
+    _custom_properties(wb, values)
+    wb.properties.title = f"{month.cn}目标任务推进情况填报表（{unit}）"
+    wb.properties.creator = "taskduty"
+    wb.active = 0
+    wb.save(path)
+
+
+def _custom_properties(wb: Any, values: dict[str, Any]) -> None:
+    from openpyxl.packaging.custom import IntProperty, StringProperty
+
+    for key, value in values.items():
+        name = f"taskduty_{key}"
+        prop = (IntProperty(name=name, value=value) if isinstance(value, int)
+                else StringProperty(name=name, value=str(value)))
+        wb.custom_doc_props.append(prop)
+
+
+# -- reading forms back ------------------------------------------------------------------------
+@dataclass
+class Problem:
+    """One reason a form cannot be collected."""
+
+    file: str
+    row: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}" if self.row else self.file
+        return f"{where}: {self.reason}"
+
+
+class FormProblems(TaskdutyError):
+    """Forms with errors: nothing was recorded. ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem], files: int) -> None:
+        n = len(problems)
+        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the forms "
+                         f"({files} file{'s' if files != 1 else ''}); nothing was recorded",
+                         hint="fix the listed rows and run collect again with all the files")
+        self.problems = problems
+
+
+@dataclass
+class FormRow:
+    """A filled row of a form."""
+
+    row: int
+    code: str
+    status: str
+    progress: int | None
+    note: str | None
+
+
+@dataclass
+class Form:
+    """A form read back: its metadata and its filled rows."""
+
+    path: Path
+    year: int
+    month: Month
+    unit: str
+    version: int
+    rows: list[FormRow] = field(default_factory=list)
+    digest: str = ""
+
+
+def _meta(wb: Any) -> dict[str, Any] | None:
+    if META_SHEET in wb.sheetnames:
+        ws = wb[META_SHEET]
+        return {str(r[0]): r[1] for r in ws.iter_rows(min_col=1, max_col=2, values_only=True)
+                if r[0] is not None}
+    props = {p.name.removeprefix("taskduty_"): p.value for p in wb.custom_doc_props
+             if p.name.startswith("taskduty_")}
+    return props or None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_progress(value: Any) -> int | None:
+    """A progress cell: None when blank; an int 0–100; else ValueError with the reason."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"进度 {value!r} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip().rstrip("%％").strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"进度 {value!r} is not a number") from None
+    if not number.is_integer():
+        raise ValueError(f"进度 {value!r} is not a whole number")
+    if not 0 <= number <= 100:
+        raise ValueError(f"进度 {int(number)} is out of range (0–100)")
+    return int(number)
+
+
+def read_form(path: Path, problems: list[Problem]) -> Form | None:
+    """Read one filled form; problems go to ``problems`` (the form is None when unusable)."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    from taskduty.updates import check_status
+
+    name = str(path)
+    if not path.is_file():
+        problems.append(Problem(name, None, "no such file"))
+        return None
+    try:
+        data = path.read_bytes()
+        wb = load_workbook(path, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        problems.append(Problem(name, None, "not an Excel workbook (.xlsx); not a taskduty form"))
+        return None
+    meta = _meta(wb)
+    if not meta or meta.get("kind") != FORM_KIND:
+        problems.append(Problem(name, None, "not a taskduty form (no _taskduty sheet); "
+                                "forms come from: taskduty forms OUTDIR"))
+        return None
+    try:
+        form = Form(path=path, year=int(meta["year"]), month=Month.parse(str(meta["month"])),
+                    unit=str(meta["unit"]), version=int(meta.get("version") or 0),
+                    digest=hashlib.sha256(data).hexdigest())
+        header_row = int(meta.get("header_row") or HEADER_ROW)
+    except (KeyError, TypeError, ValueError, UsageError):
+        problems.append(Problem(name, None, "the form's _taskduty sheet is damaged "
+                                "(year, month or unit missing)"))
+        return None
+    if form.version > FORM_VERSION:
+        problems.append(Problem(name, None, f"form version {form.version} is newer than this "
+                                f"taskduty understands ({FORM_VERSION}); upgrade taskduty"))
+        return None
+    ws = next(wb[s] for s in wb.sheetnames if s != META_SHEET)
+    header = [squeeze(_text(c)) for c in next(ws.iter_rows(
+        min_row=header_row, max_row=header_row, values_only=True), ())]
+    where = {}
+    for key, label, _w in FORM_COLUMNS:
+        if squeeze(label) in header:
+            where[key] = header.index(squeeze(label))
+    missing = [label for key, label, _w in FORM_COLUMNS
+               if key in ("code", *FILL_IN) and key not in where]
+    if missing:
+        problems.append(Problem(name, header_row, f"header lacks {'、'.join(missing)}"))
+        return None
+    seen: dict[str, int] = {}
+    for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
+                               header_row + 1):
+        def get(key: str, values: tuple[Any, ...] = values) -> Any:
+            i = where[key]
+            return values[i] if i < len(values) else None
+
+        code = _text(get("code"))
+        status = _text(get("status"))
+        raw_progress = get("progress")
+        note = _text(get("note"))
+        if not status and _text(raw_progress) == "" and not note:
+            continue  # a row left blank is not reported
+        if not code:
+            problems.append(Problem(name, r, "filled row without a 任务编号"))
+            continue
+        if code in seen:
+            problems.append(Problem(name, r, f"task {code} appears twice (also row {seen[code]})"))
+            continue
+        seen[code] = r
+        try:
+            progress = parse_progress(raw_progress)
+        except ValueError as exc:
+            problems.append(Problem(name, r, f"task {code}: {exc}"))
+            continue
+        if not status:
+            problems.append(Problem(name, r, f"task {code}: 状态 is empty (choose one of "
+                                    f"{'、'.join(STATUSES.values())})"))
+            continue
+        try:
+            key, progress = check_status(status, progress)
+        except UsageError as exc:
+            problems.append(Problem(name, r, f"task {code}: {exc.message}"))
+            continue
+        form.rows.append(FormRow(row=r, code=code, status=key, progress=progress,
+                                 note=note or None))
+    return form
+
+
+@dataclass
+class Collected:
+    """What :func:`collect` did."""
+
+    year: int
+    batch_id: int | None
+    forms: list[Form]
+    recorded: list[dict[str, Any]]
+    skipped: list[str]
+
+
+def collect(db: Database, paths: Sequence[Path], year: int | None = None) -> Collected:
+    """Read every form, validate every row, then record all of them as one batch.
+
+    On any problem nothing is recorded and :class:`FormProblems` lists every one. An update
+    identical to one already recorded (the same form collected again) is skipped.
+    """
+    from taskduty import queries
+    from taskduty.updates import NewUpdate, record_batch
+
+    problems: list[Problem] = []
+    forms = [f for f in (read_form(Path(p), problems) for p in paths) if f is not None]
+    years = sorted({f.year for f in forms})
+    if year is None and len(years) > 1:
+        problems.append(Problem("", None, f"the forms are for different years "
+                                f"({', '.join(map(str, years))}); collect one year at a time"))
+    target = year if year is not None else (years[0] if years else None)
+    known: dict[str, Any] = {}
+    if target is not None:
+        with db.read() as reader:
+            try:
+                tasks = queries.list_tasks(reader, queries.TaskFilter(year=target))
+            except TaskdutyError as exc:
+                problems.append(Problem("", None, exc.message))
+                tasks = []
+        known = {t.code: t for t in tasks}
+    for form in forms:
+        if form.year != target:
+            if year is not None:
+                problems.append(Problem(str(form.path), None, f"this form is for {form.year}, "
+                                        f"not {year}; refused"))
+            continue
+        for row in form.rows:
+            if known and row.code not in known:
+                problems.append(Problem(str(form.path), row.row,
+                                        f"unknown task code {row.code} in {form.year}"))
+    if problems:
+        problems.sort(key=lambda p: (p.file, p.row or 0))
+        raise FormProblems(problems, len(paths))
+    updates = [NewUpdate(code=row.code, status=row.status, date=form.month.last,
+                         progress=row.progress, note=row.note, by=form.unit)
+               for form in forms for row in form.rows]
+    if not updates:
+        return Collected(year=target or 0, batch_id=None, forms=forms, recorded=[], skipped=[])
+    digest = hashlib.sha256("".join(sorted(f.digest for f in forms)).encode()).hexdigest()
+    result = record_batch(db, target, updates, kind="collect", source_key=digest,
+                          skip_identical=True)
+    return Collected(year=result.year, batch_id=result.batch_id, forms=forms,
+                     recorded=result.recorded, skipped=result.skipped)
+
+
+# -- reminders ------------------------------------------------------------------------------
+def unreported(reader: Reader, year: int | None, month: Month) -> list[dict[str, Any]]:
+    """Lead units with no update in ``month`` for any of their tasks (未报送).
+
+    Each: unit, leaders, and its tasks lacking an update dated in that month.
+    """
+    from taskduty import queries
+
+    pid, _ = queries.plan_id(reader, year)
+    tasks = queries.list_tasks(reader, queries.TaskFilter(year=year, as_of=month.last))
+    rows = reader.all(
+        "SELECT DISTINCT u.task_id FROM task_update u JOIN task t ON t.id = u.task_id "
+        "WHERE t.plan_id = :p AND u.withdrawn_at IS NULL AND u.date >= :a AND u.date <= :b",
+        {"p": pid, "a": month.first, "b": month.last})
+    reported = {r["task_id"] for r in rows}
+    by_unit: dict[str, list[Any]] = {}
+    for task in tasks:
+        for unit in task.units:
+            by_unit.setdefault(unit, []).append(task)
+    out = []
+    for unit, items in sorted(by_unit.items()):
+        if any(t.id in reported for t in items):
+            continue
+        leaders = list(dict.fromkeys(name for t in items for name in t.leaders))
+        out.append({"unit": unit, "leaders": leaders, "tasks": [
+            {"code": t.code, "goal": t.goal, "standard": t.standard, "status": t.status,
+             "updated": t.updated.isoformat() if t.updated else None}
+            for t in items if t.id not in reported]})
+    return out
+
+
+def reminder_text(entry: dict[str, Any], year: int, month: Month, deadline: date,
+                  office: str, today: date | None = None) -> str:
+    """A ready-to-send 催办 notice for one unit."""
+    from taskduty.excel import cn_date
+
+    today = today or date.today()
+    lines = [
+        f"关于报送{month.cn}《政府工作报告》目标任务推进情况的催办通知",
+        "",
+        f"{entry['unit']}：",
+        f"　　根据{year}年《政府工作报告》目标任务督查工作安排，各牵头单位应按月报送所牵头任务"
+        f"的推进情况。截至目前，{office}尚未收到贵单位{month.cn}的推进情况。"
+        f"请贵单位高度重视，于{cn_date(deadline)}前将以下{len(entry['tasks'])}项任务的"
+        "推进情况（状态、进度、进展情况）报送" + office + "。",
+        "",
+    ]
+    for task in entry["tasks"]:
+        lines.append(f"　　{task['code']}　{task['standard']}")
+    lines += ["", "　　如已报送，请忽略本通知。感谢支持配合！", "",
+              f"{office}", cn_date(today), ""]
+    return "\n".join(lines)
