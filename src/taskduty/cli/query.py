@@ -14,15 +14,17 @@ from taskduty.errors import UsageError
 from taskduty.fields import STATUSES, parse_status
 
 LeaderOption = Annotated[list[str] | None, typer.Option(
-    "--leader", "-l", help="A responsible leader (repeat for any of several).")]
+    "--leader", "-l", metavar="NAME", help="A responsible leader (repeat for any of several).")]
 UnitOption = Annotated[list[str] | None, typer.Option(
-    "--unit", "-u", help="A lead unit (repeat for any of several).")]
+    "--unit", "-u", metavar="NAME", help="A lead unit (repeat for any of several).")]
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help="Status in force on this day (YYYY-MM-DD); default today.")]
 MonthOption = Annotated[str | None, typer.Option(
     "--month", "-m", help="Status at the end of this month (YYYY-MM).")]
 OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write to this file instead of stdout (CSV gets a BOM for Excel).")]
+    "--output", "-o", metavar="FILE",
+    help="Write csv or json to this file (format from --format or the file's suffix; "
+    "CSV gets a BOM for Excel).")]
 
 
 def parse_day(text: str, option: str) -> date:
@@ -79,9 +81,10 @@ def parse_statuses(values: list[str] | None) -> list[str]:
 def tasks(
     leader: LeaderOption = None,
     unit: UnitOption = None,
-    goal: Annotated[int | None, typer.Option("--goal", "-g", help="A goal number.")] = None,
+    goal: Annotated[int | None, typer.Option(
+        "--goal", "-g", metavar="N", help="A goal number (序号).")] = None,
     search: Annotated[str | None, typer.Option(
-        "--search", "-q", help="Text in 工作标准 or 目标名称.")] = None,
+        "--search", "-q", metavar="TEXT", help="Text in 工作标准 or 目标名称.")] = None,
     status: Annotated[list[str] | None, typer.Option(
         "--status", "-s", help="not_started/未启动, in_progress/推进中, behind/滞后, done/已完成 "
         "(repeat for any of several).")] = None,
@@ -98,8 +101,9 @@ def tasks(
 ) -> None:
     """List tasks, filtered by leader, unit, goal, text and status.
 
-    Different filters combine with AND; a repeated one means any of its names. Names may
-    be abbreviated: 经信 finds 经信局 when only one name matches.
+    Different filters combine with AND; a repeated one means any of its values.
+
+    A name may be shortened (经信 finds 经信局) or be an alias, if only one name matches.
 
     Example: taskduty tasks --leader 陆秋明 --search 污水 --format json
     """
