@@ -365,7 +365,7 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
         return None
     try:
         data = path.read_bytes()
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(path)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
         problems.append(Problem(name, None, "not an Excel workbook (.xlsx); not a taskduty form"))
         return None
@@ -400,11 +400,19 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
         problems.append(Problem(name, header_row, f"header lacks {'、'.join(missing)}"))
         return None
     seen: dict[str, int] = {}
+    cached: list[Any] = []  # the workbook with formulas' last computed values, when needed
     for r, values in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True),
                                header_row + 1):
-        def get(key: str, values: tuple[Any, ...] = values) -> Any:
+        def get(key: str, values: tuple[Any, ...] = values, r: int = r) -> Any:
             i = where[key]
-            return values[i] if i < len(values) else None
+            value = values[i] if i < len(values) else None
+            if key != "note" and isinstance(value, str) and value.startswith("="):
+                # a formula in 状态/进度: take what Excel showed; a note keeps its typed text
+                if not cached:
+                    cached.append(load_workbook(path, data_only=True)[ws.title])
+                shown = cached[0].cell(r, i + 1).value
+                value = shown if shown is not None else value
+            return value
 
         code = _text(get("code"))
         status = _text(get("status"))

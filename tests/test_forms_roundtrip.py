@@ -1,0 +1,254 @@
+"""``taskduty forms`` and ``taskduty collect``: per-unit forms written, filled, loaded back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+STATUS_COL, PROGRESS_COL, NOTE_COL = 6, 7, 8
+
+
+def _forms(run, outdir: Path, *args: str) -> dict[str, Path]:
+    result = run("forms", str(outdir), "--month", "2018-03", *args)
+    assert result.exit_code == 0, result.output
+    out = {}
+    for line in result.stdout.splitlines():
+        path, unit, _n = line.split("\t")
+        out[unit] = Path(path)
+    return out
+
+
+def _rows(path: Path) -> dict[str, int]:
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    return {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+
+
+def _fill(path: Path, dest: Path, values: dict[str, tuple]) -> Path:
+    """Fill a form as a unit would: status, progress, note by task code."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    for code, (status, progress, note) in values.items():
+        r = rows.get(code) or ws.max_row + 1
+        if code not in rows:
+            ws.cell(r, 1).value = code
+        ws.cell(r, STATUS_COL).value = status
+        ws.cell(r, PROGRESS_COL).value = progress
+        ws.cell(r, NOTE_COL).value = note
+    wb.save(dest)
+    return dest
+
+
+def _history(run, code: str) -> list[dict]:
+    return json.loads(run("show", code, "-f", "json").stdout)["history"]
+
+
+def test_form_structure(seeded, tmp_path):
+    forms = _forms(seeded, tmp_path / "out")
+    units = json.loads(seeded("units", "-f", "json").stdout)
+    assert set(forms) == {u["name"] for u in units}
+    path = forms["发改局"]
+    assert path.name == "2018-03_发改局.xlsx"
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[0] == "填报"
+    meta_ws = wb["_taskduty"]
+    assert meta_ws.sheet_state in ("hidden", "veryHidden")
+    meta = {r[0]: r[1] for r in meta_ws.iter_rows(values_only=True)}
+    assert meta["kind"] == "taskduty-form" and meta["year"] == 2018
+    assert meta["month"] == "2018-03" and meta["unit"] == "发改局" and meta["version"] == 1
+    props = {p.name: p.value for p in wb.custom_doc_props}
+    assert props["taskduty_unit"] == "发改局" and props["taskduty_year"] == 2018
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[3]]
+    assert header[:3] == ["任务编号", "目标名称", "工作标准"]
+    assert header[STATUS_COL - 1] == "状态" and header[NOTE_COL - 1] == "进展情况"
+    mine = json.loads(seeded("tasks", "--unit", "发改局", "-f", "json").stdout)
+    codes = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
+    assert codes == [t["code"] for t in mine]
+    last = 3 + len(mine)
+    dvs = {dv.type: dv for dv in ws.data_validations.dataValidation}
+    assert dvs["list"].formula1 == '"未启动,推进中,滞后,已完成"'
+    assert str(dvs["list"].sqref) == f"F4:F{last}"
+    assert (dvs["whole"].formula1, dvs["whole"].formula2) == ("0", "100")
+    assert str(dvs["whole"].sqref) == f"G4:G{last}"
+    assert ws.protection.sheet
+    for col in range(1, 9):
+        locked = ws.cell(4, col).protection.locked
+        assert locked == (col not in (STATUS_COL, PROGRESS_COL, NOTE_COL))
+    assert ws.print_title_rows == "$1:$3"
+    assert ws.page_setup.orientation == "landscape"
+
+
+def test_forms_for_chosen_units_and_safe_names(seeded, tmp_path):
+    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
+    assert set(forms) == {"发改局", "财政局"}
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "2018-03_发改局.xlsx", "2018-03_财政局.xlsx"]
+    from taskduty.forms import safe_filename
+
+    assert safe_filename('a/b\\c:d*e?"<>|') == "a_b_c_d_e_____"
+    assert "/" not in safe_filename("../x")
+
+
+def test_round_trip_forms_collect_remind_export(seeded, tmp_path):
+    forms = _forms(seeded, tmp_path / "out")
+    rows = _rows(forms["发改局"])
+    codes = list(rows)
+    assert len(codes) >= 3
+    before = json.loads(seeded("remind", "--month", "2018-03", "-f", "json").stdout)
+    assert "发改局" in {u["unit"] for u in before["units"]}
+    filled = _fill(forms["发改局"], tmp_path / "filled.xlsx", {
+        codes[0]: ("已完成", None, "已全面完成"),
+        codes[1]: ("推进中", 60, "=完成六成"),
+        codes[2]: ("滞后", "20%", None),
+    })
+    result = seeded("collect", str(filled))
+    assert result.exit_code == 0, result.output
+    assert "batch" in result.stderr
+    h0, h1, h2 = (_history(seeded, c)[-1] for c in codes[:3])
+    assert (h0["status"], h0["progress"], h0["by"], h0["date"]) == \
+        ("done", 100, "发改局", "2018-03-31")
+    assert (h1["status"], h1["progress"], h1["note"]) == ("in_progress", 60, "=完成六成")
+    assert (h2["status"], h2["progress"]) == ("behind", 20)
+    for code in codes[3:]:  # rows left blank are not reported
+        assert all(h["by"] != "发改局" for h in _history(seeded, code))
+    # the unit has now reported
+    after = json.loads(seeded("remind", "--month", "2018-03", "-f", "json").stdout)
+    assert "发改局" not in {u["unit"] for u in after["units"]}
+    assert len(after["units"]) < len(before["units"])
+    # the report shows the statuses
+    out = tmp_path / "r.xlsx"
+    assert seeded("export", str(out), "--month", "2018-03").exit_code == 0
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    by_code = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
+    assert ws.cell(by_code[codes[0]], 6).value == "已完成"
+    assert ws.cell(by_code[codes[1]], 6).value == "推进中"
+    assert ws.cell(by_code[codes[1]], 8).value == "=完成六成"
+    assert ws.cell(by_code[codes[1]], 8).data_type == "s"
+    assert ws.cell(by_code[codes[2]], 7).value == 20
+
+
+def test_collect_twice_records_once_and_undo_takes_the_batch(seeded, tmp_path):
+    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
+    a = _fill(forms["发改局"], tmp_path / "a.xlsx",
+              {next(iter(_rows(forms["发改局"]))): ("推进中", 50, "过半")})
+    b = _fill(forms["财政局"], tmp_path / "b.xlsx",
+              {next(iter(_rows(forms["财政局"]))): ("推进中", 10, None)})
+    first = seeded("collect", str(a), str(b), "-f", "json")
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout)
+    assert len(data["recorded"]) == 2 and data["batch"] is not None
+    again = seeded("collect", str(a), str(b), "-f", "json")
+    assert again.exit_code == 0, again.output
+    data2 = json.loads(again.stdout)
+    assert data2["recorded"] == [] and len(data2["skipped"]) == 2
+    text = seeded("collect", str(a))
+    assert "already recorded" in text.stderr
+    undo = seeded("undo", "-f", "json")
+    assert undo.exit_code == 0
+    assert len(json.loads(undo.stdout)) == 2  # the whole collect, both files
+
+
+def _assert_nothing_recorded(run, codes):
+    for code in codes:
+        assert _history(run, code) == []
+
+
+def test_every_error_listed_and_nothing_recorded(seeded, tmp_path):
+    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
+    codes_a = list(_rows(forms["发改局"]))
+    codes_b = list(_rows(forms["财政局"]))
+    a = _fill(forms["发改局"], tmp_path / "a.xlsx", {
+        codes_a[0]: ("推进中", 40, "fine"),
+        codes_a[1]: ("差不多", None, None),
+        codes_a[2]: ("推进中", 150, None),
+        "99.9": ("推进中", 10, None),
+    })
+    b = _fill(forms["财政局"], tmp_path / "b.xlsx", {
+        codes_b[0]: ("已完成", 50, None),
+        codes_b[1]: (None, 30, "no status"),
+    })
+    bad_a, bad_b = _rows(a), _rows(b)
+    result = seeded("collect", str(a), str(b))
+    assert result.exit_code == 1
+    err = result.stderr
+    assert f"a.xlsx, row {bad_a[codes_a[1]]}" in err and "差不多" in err
+    assert f"a.xlsx, row {bad_a[codes_a[2]]}" in err and "150" in err
+    assert f"a.xlsx, row {bad_a['99.9']}" in err and "unknown task code 99.9" in err
+    assert f"b.xlsx, row {bad_b[codes_b[0]]}" in err
+    assert f"b.xlsx, row {bad_b[codes_b[1]]}" in err and "状态 is empty" in err
+    assert "5 problems" in err and "nothing was recorded" in err
+    _assert_nothing_recorded(seeded, codes_a[:3] + codes_b[:2])
+
+
+def test_not_a_form_and_wrong_year_are_refused(seeded, tmp_path):
+    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    code = next(iter(_rows(forms["发改局"])))
+    good = _fill(forms["发改局"], tmp_path / "good.xlsx", {code: ("推进中", 10, None)})
+    plain = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["任务编号", "状态"])
+    wb.active.append([code, "推进中"])
+    wb.save(plain)
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    result = seeded("collect", str(good), str(plain), str(text), str(tmp_path / "missing.xlsx"))
+    assert result.exit_code == 1
+    assert "plain.xlsx: not a taskduty form" in result.stderr
+    assert "notes.xlsx: not an Excel workbook" in result.stderr
+    assert "missing.xlsx: no such file" in result.stderr
+    _assert_nothing_recorded(seeded, [code])
+
+    wrong = seeded("collect", str(good), "--year", "2019")
+    assert wrong.exit_code == 1
+    assert "good.xlsx: this form is for 2018, not 2019; refused" in wrong.stderr
+    _assert_nothing_recorded(seeded, [code])
+
+
+def test_form_of_another_loaded_year_is_refused(seeded, tmp_path):
+    from taskduty.forms import FORM_COLUMNS
+
+    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    code = next(iter(_rows(forms["发改局"])))
+    wb = openpyxl.load_workbook(forms["发改局"])
+    meta = wb["_taskduty"]
+    for row in meta.iter_rows():
+        if row[0].value == "year":
+            row[1].value = 2017
+    wb.worksheets[0].cell(4, STATUS_COL).value = "推进中"
+    wb.save(tmp_path / "y2017.xlsx")
+    assert len(FORM_COLUMNS) == 8
+    result = seeded("collect", str(tmp_path / "y2017.xlsx"), "--year", "2018")
+    assert result.exit_code == 1
+    assert "for 2017, not 2018" in result.stderr
+    result = seeded("collect", str(tmp_path / "y2017.xlsx"))
+    assert result.exit_code == 1
+    assert "no table loaded for 2017" in result.stderr
+    _assert_nothing_recorded(seeded, [code])
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, None), ("", None), (0, 0), (100, 100), (55.0, 55), ("70", 70), ("70%", 70)])
+def test_parse_progress_accepts(value, expected):
+    from taskduty.forms import parse_progress
+
+    assert parse_progress(value) == expected
+
+
+@pytest.mark.parametrize("value", [150, -1, 33.5, "abc", "12.5%", True])
+def test_parse_progress_rejects(value):
+    from taskduty.forms import parse_progress
+
+    with pytest.raises(ValueError):
+        parse_progress(value)
+
+
+def test_unknown_unit_for_forms_is_an_error(seeded, tmp_path):
+    result = seeded("forms", str(tmp_path / "out"), "--unit", "不存在的单位", "--month", "2018-03")
+    assert result.exit_code == 1
+    assert "unknown unit" in result.stderr
+    bad_month = seeded("forms", str(tmp_path / "out"), "--month", "2018-13")
+    assert bad_month.exit_code == 2
