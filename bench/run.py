@@ -1,0 +1,489 @@
+"""taskduty's benchmark: startup, a query in a terminal, and how load, query, summary, update,
+export and forms grow with the size of a table.
+
+    .venv/bin/python bench/run.py                 # 1k, 10k and 50k tasks (about 6–8 minutes)
+    .venv/bin/python bench/run.py --quick         # 1k and 10k, fewer repeats (about a minute)
+    .venv/bin/python bench/run.py --sizes 2000,20000 --runs 7
+
+Each operation is timed as a whole command (a subprocess: wall time and the child's peak RSS)
+and, where it has a library function, in-process (wall time and the tracemalloc peak). Budgets
+from issue 7 are checked and printed as PASS/FAIL with the measured ratio. Results go to
+``bench/results/<timestamp>.json`` (git-ignored) so runs can be compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import add_updates, make_rows, write_csv
+from timing import Stats, time_call, time_command, time_commands
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "seed_table.csv"
+RESULTS = Path(__file__).resolve().parent / "results"
+YEAR = 2025  # the synthetic tables' year: all twelve monthly updates are in the past
+SEARCH = "污水"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def tool(name: str) -> Path | None:
+    """A console script next to this interpreter (the venv's), else on PATH."""
+    local = Path(sys.executable).parent / name
+    if local.exists():
+        return local
+    found = shutil.which(name)
+    return Path(found) if found else None
+
+
+def busiest(db: Path, kind: str, year: int) -> str:
+    """The leader or lead unit with the most tasks in ``year`` (a realistic filter)."""
+    link, table, extra = (("task_leader", "leader", "") if kind == "leader"
+                          else ("task_unit", "unit", "AND k.role = 'lead'"))
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute(
+            f"SELECT n.name, COUNT(*) c FROM {link} k JOIN {table} n ON n.id = k.{table}_id "
+            f"JOIN task t ON t.id = k.task_id JOIN plan p ON p.id = t.plan_id "
+            f"WHERE p.year = ? {extra} GROUP BY n.name ORDER BY c DESC, n.name LIMIT 1",
+            (year,)).fetchone()
+    finally:
+        conn.close()
+    return row[0]
+
+
+def codes(db: Path, year: int, count: int) -> list[str]:
+    """``count`` task codes of ``year``, spread over the table."""
+    conn = sqlite3.connect(db)
+    try:
+        rows = [r[0] for r in conn.execute(
+            "SELECT t.code FROM task t JOIN plan p ON p.id = t.plan_id WHERE p.year = ? "
+            "ORDER BY t.goal_no, t.seq", (year,))]
+    finally:
+        conn.close()
+    step = max(1, len(rows) // count)
+    return rows[::step][:count]
+
+
+def has_command(taskduty: Path, name: str, env: dict[str, str], cwd: Path) -> bool:
+    return subprocess.run([str(taskduty), name, "--help"], env=env, cwd=cwd,
+                          capture_output=True, check=False).returncode == 0
+
+
+def remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            p.unlink(missing_ok=True)
+
+
+def silenced(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn`` with stdout and stderr captured (rendering still happens, into memory)."""
+
+    def call() -> Any:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return fn()
+
+    return call
+
+
+def cli_call(args: list[str]) -> Callable[[], Any]:
+    """Run a taskduty command in this process (after the first call, no import cost)."""
+
+    def call() -> Any:
+        from taskduty.cli import app
+
+        try:
+            app(args, prog_name="taskduty", standalone_mode=False)
+        except SystemExit as exc:  # typer.Exit in standalone_mode=False returns; be safe
+            if exc.code:
+                raise
+    return silenced(call)
+
+
+def tasks_call(db: Path, fast: bool, **filters: Any) -> Callable[[], Any]:
+    """The library side of ``tasks``: resolve names, list, render JSON into memory."""
+
+    def call() -> Any:
+        from taskduty import queries, render
+        from taskduty.db import Database
+
+        database = Database(str(db), fast_reads=fast)
+        with database.read() as reader:
+            flt = queries.TaskFilter(
+                leaders=queries.resolve_names(reader, "leader", filters.get("leaders", []), None),
+                units=queries.resolve_names(reader, "unit", filters.get("units", []), None),
+                search=filters.get("search"))
+            found = queries.list_tasks(reader, flt)
+        render.output_tasks(found, "json")
+        database.dispose()
+        return found
+    return silenced(call)
+
+
+def summary_call(db: Path, by: str) -> Callable[[], Any]:
+    def call() -> Any:
+        from taskduty import queries, render
+        from taskduty.db import Database
+
+        with Database(str(db)).read() as reader:
+            rows = queries.summary(reader, by, None, None)
+        render.emit(render.to_json(rows))
+        return rows
+    return silenced(call)
+
+
+def load_call(csv_path: Path, db: Path, year: int) -> Callable[[], Any]:
+    def call() -> Any:
+        from taskduty.db import Database
+        from taskduty.store import load_plan
+        from taskduty.table import read_table
+
+        database = Database(str(db))
+        report = load_plan(database, read_table(csv_path), year, csv_path.name)
+        database.dispose()
+        return report
+    return call
+
+
+def safely(results: list[Stats], name: str, kind: str, measure: Callable[[], Stats]) -> None:
+    """Run one measurement; an exception becomes a failed row with the message."""
+    try:
+        results.append(measure())
+    except Exception as exc:  # a broken command must not end the whole run
+        results.append(Stats(name, kind, ok=False, note=f"{type(exc).__name__}: {exc}"[:200]))
+
+
+# -- the measurements ----------------------------------------------------------------------------
+def startup(ctx: dict[str, Any]) -> list[Stats]:
+    """``taskduty --help`` and ``--version`` against ``sqlite-utils --help``."""
+    commands = {"taskduty --help": [str(ctx["taskduty"]), "--help"],
+                "taskduty --version": [str(ctx["taskduty"]), "--version"],
+                "python -c pass": [sys.executable, "-c", "pass"]}
+    if ctx["sqlite_utils"]:
+        commands["sqlite-utils --help"] = [str(ctx["sqlite_utils"]), "--help"]
+    stats = time_commands(commands, ctx["env"], ctx["work"], runs=ctx["startup_runs"])
+    return list(stats.values())
+
+
+EQUIVALENT_SQL = (
+    "SELECT t.code, g.name AS goal, t.standard, "
+    "(SELECT group_concat(l2.name, '、') FROM task_leader x JOIN leader l2 ON l2.id = x.leader_id"
+    " WHERE x.task_id = t.id) AS leaders, "
+    "(SELECT group_concat(u.name, '、') FROM task_unit y JOIN unit u ON u.id = y.unit_id"
+    " WHERE y.task_id = t.id AND y.role = 'lead') AS units, "
+    "(SELECT s.status FROM task_update s WHERE s.task_id = t.id AND s.withdrawn_at IS NULL"
+    " ORDER BY s.date DESC, s.id DESC LIMIT 1) AS status "
+    "FROM task t JOIN goal g ON g.id = t.goal_id JOIN plan p ON p.id = t.plan_id "
+    "WHERE p.year = :year AND t.id IN (SELECT tl.task_id FROM task_leader tl "
+    "JOIN leader l ON l.id = tl.leader_id WHERE l.name = :leader) ORDER BY t.goal_no, t.seq"
+)
+
+
+def seed_query(ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
+    """A filtered ``tasks`` on the 2018 seed (with a year of updates) against sqlite-utils."""
+    db = ctx["work"] / "seed.db"
+    remove(db)
+    td = str(ctx["taskduty"])
+    subprocess.run([td, "--db", str(db), "load", str(SEED), "--year", "2018", "--quiet"],
+                   env=ctx["env"], cwd=ctx["work"], check=True, capture_output=True)
+    add_updates(db, 2018)
+    leader = busiest(db, "leader", 2018)
+    commands = {
+        "taskduty tasks --leader (table)": [td, "--db", str(db), "tasks", "--leader", leader],
+        "taskduty tasks --leader -f json": [td, "--db", str(db), "tasks", "--leader", leader,
+                                            "-f", "json"],
+    }
+    if ctx["sqlite_utils"]:
+        su = str(ctx["sqlite_utils"])
+        base = [su, "query", str(db), EQUIVALENT_SQL, "-p", "year", "2018", "-p", "leader",
+                leader]
+        commands["sqlite-utils query (json)"] = base
+        commands["sqlite-utils query --table"] = [*base, "--table"]
+    stats = list(time_commands(commands, ctx["env"], ctx["work"],
+                               runs=ctx["startup_runs"]).values())
+    stats.append(time_call("tasks --leader, sqlite3 reads (in-process)",
+                           tasks_call(db, True, leaders=[leader]), runs=20))
+    stats.append(time_call("tasks --leader, SQLAlchemy reads (in-process)",
+                           tasks_call(db, False, leaders=[leader]), runs=20))
+    return stats, {"leader": leader}
+
+
+def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
+    """Everything measured on one synthetic table of ``n`` tasks."""
+    folder = ctx["work"] / f"n{n}"
+    folder.mkdir(parents=True, exist_ok=True)
+    env, cwd, td = ctx["env"], ctx["work"], str(ctx["taskduty"])
+    big = n >= 50_000
+    runs = 1 if big else ctx["runs"]
+    qruns = max(1, ctx["runs"] - 2) if big else ctx["runs"]
+    trace = n <= 10_000  # tracemalloc slows big loads several times over
+    info: dict[str, Any] = {}
+    out: list[Stats] = []
+
+    start = time.perf_counter()
+    csv_path = write_csv(folder / "table.csv", make_rows(n))
+    info["generate_s"] = round(time.perf_counter() - start, 2)
+
+    db = folder / "cmd.db"
+    out.append(time_command("load", [td, "--db", str(db), "load", str(csv_path), "--year",
+                                     str(YEAR), "--quiet"], env, cwd, runs=runs,
+                            before=lambda: remove(db)))
+    dbi = folder / "call.db"
+    safely(out, "load (in-process)", "call", lambda: time_call(
+        "load (in-process)", load_call(csv_path, dbi, YEAR), runs=runs, warmup=0,
+        trace_memory=trace, before=lambda: remove(dbi)))
+    remove(dbi)
+    if not db.exists():  # the command failed: load in-process so the rest can run
+        load_call(csv_path, db, YEAR)()
+    start = time.perf_counter()
+    info["updates"] = add_updates(db, YEAR)
+    info["bulk_updates_s"] = round(time.perf_counter() - start, 2)
+    leader, unit = busiest(db, "leader", YEAR), busiest(db, "unit", YEAR)
+    info |= {"leader": leader, "unit": unit, "search": SEARCH}
+
+    q = [td, "--db", str(db)]
+    commands = {
+        "tasks --leader -f json": [*q, "tasks", "--leader", leader, "-f", "json"],
+        "tasks --unit -f json": [*q, "tasks", "--unit", unit, "-f", "json"],
+        "tasks --search -f json": [*q, "tasks", "--search", SEARCH, "-f", "json"],
+        "tasks --leader (table)": [*q, "tasks", "--leader", leader],
+        "summary --by unit -f json": [*q, "summary", "--by", "unit", "-f", "json"],
+        "summary (table)": [*q, "summary"],
+    }
+    out += time_commands(commands, env, cwd, runs=qruns, warmup=0).values()
+    for name, fn in (
+        ("tasks --leader (in-process)", tasks_call(db, True, leaders=[leader])),
+        ("tasks --leader, SQLAlchemy reads (in-process)", tasks_call(db, False,
+                                                                     leaders=[leader])),
+        ("tasks --unit (in-process)", tasks_call(db, True, units=[unit])),
+        ("tasks --search (in-process)", tasks_call(db, True, search=SEARCH)),
+        ("summary --by unit (in-process)", summary_call(db, "unit")),
+    ):
+        safely(out, name, "call", lambda name=name, fn=fn: time_call(name, fn, runs=qruns))
+
+    sample = codes(db, YEAR, 20)
+    upd = ["update", *sample, "--status", "in_progress", "--progress", "50",
+           "--date", f"{YEAR}-12-20", "--note", "12月：按序时推进，完成年度投资的95%。"]
+    out.append(time_command("update (20 tasks, one batch)", [*q, *upd], env, cwd,
+                            runs=ctx["runs"]))
+    safely(out, "update (in-process)", "call", lambda: time_call(
+        "update (in-process)", cli_call(["--db", str(db), *upd]), runs=ctx["runs"]))
+
+    for command, target, extra in (("export", folder / "report.xlsx", []),
+                                   ("forms", folder / "forms", [])):
+        if not ctx["has"][command]:
+            out.append(Stats(command, "command", ok=False,
+                             note=f"skipped: no `taskduty {command}` command yet"))
+            continue
+        args = ["--db", str(db), command, str(target), *extra]
+        out.append(time_command(command, [td, *args], env, cwd, runs=runs,
+                                before=lambda t=target: remove(t)))
+        safely(out, f"{command} (in-process)", "call", lambda c=command, a=args, t=target:
+               time_call(f"{c} (in-process)", cli_call(a), runs=runs, warmup=0,
+                         trace_memory=trace, before=lambda: remove(t)))
+    return out, info
+
+
+# -- budgets --------------------------------------------------------------------------------
+def budget(name: str, value: float | None, limit: float, unit: str, note: str = "",
+           ) -> dict[str, Any]:
+    passed = value is not None and value == value and value <= limit
+    return {"budget": name, "measured": value, "limit": limit, "unit": unit,
+            "passed": passed, "note": note}
+
+
+def find(stats: list[Stats], name: str) -> Stats | None:
+    return next((s for s in stats if s.name == name and s.ok and s.times), None)
+
+
+def ratio(a: Stats | None, b: Stats | None) -> float | None:
+    return a.median / b.median if a and b else None
+
+
+def check_budgets(startup_stats: list[Stats], seed_stats: list[Stats],
+                  sizes: dict[int, list[Stats]]) -> list[dict[str, Any]]:
+    out = []
+    su_help = find(startup_stats, "sqlite-utils --help")
+    for cmd in ("taskduty --help", "taskduty --version"):
+        out.append(budget(f"{cmd} / sqlite-utils --help", ratio(find(startup_stats, cmd),
+                                                                 su_help), 1.5, "×"))
+    out.append(budget("seed: tasks --leader -f json / sqlite-utils query",
+                      ratio(find(seed_stats, "taskduty tasks --leader -f json"),
+                            find(seed_stats, "sqlite-utils query (json)")), 2.0, "×",
+                      "aim 1×"))
+    out.append(budget("seed: tasks --leader (table) / sqlite-utils query --table",
+                      ratio(find(seed_stats, "taskduty tasks --leader (table)"),
+                            find(seed_stats, "sqlite-utils query --table")), 2.0, "×",
+                      "aim 1×"))
+    largest = max(sizes) if sizes else None
+    if largest is not None and largest >= 50_000:
+        load = find(sizes[largest], "load")
+        out.append(budget(f"load {largest // 1000}k tasks", load.median if load else None, 20,
+                          "s"))
+        export = find(sizes[largest], "export")
+        out.append(budget(f"export {largest // 1000}k tasks", export.median if export else None,
+                          30, "s", "" if export else "export not measured"))
+    smallest = min(sizes) if sizes else None
+    if largest and smallest and largest != smallest:
+        big, small = find(sizes[largest], "export"), find(sizes[smallest], "export")
+        out.append(budget(f"export peak RSS {largest // 1000}k / {smallest // 1000}k",
+                          ratio_mem(big, small), 2.0, "×", "flat memory"))
+    ordered = sorted(sizes)
+    if len(ordered) >= 3:
+        for op in ("load", "tasks --leader -f json", "tasks --search -f json",
+                   "summary --by unit -f json", "export", "forms"):
+            slope = slope_ratio([(n, find(sizes[n], op)) for n in ordered[-3:]])
+            if slope is not None:
+                out.append(budget(f"linear: {op} (marginal cost per task, last step / "
+                                  "previous step)", slope, 1.5, "×"))
+    return out
+
+
+def ratio_mem(a: Stats | None, b: Stats | None) -> float | None:
+    if a and b and a.peak_mib and b.peak_mib:
+        return a.peak_mib / b.peak_mib
+    return None
+
+
+def slope_ratio(points: list[tuple[int, Stats | None]]) -> float | None:
+    """(t3 - t2)/(n3 - n2) ÷ (t2 - t1)/(n2 - n1): about 1 when time grows linearly."""
+    if any(s is None for _, s in points):
+        return None
+    (n1, s1), (n2, s2), (n3, s3) = points
+    assert s1 and s2 and s3
+    before = (s2.median - s1.median) / (n2 - n1)
+    after = (s3.median - s2.median) / (n3 - n2)
+    return after / before if before > 0 else None
+
+
+# -- output ------------------------------------------------------------------------------------
+def show(title: str, stats: list[Stats]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for col in ("measured", "kind", "median s", "min s", "runs", "peak MiB", "note"):
+        table.add_column(col, justify="right" if col.endswith(("s", "MiB")) else "left")
+    for s in stats:
+        table.add_row(s.name, s.kind, f"{s.median:.3f}" if s.times else "–",
+                      f"{min(s.times):.3f}" if s.times else "–", str(len(s.times)),
+                      f"{s.peak_mib:.1f}" if s.peak_mib else "–",
+                      s.note if s.ok else f"[red]{s.note or 'failed'}[/red]")
+    Console().print(table)
+
+
+def show_budgets(rows: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Budgets (issue 7)", title_justify="left")
+    for col in ("budget", "measured", "limit", "result", "note"):
+        table.add_column(col)
+    for b in rows:
+        value = "–" if b["measured"] is None else f"{b['measured']:.2f}{b['unit']}"
+        result = "[green]PASS[/green]" if b["passed"] else "[red]FAIL[/red]"
+        table.add_row(b["budget"], value, f"≤ {b['limit']}{b['unit']}", result, b["note"])
+    Console().print(table)
+
+
+def machine() -> dict[str, Any]:
+    from taskduty import __version__
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True, check=False).stdout.strip()
+    return {"platform": platform.platform(), "python": platform.python_version(),
+            "cpus": os.cpu_count(), "sqlite": sqlite3.sqlite_version,
+            "taskduty": __version__, "commit": commit, "date": date.today().isoformat()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated table sizes in tasks (default 1000,10000,50000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="sizes 1000,10000 and fewer repeats")
+    parser.add_argument("--runs", type=int, default=None, help="repeats per measurement")
+    parser.add_argument("--work", type=Path, default=None,
+                        help="keep generated tables and databases in this folder")
+    parser.add_argument("--only", choices=("startup", "seed", "sizes"), action="append",
+                        help="run only some parts (repeatable)")
+    args = parser.parse_args(argv)
+    sizes = ([int(s) for s in args.sizes.split(",")] if args.sizes
+             else [1000, 10000] if args.quick else [1000, 10000, 50000])
+    parts = set(args.only or ("startup", "seed", "sizes"))
+
+    taskduty = tool("taskduty")
+    if taskduty is None:
+        print("taskduty is not installed in this environment (pip install -e .)",
+              file=sys.stderr)
+        return 2
+    work = args.work or Path(tempfile.mkdtemp(prefix="taskduty-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("TASKDUTY_DB", "TASKDUTY_DEBUG")}
+    env |= {"COLUMNS": "120", "LINES": "50", "TERM": "dumb", "PYTHONDONTWRITEBYTECODE": "0"}
+    ctx: dict[str, Any] = {
+        "taskduty": taskduty, "sqlite_utils": tool("sqlite-utils"), "work": work, "env": env,
+        "runs": args.runs or (3 if args.quick else 5),
+        "startup_runs": args.runs or (7 if args.quick else 21),
+    }
+    ctx["has"] = {c: has_command(taskduty, c, env, work) for c in ("export", "forms")}
+    if not ctx["sqlite_utils"]:
+        print("sqlite-utils not found: the comparisons are skipped "
+              "(pip install -e '.[bench]')", file=sys.stderr)
+
+    started = time.perf_counter()
+    report: dict[str, Any] = {"machine": machine(), "sizes": {}, "notes": []}
+    for command, present in ctx["has"].items():
+        if not present:
+            report["notes"].append(f"taskduty {command}: not available, skipped")
+    startup_stats: list[Stats] = []
+    seed_stats: list[Stats] = []
+    per_size: dict[int, list[Stats]] = {}
+    if "startup" in parts:
+        startup_stats = startup(ctx)
+        show("Startup", startup_stats)
+    if "seed" in parts:
+        seed_stats, seed_info = seed_query(ctx)
+        report["seed"] = seed_info
+        show(f"A filtered query on the 2018 seed (leader {seed_info['leader']})", seed_stats)
+    if "sizes" in parts:
+        for n in sizes:
+            stats, info = one_size(n, ctx)
+            per_size[n] = stats
+            report["sizes"][str(n)] = {"info": info, "stats": [s.as_dict() for s in stats]}
+            show(f"{n:,} tasks ({info['updates']:,} updates; leader {info['leader']}, "
+                 f"unit {info['unit']})", stats)
+    budgets = check_budgets(startup_stats, seed_stats, per_size)
+    show_budgets(budgets)
+    report |= {"startup": [s.as_dict() for s in startup_stats],
+               "seed_stats": [s.as_dict() for s in seed_stats], "budgets": budgets,
+               "total_s": round(time.perf_counter() - started, 1)}
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"total {report['total_s']} s; results: {path}", file=sys.stderr)
+    if args.work is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

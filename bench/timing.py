@@ -1,0 +1,104 @@
+"""Repeated timing, hyperfine-style, in plain Python: whole commands as subprocesses (wall
+time and the child's peak RSS from ``wait4``) and in-process function calls (wall time, and
+the peak of Python allocations from ``tracemalloc`` on one extra run)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class Stats:
+    """Timings of one measured thing, in seconds; memory in MiB."""
+
+    name: str
+    kind: str  # "command" | "call"
+    times: list[float] = field(default_factory=list)
+    peak_mib: float | None = None
+    note: str = ""
+    ok: bool = True
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["median"] = self.median
+        data["min"] = min(self.times) if self.times else None
+        return data
+
+
+def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
+    """(wall seconds, child's peak RSS in MiB, exit code) of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(list(argv), env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is KiB on Linux
+
+
+def time_commands(commands: dict[str, Sequence[str]], env: dict[str, str], cwd: Path,
+                  runs: int, warmup: int = 1) -> dict[str, Stats]:
+    """Median of ``runs`` for each command, interleaved so load on the machine hits all alike."""
+    out = {name: Stats(name, "command") for name in commands}
+    for i in range(warmup + runs):
+        for name, argv in commands.items():
+            wall, rss, code = run_once(argv, env, cwd)
+            if code != 0:
+                out[name].ok = False
+                out[name].note = f"exit code {code}: {' '.join(argv)}"
+            if i >= warmup:
+                out[name].times.append(wall)
+                out[name].peak_mib = max(out[name].peak_mib or 0.0, rss)
+    return out
+
+
+def time_command(name: str, argv: Sequence[str], env: dict[str, str], cwd: Path, runs: int,
+                 warmup: int = 0, before: Callable[[], None] | None = None) -> Stats:
+    """One command, ``runs`` times (``before`` runs untimed before each, e.g. to reset state)."""
+    stats = Stats(name, "command")
+    for i in range(warmup + runs):
+        if before is not None:
+            before()
+        wall, rss, code = run_once(argv, env, cwd)
+        if code != 0:
+            stats.ok = False
+            stats.note = f"exit code {code}: {' '.join(argv)}"
+        if i >= warmup:
+            stats.times.append(wall)
+            stats.peak_mib = max(stats.peak_mib or 0.0, rss)
+    return stats
+
+
+def time_call(name: str, fn: Callable[[], Any], runs: int, warmup: int = 1,
+              trace_memory: bool = True, before: Callable[[], None] | None = None) -> Stats:
+    """Median wall time of ``fn()``; the tracemalloc peak of one more, separate run."""
+    stats = Stats(name, "call")
+    for i in range(warmup + runs):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        fn()
+        if i >= warmup:
+            stats.times.append(time.perf_counter() - start)
+    if trace_memory:
+        if before is not None:
+            before()
+        tracemalloc.start()
+        try:
+            fn()
+            stats.peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
+        finally:
+            tracemalloc.stop()
+    return stats
