@@ -252,3 +252,17 @@ def test_unknown_unit_for_forms_is_an_error(seeded, tmp_path):
     assert "unknown unit" in result.stderr
     bad_month = seeded("forms", str(tmp_path / "out"), "--month", "2018-13")
     assert bad_month.exit_code == 2
+
+
+def test_formula_in_progress_is_an_error_but_a_note_keeps_its_text(seeded, tmp_path):
+    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    codes = list(_rows(forms["发改局"]))
+    bad = _fill(forms["发改局"], tmp_path / "bad.xlsx", {
+        codes[0]: ("推进中", "=50+10", None),
+        codes[1]: ("推进中", 10, "=HYPERLINK(\"http://x\")"),
+    })
+    result = seeded("collect", str(bad))
+    assert result.exit_code == 1
+    assert "'=50+10' is not a number" in result.stderr
+    assert "1 problem " in result.stderr
+    _assert_nothing_recorded(seeded, codes[:2])
