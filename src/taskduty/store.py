@@ -497,9 +497,10 @@ def unload_plan(db: Database, year: int, force: bool = False) -> dict[str, int]:
     from taskduty.models import Batch, Goal, LoadNote, Plan, Task, TaskLeader, TaskUnit, Update
 
     with db.write() as session:
-        plan = session.exec(select(Plan).where(Plan.year == year)).first()
+        plan = session.execute(select(Plan).where(Plan.year == year)).scalars().first()
         if plan is None:
-            known = [str(y) for y in session.exec(select(Plan.year).order_by(Plan.year)).all()]
+            known = [str(y) for y in
+                     session.execute(select(Plan.year).order_by(Plan.year)).scalars()]
             raise TaskdutyError(f"no table loaded for {year}",
                                 hint=f"loaded years: {', '.join(known)}" if known else None)
         plan_tasks = select(Task.id).where(Task.plan_id == plan.id).scalar_subquery()
