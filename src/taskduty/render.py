@@ -250,7 +250,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
     """``text`` broken into lines of at most ``width`` cells."""
     lines: list[str] = []
     for para in (text or "").splitlines() or [""]:
-        lines.extend(fill(_TOKEN.findall(para), width))
+        lines.extend(fill(_TOKEN.findall(para.replace("\t", " ")), width))
     return lines
 
 
@@ -267,9 +267,9 @@ def fill(tokens: list[str], width: int) -> list[str]:
         tok = queue.pop(0)
         size = cell_len(tok)
         if tok.isspace():
-            if line and used + 1 <= width:
-                line.append(" ")
-                used += 1
+            if line and used + size <= width:
+                line.append(tok)
+                used += size
             continue
         if used + size <= width:
             line.append(tok)
