@@ -68,6 +68,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rich help formatting imports rich, markdown-it and pygments, which
+    # doubles the time of `taskduty --help` (bench/run.py measures it).
+    rich_markup_mode=None,
 )
 
 
@@ -106,6 +109,84 @@ def get_db(fast_reads: bool = True) -> Any:
     from taskduty.db import Database
 
     return Database(state.db, fast_reads=fast_reads)
+
+
+def _lean_coercion() -> None:
+    """Coerce plain option values without pydantic.
+
+    Typer (0.2x) coerces each parameter through a pydantic ``TypeAdapter``, so every command
+    imports pydantic (~60 ms, a third of a query's wall time). For the values a terminal
+    gives most often (``str``, ``list[str]``, an integer, an enum choice) the result is
+    plain, so it is computed here; anything else, and any value that would fail, goes to
+    Typer's own coercion (built lazily), so behaviour and error messages are unchanged.
+    Skipped silently when Typer's internals differ.
+    """
+    import re
+    from dataclasses import dataclass, field
+    from enum import Enum
+
+    try:
+        from typer import _coercion, core
+        from typer._param_types import coerce_cli_choice
+        from typer._typing import get_args, get_origin
+
+        original = core.build_runtime_param
+        base = _coercion.RuntimeParam
+    except (ImportError, AttributeError):
+        return
+
+    integer = re.compile(r"[+-]?\d+")
+
+    def leaf(annotation: Any, info: Any, value: Any, ctx: Any) -> Any:
+        if annotation is str and isinstance(value, str):
+            return value
+        if annotation is int and not info.clamp and (
+                type(value) is int or (isinstance(value, str) and integer.fullmatch(value))):
+            number = int(value)
+            if (info.min is None or number >= info.min) and (info.max is None
+                                                            or number <= info.max):
+                return number
+            return _SLOW
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            try:
+                return coerce_cli_choice(value, choices=list(annotation),
+                                         case_sensitive=info.case_sensitive, ctx=ctx)
+            except ValueError:
+                return _SLOW
+        return _SLOW
+
+    @dataclass(frozen=True)
+    class LeanRuntimeParam(base):  # type: ignore[misc,valid-type]
+        descriptor: Any = None
+        slow: list[Any] = field(default_factory=list)  # Typer's RuntimeParam, once built
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            annotation, info = self.annotation, self.parameter_info
+            if info.parser is None:
+                if get_origin(annotation) is list and isinstance(value, (list, tuple)):
+                    (item,) = get_args(annotation) or (None,)
+                    items = [leaf(item, info, v, ctx) for v in value]
+                    if all(i is not _SLOW for i in items):
+                        return items
+                else:
+                    result = leaf(annotation, info, value, ctx)
+                    if result is not _SLOW:
+                        return result
+            if not self.slow:
+                self.slow.append(original(self.descriptor))
+            return self.slow[0]._coerce_value(value, param=param, ctx=ctx)
+
+    def build(descriptor: Any) -> Any:
+        if descriptor.file_annotation is not None:
+            return original(descriptor)
+        return LeanRuntimeParam(parameter_info=descriptor.parameter_info,
+                                annotation=descriptor.annotation, descriptor=descriptor)
+
+    core.build_runtime_param = build
+
+
+_SLOW = object()
+_lean_coercion()
 
 
 FormatOption = Annotated[OutputFormat, typer.Option(
