@@ -326,6 +326,7 @@ def _title_rows(ws: Any, styles: Styles, title: str, width: int, height: float =
 
 def _report_sheet(wb: Any, tasks: Sequence[Any], title: str, made: str) -> None:
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
     ws = wb.create_sheet("推进情况")
     styles = _base_styles(ws)
@@ -347,6 +348,7 @@ def _report_sheet(wb: Any, tasks: Sequence[Any], title: str, made: str) -> None:
             groups[-1].append(task)
         else:
             groups.append([task])
+    merges: list[Any] = []
     for group in groups:
         heights = [_row_height(t, columns, skip="goal") for t in group]
         goal_lines = wrapped_lines(task_value(group[0], "goal"), columns[goal_col - 1].width)
@@ -360,8 +362,10 @@ def _report_sheet(wb: Any, tasks: Sequence[Any], title: str, made: str) -> None:
                 cells[goal_col - 1] = styles.cell(None, "goal")
             ws.append(cells)
         if len(group) > 1:
-            ws.merged_cells.add(f"{goal_letter}{row}:{goal_letter}{row + len(group) - 1}")
+            merges.append(CellRange(f"{goal_letter}{row}:{goal_letter}{row + len(group) - 1}"))
         row += len(group)
+    # set at once: MultiCellRange.add checks every earlier range (quadratic on big tables)
+    ws.merged_cells = MultiCellRange([*ws.merged_cells.ranges, *merges])
     ws.auto_filter.ref = f"A2:{last_col}{max(row - 1, 2)}"
     ws.print_area = f"A1:{last_col}{max(row - 1, 2)}"
 
