@@ -1,0 +1,100 @@
+"""Import hygiene: a command loads only the modules it needs, so a query in a terminal starts
+fast. Each check runs the real console entry point in a fresh interpreter and then reads
+``sys.modules``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED_CSV
+
+PROBE = """
+import json, sys
+sys.argv = ["taskduty", *json.loads(sys.argv[1])]
+from taskduty.cli import main
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code or 0
+sys.stdout.flush()
+sys.stderr.write("\\nMODULES " + json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+HEAVY = ("openpyxl", "docx", "sqlmodel", "sqlalchemy")
+
+
+def imported(args: list[str], tmp_path: Path, db: Path | None = None) -> set[str]:
+    """Top-level packages imported by ``taskduty ARGS``; the command must succeed."""
+    env = {k: v for k, v in os.environ.items() if k != "TASKDUTY_DB"}
+    env["TASKDUTY_DB"] = str(db or tmp_path / "none.db")
+    # cwd is a fresh folder so no stray module in the working directory is picked up
+    proc = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args)], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, encoding="utf-8",
+                          check=False, timeout=120)
+    report = json.loads(proc.stderr.rsplit("MODULES ", 1)[1])
+    assert report["code"] == 0, proc.stderr
+    return {m.split(".")[0] for m in report["modules"]}
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("imports") / "taskduty.db"
+    subprocess.run([sys.executable, "-m", "taskduty", "--db", str(path), "load", str(SEED_CSV),
+                    "--year", "2018", "--quiet"], check=True, capture_output=True,
+                   cwd=path.parent, timeout=120)
+    return path
+
+
+def busiest(db: Path, kind: str) -> str:
+    link = "task_leader" if kind == "leader" else "task_unit"
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            f"SELECT n.name FROM {link} k JOIN {kind} n ON n.id = k.{kind}_id "
+            "GROUP BY n.name ORDER BY COUNT(*) DESC, n.name LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["tasks", "--help"]])
+def test_help_and_version_stay_light(tmp_path: Path, args: list[str]) -> None:
+    modules = imported(args, tmp_path)
+    assert "typer" in modules  # the probe really ran the CLI
+    # rich and pydantic too: plain click help, and no value to coerce
+    assert not modules & {*HEAVY, "rich", "pydantic"}
+
+
+def test_every_command_help_stays_light(tmp_path: Path) -> None:
+    from typer.main import get_command
+
+    from taskduty.cli import app
+
+    for name in get_command(app).commands:  # type: ignore[attr-defined]
+        modules = imported([name, "--help"], tmp_path)
+        assert not modules & set(HEAVY), f"taskduty {name} --help imports {modules & set(HEAVY)}"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_tasks_on_sqlite_skips_the_orm(tmp_path: Path, seed_db: Path, fmt: str) -> None:
+    args = ["tasks", "--leader", busiest(seed_db, "leader"), "-f", fmt]
+    modules = imported(args, tmp_path, seed_db)
+    assert not modules & set(HEAVY)
+    # plain option values are coerced without pydantic (cli/app.py)
+    assert "pydantic" not in modules
+    if fmt != "table":
+        assert "rich" not in modules
+
+
+@pytest.mark.parametrize("command", [["summary", "--by", "unit"], ["leaders"], ["goals"],
+                                     ["show", "1.1"], ["years"]])
+def test_other_queries_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path,
+                                               command: list[str]) -> None:
+    assert not imported([*command, "-f", "json"], tmp_path, seed_db) & set(HEAVY)
