@@ -65,7 +65,8 @@ def text_width(text: str) -> int:
 
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
-    usable = max(1.0, width - 1.5)
+    # Excel fits about width+3 units of 10 pt 宋体 per line; LibreOffice a little more
+    usable = max(1.0, width)
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
 
 
@@ -422,6 +423,8 @@ def _status_chart(ws: Any, title: str, header_row: int, n: int, anchor: str) -> 
     chart.title = title
     chart.y_axis.title = "任务数"
     chart.x_axis.scaling.orientation = "maxMin"  # first name at the top, as in the table
+    chart.x_axis.tickLblSkip = 1  # every name, not every other one
+    chart.y_axis.crosses = "max"  # counts along the bottom despite the reversed names
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.majorGridlines = None
