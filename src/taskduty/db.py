@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 2
 ENV_VAR = "TASKDUTY_DB"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
+# How long a SQLite writer waits for another one to finish before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 60_000
 
 
 def default_path() -> Path:
@@ -131,6 +132,13 @@ class Database:
 
     # -- checks ---------------------------------------------------------------------------
     def check_sqlite_file(self, must_exist: bool) -> None:
+        """Refuse a missing file (when it must exist) or a folder.
+
+        The file is never opened here: closing any descriptor of a SQLite file drops every
+        POSIX lock this process holds on it, which lets another process reset the WAL under
+        a live connection (lost commits, "disk I/O error"). SQLite itself says when a file is
+        not a database (see :meth:`not_a_database`).
+        """
         if self.path is None:
             return
         if not self.path.exists():
@@ -142,13 +150,17 @@ class Database:
             return
         if self.path.is_dir():
             raise DatabaseError(f"{self.path} is a folder, not a database file")
-        with self.path.open("rb") as fh:
-            head = fh.read(16)
-        if head and head != _SQLITE_MAGIC:
-            raise DatabaseError(
-                f"{self.path} is not a SQLite database",
+
+    def sqlite_error(self, exc: Exception, doing: str = "read") -> DatabaseError:
+        """A driver error on a SQLite file, as a one-line :class:`DatabaseError`."""
+        text = _short(exc)
+        if "file is not a database" in text or "file is encrypted" in text:
+            return DatabaseError(
+                f"{self.display} is not a SQLite database",
                 hint="point --db (or TASKDUTY_DB) at a taskduty database file",
             )
+        return DatabaseError(f"cannot {doing} {self.display}: {text}",
+                             hint="try again; another process may hold the database")
 
     @contextmanager
     def errors(self, doing: str = "open") -> Iterator[None]:
@@ -164,12 +176,11 @@ class Database:
                 "nothing was written", hint="try again") from None
         except (OperationalError, DBAPIError) as exc:
             if self.is_sqlite:
-                hint = "try again; another process may hold the database"
-            else:
-                hint = ("check that the server is running and the URL's host, port, user, "
-                        "password and database (or PGHOST, PGPORT, PGUSER, PGPASSWORD)")
-            raise DatabaseError(f"cannot {doing} {self.display}: {_short(exc)}",
-                                hint=hint) from None
+                raise self.sqlite_error(exc, doing) from None
+            raise DatabaseError(
+                f"cannot {doing} {self.display}: {_short(exc)}",
+                hint="check that the server is running and the URL's host, port, user, "
+                "password and database (or PGHOST, PGPORT, PGUSER, PGPASSWORD)") from None
         except ArgumentError as exc:
             raise DatabaseError(
                 f"cannot use {self.display} as a database: {_short(exc)}",
@@ -182,12 +193,18 @@ class Database:
             from sqlalchemy import create_engine, event
 
             if self.is_sqlite:
-                engine = create_engine(self.url, connect_args={"timeout": 60})
+                from sqlalchemy.pool import NullPool
+
+                wait = SQLITE_BUSY_TIMEOUT_MS
+                # No pool: a connection is closed when its transaction ends, so none lingers
+                # (holding locks or file handles) after a command.
+                engine = create_engine(self.url, connect_args={"timeout": wait / 1000},
+                                       poolclass=NullPool)
 
                 @event.listens_for(engine, "connect")
                 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
                     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-                    for pragma in ("journal_mode=WAL", "busy_timeout=60000",
+                    for pragma in ("journal_mode=WAL", f"busy_timeout={wait}",
                                    "foreign_keys=ON", "synchronous=NORMAL"):
                         dbapi_conn.execute(f"PRAGMA {pragma}")
 
@@ -208,9 +225,12 @@ class Database:
             # One command is one short process: no pool, so no idle connections linger.
             return create_engine(self.url, poolclass=NullPool)
         except ImportError as exc:
+            hint = ("install PostgreSQL support: pip install 'taskduty[postgres]'"
+                    if self.backend == "postgresql"
+                    else "give a SQLite file path or postgresql+psycopg://USER@HOST/DB")
             raise DatabaseError(
                 f"cannot open {self.display}: its driver is not installed ({exc.name or exc})",
-                hint="install PostgreSQL support: pip install 'taskduty[postgres]'") from None
+                hint=hint) from None
         except Exception as exc:  # a malformed URL or an unknown dialect
             raise DatabaseError(
                 f"cannot use {self.display} as a database: {_short(exc)}",
@@ -246,16 +266,16 @@ class Database:
         schema first (see :mod:`taskduty.migrations`)."""
         self.check_sqlite_file(must_exist=True)
         if self.fast_reads and self.path is not None:
-            conn = sqlite3.connect(str(self.path), timeout=60)
+            conn = sqlite3.connect(str(self.path), timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
             try:
-                conn.execute("PRAGMA busy_timeout=60000")
+                conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
                 reader = _SqliteReader(conn)
                 if self._needs_upgrade(reader):
                     conn.commit()
                     self.prepare_schema()
                 yield reader
             except sqlite3.DatabaseError as exc:
-                raise DatabaseError(f"cannot read {self.display}: {exc}") from None
+                raise self.sqlite_error(exc) from None
             finally:
                 conn.close()
             return

@@ -113,7 +113,7 @@ def peek_version(db: Database) -> int | None:
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             return int(row[0]) if row else None
         except sqlite3.DatabaseError as exc:
-            raise DatabaseError(f"cannot read {db.display}: {exc}") from None
+            raise db.sqlite_error(exc) from None
         finally:
             conn.close()
     with db.engine().connect() as conn:
