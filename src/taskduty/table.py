@@ -208,6 +208,8 @@ class _Normaliser:
         current_no: int | None = None
         current_section: str | None = None
         has_no_column = "goal_no" in self.columns
+        # CSV files and notices have no pages: their rows name the goal on every row.
+        paged = self.source.input_format not in ("csv", "notice")
         for row in self.source.rows:
             ref = row.ref
             text = {name: "".join(v.strip() for v in self.cell(row.cells, name).values)
@@ -243,7 +245,7 @@ class _Normaliser:
                         "warning", ref,
                         f"goal {number} is named {goal!r} here but {goal_names[number]!r} "
                         "above; the first name is kept"))
-                elif goal and number == current_no:
+                elif goal and number == current_no and paged:
                     self.repairs.append(Repair(
                         "note", ref, f"goal {number} printed again (page break); continued"))
                 elif goal and number != current_no:
@@ -364,8 +366,10 @@ def clean_csv(table: PlanTable) -> str:
     import io
 
     fields = ["goal_no", "goal", "standard", "leaders", "units"]
-    fields += [f for f in ("co_units", "deadline", "section")
+    fields += [f for f in ("co_units", "deadline")
                if f in table.columns or any(getattr(t, f) for t in table.tasks)]
+    if any(t.section for t in table.tasks):
+        fields.append("section")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([LABELS[f] for f in fields])

@@ -353,6 +353,8 @@ def parse_notice(paragraphs: list[str], title: str | None = None) -> SourceTable
             take(current, labels_here, n, "label line")
         elif current is not None and not current.labels:
             current.extra.append(line)
+        elif current is not None:
+            warnings.append(f"paragraph {n}: text after a task's labels, ignored ({line})")
 
     _outline(blocks)
     tasks = [b for b in blocks if b.is_task]
