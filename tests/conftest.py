@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -81,9 +82,9 @@ def _admin_execute(url: str, *statements: str) -> None:
         engine.dispose()
 
 
-@pytest.fixture
-def pg_schema_url() -> Iterator[str]:
-    """A URL into a new, empty PostgreSQL schema (dropped after the test)."""
+@contextmanager
+def new_pg_schema() -> Iterator[str]:
+    """A URL into a new, empty PostgreSQL schema, dropped afterwards."""
     base = pg_base_url()
     schema = "t_" + uuid.uuid4().hex[:12]
     _admin_execute(base, f"CREATE SCHEMA {schema}")
@@ -91,6 +92,13 @@ def pg_schema_url() -> Iterator[str]:
         yield with_search_path(base, schema)
     finally:
         _admin_execute(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_schema_url() -> Iterator[str]:
+    """A URL into a new, empty PostgreSQL schema (dropped after the test)."""
+    with new_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)
@@ -112,6 +120,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path,
         url = str(tmp_path / "taskduty.db")
     monkeypatch.setenv("TASKDUTY_DB", url)
     return url
+
+
+@pytest.fixture
+def another_db_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second new, empty database on the same backend as ``db_url``."""
+    if db_url.startswith("postgres"):
+        with new_pg_schema() as url:
+            yield url
+    else:
+        yield str(tmp_path / "another.db")
 
 
 @pytest.fixture

@@ -1,0 +1,124 @@
+"""PostgreSQL URLs, credentials and connection failures: one line, password masked.
+
+The unreachable-server tests need no server (only psycopg); the others use the test server
+(``TASKDUTY_TEST_PG_URL``) and skip locally without one.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import SEED_CSV, _admin_execute, new_pg_schema, pg_base_url
+from taskduty.cli import app
+from taskduty.db import Database, display_url, resolve_url
+
+SECRET = "Sekr1t-pw"
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(app, list(args), env={"TASKDUTY_DB": None, **(env or {})})
+
+
+def assert_one_line_error(result, *needles: str) -> None:
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("Error: "), result.stderr
+    assert len(lines) <= 2 and (len(lines) == 1 or lines[1].startswith("Hint: ")), lines
+    assert "Traceback" not in result.output and SECRET not in result.output
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql+psycopg://duty:s3cret@db.example/taskduty",
+     "postgresql+psycopg://duty:***@db.example/taskduty"),
+    ("postgresql+psycopg://duty:p@ss/w:rd@db.example:5433/taskduty?sslmode=require",
+     "postgresql+psycopg://duty:***@db.example:5433/taskduty?sslmode=require"),
+    ("postgresql+psycopg://duty@db.example/taskduty",
+     "postgresql+psycopg://duty@db.example/taskduty"),
+    ("postgresql+psycopg:///taskduty?password=s3cret&sslmode=require",
+     "postgresql+psycopg:///taskduty?password=***&sslmode=require"),
+])
+def test_display_url_masks_passwords(url, shown):
+    assert display_url(url) == shown
+
+
+def test_plain_postgres_urls_use_psycopg():
+    assert resolve_url("postgresql://duty@db/taskduty") == "postgresql+psycopg://duty@db/taskduty"
+    assert resolve_url("postgres://duty@db/taskduty") == "postgresql+psycopg://duty@db/taskduty"
+    db = Database("postgresql://duty:x@db/taskduty")
+    assert db.backend == "postgresql" and not db.is_sqlite and db.path is None
+
+
+@pytest.mark.parametrize("args", [
+    ("tasks",),
+    ("load", str(SEED_CSV), "--year", "2018"),
+    ("update", "1.1", "--status", "done"),
+    ("db", "status"),
+    ("db", "upgrade"),
+])
+def test_an_unreachable_server_is_one_masked_line(args):
+    url = f"postgresql+psycopg://duty:{SECRET}@127.0.0.1:1/taskduty"
+    result = invoke("--db", url, *args)
+    assert_one_line_error(result, "postgresql+psycopg://duty:***@127.0.0.1:1/taskduty",
+                          "Hint: check that the server is running")
+    env_result = invoke(*args, env={"TASKDUTY_DB": url})
+    assert_one_line_error(env_result, "duty:***@")
+
+
+def test_an_unknown_host_is_one_line():
+    result = invoke("--db", f"postgresql://duty:{SECRET}@no-such-host.invalid/taskduty", "tasks")
+    assert_one_line_error(result, "duty:***@no-such-host.invalid")
+
+
+def test_an_unknown_backend_is_one_line():
+    result = invoke("--db", f"oracle://duty:{SECRET}@db/x", "tasks")
+    assert_one_line_error(result, "oracle://duty:***@db/x", "postgresql+psycopg://")
+
+
+@pytest.fixture
+def password_role():
+    """A role that must log in with a password (the test server trusts only ``postgres``)."""
+    base = pg_base_url()
+    role = "pw_" + uuid.uuid4().hex[:8]
+    _admin_execute(base, f"CREATE ROLE {role} LOGIN PASSWORD 'right-{SECRET}'")
+    try:
+        yield role
+    finally:
+        _admin_execute(base, f"DROP ROLE IF EXISTS {role}")
+
+
+def test_a_wrong_password_is_one_masked_line(password_role):
+    parts = urlsplit(pg_base_url())
+    url = (f"postgresql+psycopg://{password_role}:{SECRET}@{parts.hostname}:{parts.port}"
+           f"{parts.path}")
+    result = invoke("--db", url, "tasks")
+    if result.exit_code != 1 and "password authentication failed" not in result.stderr:
+        pytest.skip("the test server accepts any password from 127.0.0.1 (pg_hba trust)")
+    assert_one_line_error(result, f"{password_role}:***@", "password authentication failed")
+
+
+def test_credentials_from_pg_environment_variables(monkeypatch):
+    """A URL without host, port or user takes them (and the schema, via PGOPTIONS) from the
+    usual PG* variables, as libpq does."""
+    with new_pg_schema() as url:
+        parts = urlsplit(url)
+        env = {"PGHOST": parts.hostname or "", "PGPORT": str(parts.port or 5432),
+               "PGUSER": parts.username or "",
+               "PGOPTIONS": dict(parse_qsl(parts.query))["options"]}
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        bare = f"postgresql+psycopg://{parts.path}"
+        loaded = invoke("--db", bare, "load", str(SEED_CSV), "--year", "2018", "-q")
+        assert loaded.exit_code == 0, loaded.output
+        listed = invoke("--db", bare, "goals", "-f", "json")
+        assert listed.exit_code == 0, listed.output
+        assert len(json.loads(listed.stdout)) == 23
+        # The rows really are in that schema on the server named by the variables.
+        counted = invoke("--db", url, "years", "-f", "json")
+        assert json.loads(counted.stdout)[0]["tasks"] == 114
