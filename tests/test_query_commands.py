@@ -104,6 +104,12 @@ def test_show_history_after_updates(plan, db_url):
     listed = json.loads(ok(plan("tasks", "-f", "json", "-q", "一般公共预算")))
     assert (listed[0]["status"], listed[0]["progress"], listed[0]["updated"]) == (
         "behind", 40, "2019-06-30")
+    for width in (80, 120):
+        table = ok(plan("tasks", "-g", "1", env={"COLUMNS": str(width)})).splitlines()
+        assert max(cell_len(line) for line in table) <= width
+        assert "进度" in table[0] + table[1]
+        row = next(line for line in table if line.startswith("1.2 "))
+        assert row.split()[-2:] == ["滞后", "40%"]
     leaders = {r["name"]: r for r in json.loads(ok(plan("leaders", "-f", "json")))}
     assert leaders["张小虎"]["behind"] == 1
     assert leaders["张小虎"]["not_started"] == leaders["张小虎"]["tasks"] - 1
