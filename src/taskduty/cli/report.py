@@ -71,7 +71,7 @@ def export(
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Any]:
+def _progress() -> Iterator[Any]:
     """A transient progress bar on stderr; yields a callback(done, total, label)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
@@ -79,10 +79,10 @@ def _progress(total: int) -> Iterator[Any]:
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=render.console(stderr=True), transient=True) as bar:
-        job = bar.add_task("writing forms", total=total)
+        job = bar.add_task("writing forms", total=None)
 
-        def step(done: int, _total: int, label: str) -> None:
-            bar.update(job, completed=done, description=f"writing forms: {label}")
+        def step(done: int, total: int, label: str) -> None:
+            bar.update(job, completed=done, total=total, description=f"writing forms: {label}")
 
         yield step
 
@@ -108,9 +108,7 @@ def forms(
     which = _month(month)
     with get_db().read() as reader:
         units = queries.resolve_names(reader, "unit", unit or [], year)
-        total = len(units) or len(queries.known_names(
-            reader, "unit", queries.plan_id(reader, year)[0]))
-        with _progress(total) as step:
+        with _progress() as step:
             result = write_forms(reader, outdir, year, which, units, on_form=step)
     for name, path, n in result.forms:
         typer.echo(f"{path}\t{name}\t{n}")
