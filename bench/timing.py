@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -37,15 +38,48 @@ class Stats:
         return data
 
 
+# Forks and execs the command, then reports its wall time, peak RSS and exit code on a pipe.
+# A child forked straight from the benchmark would count the benchmark's own memory in its
+# ru_maxrss (the pages it had before exec); this launcher is a bare interpreter (-S -I), far
+# smaller than any taskduty process.
+_LAUNCHER = """
+import os, sys, time
+out = int(sys.argv[1])
+os.set_inheritable(out, False)
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+os.write(out, f"{wall} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
 def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
-    """(wall seconds, child's peak RSS in MiB, exit code) of one run."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(list(argv), env=env, cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024, proc.returncode  # ru_maxrss is KiB on Linux
+    """(wall seconds, the command's peak RSS in MiB, exit code) of one run."""
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.Popen([sys.executable, "-S", "-I", "-c", _LAUNCHER, str(write_end),
+                                 *argv], env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, pass_fds=(write_end,))
+        os.close(write_end)
+        write_end = -1
+        with os.fdopen(read_end, "rb") as fh:
+            read_end = -1
+            report = fh.read().decode().split()
+        proc.wait()
+    finally:
+        for fd in (read_end, write_end):
+            if fd >= 0:
+                os.close(fd)
+    if len(report) != 3:
+        return float("nan"), 0.0, proc.returncode or 1
+    wall, rss_kib, code = report
+    return float(wall), int(rss_kib) / 1024, int(code)  # ru_maxrss is KiB on Linux
 
 
 def time_commands(commands: dict[str, Sequence[str]], env: dict[str, str], cwd: Path,
