@@ -185,3 +185,18 @@ def test_module_and_console_script_run():
     result = subprocess.run([sys.executable, "-m", "taskduty", "--version"],
                             capture_output=True, text=True, check=True)
     assert result.stdout.startswith("taskduty ")
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
+    big = tmp_path / "big.csv"
+    rows = "".join(f"{g},目标{g},第{g}项任务：推进某某工程建设并完成年度投资计划。,张三,甲局\n"
+                   for g in range(1, 3001))
+    write(big, CSV_HEADER + rows)
+    proc = subprocess.Popen([sys.executable, "-m", "taskduty", "convert", str(big)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # like `| head -1`, long before the ~300 KB are written
+    _, err = proc.communicate()
+    assert b"Traceback" not in err and b"Error" not in err
+    assert proc.returncode in (0, 141)

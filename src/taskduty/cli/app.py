@@ -48,6 +48,11 @@ class TaskdutyGroup(TyperGroup):
         except KeyboardInterrupt:
             print_error("interrupted; nothing was written by the unfinished step")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except Exception as exc:  # the last line of defence: never a traceback
             if os.environ.get("TASKDUTY_DEBUG"):
                 raise
