@@ -138,12 +138,20 @@ def split_values(values: list[str]) -> list[str]:
 def split_units(values: list[str]) -> list[str]:
     """Split unit cells like :func:`split_values`, but keep a shared-suffix enumeration
     such as 各县、市、区政府 whole (its pieces cannot stand alone) and drop a trailing 等."""
+    return [piece for piece, _ in unit_pieces(values)]
+
+
+def unit_pieces(values: list[str]) -> list[tuple[str, bool]]:
+    """The pieces of :func:`split_units`, each with whether it starts a line (a value or a
+    line of one): only such a piece can be the wrapped end of the name before it."""
     from taskduty.sources.notice import split_units as split_enumeration
 
-    out: list[str] = []
+    out: list[tuple[str, bool]] = []
     for value in values:
-        for line in re.split(r"[\n/]", value):
-            out.extend(p.strip() for p in split_enumeration(line) if p.strip())
+        for line in value.split("\n"):
+            for k, part in enumerate(line.split("/")):
+                pieces = [p.strip() for p in split_enumeration(part) if p.strip()]
+                out.extend((p, j == 0 and k == 0) for j, p in enumerate(pieces))
     return out
 
 
@@ -163,6 +171,8 @@ class _Normaliser:
         self.repairs: list[Repair] = [Repair("note", "", n) for n in source.notes]
         self.repairs += [Repair("warning", "", w) for w in source.warnings]
         self.cleaned: dict[str, tuple[str, int]] = {}
+        # Notices are split into names by their reader; their lines never wrap a name.
+        self.wrapped = source.input_format != "notice"
 
     def check_columns(self) -> None:
         missing = [LABELS[f] for f in REQUIRED if f not in self.columns]
@@ -181,14 +191,16 @@ class _Normaliser:
         return cells[index]
 
     def names(self, cell: SourceCell, ref: str, repair_fragments: bool) -> list[str]:
-        pieces = split_units(cell.values) if repair_fragments else split_values(cell.values)
+        pieces = (unit_pieces(cell.values) if repair_fragments
+                  else [(v, False) for v in split_values(cell.values)])
         names: list[str] = []
-        for piece in pieces:
+        for piece, starts_line in pieces:
             name = squeeze(piece)
             if name != piece:
                 seen = self.cleaned.get(piece)
                 self.cleaned[piece] = (name, (seen[1] if seen else 0) + 1)
-            if repair_fragments and names and name in GENERIC_SUFFIXES:
+            if (repair_fragments and self.wrapped and starts_line and names
+                    and name in GENERIC_SUFFIXES):
                 joined = names[-1] + name
                 self.repairs.append(Repair(
                     "repaired", ref,
