@@ -29,8 +29,8 @@ SQLITE_BUSY_TIMEOUT_MS = 60_000
 
 
 def default_path() -> Path:
-    """``<app dir>/taskduty.db``, the app dir being click's per-user folder for taskduty."""
-    from click import get_app_dir
+    """``<app dir>/taskduty.db``, the app dir being Typer's per-user folder for taskduty."""
+    from typer import get_app_dir
 
     return Path(get_app_dir("taskduty")) / "taskduty.db"
 

@@ -11,10 +11,8 @@ import sys
 from enum import StrEnum
 from typing import Annotated, Any
 
-import click
 import typer
 from typer.core import TyperGroup
-from typer.exceptions import TyperException
 
 from taskduty import __version__
 from taskduty.errors import TaskdutyError
@@ -33,17 +31,22 @@ def print_error(message: str, hint: str | None = None) -> None:
         sys.stderr.write(f"Hint: {hint}\n")
 
 
+# Exceptions that carry their own exit code and message: let them through. Typer may use
+# click or a vendored copy of it, so the usage-error base class is found through Typer itself.
+_CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_PASS_THROUGH = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+
+
 class TaskdutyGroup(TyperGroup):
     """Turns the project's exceptions into one-line errors and exit codes."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except TaskdutyError as exc:
             print_error(exc.message, exc.hint)
             raise typer.Exit(exc.exit_code) from None
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
-                typer.Exit, typer.Abort, TyperException):  # typer vendors its own click
+        except _PASS_THROUGH:
             raise
         except KeyboardInterrupt:
             print_error("interrupted; nothing was written by the unfinished step")
