@@ -172,10 +172,25 @@ def ensure_goals(session: Any, plan_id: int, table: PlanTable) -> dict[int, int]
     missing = [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
                for no, t in firsts.items() if no not in existing]
     if missing:
-        rows = session.execute(
-            insert(Goal).returning(Goal.id, Goal.goal_no, sort_by_parameter_order=True), missing)
+        rows = insert_returning(
+            session, insert(Goal).returning(Goal.id, Goal.goal_no, sort_by_parameter_order=True),
+            missing)
         ids |= {r.goal_no: r.id for r in rows}
     return ids
+
+
+def insert_returning(session: Any, statement: Any, rows: list[dict[str, Any]],
+                     chunk: int = 100) -> list[Any]:
+    """Execute an ``INSERT … RETURNING`` for many rows, a chunk at a time.
+
+    With ``sort_by_parameter_order`` on SQLite, SQLAlchemy inserts one row per statement and
+    joins each result onto all earlier ones, which takes time quadratic in the rows of one
+    call (a 50k-task load spent minutes there); chunks keep it linear.
+    """
+    out: list[Any] = []
+    for start in range(0, len(rows), chunk):
+        out += session.execute(statement, rows[start:start + chunk]).all()
+    return out
 
 
 def insert_task_rows(session: Any, plan_id: int, year: int, goal_ids: dict[int, int],
@@ -187,8 +202,8 @@ def insert_task_rows(session: Any, plan_id: int, year: int, goal_ids: dict[int, 
 
     if not tasks:
         return {}
-    rows = session.execute(
-        insert(Task).returning(Task.id, Task.code, sort_by_parameter_order=True),
+    rows = insert_returning(
+        session, insert(Task).returning(Task.id, Task.code, sort_by_parameter_order=True),
         [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in tasks],
     )
     return {r.code: r.id for r in rows}

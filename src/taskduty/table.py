@@ -12,7 +12,7 @@ import calendar
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -93,7 +93,7 @@ class PlanTable:
         """A digest of the tasks' content, independent of the file format it came from."""
         keys = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units",
                 "deadline", "section")
-        data = [{k: asdict(t)[k] for k in keys} for t in self.tasks]
+        data = [{k: getattr(t, k) for k in keys} for t in self.tasks]
         return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
 
 
