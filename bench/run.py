@@ -458,6 +458,12 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     report: dict[str, Any] = {"machine": machine(), "sizes": {}, "notes": []}
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}.json"
+
+    def save() -> None:  # after each part, so an interrupted run still leaves its figures
+        path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
     for command, present in ctx["has"].items():
         if not present:
             report["notes"].append(f"taskduty {command}: not available, skipped")
@@ -466,16 +472,21 @@ def main(argv: list[str] | None = None) -> int:
     per_size: dict[int, list[Stats]] = {}
     if "startup" in parts:
         startup_stats = startup(ctx)
+        report["startup"] = [s.as_dict() for s in startup_stats]
+        save()
         show("Startup", startup_stats)
     if "seed" in parts:
         seed_stats, seed_info = seed_query(ctx)
         report["seed"] = seed_info
+        report["seed_stats"] = [s.as_dict() for s in seed_stats]
+        save()
         show(f"A filtered query on the 2018 seed (leader {seed_info['leader']})", seed_stats)
     if "sizes" in parts:
         for n in sizes:
             stats, info = one_size(n, ctx)
             per_size[n] = stats
             report["sizes"][str(n)] = {"info": info, "stats": [s.as_dict() for s in stats]}
+            save()
             show(f"{n:,} tasks ({info['updates']:,} updates; leader {info['leader']}, "
                  f"unit {info['unit']})", stats)
     budgets = check_budgets(startup_stats, seed_stats, per_size)
@@ -483,9 +494,7 @@ def main(argv: list[str] | None = None) -> int:
     report |= {"startup": [s.as_dict() for s in startup_stats],
                "seed_stats": [s.as_dict() for s in seed_stats], "budgets": budgets,
                "total_s": round(time.perf_counter() - started, 1)}
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    save()
     print(f"total {report['total_s']} s; results: {path}", file=sys.stderr)
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
