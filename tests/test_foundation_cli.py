@@ -200,3 +200,12 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path):
     _, err = proc.communicate()
     assert b"Traceback" not in err and b"Error" not in err
     assert proc.returncode in (0, 141)
+
+
+def test_help_lists_commands_in_workflow_order(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines()
+              if line.startswith("  ") and line.split()]
+    assert listed[:4] == ["load", "convert", "tasks", "show"]
+    assert listed.index("update") < listed.index("export") < listed.index("unload")

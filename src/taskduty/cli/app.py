@@ -37,8 +37,19 @@ _CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "
 _PASS_THROUGH = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
 
 
+# The order `taskduty --help` lists commands in: the month's work, then administration.
+COMMAND_ORDER = ("load", "convert", "tasks", "show", "leaders", "units", "goals", "years",
+                 "update", "undo", "withdraw", "summary", "export", "forms", "collect",
+                 "remind", "check", "alias", "unload", "db")
+
+
 class TaskdutyGroup(TyperGroup):
     """Turns the project's exceptions into one-line errors and exit codes."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        names = super().list_commands(ctx)
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
