@@ -122,3 +122,16 @@ def test_text_and_csv_load_the_same_tasks(run, tmp_path: Path):
                 for r in json.loads(result.stdout)]
 
     assert tasks(SEED_TEXT, "a.db") == tasks(SEED_CSV, "b.db")
+
+
+def test_a_notice_task_without_a_leader_inherits_nothing(tmp_path):
+    notice = tmp_path / "n.txt"
+    notice.write_text(
+        "一、目标甲\n1. 任务一。\n牵头负责领导：张三。\n牵头单位：甲局。\n"
+        "2. 任务二。\n牵头单位：乙局。\n", encoding="utf-8")
+    t = read_table(notice)
+    assert t.input_format == "notice"
+    second = t.tasks[1]
+    assert second.leaders == [] and not second.leaders_inherited
+    assert second.units == ["乙局"]
+    assert not any(r.kind in ("inherited", "warning") for r in t.repairs)

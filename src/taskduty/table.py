@@ -173,6 +173,8 @@ class _Normaliser:
         self.cleaned: dict[str, tuple[str, int]] = {}
         # Notices are split into names by their reader; their lines never wrap a name.
         self.wrapped = source.input_format != "notice"
+        # A notice is a list, not a table: a task without a label has none (no merged cells).
+        self.inherits = source.input_format != "notice"
 
     def check_columns(self) -> None:
         missing = [LABELS[f] for f in REQUIRED if f not in self.columns]
@@ -284,7 +286,8 @@ class _Normaliser:
             for attr, label in (("leaders", "分管领导"), ("units", "牵头单位")):
                 cell = self.cell(row.cells, attr)
                 values = self.names(cell, ref, repair_fragments=attr == "units")
-                if not values and previous is not None and getattr(previous, attr):
+                if (not values and self.inherits and previous is not None
+                        and getattr(previous, attr)):
                     values = list(getattr(previous, attr))
                     setattr(task, f"{attr}_inherited", True)
                     how = "merged cell" if cell.merged else "blank cell"
@@ -292,7 +295,7 @@ class _Normaliser:
                         "inherited", ref,
                         f"{code} {label}: {how}, inherited {'、'.join(values)} "
                         f"from {previous.code}", code))
-                elif not values:
+                elif not values and (self.inherits or attr == "units"):
                     self.repairs.append(Repair("warning", ref, f"{code} has no {label}", code))
                 setattr(task, attr, values)
             co_cell = self.cell(row.cells, "co_units")
