@@ -159,8 +159,8 @@ def test_xlsx_no_header_names_missing_columns(tmp_path: Path) -> None:
         read_xlsx(path)
     message = err.value.message
     assert "分管领导" in message and "牵头单位" in message
-    assert "missing columns: 分管领导, 牵头单位" in message
-    assert "目标名称 | 工作标准" in message  # the header-like text that was found
+    assert "missing columns: 分管领导、牵头单位" in message
+    assert "目标名称、工作标准" in message  # the header-like text that was found
     assert err.value.hint and "责任领导" in err.value.hint and "牵头责任单位" in err.value.hint
 
 
@@ -168,7 +168,7 @@ def test_xlsx_no_header_like_text_at_all(tmp_path: Path) -> None:
     path = make_xlsx(tmp_path / "notes.xlsx", [["随便写点"], ["什么都不是"]])
     with pytest.raises(SourceError) as err:
         read_xlsx(path)
-    assert "目标名称, 工作标准, 分管领导, 牵头单位" in err.value.message
+    assert "目标名称、工作标准、分管领导、牵头单位" in err.value.message
     assert "no header-like text" in err.value.message
 
 
@@ -430,8 +430,8 @@ def test_docx_no_task_table_names_missing_columns(tmp_path: Path) -> None:
     doc.save(path)
     with pytest.raises(SourceError) as err:
         read_docx_table(path)
-    assert "missing columns: 目标名称, 分管领导" in err.value.message
-    assert "序号 | 工作标准 | 牵头单位" in err.value.message
+    assert "missing columns: 目标名称、分管领导" in err.value.message
+    assert "序号、工作标准、牵头单位" in err.value.message
     assert err.value.hint and "工作任务" in err.value.hint
 
 

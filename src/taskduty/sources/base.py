@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from taskduty.errors import SourceError
+from taskduty.fields import HEADER_ALIASES, LABELS, REQUIRED, map_header
+
 
 @dataclass
 class SourceCell:
@@ -48,3 +51,36 @@ class SourceTable:
     notes: list[str] = field(default_factory=list)
     # What the reader could not place (notices: a label outside any task, ...), one line each.
     warnings: list[str] = field(default_factory=list)
+
+
+def repeated_header_note(refs: list[str]) -> str:
+    """``skipped N repeated header rows (row a, row b)``: tables printed across pages."""
+    return f"skipped {len(refs)} repeated header rows ({', '.join(refs)})"
+
+
+def missing_columns_error(where: str, searched: list[list[str]]) -> SourceError:
+    """The error for a table without a recognisable header row, shared by every reader.
+
+    ``searched`` are the rows looked at; the one naming most known columns is quoted.
+    """
+    best = max(searched, key=lambda row: len(map_header(row)), default=[])
+    found = map_header(best)
+    missing = [LABELS[f] for f in REQUIRED if f not in found]
+    message = f"{where}: no table header found (missing columns: {'、'.join(missing)}; "
+    if found:
+        message += f"found: {_quote(best)})"
+    else:
+        first = next((row for row in searched if any(c.strip() for c in row)), [])
+        message += "no header-like text found"
+        message += f"; first text: {_quote(first)})" if first else ")"
+    accepted: dict[str, list[str]] = {f: [] for f in REQUIRED}
+    for alias, name in HEADER_ALIASES.items():
+        if name in accepted:
+            accepted[name].append(alias)
+    names = "; ".join(f"{LABELS[f]}: {'/'.join(accepted[f])}" for f in REQUIRED)
+    return SourceError(message, hint=f"the header row needs 工作标准 and two more of — {names}")
+
+
+def _quote(row: list[str]) -> str:
+    text = "、".join(t.strip() for t in row if t.strip())
+    return text if len(text) <= 120 else text[:119] + "…"

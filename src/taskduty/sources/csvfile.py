@@ -7,8 +7,14 @@ import io
 from pathlib import Path
 
 from taskduty.errors import SourceError
-from taskduty.fields import LABELS, REQUIRED, header_field, is_header_row
-from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.fields import header_field, is_header_row
+from taskduty.sources.base import (
+    SourceCell,
+    SourceRow,
+    SourceTable,
+    missing_columns_error,
+    repeated_header_note,
+)
 from taskduty.sources.textio import read_text
 
 
@@ -34,14 +40,7 @@ def read_csv(path: Path) -> SourceTable:
         if title is None and any(cells):
             title = next(c for c in cells if c)
     else:
-        first = [c.strip() for c in records[0]] if records else []
-        found = [LABELS[f] for f in REQUIRED if any(header_field(h) == f for h in first)]
-        missing = [LABELS[f] for f in REQUIRED if LABELS[f] not in found]
-        raise SourceError(
-            f"{path.name}: no table header found (missing columns: {'、'.join(missing)}; "
-            f"found: {'、'.join(c for c in first if c) or 'none'})",
-            hint="the header row needs 目标名称, 工作标准, 分管领导 and 牵头单位 columns",
-        )
+        raise missing_columns_error(path.name, [[c.strip() for c in r] for r in records[:20]])
     rows: list[SourceRow] = []
     skipped: list[int] = []
     for number, record in enumerate(records[start:], start=start + 1):
@@ -53,8 +52,5 @@ def read_csv(path: Path) -> SourceTable:
             continue
         cells += [""] * (len(header) - len(cells))
         rows.append(SourceRow([SourceCell([c] if c else []) for c in cells], f"row {number}"))
-    notes = []
-    if skipped:
-        refs = ", ".join(f"row {n}" for n in skipped)
-        notes.append(f"skipped {len(skipped)} repeated header rows ({refs})")
+    notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
     return SourceTable(header, rows, title=title, input_format="csv", notes=notes)

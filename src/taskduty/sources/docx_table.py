@@ -13,8 +13,13 @@ from typing import Any
 
 from taskduty.errors import SourceError
 from taskduty.fields import is_header_row, squeeze
-from taskduty.sources.base import SourceCell, SourceRow, SourceTable
-from taskduty.sources.xlsx import missing_columns_error, repeated_header_note
+from taskduty.sources.base import (
+    SourceCell,
+    SourceRow,
+    SourceTable,
+    missing_columns_error,
+    repeated_header_note,
+)
 
 HEADER_SEARCH_ROWS = 5  # the header must be among the first rows of a table
 

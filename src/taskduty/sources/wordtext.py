@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from taskduty.errors import SourceError
-from taskduty.fields import LABELS, REQUIRED, header_field, is_header_row
-from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.fields import header_field, is_header_row
+from taskduty.sources.base import SourceCell, SourceRow, SourceTable, missing_columns_error
 from taskduty.sources.textio import read_text
 
 
@@ -46,13 +45,8 @@ def parse_word_text(text: str, name: str = "text") -> SourceTable:
         width += 1
     header = [" ".join(c.values) for _, c in cells[:width]]
     if not is_header_row(header):
-        found = [LABELS[f] for f in REQUIRED if any(header_field(h) == f for h in header)]
-        missing = [LABELS[f] for f in REQUIRED if LABELS[f] not in found]
-        raise SourceError(
-            f"{name}: no table header found (missing columns: {'、'.join(missing)}; "
-            f"found: {'、'.join(header) or 'none'})",
-            hint="the header row needs 目标名称, 工作标准, 分管领导 and 牵头单位 columns",
-        )
+        raise missing_columns_error(name, [header or [c.values[0] for _, c in cells[:8]
+                                                     if c.values]])
     notes: list[str] = []
     rows: list[SourceRow] = []
     body = cells[width:]

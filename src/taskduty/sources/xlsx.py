@@ -14,14 +14,16 @@ from typing import Any
 
 from taskduty.errors import SourceError
 from taskduty.fields import (
-    HEADER_ALIASES,
-    LABELS,
-    REQUIRED,
     is_header_row,
-    map_header,
     squeeze,
 )
-from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.sources.base import (
+    SourceCell,
+    SourceRow,
+    SourceTable,
+    missing_columns_error,
+    repeated_header_note,
+)
 
 HEADER_SEARCH_ROWS = 20  # the header must be among the first rows of the sheet
 
@@ -218,36 +220,3 @@ def _column_letter(c: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(c)
-
-
-def repeated_header_note(refs: list[str]) -> str:
-    """``skipped N repeated header rows (row a, row b)`` (shared with the docx reader)."""
-    return f"skipped {len(refs)} repeated header rows ({', '.join(refs)})"
-
-
-def missing_columns_error(where: str, searched: list[list[str]]) -> SourceError:
-    """The error for a table without a recognisable header row (shared with the docx reader).
-
-    ``searched`` are the rows looked at; the one naming most known columns is quoted.
-    """
-    best = max(searched, key=lambda row: len(map_header(row)), default=[])
-    found = map_header(best)
-    missing = [LABELS[f] for f in REQUIRED if f not in found]
-    message = f"{where}: no table header found; missing columns: {', '.join(missing)}"
-    if found:
-        message += f" (nearest header-like row: {_quote(best)})"
-    else:
-        first = next((row for row in searched if any(row)), [])
-        message += " (no header-like text found"
-        message += f"; first text: {_quote(first)})" if first else ")"
-    accepted: dict[str, list[str]] = {f: [] for f in REQUIRED}
-    for alias, name in HEADER_ALIASES.items():
-        if name in accepted:
-            accepted[name].append(alias)
-    names = "; ".join(f"{LABELS[f]}: {'/'.join(accepted[f])}" for f in REQUIRED)
-    return SourceError(message, hint=f"the header row needs 工作标准 and two more of — {names}")
-
-
-def _quote(row: list[str]) -> str:
-    text = " | ".join(t for t in row if t)
-    return text if len(text) <= 120 else text[:119] + "…"
