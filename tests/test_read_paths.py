@@ -147,7 +147,8 @@ def test_summary_and_counts(both: Callable[..., tuple[Any, Any]], by: str) -> No
 
 
 COVERED = {"years", "plan_id", "known_names", "aliases", "resolve_names", "list_tasks",
-           "get_task", "goals", "name_counts", "summary"}
+           "get_task", "goals", "name_counts", "summary",
+           "iter_tasks", "task_facts"}  # compared in tests/test_perf_queries.py
 
 
 def test_every_public_query_is_compared() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -190,8 +191,16 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def list_tasks(reader: Reader, flt: TaskFilter) -> list[TaskView]:
-    """Tasks matching every given filter (names within one filter: any of them)."""
+# A listing of at most this many tasks fetches its links and statuses by task id (IN lists of
+# ID_CHUNK ids, well under every backend's parameter limit); a bigger one reads the whole
+# year's at once. Either way a narrow filter costs what its result costs, not the year's size.
+ID_CHUNK = 500
+BY_IDS_LIMIT = 20 * ID_CHUNK
+
+
+def _task_query(reader: Reader, flt: TaskFilter) -> tuple[int, int, str, dict[str, Any]]:
+    """(plan id, year, statement, parameters) for the tasks ``flt``'s SQL filters match;
+    the statement has no ORDER BY, so callers can add conditions."""
     pid, year = plan_id(reader, flt.year)
     sql = _TASK_SQL
     params: dict[str, Any] = {"plan": pid, "no": False}
@@ -214,11 +223,68 @@ def list_tasks(reader: Reader, flt: TaskFilter) -> list[TaskView]:
                 " OR t.code = :code)")
         params["q"] = _like(flt.search.strip())
         params["code"] = flt.search.strip()
-    sql += " ORDER BY t.goal_no, t.seq"
-    rows = reader.all(sql, params)
-    tasks = _assemble(reader, pid, year, rows)
+    return pid, year, sql, params
+
+
+def list_tasks(reader: Reader, flt: TaskFilter) -> list[TaskView]:
+    """Tasks matching every given filter (names within one filter: any of them)."""
+    pid, year, sql, params = _task_query(reader, flt)
+    rows = reader.all(sql + " ORDER BY t.goal_no, t.seq", params)
+    return _complete(reader, pid, year, rows, flt, by_ids=len(rows) <= BY_IDS_LIMIT)
+
+
+def iter_tasks(reader: Reader, flt: TaskFilter, batch: int = ID_CHUNK) -> Iterator[TaskView]:
+    """What :func:`list_tasks` returns, in the same order, fetched ``batch`` tasks at a time,
+    so a whole year can be written out in flat memory.
+
+    Pages follow the ``task (plan_id, goal_no, seq)`` index from where the last one ended
+    (keyset paging: no page rereads earlier rows); each page's links and statuses are read
+    by task id. The reader must stay open while the tasks are consumed.
+    """
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    pid, year, sql, params = _task_query(reader, flt)
+    sql += " AND (t.goal_no, t.seq, t.id) > (:after_goal, :after_seq, :after_id)"
+    sql += " ORDER BY t.goal_no, t.seq, t.id LIMIT :batch"
+    after: dict[str, Any] = {"after_goal": -1, "after_seq": -1, "after_id": -1,
+                             "batch": min(batch, ID_CHUNK)}
+    while True:
+        rows = reader.all(sql, params | after)
+        if not rows:
+            return
+        yield from _complete(reader, pid, year, rows, flt, by_ids=True)
+        if len(rows) < after["batch"]:
+            return
+        last = rows[-1]
+        after |= {"after_goal": last["goal_no"], "after_seq": last["seq"],
+                  "after_id": last["id"]}
+
+
+@dataclass
+class TaskFacts:
+    """What a report needs to know before its first row: are there cooperating units or
+    deadlines among the tasks (its columns depend on them)."""
+
+    co_units: bool
+    deadlines: bool
+
+
+def task_facts(reader: Reader, flt: TaskFilter) -> TaskFacts:
+    """:class:`TaskFacts` for the tasks ``flt``'s SQL filters match (status filters, which
+    need each task's status, are not applied)."""
+    _, _, sql, params = _task_query(reader, flt)
+    co = reader.all(sql + " AND EXISTS (SELECT 1 FROM task_unit cu WHERE cu.task_id = t.id "
+                    "AND cu.role <> 'lead') LIMIT 1", params)
+    due = reader.all(sql + " AND t.deadline IS NOT NULL AND t.deadline <> '' LIMIT 1", params)
+    return TaskFacts(co_units=bool(co), deadlines=bool(due))
+
+
+def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
+              flt: TaskFilter, by_ids: bool) -> list[TaskView]:
+    """TaskViews for ``rows`` with names and status, then ``flt``'s status filters."""
+    tasks = _assemble(reader, pid, year, rows, by_ids=by_ids)
     as_of = flt.as_of or date.today()
-    _attach_status(reader, pid, tasks, as_of)
+    _attach_status(reader, pid, tasks, as_of, by_ids=by_ids)
     if flt.statuses:
         tasks = [t for t in tasks if t.status in flt.statuses]
     if flt.stale_days is not None:
@@ -229,6 +295,16 @@ def list_tasks(reader: Reader, flt: TaskFilter) -> list[TaskView]:
         tasks = [t for t in tasks
                  if t.deadline_date is not None and t.deadline_date < as_of and t.status != "done"]
     return tasks
+
+
+def _by_ids(reader: Reader, sql: str, ids: list[int],
+            params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """``sql`` (holding ``{ids}`` where an IN list goes) run over ``ids`` in chunks."""
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        marks, p = in_params("i", ids[start:start + ID_CHUNK])
+        out += reader.all(sql.format(ids=marks), (params or {}) | p)
+    return out
 
 
 def _check_goal(reader: Reader, pid: int, year: int, goal_no: int) -> None:
@@ -249,20 +325,40 @@ def normalise_code(code: str) -> str:
     return text
 
 
-def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]]) -> list[TaskView]:
+_LEADERS_SQL = ("SELECT tl.task_id, l.name FROM task_leader tl "
+                "JOIN leader l ON l.id = tl.leader_id {where} ORDER BY tl.task_id, tl.position")
+_UNITS_SQL = ("SELECT tu.task_id, tu.role, u.name FROM task_unit tu "
+              "JOIN unit u ON u.id = tu.unit_id {where} ORDER BY tu.task_id, tu.position")
+_PLAN_LINKS = "JOIN task t ON t.id = {alias}.task_id WHERE t.plan_id = :p"
+_STATUS_SQL = (
+    "SELECT task_id, status, progress, note, date FROM ("
+    " SELECT u.task_id, u.status, u.progress, u.note, u.date, ROW_NUMBER() OVER ("
+    "  PARTITION BY u.task_id ORDER BY u.date DESC, u.id DESC) AS rn"
+    " FROM task_update u {where} AND u.withdrawn_at IS NULL AND u.date <= :d) x WHERE rn = 1")
+
+
+def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
+              by_ids: bool = True) -> list[TaskView]:
+    """TaskViews for ``rows`` with their leaders and units: read for these tasks' ids
+    (``by_ids``), else for the whole plan."""
     leaders: dict[int, list[str]] = defaultdict(list)
     units: dict[int, list[str]] = defaultdict(list)
     co_units: dict[int, list[str]] = defaultdict(list)
     if rows:
-        for r in reader.all(
-            "SELECT tl.task_id, l.name FROM task_leader tl JOIN leader l ON l.id = tl.leader_id "
-            "JOIN task t ON t.id = tl.task_id WHERE t.plan_id = :p "
-            "ORDER BY tl.task_id, tl.position", {"p": pid}):
+        if by_ids:
+            ids = [r["id"] for r in rows]
+            leader_rows = _by_ids(reader, _LEADERS_SQL.format(
+                where="WHERE tl.task_id IN {ids}"), ids)
+            unit_rows = _by_ids(reader, _UNITS_SQL.format(where="WHERE tu.task_id IN {ids}"),
+                                ids)
+        else:
+            leader_rows = reader.all(_LEADERS_SQL.format(
+                where=_PLAN_LINKS.format(alias="tl")), {"p": pid})
+            unit_rows = reader.all(_UNITS_SQL.format(where=_PLAN_LINKS.format(alias="tu")),
+                                   {"p": pid})
+        for r in leader_rows:
             leaders[r["task_id"]].append(r["name"])
-        for r in reader.all(
-            "SELECT tu.task_id, tu.role, u.name FROM task_unit tu JOIN unit u ON u.id = tu.unit_id "
-            "JOIN task t ON t.id = tu.task_id WHERE t.plan_id = :p "
-            "ORDER BY tu.task_id, tu.position", {"p": pid}):
+        for r in unit_rows:
             (units if r["role"] == "lead" else co_units)[r["task_id"]].append(r["name"])
     return [TaskView(
         id=r["id"], code=r["code"], year=year, goal_no=r["goal_no"], goal=r["goal"],
@@ -274,17 +370,19 @@ def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]]) -
     ) for r in rows]
 
 
-def _attach_status(reader: Reader, pid: int, tasks: list[TaskView], as_of: date) -> None:
-    """Set each task's status, progress, note and date in force on ``as_of``."""
+def _attach_status(reader: Reader, pid: int, tasks: list[TaskView], as_of: date,
+                   by_ids: bool = True) -> None:
+    """Set each task's status, progress, note and date in force on ``as_of``, reading the
+    updates of these tasks (``by_ids``), else of the whole plan."""
     if not tasks:
         return
-    rows = reader.all(
-        "SELECT task_id, status, progress, note, date FROM ("
-        " SELECT u.task_id, u.status, u.progress, u.note, u.date, ROW_NUMBER() OVER ("
-        "  PARTITION BY u.task_id ORDER BY u.date DESC, u.id DESC) AS rn"
-        " FROM task_update u JOIN task t ON t.id = u.task_id"
-        " WHERE t.plan_id = :p AND u.withdrawn_at IS NULL AND u.date <= :d) x WHERE rn = 1",
-        {"p": pid, "d": as_of})
+    if by_ids:
+        rows = _by_ids(reader, _STATUS_SQL.format(where="WHERE u.task_id IN {ids}"),
+                       [t.id for t in tasks], {"d": as_of})
+    else:
+        rows = reader.all(_STATUS_SQL.format(
+            where="JOIN task t ON t.id = u.task_id WHERE t.plan_id = :p"),
+            {"p": pid, "d": as_of})
     latest = {r["task_id"]: r for r in rows}
     for task in tasks:
         r = latest.get(task.id)

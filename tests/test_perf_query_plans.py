@@ -1,0 +1,69 @@
+"""The statements added for narrow listings and streaming are index-backed on SQLite too:
+links and statuses read by task id, the whole-plan reads of big listings, the pages of
+:func:`queries.iter_tasks` (keyset paging along ``task (plan_id, goal_no, seq)``) and
+:func:`queries.task_facts`. The checker and fixture are those of ``test_query_plans.py``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from taskduty import queries
+from test_query_plans import db_path, filters, full_scans, plan_of, statements
+
+__all__ = ["db_path"]  # the module-scoped fixture, shared
+
+
+@pytest.mark.parametrize("name", ["plan/year", "leader", "unit", "search", "status as of"])
+def test_whole_plan_reads_use_indexes(db_path: Path, name: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(queries, "BY_IDS_LIMIT", 0)  # as for a listing of a big year
+    flt = filters(db_path)[name]
+    found = statements(db_path, lambda r: queries.list_tasks(r, flt))
+    assert any(":p" in sql and "task_update" in sql for sql, _ in found)
+    for sql, params in found:
+        plan = plan_of(db_path, sql, params)
+        assert not full_scans(plan), f"{name}: {sql}\n" + "\n".join(plan)
+
+
+def test_reads_by_task_id_are_key_lookups(db_path: Path) -> None:
+    flt = filters(db_path)["leader"]
+    by_id = [(s, p) for s, p in statements(db_path, lambda r: queries.list_tasks(r, flt))
+             if "i0" in p]
+    assert len(by_id) == 3
+    for sql, params in by_id:
+        plan = "\n".join(plan_of(db_path, sql, params))
+        assert re.search(r"SEARCH (tl|tu|u) USING .*\(task_id=\?", plan), plan
+        assert not full_scans(plan.splitlines()), plan
+
+
+@pytest.mark.parametrize("name", ["plan/year", "leader", "unit", "goal", "search",
+                                  "status as of", "all at once"])
+def test_pages_and_facts_use_indexes(db_path: Path, name: str) -> None:
+    flt = filters(db_path)[name]
+
+    def stream(reader: object) -> None:
+        list(queries.iter_tasks(reader, flt, batch=10))  # type: ignore[arg-type]
+        queries.task_facts(reader, flt)  # type: ignore[arg-type]
+
+    found = statements(db_path, stream)
+    pages = [(s, p) for s, p in found if "LIMIT :batch" in s]
+    assert len(pages) >= 2 or name not in ("plan/year", "status as of")
+    for sql, params in found:
+        plan = plan_of(db_path, sql, params)
+        assert not full_scans(plan), f"{name}: {sql}\n" + "\n".join(plan)
+    for sql, params in pages:  # pages come in index order: no sort per page
+        plan = plan_of(db_path, sql, params)
+        assert not any("TEMP B-TREE FOR ORDER BY" in step for step in plan), plan
+
+
+def test_pages_continue_along_the_index(db_path: Path) -> None:
+    """A later page starts where the last ended, by an index range, not from the start."""
+    flt = filters(db_path)["plan/year"]
+    pages = [(s, p) for s, p in statements(
+        db_path, lambda r: list(queries.iter_tasks(r, flt, batch=10))) if "LIMIT :batch" in s]
+    plan = "\n".join(plan_of(db_path, *pages[3]))
+    assert re.search(r"SEARCH t USING INDEX \S+ \(plan_id=\? AND \(goal_no,seq\)>\(\?,\?\)\)",
+                     plan), plan
