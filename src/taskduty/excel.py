@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -220,14 +220,20 @@ def report_title(year: int, as_of: date) -> str:
 
 def task_columns(tasks: Sequence[Any]) -> list[Column]:
     """The report's columns; 配合单位 and 完成时限 only when some task has them."""
+    return report_columns(co_units=any(t.co_units for t in tasks),
+                          deadlines=any(t.deadline for t in tasks))
+
+
+def report_columns(co_units: bool, deadlines: bool) -> list[Column]:
+    """The report's columns, with 配合单位 and 完成时限 when asked for."""
     cols = [Column("code", LABELS["code"], 7, wrap=False, centre=True),
             Column("goal", LABELS["goal"], 16),
             Column("standard", LABELS["standard"], 44),
             Column("leaders", LABELS["leaders"], 9, centre=True),
             Column("units", LABELS["units"], 14)]
-    if any(t.co_units for t in tasks):
+    if co_units:
         cols.append(Column("co_units", LABELS["co_units"], 14))
-    if any(t.deadline for t in tasks):
+    if deadlines:
         cols.append(Column("deadline", LABELS["deadline"], 11, centre=True))
     cols += [Column("status", LABELS["status"], 8, wrap=False, centre=True),
              Column("progress", LABELS["progress"], 6, wrap=False, centre=True),
@@ -294,27 +300,80 @@ def is_stale(task: Any, as_of: date, stale_days: int) -> bool:
     return task.status != "done" and (task.updated is None or task.updated < limit)
 
 
-def write_report(path: Path, tasks: Sequence[Any], year: int, as_of: date,
-                 stale_days: int = 30, scope: str = "") -> ReportInfo:
+class StatusTally:
+    """Running counts per status: over all tasks, per leader and per lead unit."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.total = 0
+        self.by: dict[str, dict[str, Counter[str]]] = {"leader": {}, "unit": {}}
+
+    def add(self, task: Any) -> None:
+        self.total += 1
+        self.counts[task.status] += 1
+        for by, names in (("leader", task.leaders), ("unit", task.units)):
+            groups = self.by[by]
+            for name in names:
+                groups.setdefault(name, Counter())[task.status] += 1
+
+    def rows(self, by: str) -> list[dict[str, Any]]:
+        """Per leader or lead unit: tasks, count per status, share done (0–1)."""
+        rows = []
+        for name, counts in self.by[by].items():
+            n = sum(counts.values())
+            rows.append({"name": name, "tasks": n, **{s: counts.get(s, 0) for s in STATUSES},
+                         "done_pct": counts.get("done", 0) / n})
+        rows.sort(key=lambda r: (-r["tasks"], r["name"]))
+        return rows
+
+
+def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
+                 stale_days: int = 30, scope: str = "", *, co_units: bool | None = None,
+                 deadlines: bool | None = None) -> ReportInfo:
     """Write the status workbook for ``tasks`` (TaskViews, in goal order) to ``path``.
 
     ``scope`` (e.g. "分管领导：陆秋明") is added to the title when the tasks are a selection.
+    ``tasks`` is read once, row by row, so an iterator (:func:`taskduty.queries.iter_tasks`)
+    keeps memory flat; the columns depend on whether any task has cooperating units or a
+    deadline, so give ``co_units`` and ``deadlines`` with an iterator (else the tasks are
+    listed first to find out).
     """
     from openpyxl import Workbook
 
+    if co_units is None or deadlines is None:
+        tasks = list(tasks)
+        co_units = any(t.co_units for t in tasks) if co_units is None else co_units
+        deadlines = any(t.deadline for t in tasks) if deadlines is None else deadlines
     wb = Workbook(write_only=True)
     title = report_title(year, as_of) + (f"（{scope}）" if scope else "")
     made = f"制表日期：{cn_date(date.today())}"
-    _report_sheet(wb, tasks, title, made)
-    _summary_sheet(wb, tasks, year, as_of, made)
-    late = [t for t in tasks if t.status == "behind" or is_stale(t, as_of, stale_days)]
-    _late_sheet(wb, late, year, as_of, stale_days, made)
+    # Sheets in their order; the report and late rows are written as the tasks come, the
+    # summary (which needs every count) at the end.
+    report = _ReportSheet(wb, report_columns(co_units, deadlines), title, made)
+    summary_ws = wb.create_sheet("汇总")
+    late = _LateSheet(wb, year, as_of, stale_days, made)
+    tally = StatusTally()
+    for task in tasks:
+        report.add(task)
+        tally.add(task)
+        late.add(task)
+    report.finish()
+    late.finish()
+    _summary_sheet(summary_ws, tally, year, as_of, made)
     wb.properties.title = title
     wb.properties.creator = "taskduty"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
-    return ReportInfo(path=path, tasks=len(tasks), behind_or_stale=len(late),
-                      counts=dict(Counter(t.status for t in tasks)))
+    return ReportInfo(path=path, tasks=tally.total, behind_or_stale=late.count,
+                      counts=dict(tally.counts))
+
+
+def _append(ws: Any, cells: list[Any], row: int, height: float) -> None:
+    """Append row ``row`` with its height; once written, its row dimension is dropped (50k
+    of them would otherwise stay in memory until the workbook is saved)."""
+    ws.row_dimensions[row].height = height
+    ws.append(cells)
+    del ws.row_dimensions[row]
 
 
 def _title_rows(ws: Any, styles: Styles, title: str, width: int, height: float = 36) -> None:
@@ -325,50 +384,72 @@ def _title_rows(ws: Any, styles: Styles, title: str, width: int, height: float =
     ws.merged_cells.add(f"A1:{get_column_letter(width)}1")
 
 
-def _report_sheet(wb: Any, tasks: Sequence[Any], title: str, made: str) -> None:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+class _ReportSheet:
+    """The report sheet, written one task at a time."""
 
-    ws = wb.create_sheet("推进情况")
-    styles = _base_styles(ws)
-    columns = task_columns(tasks)
-    _set_widths(ws, columns)
-    last_col = get_column_letter(len(columns))
-    ws.freeze_panes = "A3"
-    _print_setup(ws, "1:2", made)
-    _title_rows(ws, styles, title, len(columns))
-    ws.row_dimensions[2].height = 24
-    ws.append([styles.cell(c.header, "header") for c in columns])
-    goal_col = next(i for i, c in enumerate(columns, 1) if c.key == "goal")
-    goal_letter = get_column_letter(goal_col)
-    row = 3
-    # Rows of one goal are contiguous (tasks come in goal order): merge the goal cell down.
-    groups: list[list[Any]] = []
-    for task in tasks:
-        if groups and groups[-1][0].goal_no == task.goal_no:
-            groups[-1].append(task)
-        else:
-            groups.append([task])
-    merges: list[Any] = []
-    for group in groups:
-        heights = [_row_height(t, columns, skip="goal") for t in group]
-        goal_lines = wrapped_lines(task_value(group[0], "goal"), columns[goal_col - 1].width)
-        need = goal_lines * LINE_HEIGHT + 4
-        if need > sum(heights):
-            heights[-1] += need - sum(heights)
-        for i, (task, height) in enumerate(zip(group, heights, strict=True)):
-            ws.row_dimensions[row + i].height = height
-            cells = _task_cells(styles, task, columns)
-            if i > 0:
-                cells[goal_col - 1] = styles.cell(None, "goal")
-            ws.append(cells)
-        if len(group) > 1:
-            merges.append(CellRange(f"{goal_letter}{row}:{goal_letter}{row + len(group) - 1}"))
-        row += len(group)
-    # set at once: MultiCellRange.add checks every earlier range (quadratic on big tables)
-    ws.merged_cells = MultiCellRange([*ws.merged_cells.ranges, *merges])
-    ws.auto_filter.ref = f"A2:{last_col}{max(row - 1, 2)}"
-    ws.print_area = f"A1:{last_col}{max(row - 1, 2)}"
+    def __init__(self, wb: Any, columns: list[Column], title: str, made: str) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.ws = ws = wb.create_sheet("推进情况")
+        self.styles = styles = _base_styles(ws)
+        self.columns = columns
+        _set_widths(ws, columns)
+        ws.freeze_panes = "A3"
+        _print_setup(ws, "1:2", made)
+        _title_rows(ws, styles, title, len(columns))
+        ws.row_dimensions[2].height = 24
+        ws.append([styles.cell(c.header, "header") for c in columns])
+        self.goal_col = next(i for i, c in enumerate(columns, 1) if c.key == "goal")
+        self.goal_letter = get_column_letter(self.goal_col)
+        self.row = 3
+        self.pending: Any = None
+        self.group_start = 0  # first row of the goal being written, 0 before any
+        self.group_height = 0.0  # height of its rows written so far
+        self.merges: list[str] = []
+
+    def add(self, task: Any) -> None:
+        # Rows of one goal are contiguous (tasks come in goal order): a row is written when
+        # the next task shows whether it ends its goal, whose cell is merged down.
+        if self.pending is not None:
+            self._write(self.pending, last=task.goal_no != self.pending.goal_no)
+        self.pending = task
+
+    def _write(self, task: Any, last: bool) -> None:
+        columns = self.columns
+        if not self.group_start:
+            self.group_start, self.group_height = self.row, 0.0
+        height = _row_height(task, columns, skip="goal")
+        if last:
+            goal_lines = wrapped_lines(task_value(task, "goal"), columns[self.goal_col - 1].width)
+            need = goal_lines * LINE_HEIGHT + 4
+            if need > self.group_height + height:  # the goal's text needs more room
+                height = need - self.group_height
+        self.group_height += height
+        cells = _task_cells(self.styles, task, columns)
+        if self.row > self.group_start:
+            cells[self.goal_col - 1] = self.styles.cell(None, "goal")
+        _append(self.ws, cells, self.row, height)
+        if last:
+            if self.row > self.group_start:
+                self.merges.append(f"{self.goal_letter}{self.group_start}:"
+                                   f"{self.goal_letter}{self.row}")
+            self.group_start = 0
+        self.row += 1
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+        if self.pending is not None:
+            self._write(self.pending, last=True)
+            self.pending = None
+        ws = self.ws
+        last_col = get_column_letter(len(self.columns))
+        # set at once: MultiCellRange.add checks every earlier range (quadratic on big tables)
+        ws.merged_cells = MultiCellRange([*ws.merged_cells.ranges,
+                                          *(CellRange(m) for m in self.merges)])
+        ws.auto_filter.ref = f"A2:{last_col}{max(self.row - 1, 2)}"
+        ws.print_area = f"A1:{last_col}{max(self.row - 1, 2)}"
 
 
 SUMMARY_COLUMNS = [Column("name", "", 16), Column("tasks", "任务数", 8),
@@ -378,22 +459,14 @@ SUMMARY_COLUMNS = [Column("name", "", 16), Column("tasks", "任务数", 8),
 
 def group_counts(tasks: Iterable[Any], by: str) -> list[dict[str, Any]]:
     """Per leader or lead unit of ``tasks``: tasks, count per status, share done (0–1)."""
-    groups: dict[str, list[Any]] = defaultdict(list)
+    tally = StatusTally()
     for t in tasks:
-        for name in (t.leaders if by == "leader" else t.units):
-            groups[name].append(t)
-    rows = []
-    for name, items in groups.items():
-        counts = Counter(t.status for t in items)
-        rows.append({"name": name, "tasks": len(items),
-                     **{s: counts.get(s, 0) for s in STATUSES},
-                     "done_pct": counts.get("done", 0) / len(items)})
-    rows.sort(key=lambda r: (-r["tasks"], r["name"]))
-    return rows
+        tally.add(t)
+    return tally.rows(by)
 
 
 def _summary_table(ws: Any, styles: Styles, rows: list[dict[str, Any]], label: str,
-                   tasks: Sequence[Any], start: int) -> int:
+                   tally: StatusTally, start: int) -> int:
     """Append a heading, header, rows and a total line; return the next free row."""
     ws.row_dimensions[start].height = 24
     ws.append([styles.cell(f"按{label}统计", "heading")])
@@ -404,8 +477,7 @@ def _summary_table(ws: Any, styles: Styles, rows: list[dict[str, Any]], label: s
         ws.append([styles.cell(r["name"], "text"), styles.cell(r["tasks"], "int"),
                    *(styles.cell(r[s], "int") for s in STATUSES),
                    styles.cell(r["done_pct"], "share")])
-    counts = Counter(t.status for t in tasks)
-    total = len(tasks)
+    counts, total = tally.counts, tally.total
     ws.append([styles.cell("合计（任务不重复计）", "total"), styles.cell(total, "total"),
                *(styles.cell(counts.get(s, 0), "total") for s in STATUSES),
                styles.cell(counts.get("done", 0) / total if total else 0, "share")])
@@ -442,22 +514,21 @@ def _status_chart(ws: Any, title: str, header_row: int, n: int, anchor: str) -> 
     ws.add_chart(chart, anchor)
 
 
-def _summary_sheet(wb: Any, tasks: Sequence[Any], year: int, as_of: date, made: str) -> None:
-    ws = wb.create_sheet("汇总")
+def _summary_sheet(ws: Any, tally: StatusTally, year: int, as_of: date, made: str) -> None:
     styles = _base_styles(ws)
     _set_widths(ws, SUMMARY_COLUMNS)
     _print_setup(ws, "1:1", made)
     _title_rows(ws, styles, f"{year}年目标任务推进情况汇总（截至{cn_date(as_of)}）",
                 len(SUMMARY_COLUMNS))
-    counts = Counter(t.status for t in tasks)
+    counts = tally.counts
     line = "、".join(f"{label}{counts.get(k, 0)}项" for k, label in STATUSES.items())
-    ws.append([styles.cell(f"共{len(tasks)}项任务：{line}。", "subtitle")])
+    ws.append([styles.cell(f"共{tally.total}项任务：{line}。", "subtitle")])
     ws.append([])
     row = 4
     for by, label in (("leader", "分管领导"), ("unit", "牵头单位")):
-        rows = group_counts(tasks, by)
+        rows = tally.rows(by)
         header_row = row + 1
-        row = _summary_table(ws, styles, rows, label, tasks, row)
+        row = _summary_table(ws, styles, rows, label, tally, row)
         ws.append([])
         if rows:
             _status_chart(ws, f"各{label}任务状态", header_row, len(rows),
@@ -469,36 +540,50 @@ def _summary_sheet(wb: Any, tasks: Sequence[Any], year: int, as_of: date, made: 
             row += 1
 
 
-def _late_sheet(wb: Any, late: Sequence[Any], year: int, as_of: date, stale_days: int,
-                made: str) -> None:
-    from openpyxl.utils import get_column_letter
+class _LateSheet:
+    """The tasks that are behind or stale, written as they come."""
 
-    ws = wb.create_sheet("滞后及未更新")
-    styles = _base_styles(ws)
-    columns = [Column("code", LABELS["code"], 7, wrap=False, centre=True),
-               Column("goal", LABELS["goal"], 16), Column("standard", LABELS["standard"], 44),
-               Column("leaders", LABELS["leaders"], 9, centre=True),
-               Column("units", LABELS["units"], 14),
-               Column("status", LABELS["status"], 8, wrap=False, centre=True),
-               Column("progress", LABELS["progress"], 6, wrap=False, centre=True),
-               Column("updated", LABELS["updated"], 11, wrap=False, centre=True),
-               Column("reason", "情况", 16)]
-    _set_widths(ws, columns)
-    ws.freeze_panes = "A3"
-    _print_setup(ws, "1:2", made)
-    _title_rows(ws, styles, f"{year}年滞后及{stale_days}天未更新的目标任务"
-                f"（截至{cn_date(as_of)}）", len(columns))
-    ws.row_dimensions[2].height = 24
-    ws.append([styles.cell(c.header, "header") for c in columns])
-    for i, task in enumerate(late, 3):
+    def __init__(self, wb: Any, year: int, as_of: date, stale_days: int, made: str) -> None:
+        self.ws = ws = wb.create_sheet("滞后及未更新")
+        self.styles = styles = _base_styles(ws)
+        self.as_of, self.stale_days = as_of, stale_days
+        self.columns = [
+            Column("code", LABELS["code"], 7, wrap=False, centre=True),
+            Column("goal", LABELS["goal"], 16), Column("standard", LABELS["standard"], 44),
+            Column("leaders", LABELS["leaders"], 9, centre=True),
+            Column("units", LABELS["units"], 14),
+            Column("status", LABELS["status"], 8, wrap=False, centre=True),
+            Column("progress", LABELS["progress"], 6, wrap=False, centre=True),
+            Column("updated", LABELS["updated"], 11, wrap=False, centre=True),
+            Column("reason", "情况", 16)]
+        _set_widths(ws, self.columns)
+        ws.freeze_panes = "A3"
+        _print_setup(ws, "1:2", made)
+        _title_rows(ws, styles, f"{year}年滞后及{stale_days}天未更新的目标任务"
+                    f"（截至{cn_date(as_of)}）", len(self.columns))
+        ws.row_dimensions[2].height = 24
+        ws.append([styles.cell(c.header, "header") for c in self.columns])
+        self.count = 0
+
+    def add(self, task: Any) -> None:
+        """Write ``task`` when it is behind or stale."""
+        stale = is_stale(task, self.as_of, self.stale_days)
+        if task.status != "behind" and not stale:
+            return
         reasons = []
         if task.status == "behind":
             reasons.append("状态滞后")
-        if is_stale(task, as_of, stale_days):
+        if stale:
             reasons.append("尚未填报" if task.updated is None
-                           else f"{(as_of - task.updated).days}天未更新")
-        ws.row_dimensions[i].height = _row_height(task, columns[:-1])
-        cells = _task_cells(styles, task, columns[:-1])
-        ws.append([*cells, styles.cell("；".join(reasons), "text")])
-    last = get_column_letter(len(columns))
-    ws.auto_filter.ref = f"A2:{last}{max(len(late) + 2, 2)}"
+                           else f"{(self.as_of - task.updated).days}天未更新")
+        columns = self.columns[:-1]
+        cells = _task_cells(self.styles, task, columns)
+        _append(self.ws, [*cells, self.styles.cell("；".join(reasons), "text")],
+                self.count + 3, _row_height(task, columns))
+        self.count += 1
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        last = get_column_letter(len(self.columns))
+        self.ws.auto_filter.ref = f"A2:{last}{max(self.count + 2, 2)}"

@@ -51,21 +51,24 @@ def export(
     with get_db().read() as reader:
         leaders = queries.resolve_names(reader, "leader", leader or [], year)
         units = queries.resolve_names(reader, "unit", unit or [], year)
-        found = queries.list_tasks(reader, queries.TaskFilter(
-            year=year, leaders=leaders, units=units, as_of=when))
+        flt = queries.TaskFilter(year=year, leaders=leaders, units=units, as_of=when)
         _, plan_year = queries.plan_id(reader, year)
-    if suffix == ".csv":
-        render.emit(render.tasks_csv(found), out, bom=True)
-        return
-    if suffix == ".json":
-        render.emit(render.to_json([t.as_dict() for t in found]), out)
-        return
-    from taskduty.excel import write_report
+        if suffix == ".csv":
+            render.emit(render.tasks_csv(queries.list_tasks(reader, flt)), out, bom=True)
+            return
+        if suffix == ".json":
+            found = queries.list_tasks(reader, flt)
+            render.emit(render.to_json([t.as_dict() for t in found]), out)
+            return
+        from taskduty.excel import write_report
 
-    scope = "；".join(part for part in (
-        f"分管领导：{'、'.join(leaders)}" if leaders else "",
-        f"牵头单位：{'、'.join(units)}" if units else "") if part)
-    info = write_report(out, found, plan_year, when, stale_days, scope)
+        scope = "；".join(part for part in (
+            f"分管领导：{'、'.join(leaders)}" if leaders else "",
+            f"牵头单位：{'、'.join(units)}" if units else "") if part)
+        # The tasks stream from the database into the workbook (flat memory on big tables).
+        facts = queries.task_facts(reader, flt)
+        info = write_report(out, queries.iter_tasks(reader, flt), plan_year, when, stale_days,
+                            scope, co_units=facts.co_units, deadlines=facts.deadlines)
     render.message(f"Wrote {info.path}: {info.tasks} tasks, "
                    f"{info.behind_or_stale} behind or stale")
 
