@@ -209,3 +209,10 @@ def test_help_lists_commands_in_workflow_order(run):
               if line.startswith("  ") and line.split()]
     assert listed[:4] == ["load", "convert", "tasks", "show"]
     assert listed.index("update") < listed.index("export") < listed.index("unload")
+
+
+def test_forms_into_a_file_path_is_a_clear_error(seeded, tmp_path):
+    target = write(tmp_path / "taken.xlsx", "x")
+    result = seeded("forms", str(target), "--month", "2018-03")
+    _assert_error(result, 1, "is a file, not a folder")
+    assert target.read_text() == "x"

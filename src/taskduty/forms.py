@@ -114,7 +114,13 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
     if not tasks:
         raise TaskdutyError("the table has no tasks; no forms written")
     plan_year = tasks[0].year
-    outdir.mkdir(parents=True, exist_ok=True)
+    if outdir.exists() and not outdir.is_dir():
+        raise TaskdutyError(f"{outdir} is a file, not a folder",
+                            hint="give a folder for the forms, e.g. forms/2018-03")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TaskdutyError(f"cannot create the folder {outdir}: {exc.strerror}") from None
     result = FormsWritten(year=plan_year, month=month)
     taken: set[str] = set()
     for i, unit in enumerate(wanted, 1):

@@ -12,7 +12,7 @@ from taskduty.errors import UsageError
 
 @app.command()
 def unload(
-    year: Annotated[int, typer.Argument(help="The year whose table to remove.")],
+    year: Annotated[int, typer.Argument(metavar="YEAR", help="The year whose table to remove.")],
     force: Annotated[bool, typer.Option(
         "--force", help="Also when the year has status history (it is deleted too).")] = False,
 ) -> None:
@@ -95,7 +95,7 @@ def alias(
     alias_name: Annotated[str | None, typer.Argument(
         metavar="ALIAS", help="Another spelling, e.g. 经开区.")] = None,
     name: Annotated[str | None, typer.Argument(
-        help="The name it stands for, e.g. 常州经开区.")] = None,
+        metavar="NAME", help="The name it stands for, e.g. 常州经开区.")] = None,
     kind: Annotated[str | None, typer.Option(
         "--kind", "-k", help="leader or unit (default: whichever knows NAME).")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List the aliases.")] = False,

@@ -22,8 +22,9 @@ SheetOption = Annotated[str | None, typer.Option(
 
 @app.command()
 def load(
-    file: Annotated[Path, typer.Argument(help="The table: .txt (Word-table text or a notice), "
-                                         ".csv, .xlsx or .docx.")],
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE",
+        help="The table: .txt (Word-table text or a notice), .csv, .xlsx or .docx.")],
     year: Annotated[int | None, typer.Option(
         "--year", "-y", help="The table's year (default: a year in its title or file name).")]
     = None,
@@ -118,7 +119,7 @@ def check_year(year: int) -> None:
 
 @app.command()
 def convert(
-    file: Annotated[Path, typer.Argument(help="Any supported table or notice.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Any supported table or notice.")],
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the CSV here (UTF-8 with BOM, for Excel); "
         "default: stdout.")] = None,

@@ -126,7 +126,7 @@ def tasks(
 
 @app.command()
 def show(
-    code: Annotated[str, typer.Argument(help="The task code, e.g. 1.2.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The task code, e.g. 1.2.")],
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,

@@ -26,8 +26,10 @@ def _month(text: str | None) -> Any:
 
 @app.command()
 def export(
-    out: Annotated[Path, typer.Argument(help="The file to write: .xlsx (the printable "
-                                        "report), .csv or .json (the rows of `tasks`).")],
+    out: Annotated[Path, typer.Argument(
+        metavar="OUT",
+        help="The file to write: .xlsx (the printable report), .csv or .json (the rows of "
+        "`tasks`).")],
     leader: LeaderOption = None,
     unit: UnitOption = None,
     year: YearOption = None,
@@ -92,7 +94,7 @@ def _progress() -> Iterator[Any]:
 
 @app.command()
 def forms(
-    outdir: Annotated[Path, typer.Argument(help="The folder for the forms.")],
+    outdir: Annotated[Path, typer.Argument(metavar="OUTDIR", help="The folder for the forms.")],
     unit: UnitOption = None,
     month: Annotated[str | None, typer.Option(
         "--month", "-m", help="The month reported on (YYYY-MM); default this month.")] = None,
@@ -120,7 +122,7 @@ def forms(
 
 @app.command()
 def collect(
-    files: Annotated[list[Path], typer.Argument(help="Filled forms (.xlsx).")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Filled forms (.xlsx).")],
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:

@@ -13,7 +13,7 @@ from taskduty.cli.query import parse_day
 
 @app.command()
 def update(
-    codes: Annotated[list[str], typer.Argument(help="Task codes, e.g. 1.2 3.4.")],
+    codes: Annotated[list[str], typer.Argument(metavar="CODE", help="Task codes, e.g. 1.2 3.4.")],
     status: Annotated[str, typer.Option(
         "--status", "-s", help="not_started/未启动, in_progress/推进中, behind/滞后, "
         "done/已完成 (synonyms such as 欠进度, 达进度, 办结 work too).")],
@@ -70,7 +70,8 @@ def undo(fmt: FormatOption = OutputFormat.table) -> None:
 
 @app.command()
 def withdraw(
-    ids: Annotated[list[int], typer.Argument(help="Update ids, as `taskduty show` lists them.")],
+    ids: Annotated[list[int], typer.Argument(
+        metavar="ID", help="Update ids, as `taskduty show` lists them.")],
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Withdraw single updates by id (they stay in the database, marked withdrawn).
