@@ -90,14 +90,21 @@ def load_plan(db: Database, table: PlanTable, year: int, source: str,
                 hint=f"to replace it and keep its history: taskduty load FILE --year {year} "
                 "--replace",
             )
-        plan = Plan(year=year, title=table.title, input_format=table.input_format,
-                    source_name=source, content_hash=digest, loaded_at=utcnow(),
-                    loaded_by=login_name())
-        session.add(plan)
-        session.flush()
-        assert plan.id is not None
-        insert_tasks(session, plan.id, year, table)
+        add_plan(session, table, year, source, digest)
     return report_for(table, year, source, "loaded")
+
+
+def add_plan(session: Any, table: PlanTable, year: int, source: str, digest: str) -> None:
+    """Insert a new year's plan row and all its goals, tasks and links."""
+    from taskduty.models import Plan
+
+    plan = Plan(year=year, title=table.title, input_format=table.input_format,
+                source_name=source, content_hash=digest, loaded_at=utcnow(),
+                loaded_by=login_name())
+    session.add(plan)
+    session.flush()
+    assert plan.id is not None
+    insert_tasks(session, plan.id, year, table)
 
 
 def name_ids(session: Any, model: Any, names: set[str]) -> dict[str, int]:
@@ -436,13 +443,7 @@ def replace_plan(db: Database, table: PlanTable, year: int, source: str,
         if plan is None:
             if dry_run:
                 return report_for(table, year, source, "dry-run")
-            plan = Plan(year=year, title=table.title, input_format=table.input_format,
-                        source_name=source, content_hash=digest, loaded_at=utcnow(),
-                        loaded_by=login_name())
-            session.add(plan)
-            session.flush()
-            assert plan.id is not None
-            insert_tasks(session, plan.id, year, table)
+            add_plan(session, table, year, source, digest)
             return report_for(table, year, source, "loaded")
         assert plan.id is not None
         if plan.content_hash == digest:
