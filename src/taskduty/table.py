@@ -155,6 +155,16 @@ def unit_pieces(values: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
+_NUMBERING = re.compile(
+    r"^\s*(?:第?[一二三四五六七八九十百零〇]+[、.．项是]|[（(][一二三四五六七八九十\d]+[)）]"
+    r"|\d+[、.．](?!\d)|[①-⑳])\s*")
+
+
+def strip_numbering(text: str) -> str:
+    """A heading without its number: 一、经济发展 -> 经济发展; （二）改革 -> 改革."""
+    return _NUMBERING.sub("", text.strip(), count=1).strip() or text.strip()
+
+
 def year_from(title: str | None, filename: str | None) -> int | None:
     """A year named in the title (``2019年``), else a four-digit year in the file name."""
     if title and (m := _YEAR.search(title)):
@@ -177,7 +187,8 @@ class _Normaliser:
         self.inherits = source.input_format != "notice"
 
     def check_columns(self) -> None:
-        missing = [LABELS[f] for f in REQUIRED if f not in self.columns]
+        # Without a 目标名称 column the goals come from heading rows (一、…) or form one group.
+        missing = [LABELS[f] for f in REQUIRED if f not in self.columns and f != "goal"]
         if missing:
             found = "、".join(h.strip() for h in self.source.header if h.strip()) or "none"
             raise SourceError(
@@ -213,8 +224,54 @@ class _Normaliser:
                 names.append(name)
         return names
 
+    def heading(self, cells: list[SourceCell]) -> str | None:
+        """The text of a heading row (一、经济发展 across the whole row), or None.
+
+        A heading row has no 工作标准 and one text only, spread by a horizontal merge or
+        written in one cell; a bare number is not a heading.
+        """
+        filled = [i for i, c in enumerate(cells) if not c.blank]
+        texts = {"".join(v.strip() for v in cells[i].values) for i in filled}
+        if len(texts) != 1 or filled == [self.columns.get("goal")]:
+            return None  # several texts, or a goal name alone in its own column
+        if not self.cell(cells, "standard").blank and len(filled) < 3:
+            return None  # a merge copied into every cell fills them all
+        (text,) = texts
+        if parse_goal_no(text) is not None or len(squeeze(text)) < 2:
+            return None
+        return strip_numbering(text)
+
+    def numbers_tasks(self) -> bool:
+        """True when 序号 numbers the tasks (1, 2, 3 … within a goal), not the goals.
+
+        Then the goal column (or heading rows) defines the goals and 序号 is only a
+        running number. Seen when the table has more distinct 序号 values than goals.
+        """
+        if "goal_no" not in self.columns:
+            return False
+        numbers: set[str] = set()
+        goals: set[str] = set()
+        for row in self.source.rows:
+            no = squeeze("".join(self.cell(row.cells, "goal_no").values))
+            if self.cell(row.cells, "standard").blank:
+                if self.heading(row.cells):
+                    goals.add(no or str(len(goals)))
+                continue
+            if no:
+                numbers.add(no)
+            goal = squeeze("".join(self.cell(row.cells, "goal").values))
+            if goal:
+                goals.add(goal)
+        return len(numbers) > max(len(goals), 1)
+
     def run(self) -> PlanTable:
         self.check_columns()
+        task_numbers = self.numbers_tasks()
+        if task_numbers:
+            self.repairs.append(Repair(
+                "note", "", "序号 numbers the tasks, not the goals: goals are numbered in the "
+                "order they appear"))
+        goal_column = "goal" in self.columns
         tasks: list[TaskRow] = []
         goal_names: dict[int, str] = {}
         seq: dict[int, int] = {}
@@ -224,10 +281,31 @@ class _Normaliser:
         has_no_column = "goal_no" in self.columns
         # CSV files and notices have no pages: their rows name the goal on every row.
         paged = self.source.input_format not in ("csv", "notice")
+        heading_goal: str | None = None
         for row in self.source.rows:
             ref = row.ref
+            if (title := self.heading(row.cells)) is not None:
+                if goal_column:
+                    current_section = title
+                else:
+                    heading_goal = title
+                    current_no = None
+                self.repairs.append(Repair(
+                    "note", ref, f"heading row {title!r} read as the "
+                    f"{'section (类别)' if goal_column else 'goal'} of the rows below"))
+                continue
             text = {name: "".join(v.strip() for v in self.cell(row.cells, name).values)
                     for name in ("goal_no", "goal", "section", "deadline")}
+            if task_numbers:
+                text["goal_no"] = ""
+            if not goal_column:
+                text["goal"] = heading_goal or ""
+                if not text["goal"] and current_no is None:
+                    text["goal"] = "全部任务"
+                    self.repairs.append(Repair(
+                        "note", ref, "the table has no 目标名称 column and no heading rows: "
+                        "its tasks form one goal, 全部任务"))
+                text["goal_no"] = ""
             standard = "\n".join(v.strip() for v in self.cell(row.cells, "standard").values
                                  if v.strip())
             if text["section"]:
@@ -259,10 +337,10 @@ class _Normaliser:
                         "warning", ref,
                         f"goal {number} is named {goal!r} here but {goal_names[number]!r} "
                         "above; the first name is kept"))
-                elif goal and number == current_no and paged:
+                elif goal and number == current_no and paged and goal_column:
                     self.repairs.append(Repair(
                         "note", ref, f"goal {number} printed again (page break); continued"))
-                elif goal and number != current_no:
+                elif goal and number != current_no and goal_column:
                     self.repairs.append(Repair(
                         "note", ref, f"goal {number} appears again after another goal; merged"))
             elif goal:

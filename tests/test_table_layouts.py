@@ -1,0 +1,86 @@
+"""Table layouts seen in other governments' tables: heading rows, task-numbered 序号,
+no 目标名称 column."""
+
+from __future__ import annotations
+
+from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.table import normalise, strip_numbering
+
+
+def table(header: list[str], rows: list[list[str]], fmt: str = "xlsx") -> SourceTable:
+    return SourceTable(
+        header=header,
+        rows=[SourceRow([SourceCell([v] if v else []) for v in r], f"row {i}")
+              for i, r in enumerate(rows, start=3)],
+        input_format=fmt)
+
+
+def test_heading_rows_give_the_goals_when_there_is_no_goal_column():
+    t = normalise(table(
+        ["序号", "工作任务", "责任领导", "牵头单位"],
+        [["一、稳增长", "", "", ""],
+         ["1", "地区生产总值增长7%。", "张三", "发改局"],
+         ["2", "固定资产投资增长8%。", "", "发改局"],
+         ["二、促改革", "", "", ""],
+         ["3", "深化放管服改革。", "李四", "政务办"]]))
+    assert [(x.code, x.goal) for x in t.tasks] == [
+        ("1.1", "稳增长"), ("1.2", "稳增长"), ("2.1", "促改革")]
+    assert t.tasks[1].leaders == ["张三"] and t.tasks[1].leaders_inherited
+    assert not any(r.kind == "warning" for r in t.repairs)
+
+
+def test_heading_rows_are_sections_when_a_goal_column_exists():
+    t = normalise(table(
+        ["序号", "目标任务", "工作标准", "分管领导", "牵头单位"],
+        [["一、经济发展", "一、经济发展", "一、经济发展", "一、经济发展", "一、经济发展"],
+         ["1", "稳增长", "任务甲。", "张三", "甲局"],
+         ["2", "促投资", "任务乙。", "李四", "乙局"]]))
+    assert [(x.code, x.goal, x.section) for x in t.tasks] == [
+        ("1.1", "稳增长", "经济发展"), ("2.1", "促投资", "经济发展")]
+
+
+def test_sequence_numbers_per_task_do_not_split_a_merged_goal():
+    merged = SourceCell([], merged=True)
+    src = table(["序号", "目标名称", "工作标准", "分管领导", "牵头单位"],
+                [["1", "稳增长", "任务甲。", "张三", "甲局"],
+                 ["2", "", "任务乙。", "张三", "乙局"],
+                 ["3", "", "任务丙。", "李四", "丙局"],
+                 ["4", "促改革", "任务丁。", "王五", "丁局"]])
+    src.rows[1].cells[1] = merged
+    src.rows[2].cells[1] = merged
+    t = normalise(src)
+    assert [(x.code, x.goal) for x in t.tasks] == [
+        ("1.1", "稳增长"), ("1.2", "稳增长"), ("1.3", "稳增长"), ("2.1", "促改革")]
+    assert any("序号 numbers the tasks" in r.message for r in t.repairs)
+    assert not any(r.kind == "warning" for r in t.repairs)
+
+
+def test_goal_numbers_per_goal_are_kept():
+    t = normalise(table(["序号", "目标名称", "工作标准", "分管领导", "牵头单位"],
+                        [["1", "稳增长", "任务甲。", "张三", "甲局"],
+                         ["", "", "任务乙。", "", "乙局"],
+                         ["3", "促改革", "任务丙。", "李四", "丙局"]]))
+    assert [x.code for x in t.tasks] == ["1.1", "1.2", "3.1"]
+    assert not any("序号 numbers the tasks" in r.message for r in t.repairs)
+
+
+def test_no_goal_column_and_no_headings_is_one_goal():
+    t = normalise(table(["序号", "工作任务", "责任领导", "牵头单位"],
+                        [["1", "任务甲。", "张三", "甲局"], ["2", "任务乙。", "李四", "乙局"]]))
+    assert [(x.code, x.goal) for x in t.tasks] == [("1.1", "全部任务"), ("1.2", "全部任务")]
+    assert any("one goal" in r.message for r in t.repairs)
+
+
+def test_a_goal_name_alone_in_its_row_is_not_a_heading():
+    t = normalise(table(["序号", "目标名称", "工作标准", "分管领导", "牵头单位"],
+                        [["", "稳增长", "", "", ""],
+                         ["", "", "任务甲。", "张三", "甲局"]]))
+    assert [(x.code, x.goal, x.section) for x in t.tasks] == [("1.1", "稳增长", None)]
+
+
+def test_strip_numbering():
+    assert strip_numbering("一、经济发展") == "经济发展"
+    assert strip_numbering("（二）深化改革") == "深化改革"
+    assert strip_numbering("3. 民生") == "民生"
+    assert strip_numbering("第一项 稳增长") == "稳增长"
+    assert strip_numbering("2019年目标") == "2019年目标"
