@@ -84,3 +84,18 @@ def test_strip_numbering():
     assert strip_numbering("3. 民生") == "民生"
     assert strip_numbering("第一项 稳增长") == "稳增长"
     assert strip_numbering("2019年目标") == "2019年目标"
+
+
+def test_header_variants_of_other_governments():
+    from taskduty.fields import map_header
+
+    assert map_header(["序号", "重点工作", "具体措施", "牵头市领导", "牵头单位（部门）",
+                       "配合单位", "完成时限"]) == {
+        "goal_no": 0, "goal": 1, "standard": 2, "leaders": 3, "units": 4, "co_units": 5,
+        "deadline": 6}
+    # two task-text columns and no goal column: the first holds the goals
+    found = map_header(["序号", "重点任务", "具体措施", "联系领导", "责任单位"])
+    assert (found["goal"], found["standard"], found["units"]) == (1, 2, 4)
+    # 责任单位 beside a lead-unit column is the cooperating units
+    found = map_header(["编号", "工作任务", "区委分管领导", "牵头部门", "责任单位"])
+    assert (found["leaders"], found["units"], found["co_units"]) == (2, 3, 4)

@@ -26,22 +26,39 @@ REQUIRED = ("goal", "standard", "leaders", "units")
 
 # Header text (spaces removed) -> field. Order matters only for documentation.
 _ALIASES: dict[str, tuple[str, ...]] = {
-    "section": ("类别", "类型", "板块"),
-    "goal_no": ("序号", "编号", "目标序号"),
-    "goal": ("目标名称", "目标任务", "目标"),
-    "standard": ("工作标准", "工作任务", "任务内容", "工作内容", "具体任务"),
+    "section": ("类别", "类型", "板块", "领域"),
+    "goal_no": ("序号", "编号", "目标序号", "项目序号"),
+    "goal": ("目标名称", "目标任务", "目标", "重点工作", "工作目标", "主要目标", "目标内容",
+             "工作项目", "项目名称"),
+    "standard": ("工作标准", "工作任务", "任务内容", "工作内容", "具体任务", "重点任务",
+                 "主要任务", "工作措施", "具体措施", "工作举措", "任务事项", "工作事项",
+                 "目标要求", "工作要求", "具体内容", "主要内容", "具体工作", "任务要求",
+                 "年度目标任务", "目标任务内容"),
     "leaders": ("分管领导", "责任领导", "牵头领导", "区政府分管领导", "市政府分管领导",
-                "县政府分管领导", "政府分管领导", "牵头负责领导", "牵头责任领导"),
-    "units": ("牵头单位", "牵头责任单位", "责任单位", "牵头部门"),
-    "co_units": ("配合单位", "协同责任单位", "协办单位", "配合部门"),
-    "deadline": ("完成时限", "时间节点", "完成时间", "时限"),
+                "县政府分管领导", "政府分管领导", "牵头负责领导", "牵头责任领导", "联系领导",
+                "挂钩领导", "包挂领导", "牵头市领导", "牵头区领导", "牵头县领导",
+                "分管市领导", "分管区领导", "分管县领导", "市领导", "区领导", "县领导"),
+    "units": ("牵头单位", "牵头责任单位", "责任单位", "牵头部门", "牵头责任部门", "责任部门",
+              "主办单位", "承办单位", "主责单位", "责任主体"),
+    "co_units": ("配合单位", "协同责任单位", "协办单位", "配合部门", "协同单位", "参与单位",
+                 "配合责任单位", "协助单位", "协作单位"),
+    "deadline": ("完成时限", "时间节点", "完成时间", "时限", "完成期限", "时间要求",
+                 "时限要求", "时间安排", "进度安排"),
 }
 
 HEADER_ALIASES: dict[str, str] = {
     alias: name for name, aliases in _ALIASES.items() for alias in aliases
 }
+# Words a header may end with when it is not spelled like any alias ("市政府分管副市长" is not,
+# but "区政府分管领导" or "牵头单位（部门）" are read through these).
+_SUFFIXES = (("分管领导", "leaders"), ("责任领导", "leaders"), ("牵头领导", "leaders"),
+             ("牵头单位", "units"), ("牵头部门", "units"), ("配合单位", "co_units"),
+             ("协办单位", "co_units"), ("完成时限", "deadline"))
+_LEAD_KEYS = ("牵头单位", "牵头责任单位", "牵头部门", "牵头责任部门", "主办单位")
+_PLAIN_UNIT_KEYS = ("责任单位", "责任部门")
 
 _SPACE = re.compile(r"\s+")
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
 
 def squeeze(text: str) -> str:
@@ -49,27 +66,40 @@ def squeeze(text: str) -> str:
     return _SPACE.sub("", text.replace("\u3000", " ").replace("\xa0", " "))
 
 
+def _key(text: str) -> str:
+    """A header cell reduced for lookup: no spaces, marks or bracketed remarks."""
+    return _BRACKETED.sub("", squeeze(text)).strip("*＊:：、.")
+
+
 def header_field(text: str) -> str | None:
     """The canonical field a header cell names, or None (``"工 作 标 准"`` -> ``"standard"``)."""
-    key = squeeze(text).strip("*＊:：")
-    return HEADER_ALIASES.get(key)
+    key = _key(text)
+    if key in HEADER_ALIASES:
+        return HEADER_ALIASES[key]
+    return next((name for suffix, name in _SUFFIXES if key.endswith(suffix)), None)
 
 
 def map_header(header: list[str]) -> dict[str, int]:
     """Map canonical fields to column indexes.
 
     责任单位 means the lead units, unless a 牵头单位 column also exists: then it is the
-    cooperating units. The first column wins when a field appears twice.
+    cooperating units. The first column wins when a field appears twice; but with two
+    task-text columns and no goal column, the first one holds the goals (重点工作 | 具体措施).
     """
-    keys = [squeeze(h).strip("*＊:：") for h in header]
-    has_lead = any(k in ("牵头单位", "牵头责任单位", "牵头部门") for k in keys)
+    keys = [_key(h) for h in header]
+    has_lead = any(k in _LEAD_KEYS for k in keys)
     found: dict[str, int] = {}
-    for i, key in enumerate(keys):
-        name = HEADER_ALIASES.get(key)
-        if key == "责任单位" and has_lead:
+    standards: list[int] = []
+    for i, (key, text) in enumerate(zip(keys, header, strict=True)):
+        name = header_field(text)
+        if key in _PLAIN_UNIT_KEYS and has_lead:
             name = "co_units"
+        if name == "standard":
+            standards.append(i)
         if name and name not in found:
             found[name] = i
+    if "goal" not in found and len(standards) >= 2:
+        found["goal"], found["standard"] = standards[0], standards[1]
     return found
 
 
