@@ -99,3 +99,21 @@ def test_header_variants_of_other_governments():
     # 责任单位 beside a lead-unit column is the cooperating units
     found = map_header(["编号", "工作任务", "区委分管领导", "牵头部门", "责任单位"])
     assert (found["leaders"], found["units"], found["co_units"]) == (2, 3, 4)
+
+
+def test_tasks_by_cooperating_unit(run, tmp_path):
+    import json
+
+    path = tmp_path / "co.csv"
+    path.write_text("序号,目标名称,工作标准,分管领导,牵头单位,配合单位\n"
+                    "1,目标甲,任务一。,张三,发改局,财政局、统计局\n"
+                    "1,目标甲,任务二。,张三,财政局,发改局\n"
+                    "2,目标乙,任务三。,李四,统计局,\n", encoding="utf-8")
+    assert run("load", str(path), "--year", "2019").exit_code == 0
+    result = run("tasks", "--co-unit", "财政", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert [r["code"] for r in json.loads(result.stdout)] == ["1.1"]
+    lead = json.loads(run("tasks", "--unit", "财政局", "-f", "json").stdout)
+    assert [r["code"] for r in lead] == ["1.2"]
+    both = json.loads(run("tasks", "-u", "统计局", "-c", "统计局", "-f", "json").stdout)
+    assert both == []  # different flags combine with AND

@@ -72,6 +72,7 @@ class TaskFilter:
     year: int | None = None
     leaders: list[str] = field(default_factory=list)
     units: list[str] = field(default_factory=list)
+    co_units: list[str] = field(default_factory=list)
     goal: int | None = None
     search: str | None = None
     statuses: list[str] = field(default_factory=list)
@@ -213,6 +214,11 @@ def _task_query(reader: Reader, flt: TaskFilter) -> tuple[int, int, str, dict[st
         ids, p = in_params("u", flt.units)
         sql += (" AND t.id IN (SELECT tu.task_id FROM task_unit tu JOIN unit u "
                 f"ON u.id = tu.unit_id WHERE tu.role = 'lead' AND u.name IN {ids})")
+        params |= p
+    if flt.co_units:
+        ids, p = in_params("c", flt.co_units)
+        sql += (" AND t.id IN (SELECT tu.task_id FROM task_unit tu JOIN unit u "
+                f"ON u.id = tu.unit_id WHERE tu.role = 'co' AND u.name IN {ids})")
         params |= p
     if flt.goal is not None:
         _check_goal(reader, pid, year, flt.goal)

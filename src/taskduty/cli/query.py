@@ -81,6 +81,9 @@ def parse_statuses(values: list[str] | None) -> list[str]:
 def tasks(
     leader: LeaderOption = None,
     unit: UnitOption = None,
+    co_unit: Annotated[list[str] | None, typer.Option(
+        "--co-unit", "-c", metavar="NAME",
+        help="A cooperating unit, 配合单位 (repeat for any of several).")] = None,
     goal: Annotated[int | None, typer.Option(
         "--goal", "-g", metavar="N", help="A goal number (序号).")] = None,
     search: Annotated[str | None, typer.Option(
@@ -115,6 +118,7 @@ def tasks(
             year=year,
             leaders=queries.resolve_names(reader, "leader", leader or [], year),
             units=queries.resolve_names(reader, "unit", unit or [], year),
+            co_units=queries.resolve_names(reader, "unit", co_unit or [], year),
             goal=goal, search=search, statuses=parse_statuses(status),
             as_of=as_of_date(as_of, month), stale_days=stale, overdue=overdue)
         found = queries.list_tasks(reader, flt)
