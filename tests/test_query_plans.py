@@ -95,6 +95,7 @@ def filters(path: Path) -> dict[str, queries.TaskFilter]:
         "leader": queries.TaskFilter(leaders=leaders[:1]),
         "leaders": queries.TaskFilter(leaders=leaders[:3]),
         "unit": queries.TaskFilter(units=units[:1]),
+        "co-unit": queries.TaskFilter(co_units=units[:1]),
         "goal": queries.TaskFilter(goal=2),
         "search": queries.TaskFilter(search="建设"),
         "status as of": queries.TaskFilter(statuses=["in_progress"], as_of=date(2018, 6, 30)),
