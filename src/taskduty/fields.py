@@ -148,3 +148,26 @@ def parse_status(text: str) -> str | None:
     """A status key from any accepted spelling, or None."""
     key = squeeze(text).lower()
     return STATUS_SYNONYMS.get(key)
+
+
+OPEN_BRACKETS = "（([【"
+CLOSE_BRACKETS = "）)]】"
+
+
+def split_outside_brackets(text: str, separators: str) -> list[tuple[str, str]]:
+    """Split on separators outside brackets: (piece, separator before it) pairs.
+
+    ``各街办（新区、园区）`` stays one piece when splitting on 、.
+    """
+    out: list[tuple[str, str]] = []
+    depth, start, sep = 0, 0, ""
+    for i, char in enumerate(text):
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS:
+            depth = max(0, depth - 1)
+        elif char in separators and depth == 0:
+            out.append((text[start:i], sep))
+            start, sep = i + 1, char
+    out.append((text[start:], sep))
+    return out

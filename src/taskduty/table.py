@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from taskduty.errors import SourceError
-from taskduty.fields import LABELS, REQUIRED, map_header, squeeze
+from taskduty.fields import LABELS, REQUIRED, map_header, split_outside_brackets, squeeze
 from taskduty.sources.base import SourceCell, SourceTable
 
 # A piece of a unit cell that is only one of these cannot stand alone as a unit name: it is the
@@ -31,9 +31,7 @@ GENERIC_SUFFIXES = frozenset([
     "示范区", "开发区", "新区", "片区",
 ])
 
-_SEPARATORS = set("、，,；;/\n")
-_OPEN = "（([【"
-_CLOSE = "）)]】"
+_SEPARATORS = "、，,；;/\n"
 _CN_NUM = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -120,19 +118,8 @@ def parse_goal_no(text: str) -> int | None:
 
 def split_values(values: list[str]) -> list[str]:
     """Split cell pieces on 、，,；;/ and line breaks, never inside brackets."""
-    out: list[str] = []
-    for value in values:
-        depth, start = 0, 0
-        for i, char in enumerate(value):
-            if char in _OPEN:
-                depth += 1
-            elif char in _CLOSE:
-                depth = max(0, depth - 1)
-            elif char in _SEPARATORS and depth == 0:
-                out.append(value[start:i])
-                start = i + 1
-        out.append(value[start:])
-    return [v.strip() for v in out if v.strip()]
+    pieces = [p for v in values for p, _ in split_outside_brackets(v, _SEPARATORS)]
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def split_units(values: list[str]) -> list[str]:

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from taskduty.errors import SourceError
-from taskduty.fields import LABELS, is_header_row, squeeze
+from taskduty.fields import (
+    CLOSE_BRACKETS,
+    LABELS,
+    OPEN_BRACKETS,
+    is_header_row,
+    split_outside_brackets,
+    squeeze,
+)
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable
 
 HEADER = [LABELS[k] for k in ("section", "goal_no", "goal", "standard", "leaders", "units",
@@ -61,8 +68,8 @@ _NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
 # so that the outline can still be found.
 _AUTO_MARK = "\u2063"
 _AUTO = re.compile(rf"^{_AUTO_MARK}(\w+){_AUTO_MARK}")
-_OPEN = "（([【"
-_CLOSE = "）)]】"
+_OPEN = OPEN_BRACKETS
+_CLOSE = CLOSE_BRACKETS
 _TITLE_HINT = re.compile(r"通知|分解|\d{4}\s*年")
 _STRIP = " \t\u3000"
 _VALUE_STRIP = " \t\u3000。；;，,、.：:"
@@ -220,18 +227,7 @@ def _inline_label(body: str, m: re.Match[str]) -> bool:
 
 def _split_keep(text: str, separators: str) -> list[tuple[str, str]]:
     """Split on separators outside brackets: (piece, separator before it) pairs."""
-    out: list[tuple[str, str]] = []
-    depth, start, sep = 0, 0, ""
-    for i, char in enumerate(text):
-        if char in _OPEN:
-            depth += 1
-        elif char in _CLOSE:
-            depth = max(0, depth - 1)
-        elif char in separators and depth == 0:
-            out.append((text[start:i], sep))
-            start, sep = i + 1, char
-    out.append((text[start:], sep))
-    return [(p.strip(_STRIP), s) for p, s in out]
+    return [(p.strip(_STRIP), s) for p, s in split_outside_brackets(text, separators)]
 
 
 def _bare(piece: str) -> bool:
