@@ -77,7 +77,7 @@ def missing_columns_error(where: str, searched: list[list[str]]) -> SourceError:
     for alias, name in HEADER_ALIASES.items():
         if name in accepted:
             accepted[name].append(alias)
-    names = "; ".join(f"{LABELS[f]}: {'/'.join(accepted[f])}" for f in REQUIRED)
+    names = "; ".join(f"{LABELS[f]}: {'/'.join(accepted[f][:4])}…" for f in REQUIRED)
     return SourceError(message, hint=f"the header row needs 工作标准 and two more of — {names}")
 
 
