@@ -18,7 +18,7 @@ from pathlib import Path
 
 from taskduty.errors import SourceError
 from taskduty.fields import LABELS, REQUIRED, map_header, split_outside_brackets, squeeze
-from taskduty.sources.base import SourceCell, SourceTable
+from taskduty.sources.base import SourceCell, SourceTable, text_year
 
 # A piece of a unit cell that is only one of these cannot stand alone as a unit name: it is the
 # end of a longer name that Word wrapped inside its cell ("住房公积金" / "中心").
@@ -32,10 +32,25 @@ GENERIC_SUFFIXES = frozenset([
 ])
 
 _SEPARATORS = "、，,；;/\n"
+# Bracketed markers after a unit name that say its role, not its name: 区发改局（牵头）.
+_LEAD_MARKS = frozenset(["牵头", "牵头单位", "牵头部门", "总牵头", "主牵头", "牵头负责", "负责",
+                         "主责", "主办", "责任单位"])
+_CO_MARKS = frozenset(["配合", "配合单位", "配合部门", "协助", "协办", "协同", "参与"])
+_TRAILING_BRACKET = re.compile(r"^(.+?)[（(]([^（()）]*)[)）]$")
+_ANY_BRACKET = re.compile(r"[（(][^（()）]*[)）]")
+# A goal name that carries its own number: 一、稳增长, （二）促改革, 3.惠民生.
+_GOAL_NUMBER = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]\s*[、．.]?"
+    r"|\d+\s*[、．](?!\d)|\d+\.(?!\d)|第[一二三四五六七八九十]+[、．.，,：:])\s*")
+# 序号 written as goal.task: 1.1, 1-2, 2．3.
+_CODE = re.compile(r"^(\d+)\s*[.．\-－—_]\s*\d+$")
+# Text under the table, merged across the row like a heading: 注：…, 说明：…, 填报单位：…
+_FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|填报|填表|制表|联系人|审核|签发)")
 _CN_NUM = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A year alone, or opening a date written as digits (20190301).
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:(?:0[1-9]|1[0-2])(?:[0-3]\d)?)?(?!\d)")
 
 
 @dataclass
@@ -153,10 +168,14 @@ def strip_numbering(text: str) -> str:
 
 
 def year_from(title: str | None, filename: str | None) -> int | None:
-    """A year named in the title (``2019年``), else a four-digit year in the file name."""
-    if title and (m := _YEAR.search(title)):
-        return int(m.group(1))
-    if filename and (m := _YEAR_IN_NAME.search(Path(filename).stem)):
+    """A year named in the title (``2019年``, ``二〇一九年``), else in the file name
+    (``2019年分解表.xlsx``, ``分解表20190301.xlsx``)."""
+    if year := text_year(title):
+        return year
+    stem = Path(filename).stem if filename else ""
+    if year := text_year(stem):
+        return year
+    if m := _YEAR_IN_NAME.search(stem):
         return int(m.group(1))
     return None
 
@@ -168,6 +187,10 @@ class _Normaliser:
         self.repairs: list[Repair] = [Repair("note", "", n) for n in source.notes]
         self.repairs += [Repair("warning", "", w) for w in source.warnings]
         self.cleaned: dict[str, tuple[str, int]] = {}
+        # Remarks dropped from names: raw name -> (name, what was dropped, times).
+        self.remarks: dict[str, tuple[str, str, int]] = {}
+        self.moved_co: list[str] = []  # units marked （配合） in the last lead-unit cell
+        self.renamed_goals: set[str] = set()
         # Notices are split into names by their reader; their lines never wrap a name.
         self.wrapped = source.input_format != "notice"
         # A notice is a list, not a table: a task without a label has none (no merged cells).
@@ -190,15 +213,26 @@ class _Normaliser:
             return SourceCell()
         return cells[index]
 
-    def names(self, cell: SourceCell, ref: str, repair_fragments: bool) -> list[str]:
+    def names(self, cell: SourceCell, ref: str, kind: str) -> list[str]:
+        """The names of a leader (``kind="leaders"``) or unit cell, cleaned and repaired.
+
+        Units marked （配合） in a lead-unit cell go to :attr:`moved_co` instead.
+        """
+        repair_fragments = kind != "leaders"
         pieces = (unit_pieces(cell.values) if repair_fragments
                   else [(v, False) for v in split_values(cell.values)])
         names: list[str] = []
+        self.moved_co = []
         for piece, starts_line in pieces:
             name = squeeze(piece)
             if name != piece:
                 seen = self.cleaned.get(piece)
                 self.cleaned[piece] = (name, (seen[1] if seen else 0) + 1)
+            name, role = self.remark(name, kind)
+            if role == "co" and kind == "units":
+                if name not in self.moved_co:
+                    self.moved_co.append(name)
+                continue
             if (repair_fragments and self.wrapped and starts_line and names
                     and name in GENERIC_SUFFIXES):
                 joined = names[-1] + name
@@ -209,7 +243,44 @@ class _Normaliser:
                 continue
             if name not in names:
                 names.append(name)
+        if not names and self.moved_co:  # every unit marked: they are the cell's units
+            names, self.moved_co = self.moved_co, []
         return names
+
+    def remark(self, name: str, kind: str) -> tuple[str, str | None]:
+        """A name without a role remark in brackets, and the role it named (lead/co/None).
+
+        Leaders are people: every bracketed remark goes (张三（常务副区长） -> 张三). Units
+        lose only a role marker (区发改局（牵头）); a bracket that is part of a unit's name
+        (各街办（新区）) stays.
+        """
+        if kind == "leaders":
+            bare = _ANY_BRACKET.sub("", name).strip()
+            if not bare or bare == name:
+                return name, None
+            self.note_remark(name, bare)
+            return bare, None
+        m = _TRAILING_BRACKET.match(name)
+        if not m or not m.group(1).strip():
+            return name, None
+        mark = m.group(2).strip()
+        if mark in _LEAD_MARKS or mark in _CO_MARKS:
+            bare = m.group(1).strip()
+            self.note_remark(name, bare)
+            return bare, "co" if mark in _CO_MARKS else "lead"
+        return name, None
+
+    def note_remark(self, raw: str, name: str) -> None:
+        seen = self.remarks.get(raw)
+        self.remarks[raw] = (name, raw[len(name):] if raw.startswith(name) else "",
+                             (seen[2] if seen else 0) + 1)
+
+    def footnote(self, cells: list[SourceCell]) -> str | None:
+        """The text of a note row under or inside the table (注：…), or None."""
+        texts = {"".join(v.strip() for v in c.values) for c in cells if not c.blank}
+        if len(texts) == 1 and _FOOTNOTE.match(squeeze(next(iter(texts)))):
+            return next(iter(texts))
+        return None
 
     def heading(self, cells: list[SourceCell]) -> str | None:
         """The text of a heading row (一、经济发展 across the whole row), or None.
@@ -225,6 +296,8 @@ class _Normaliser:
             return None  # a merge copied into every cell fills them all
         (text,) = texts
         if parse_goal_no(text) is not None or len(squeeze(text)) < 2:
+            return None
+        if _FOOTNOTE.match(squeeze(text)):
             return None
         return strip_numbering(text)
 
@@ -245,7 +318,7 @@ class _Normaliser:
                     goals.add(no or str(len(goals)))
                 continue
             if no:
-                numbers.add(no)
+                numbers.add(m.group(1) if (m := _CODE.match(no)) else no)
             goal = squeeze("".join(self.cell(row.cells, "goal").values))
             if goal:
                 goals.add(goal)
@@ -269,8 +342,12 @@ class _Normaliser:
         # CSV files and notices have no pages: their rows name the goal on every row.
         paged = self.source.input_format not in ("csv", "notice")
         heading_goal: str | None = None
+        code_note = False
         for row in self.source.rows:
             ref = row.ref
+            if (note := self.footnote(row.cells)) is not None:
+                self.repairs.append(Repair("note", ref, f"note row skipped: {note[:40]!r}"))
+                continue
             if (title := self.heading(row.cells)) is not None:
                 if goal_column:
                     current_section = title
@@ -297,11 +374,25 @@ class _Normaliser:
                                  if v.strip())
             if text["section"]:
                 current_section = text["section"]
+            if m := _CODE.match(squeeze(text["goal_no"])):
+                if not code_note:
+                    code_note = True
+                    self.repairs.append(Repair(
+                        "note", ref, f"序号 {text['goal_no']!r} numbers goal.task: the goal "
+                        "number is its first part"))
+                text["goal_no"] = m.group(1)
             number = parse_goal_no(text["goal_no"]) if text["goal_no"] else None
             if text["goal_no"] and number is None:
                 self.repairs.append(Repair(
                     "warning", ref, f"序号 {text['goal_no']!r} is not a goal number; ignored"))
             goal = squeeze(text["goal"]) and text["goal"].strip()
+            if goal and (bare := _GOAL_NUMBER.sub("", goal, count=1).strip()) != goal and bare:
+                if goal not in self.renamed_goals:
+                    self.renamed_goals.add(goal)
+                    self.repairs.append(Repair(
+                        "cleaned", ref, f"goal name {goal!r} read as {bare!r} (number "
+                        "before the name dropped)"))
+                goal = bare
             if number is None and goal:
                 known = [n for n, g in goal_names.items() if squeeze(g) == squeeze(goal)]
                 if known:
@@ -348,9 +439,15 @@ class _Normaliser:
             task = TaskRow(code=code, goal_no=number, goal=goal_names[number], seq=seq[number],
                            standard=standard, leaders=[], units=[], section=current_section,
                            ref=ref)
+            moved: list[str] = []
             for attr, label in (("leaders", "分管领导"), ("units", "牵头单位")):
                 cell = self.cell(row.cells, attr)
-                values = self.names(cell, ref, repair_fragments=attr == "units")
+                values = self.names(cell, ref, attr)
+                if attr == "units" and self.moved_co:
+                    moved = self.moved_co
+                    self.repairs.append(Repair(
+                        "repaired", ref, f"{code} 牵头单位: {'、'.join(moved)} marked as "
+                        "cooperating (配合) -> 配合单位", code))
                 if (not values and self.inherits and previous is not None
                         and getattr(previous, attr)):
                     values = list(getattr(previous, attr))
@@ -364,10 +461,11 @@ class _Normaliser:
                     self.repairs.append(Repair("warning", ref, f"{code} has no {label}", code))
                 setattr(task, attr, values)
             co_cell = self.cell(row.cells, "co_units")
-            task.co_units = self.names(co_cell, ref, repair_fragments=True)
+            task.co_units = self.names(co_cell, ref, "co_units")
             task.deadline = text["deadline"] or None
             if previous is not None and co_cell.merged and not task.co_units:
                 task.co_units = list(previous.co_units)
+            task.co_units += [u for u in moved if u not in task.co_units]
             if (previous is not None and self.cell(row.cells, "deadline").merged
                     and not task.deadline):
                 task.deadline = previous.deadline
@@ -376,6 +474,10 @@ class _Normaliser:
         for raw, (name, times) in self.cleaned.items():
             self.repairs.append(Repair(
                 "cleaned", "", f"padded name {raw!r} read as {name!r} ({times} cells)"))
+        for raw, (name, dropped, times) in self.remarks.items():
+            self.repairs.append(Repair(
+                "cleaned", "", f"name {raw!r} read as {name!r}: remark {dropped!r} dropped "
+                f"({times} cells)"))
         if not tasks:
             raise SourceError("the table has a header but no tasks",
                               hint="check that the rows below the header have 工作标准 text")

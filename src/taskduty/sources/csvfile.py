@@ -13,6 +13,7 @@ from taskduty.sources.base import (
     SourceRow,
     SourceTable,
     missing_columns_error,
+    pick_title,
     repeated_header_note,
 )
 from taskduty.sources.textio import read_text
@@ -30,15 +31,15 @@ def read_csv(path: Path) -> SourceTable:
         records = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:
         raise SourceError(f"{path.name}: not a valid CSV file ({exc})") from None
-    title: str | None = None
+    above: list[str] = []
     for index, record in enumerate(records[:20]):
         cells = [c.strip() for c in record]
         if is_header_row(cells):
             header = cells
             start = index + 1
             break
-        if title is None and any(cells):
-            title = next(c for c in cells if c)
+        if any(cells):
+            above.append(" ".join(c for c in cells if c))
     else:
         raise missing_columns_error(path.name, [[c.strip() for c in r] for r in records[:20]])
     rows: list[SourceRow] = []
@@ -53,4 +54,4 @@ def read_csv(path: Path) -> SourceTable:
         cells += [""] * (len(header) - len(cells))
         rows.append(SourceRow([SourceCell([c] if c else []) for c in cells], f"row {number}"))
     notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
-    return SourceTable(header, rows, title=title, input_format="csv", notes=notes)
+    return SourceTable(header, rows, title=pick_title(above), input_format="csv", notes=notes)

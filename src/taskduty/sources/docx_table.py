@@ -18,6 +18,7 @@ from taskduty.sources.base import (
     SourceRow,
     SourceTable,
     missing_columns_error,
+    pick_title,
     repeated_header_note,
 )
 
@@ -55,15 +56,17 @@ def read_docx_table(path: Path) -> SourceTable:
         ) from None
 
     tables: list[tuple[int, list[list[_GridCell]], str | None]] = []
-    last_paragraph: str | None = None
+    paragraphs: list[str] = []  # since the previous table
     for element in doc.element.body.iterchildren():
         if element.tag == _q("p"):
             text = _title_text(_paragraph_lines(element))
             if text:
-                last_paragraph = text
+                paragraphs.append(text)
         elif element.tag == _q("tbl"):
             grid = [_row_cells(tr) for tr in _rows(element)]
-            tables.append((len(tables) + 1, grid, last_paragraph))
+            # The title is among the last paragraphs above: 附件1 / title / date line.
+            tables.append((len(tables) + 1, grid, pick_title(paragraphs[-4:])))
+            paragraphs = []
 
     searched: list[list[str]] = []
     result: SourceTable | None = None

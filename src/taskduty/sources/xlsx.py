@@ -8,7 +8,6 @@ the lines of each cell. Cells covered by a vertical merge come back empty with
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,12 @@ from taskduty.sources.base import (
     SourceRow,
     SourceTable,
     missing_columns_error,
+    pick_title,
     repeated_header_note,
 )
 
 HEADER_SEARCH_ROWS = 20  # the header must be among the first rows of the sheet
 
-# A bare attachment label above the real title: 附件, 附件1, 附表2：
-_ATTACHMENT = re.compile(r"^(附件|附表)[0-9０-９一二三四五六七八九十]*[:：]?$")
 
 
 def read_xlsx(path: Path, sheet: str | None = None) -> SourceTable:
@@ -208,12 +206,8 @@ def _joined(lines: list[str]) -> str:
 
 
 def _title(rows_above: list[list[str]]) -> str | None:
-    """The first non-empty row above the header (skipping a bare 附件 label)."""
-    candidates = [" ".join(t for t in row if t) for row in rows_above if any(row)]
-    for text in candidates:
-        if not _ATTACHMENT.match(squeeze(text)):
-            return text
-    return candidates[0] if candidates else None
+    """The title among the rows above the header (see :func:`base.pick_title`)."""
+    return pick_title([" ".join(t for t in row if t) for row in rows_above if any(row)])
 
 
 def _column_letter(c: int) -> str:
