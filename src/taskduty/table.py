@@ -191,6 +191,7 @@ class _Normaliser:
         self.remarks: dict[str, tuple[str, str, int]] = {}
         self.moved_co: list[str] = []  # units marked （配合） in the last lead-unit cell
         self.renamed_goals: set[str] = set()
+        self.lone_headings = self.find_lone_headings()
         # Notices are split into names by their reader; their lines never wrap a name.
         self.wrapped = source.input_format != "notice"
         # A notice is a list, not a table: a task without a label has none (no merged cells).
@@ -275,6 +276,24 @@ class _Normaliser:
         self.remarks[raw] = (name, raw[len(name):] if raw.startswith(name) else "",
                              (seen[2] if seen else 0) + 1)
 
+    def find_lone_headings(self) -> set[int]:
+        """Rows (by ``id`` of their cells) with text only in the goal column that are
+        headings: the next task row names a goal of its own (一、经济发展 above 稳增长)."""
+        goal = self.columns.get("goal")
+        if goal is None:
+            return set()
+        found: set[int] = set()
+        pending: list[int] = []
+        for row in self.source.rows:
+            filled = [i for i, c in enumerate(row.cells) if not c.blank]
+            if filled == [goal]:
+                pending.append(id(row.cells))
+            elif not self.cell(row.cells, "standard").blank:
+                if pending and not self.cell(row.cells, "goal").blank:
+                    found.update(pending)
+                pending = []
+        return found
+
     def footnote(self, cells: list[SourceCell]) -> str | None:
         """The text of a note row under or inside the table (注：…), or None."""
         texts = {"".join(v.strip() for v in c.values) for c in cells if not c.blank}
@@ -290,8 +309,10 @@ class _Normaliser:
         """
         filled = [i for i, c in enumerate(cells) if not c.blank]
         texts = {"".join(v.strip() for v in cells[i].values) for i in filled}
-        if len(texts) != 1 or filled == [self.columns.get("goal")]:
-            return None  # several texts, or a goal name alone in its own column
+        if len(texts) != 1:
+            return None
+        if filled == [self.columns.get("goal")] and id(cells) not in self.lone_headings:
+            return None  # a goal name alone in its own column, its tasks below
         if not self.cell(cells, "standard").blank and len(filled) < 3:
             return None  # a merge copied into every cell fills them all
         (text,) = texts
