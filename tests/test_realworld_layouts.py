@@ -400,3 +400,34 @@ def test_role_markers_dropped_but_name_brackets_kept() -> None:
     assert task.leaders == ["张三", "李四"]
     assert task.units == ["区发改局", "各街办（新区）", "市公安局（交警支队）"]
     assert task.co_units == ["区财政局"]
+
+
+def test_csv_two_row_header_exported_from_excel(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "two.csv"
+    path.write_bytes(("2019年任务分解表,,,,,\r\n"
+                      "序号,目标名称,工作标准,责任分工,,完成时限\r\n"
+                      ",,,分管领导,牵头单位,\r\n"
+                      "1,稳增长,任务一。,张三,甲局,6月\r\n"
+                      ",,任务二。,,乙局,\r\n").encode("gbk"))
+    assert convert_rows(run, path) == [
+        [*HEADER5, "完成时限"],
+        ["1", "稳增长", "任务一。", "张三", "甲局", "6月"],
+        ["1", "稳增长", "任务二。", "张三", "乙局", ""]]
+    report = load_json(run, path, "--dry-run")
+    assert (report["year"], report["title"]) == (2019, "2019年任务分解表")
+
+
+def test_notice_numbered_goals_with_parenthesised_tasks(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "通知.txt"
+    path.write_text(
+        "2021年区政府工作报告重点任务分解\n"
+        "1.稳增长\n"
+        "（1）地区生产总值增长6%。\n牵头区领导：张三\n牵头单位：区发改局\n"
+        "（2）固定资产投资增长8%。\n牵头区领导：张三、李四（协助）\n"
+        "牵头单位：区住建局（牵头）、区发改局\n"
+        "2.促改革\n"
+        "（1）深化放管服改革。\n分管领导：王五\n牵头部门：区政务办\n", encoding="utf-8")
+    assert convert_rows(run, path)[1:] == [
+        ["1", "稳增长", "地区生产总值增长6%。", "张三", "区发改局", ""],
+        ["1", "稳增长", "固定资产投资增长8%。", "张三、李四", "区住建局、区发改局", ""],
+        ["2", "促改革", "深化放管服改革。", "王五", "区政务办", ""]]

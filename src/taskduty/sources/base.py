@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from taskduty.errors import SourceError
-from taskduty.fields import HEADER_ALIASES, LABELS, REQUIRED, map_header, squeeze
+from taskduty.fields import HEADER_ALIASES, LABELS, REQUIRED, is_header_row, map_header, squeeze
 
 
 @dataclass
@@ -85,6 +85,23 @@ def missing_columns_error(where: str, searched: list[list[str]]) -> SourceError:
 def _quote(row: list[str]) -> str:
     text = "、".join(t.strip() for t in row if t.strip())
     return text if len(text) <= 120 else text[:119] + "…"
+
+
+def find_header(searched: list[list[str]]) -> tuple[int, list[str]] | None:
+    """The 1-based header row among ``searched`` rows and its texts (XLSX, CSV).
+
+    A two-row header (责任分工 over 分管领导 | 牵头单位, with 工作标准 merged down both rows)
+    is read as its lower row, each empty cell taking the text above it.
+    """
+    for i, row in enumerate(searched):
+        if is_header_row(row):
+            return i + 1, row
+        if i + 1 < len(searched):
+            below = searched[i + 1]
+            combined = [lower or upper for upper, lower in zip(row, below, strict=True)]
+            if any(below) and is_header_row(combined) and not is_header_row(below):
+                return i + 2, combined
+    return None
 
 
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,

@@ -7,11 +7,12 @@ import io
 from pathlib import Path
 
 from taskduty.errors import SourceError
-from taskduty.fields import header_field, is_header_row
+from taskduty.fields import header_field
 from taskduty.sources.base import (
     SourceCell,
     SourceRow,
     SourceTable,
+    find_header,
     missing_columns_error,
     pick_title,
     repeated_header_note,
@@ -31,17 +32,18 @@ def read_csv(path: Path) -> SourceTable:
         records = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:
         raise SourceError(f"{path.name}: not a valid CSV file ({exc})") from None
-    above: list[str] = []
-    for index, record in enumerate(records[:20]):
-        cells = [c.strip() for c in record]
-        if is_header_row(cells):
-            header = cells
-            start = index + 1
-            break
-        if any(cells):
-            above.append(" ".join(c for c in cells if c))
-    else:
-        raise missing_columns_error(path.name, [[c.strip() for c in r] for r in records[:20]])
+    searched = [[c.strip() for c in r] for r in records[:20]]
+    width = max((len(r) for r in searched), default=0)
+    searched = [r + [""] * (width - len(r)) for r in searched]
+    found = find_header(searched)
+    if found is None:
+        raise missing_columns_error(path.name, searched)
+    start, header = found
+    # A two-row header's upper row is no title.
+    top = start - 1 if header is searched[start - 1] else start - 2
+    above = [" ".join(c for c in cells if c) for cells in searched[:top] if any(cells)]
+    while header and not header[-1]:
+        header = header[:-1]
     rows: list[SourceRow] = []
     skipped: list[int] = []
     for number, record in enumerate(records[start:], start=start + 1):

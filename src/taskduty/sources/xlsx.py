@@ -20,6 +20,7 @@ from taskduty.sources.base import (
     SourceCell,
     SourceRow,
     SourceTable,
+    find_header,
     missing_columns_error,
     pick_title,
     repeated_header_note,
@@ -80,7 +81,7 @@ def _read_sheet(ws: Any) -> SourceTable:
         return [_joined(_lines(stored.get((r, c)))) for c in range(1, max_col + 1)]
 
     searched = [texts(r) for r in range(1, min(HEADER_SEARCH_ROWS, max_row) + 1)]
-    found = _find_header(searched)
+    found = find_header(searched)
     if found is None:
         raise missing_columns_error(f"sheet {ws.title!r}", searched)
     header_r, header_texts = found
@@ -124,23 +125,6 @@ def _read_sheet(ws: Any) -> SourceTable:
         table.notes.append(repeated_header_note([f"row {r}" for r in repeated]))
     table.warnings.extend(outside)
     return table
-
-
-def _find_header(searched: list[list[str]]) -> tuple[int, list[str]] | None:
-    """The 1-based header row and its texts.
-
-    A two-row header (责任分工 over 分管领导 | 牵头单位, with 工作标准 merged down both rows)
-    is read as its lower row, each empty cell taking the text above it.
-    """
-    for i, row in enumerate(searched):
-        if is_header_row(row):
-            return i + 1, row
-        if i + 1 < len(searched):
-            below = searched[i + 1]
-            combined = [lower or upper for upper, lower in zip(row, below, strict=True)]
-            if any(below) and is_header_row(combined) and not is_header_row(below):
-                return i + 2, combined
-    return None
 
 
 def _stored_values(ws: Any) -> dict[tuple[int, int], Any]:
