@@ -146,8 +146,14 @@ def test_summary_and_counts(both: Callable[..., tuple[Any, Any]], by: str) -> No
             same(both, lambda r, d=day: queries.name_counts(r, by, 2018, d))
 
 
+def test_year_for(both: Callable[..., tuple[Any, Any]]) -> None:
+    for year, day in ((None, None), (None, date(2018, 3, 31)), (None, date(2017, 1, 1)),
+                      (2018, date(2019, 1, 1))):
+        same(both, lambda r, y=year, d=day: queries.year_for(r, y, d))
+
+
 COVERED = {"years", "plan_id", "known_names", "aliases", "resolve_names", "list_tasks",
-           "get_task", "goals", "name_counts", "summary",
+           "get_task", "goals", "name_counts", "summary", "year_for",
            "iter_tasks", "task_facts"}  # compared in tests/test_perf_queries.py
 
 

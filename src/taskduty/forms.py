@@ -25,6 +25,7 @@ FORM_KIND = "taskduty-form"
 FORM_VERSION = 1
 META_SHEET = "_taskduty"
 HEADER_ROW = 3
+IDS_COLUMN = 4  # in the _taskduty sheet: code in D, task id in E
 # (key, header, width); the fill-in columns are status, progress and note
 FORM_COLUMNS: list[tuple[str, str, float]] = [
     ("code", LABELS["code"], 7), ("goal", LABELS["goal"], 16),
@@ -121,13 +122,15 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise TaskdutyError(f"cannot create the folder {outdir}: {exc.strerror}") from None
+    idle = [unit for unit in wanted if not by_unit.get(unit)]
+    if idle:  # checked before any form is written
+        raise TaskdutyError(f"{'、'.join(idle)} lead{'s' if len(idle) == 1 else ''} no task in "
+                            f"{plan_year}; no forms written",
+                            hint="list the lead units with: taskduty units")
     result = FormsWritten(year=plan_year, month=month)
     taken: set[str] = set()
     for i, unit in enumerate(wanted, 1):
-        unit_tasks = by_unit.get(unit, [])
-        if not unit_tasks:
-            raise TaskdutyError(f"{unit} leads no task in {plan_year}; no form for it",
-                                hint="list the lead units with: taskduty units")
+        unit_tasks = by_unit[unit]
         stem = f"{month}_{safe_filename(unit)}"
         name, n = stem, 2
         while name.lower() in taken:  # two names that sanitise alike
@@ -248,6 +251,11 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
             set_text(meta.cell(r, 2), value)
         else:
             meta.cell(r, 2).value = value
+    # Columns D:E: each row's task code and task id. A task keeps its id when the table is
+    # reloaded with --replace, even if its code moves, so collect finds the right task.
+    for r, task in enumerate(tasks, 1):
+        set_text(meta.cell(r, IDS_COLUMN), task.code)
+        meta.cell(r, IDS_COLUMN + 1).value = task.id
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)  # the hidden sheet stays put
@@ -315,6 +323,7 @@ class Form:
     version: int
     rows: list[FormRow] = field(default_factory=list)
     digest: str = ""
+    task_ids: dict[str, int] = field(default_factory=dict)  # code -> task id when written
 
 
 def _meta(wb: Any) -> dict[str, Any] | None:
@@ -325,6 +334,18 @@ def _meta(wb: Any) -> dict[str, Any] | None:
     props = {p.name.removeprefix("taskduty_"): p.value for p in wb.custom_doc_props
              if p.name.startswith("taskduty_")}
     return props or None
+
+
+def _task_ids(wb: Any) -> dict[str, int]:
+    """Code -> task id as the form was written (empty for forms without them)."""
+    if META_SHEET not in wb.sheetnames:
+        return {}
+    out = {}
+    for code, tid in wb[META_SHEET].iter_rows(min_col=IDS_COLUMN, max_col=IDS_COLUMN + 1,
+                                              values_only=True):
+        if code is not None and isinstance(tid, int):
+            out[_text(code)] = tid
+    return out
 
 
 def _text(value: Any) -> str:
@@ -383,7 +404,7 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
     try:
         form = Form(path=path, year=int(meta["year"]), month=Month.parse(str(meta["month"])),
                     unit=str(meta["unit"]), version=int(meta.get("version") or 0),
-                    digest=hashlib.sha256(data).hexdigest())
+                    digest=hashlib.sha256(data).hexdigest(), task_ids=_task_ids(wb))
         header_row = int(meta.get("header_row") or HEADER_ROW)
     except (KeyError, TypeError, ValueError, UsageError):
         problems.append(Problem(name, None, "the form's _taskduty sheet is damaged "
@@ -461,13 +482,21 @@ class Collected:
     forms: list[Form]
     recorded: list[dict[str, Any]]
     skipped: list[str]
+    # (file, code on the form, code now) for tasks whose code moved in a reload since
+    moved: list[tuple[str, str, str]] = field(default_factory=list)
+    # several lead units reporting one task differently: (code, [(unit, status, progress)])
+    conflicts: list[tuple[str, list[tuple[str, str, int | None]]]] = field(
+        default_factory=list)
 
 
-def collect(db: Database, paths: Sequence[Path], year: int | None = None) -> Collected:
+def collect(db: Database, paths: Sequence[Path], year: int | None = None,
+            month: Month | None = None) -> Collected:
     """Read every form, validate every row, then record all of them as one batch.
 
     On any problem nothing is recorded and :class:`FormProblems` lists every one. An update
-    identical to one already recorded (the same form collected again) is skipped.
+    identical to one already recorded (the same form collected again) is skipped. With
+    ``month``, a form for another month is a problem. A row is matched to its task by the
+    task id the form was written with, so a reload that moved codes does not misfile it.
     """
     from taskduty import queries
     from taskduty.updates import NewUpdate, record_batch
@@ -480,6 +509,7 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None) -> Col
                                 f"({', '.join(map(str, years))}); collect one year at a time"))
     target = year if year is not None else (years[0] if years else None)
     known: dict[str, Any] = {}
+    by_id: dict[int, Any] = {}
     if target is not None:
         with db.read() as reader:
             try:
@@ -488,14 +518,30 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None) -> Col
                 problems.append(Problem("", None, exc.message))
                 tasks = []
         known = {t.code: t for t in tasks}
+        by_id = {t.id: t for t in tasks}
+    moved: list[tuple[str, str, str]] = []
     for form in forms:
         if form.year != target:
             if year is not None:
                 problems.append(Problem(str(form.path), None, f"this form is for {form.year}, "
                                         f"not {year}; refused"))
             continue
+        if month is not None and str(form.month) != str(month):
+            problems.append(Problem(str(form.path), None, f"this form is for {form.month}, "
+                                    f"not {month}; refused"))
+            continue
         for row in form.rows:
-            if known and row.code not in known:
+            tid = form.task_ids.get(row.code)
+            if tid is not None and known:
+                task = by_id.get(tid)
+                if task is None:
+                    problems.append(Problem(str(form.path), row.row, (
+                        f"task {row.code} is no longer in the {form.year} table (it was "
+                        "reloaded after this form was written); send a new form")))
+                elif task.code != row.code:
+                    moved.append((str(form.path), row.code, task.code))
+                    row.code = task.code
+            elif known and row.code not in known:
                 problems.append(Problem(str(form.path), row.row,
                                         f"unknown task code {row.code} in {form.year}"))
     if problems:
@@ -505,42 +551,69 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None) -> Col
                          progress=row.progress, note=row.note, by=form.unit)
                for form in forms for row in form.rows]
     if not updates:
-        return Collected(year=target or 0, batch_id=None, forms=forms, recorded=[], skipped=[])
+        return Collected(year=target or 0, batch_id=None, forms=forms, recorded=[], skipped=[],
+                         moved=moved)
     digest = hashlib.sha256("".join(sorted(f.digest for f in forms)).encode()).hexdigest()
     result = record_batch(db, target, updates, kind="collect", source_key=digest,
                           skip_identical=True)
     return Collected(year=result.year, batch_id=result.batch_id, forms=forms,
-                     recorded=result.recorded, skipped=result.skipped)
+                     recorded=result.recorded, skipped=result.skipped, moved=moved,
+                     conflicts=[c for c in _conflicts(updates)
+                                if c[0] in {r["code"] for r in result.recorded}])
+
+
+def _conflicts(updates: Sequence[Any]) -> list[tuple[str, list[tuple[str, str, int | None]]]]:
+    """Tasks that several units reported differently for the same day (co-lead units)."""
+    seen: dict[tuple[str, date], list[Any]] = {}
+    for u in updates:
+        seen.setdefault((u.code, u.date), []).append(u)
+    return [(code, [(u.by, u.status, u.progress) for u in group])
+            for (code, _day), group in seen.items()
+            if len({(u.status, u.progress) for u in group}) > 1]
 
 
 # -- reminders ------------------------------------------------------------------------------
 def unreported(reader: Reader, year: int | None, month: Month) -> list[dict[str, Any]]:
     """Lead units with no update in ``month`` for any of their tasks (未报送).
 
-    Each: unit, leaders, and its tasks lacking an update dated in that month.
+    Each: unit, leaders, and its tasks it has not reported on in that month. An update
+    counts for the unit named in its ``by`` (a collected form, ``update --by``); one by
+    another of the task's lead units does not (a co-lead's form is not this unit's report);
+    one by anybody else (the office recording it) counts for every lead unit of the task.
     """
     from taskduty import queries
 
     pid, _ = queries.plan_id(reader, year)
     tasks = queries.list_tasks(reader, queries.TaskFilter(year=year, as_of=month.last))
     rows = reader.all(
-        "SELECT DISTINCT u.task_id FROM task_update u JOIN task t ON t.id = u.task_id "
-        "WHERE t.plan_id = :p AND u.withdrawn_at IS NULL AND u.date >= :a AND u.date <= :b",
+        'SELECT DISTINCT u.task_id, u."by" AS reporter FROM task_update u '
+        "JOIN task t ON t.id = u.task_id WHERE t.plan_id = :p AND u.withdrawn_at IS NULL "
+        "AND u.date >= :a AND u.date <= :b",
         {"p": pid, "a": month.first, "b": month.last})
-    reported = {r["task_id"] for r in rows}
+    alias_map = {squeeze(a): n for a, n in queries.aliases(reader, "unit").items()}
+    reporters: dict[int, set[str]] = {}
+    for r in rows:
+        who = squeeze(r["reporter"] or "")
+        reporters.setdefault(r["task_id"], set()).add(squeeze(alias_map.get(who, who)))
+
+    def reported(unit: str, task: Any) -> bool:
+        leads = {squeeze(u) for u in task.units}
+        return any(who == squeeze(unit) or who not in leads
+                   for who in reporters.get(task.id, ()))
+
     by_unit: dict[str, list[Any]] = {}
     for task in tasks:
         for unit in task.units:
             by_unit.setdefault(unit, []).append(task)
     out = []
     for unit, items in sorted(by_unit.items()):
-        if any(t.id in reported for t in items):
+        if any(reported(unit, t) for t in items):
             continue
         leaders = list(dict.fromkeys(name for t in items for name in t.leaders))
         out.append({"unit": unit, "leaders": leaders, "tasks": [
             {"code": t.code, "goal": t.goal, "standard": t.standard, "status": t.status,
              "updated": t.updated.isoformat() if t.updated else None}
-            for t in items if t.id not in reported]})
+            for t in items]})
     return out
 
 

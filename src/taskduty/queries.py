@@ -117,6 +117,16 @@ def plan_id(reader: Reader, year: int | None) -> tuple[int, int]:
     return rows[0]["id"], rows[0]["year"]
 
 
+def year_for(reader: Reader, year: int | None, day: date | None) -> int | None:
+    """The year a command works on: ``year`` when given; else the year of ``day`` (from
+    ``--month``, ``--as-of`` or ``--date``) when a table for it is loaded; else None (the
+    latest year). With 2018 and 2019 loaded, ``--month 2018-03`` means the 2018 table."""
+    if year is not None or day is None:
+        return year
+    rows = reader.all("SELECT year FROM plan WHERE year = :y", {"y": day.year})
+    return day.year if rows else None
+
+
 # -- names --------------------------------------------------------------------------------
 def known_names(reader: Reader, kind: str, pid: int) -> list[str]:
     """Leader or unit names that have tasks in the plan."""

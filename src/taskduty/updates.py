@@ -6,7 +6,7 @@ views stop showing it. Each recording call is one batch, which ``undo`` withdraw
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -39,19 +39,25 @@ class BatchResult:
 
 
 def check_status(status: str, progress: int | None) -> tuple[str, int | None]:
-    """Validate a status and progress: (status key, progress). ``done`` means 100."""
+    """Validate a status and progress: (status key, progress). ``done`` means 100; a task
+    ``not_started`` has no progress yet (0 or blank)."""
     key = parse_status(status)
     if key is None:
-        allowed = ", ".join(f"{k} ({v})" for k, v in STATUSES.items())
-        raise UsageError(f"unknown status {status!r}",
-                         hint=f"use one of: {allowed}; also 欠进度, 达进度, 正常推进, 完成, 办结")
+        raise UsageError(f"unknown status {status!r} (choose one of "
+                         f"{'、'.join(STATUSES.values())})",
+                         hint="use one of: " + ", ".join(f"{k} ({v})" for k, v in STATUSES.items())
+                         + "; also 欠进度, 达进度, 正常推进, 完成, 办结")
     if progress is not None and not 0 <= progress <= 100:
         raise UsageError(f"progress {progress} is out of range", hint="give 0–100")
     if key == "done":
         if progress is not None and progress < 100:
-            raise UsageError(f"status done with progress {progress}",
-                             hint="done means 100; record in_progress for partial progress")
+            raise UsageError(f"status done with progress {progress}: 已完成 means 100",
+                             hint="record in_progress (推进中) for partial progress, "
+                             "or give progress 100")
         progress = 100
+    if key == "not_started" and progress:
+        raise UsageError(f"status not_started with progress {progress}: 未启动 has no progress",
+                         hint="record in_progress (推进中) when work has begun")
     return key, progress
 
 
@@ -60,23 +66,38 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                  recorded_by: str | None = None, skip_identical: bool = False) -> BatchResult:
     """Append ``updates`` as one batch, in one transaction.
 
-    Every code is checked first: if one is unknown, nothing is written. With
+    Without ``year``, the table is that of the updates' dates' year when it is loaded, else
+    the latest. Codes may be typed loosely (``01.02``). Every code and date is checked
+    first: if one is unknown, or dated before the table's year, nothing is written. With
     ``skip_identical``, an update equal to one already in force-or-history (same task, date,
     status, progress, note and by, not withdrawn) is not recorded again.
     """
     from sqlmodel import col, select
 
     from taskduty.models import Batch, Plan, Task, Update
+    from taskduty.queries import normalise_code
 
     recorded_by = recorded_by or login_name()
+    updates = [replace(u, code=normalise_code(u.code)) for u in updates]
     with db.write() as session:
-        plan = (session.exec(select(Plan).where(Plan.year == year)).first() if year
-                else session.exec(select(Plan).order_by(col(Plan.year).desc())).first())
+        plan = session.exec(select(Plan).where(Plan.year == year)).first() if year else None
+        dated = {u.date.year for u in updates}
+        if plan is None and year is None and len(dated) == 1:
+            plan = session.exec(select(Plan).where(Plan.year == dated.pop())).first()
+        if plan is None and year is None:
+            plan = session.exec(select(Plan).order_by(col(Plan.year).desc())).first()
         if plan is None:
             if year is None:
                 raise TaskdutyError("no table loaded yet",
                                     hint="load one first: taskduty load FILE --year YYYY")
             raise TaskdutyError(f"no table loaded for {year}", hint="see: taskduty years")
+        early = sorted({u.date for u in updates if u.date.year < plan.year})
+        if early:
+            raise TaskdutyError(
+                f"update dated {early[0].isoformat()} is before the {plan.year} table's year; "
+                "nothing was recorded",
+                hint=f"record it in its own year's table with --year {early[0].year}, "
+                "or check --date")
         codes = list(dict.fromkeys(u.code.strip() for u in updates))
         tasks = {t.code: t for t in session.exec(
             select(Task).where(Task.plan_id == plan.id, col(Task.code).in_(codes),

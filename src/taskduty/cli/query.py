@@ -113,14 +113,16 @@ def tasks(
     from taskduty import queries, render
 
     db = get_db()
+    when = as_of_date(as_of, month)
     with db.read() as reader:
+        year = queries.year_for(reader, year, when)
         flt = queries.TaskFilter(
             year=year,
             leaders=queries.resolve_names(reader, "leader", leader or [], year),
             units=queries.resolve_names(reader, "unit", unit or [], year),
             co_units=queries.resolve_names(reader, "unit", co_unit or [], year),
             goal=goal, search=search, statuses=parse_statuses(status),
-            as_of=as_of_date(as_of, month), stale_days=stale, overdue=overdue)
+            as_of=when, stale_days=stale, overdue=overdue)
         found = queries.list_tasks(reader, flt)
     kind = output_format(fmt, output)
     render.output_tasks(found, kind, output)
@@ -144,8 +146,10 @@ def show(
     """
     from taskduty import queries, render
 
+    when = as_of_date(as_of, month)
     with get_db().read() as reader:
-        task = queries.get_task(reader, code, year, as_of_date(as_of, month), withdrawn)
+        task = queries.get_task(reader, code, queries.year_for(reader, year, when), when,
+                                withdrawn)
     if fmt == OutputFormat.json:
         render.emit(render.to_json(task.as_dict(with_history=True)))
     elif fmt == OutputFormat.csv:
@@ -158,8 +162,9 @@ def _names(kind: str, year: int | None, as_of: str | None, month: str | None,
            fmt: OutputFormat, output: Path | None) -> None:
     from taskduty import queries, render
 
+    when = as_of_date(as_of, month)
     with get_db().read() as reader:
-        rows = queries.name_counts(reader, kind, year, as_of_date(as_of, month))
+        rows = queries.name_counts(reader, kind, queries.year_for(reader, year, when), when)
     label = "分管领导" if kind == "leader" else "牵头单位"
     columns = [("name", label), ("tasks", "任务数")] + [(k, v) for k, v in STATUSES.items()]
     data = [{k: r[k] for k, _ in columns} for r in rows]
@@ -251,7 +256,7 @@ def summary(
         raise UsageError(f"--by {by!r} is not one of leader, unit, goal")
     when = as_of_date(as_of, month)
     with get_db().read() as reader:
-        rows = queries.summary(reader, by, year, when)
+        rows = queries.summary(reader, by, queries.year_for(reader, year, when), when)
     label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]
     columns = [("name", label), ("tasks", "任务数"), *STATUSES.items(),
                ("done_pct", "完成率%"), ("mean_progress", "平均进度")]

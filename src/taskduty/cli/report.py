@@ -51,6 +51,7 @@ def export(
                          hint="end the name with .xlsx, .csv or .json")
     when = as_of_date(as_of, month) or date.today()
     with get_db().read() as reader:
+        year = queries.year_for(reader, year, when)
         leaders = queries.resolve_names(reader, "leader", leader or [], year)
         units = queries.resolve_names(reader, "unit", unit or [], year)
         flt = queries.TaskFilter(year=year, leaders=leaders, units=units, as_of=when)
@@ -112,6 +113,7 @@ def forms(
 
     which = _month(month)
     with get_db().read() as reader:
+        year = queries.year_for(reader, year, which.last)
         units = queries.resolve_names(reader, "unit", unit or [], year)
         with _progress() as step:
             result = write_forms(reader, outdir, year, which, units, on_form=step)
@@ -123,6 +125,9 @@ def forms(
 @app.command()
 def collect(
     files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Filled forms (.xlsx).")],
+    month: Annotated[str | None, typer.Option(
+        "--month", "-m", help="Only accept forms for this month (YYYY-MM); a form for "
+        "another month is refused.")] = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -130,16 +135,17 @@ def collect(
 
     Every row of every file is checked first; on any problem nothing is recorded and each
     problem is listed with file and row. Blank rows are skipped; a form collected twice is
-    not recorded twice.
+    not recorded twice. Each update is dated the last day of its form's month.
 
-    Example: taskduty collect returned/*.xlsx
+    Example: taskduty collect returned/*.xlsx --month 2018-03
     """
     from taskduty import render
     from taskduty.forms import FormProblems
     from taskduty.forms import collect as collect_forms
 
+    which = _month(month) if month else None
     try:
-        result = collect_forms(get_db(), files, year)
+        result = collect_forms(get_db(), files, year, which)
     except FormProblems as exc:
         for problem in exc.problems:
             render.message(f"  {problem}")
@@ -148,6 +154,10 @@ def collect(
         render.emit(render.to_json({
             "year": result.year, "batch": result.batch_id, "recorded": result.recorded,
             "skipped": result.skipped,
+            "moved": [{"file": f, "form_code": a, "code": b} for f, a, b in result.moved],
+            "conflicts": [{"code": c, "reports": [
+                {"unit": u, "status": st, "progress": p} for u, st, p in reports]}
+                for c, reports in result.conflicts],
             "forms": [{"file": str(f.path), "unit": f.unit, "month": str(f.month),
                        "rows": len(f.rows)} for f in result.forms]}))
         return
@@ -158,13 +168,22 @@ def collect(
         pct = f" {r['progress']}%" if r["progress"] is not None else ""
         typer.echo(f"{result.year} {r['code']}: {render.status_label(r['status'])}{pct} "
                    f"on {r['date']} [id {r['id']}]")
+    for file, was, now in result.moved:
+        render.message(f"{Path(file).name}: task {was} is now {now} (the table was reloaded); "
+                       f"recorded as {now}")
+    for code, reports in result.conflicts:
+        told = "; ".join(f"{u} {render.status_label(st)}"
+                         + (f" {p}%" if p is not None else "") for u, st, p in reports)
+        render.message(f"Note: {code} was reported differently by its lead units ({told}); "
+                       f"the last one ({reports[-1][0]}) is in force")
     if result.skipped:
         render.message(f"Skipped {len(result.skipped)} update(s) already recorded "
                        f"(the same form collected before): {', '.join(result.skipped)}")
     if result.batch_id is None:
         render.message("Nothing new to record.")
     else:
-        render.message(f"Recorded {len(result.recorded)} updates as batch {result.batch_id} "
+        n = len(result.recorded)
+        render.message(f"Recorded {n} update{'s' if n != 1 else ''} as batch {result.batch_id} "
                        "(undo with: taskduty undo)")
 
 
@@ -201,7 +220,7 @@ def remind(
     which = _month(month)
     due = parse_day(deadline, "--deadline") if deadline else which.last + timedelta(days=5)
     with get_db().read() as reader:
-        _, plan_year = queries.plan_id(reader, year)
+        _, plan_year = queries.plan_id(reader, queries.year_for(reader, year, which.last))
         late = unreported(reader, plan_year, which)
     if fmt == RemindFormat.json:
         render.emit(render.to_json({"year": plan_year, "month": str(which),
