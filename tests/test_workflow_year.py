@@ -229,3 +229,22 @@ def test_collect_notes_co_leads_reporting_differently(seeded, tmp_path):
     assert _json(seeded, "show", task["code"])["status"] == "in_progress"
     again = seeded("collect", str(a), str(b))
     assert "reported differently" not in again.stderr
+
+
+def test_progress_typed_as_a_percentage_cell(seeded, tmp_path):
+    """A clerk who formats 进度 as a percentage and types 60% stores 0.6."""
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", "发改局")
+    code = next(t["code"] for t in _json(seeded, "tasks", "--unit", "发改局"))
+    wb = openpyxl.load_workbook(forms["发改局"])
+    ws = wb.worksheets[0]
+    ws.cell(4, STATUS_COL).value = "推进中"
+    ws.cell(4, PROGRESS_COL).value = 0.07  # 0.07 * 100 is 7.000000000000001
+    ws.cell(4, PROGRESS_COL).number_format = "0%"
+    wb.save(tmp_path / "f.xlsx")
+    result = seeded("collect", str(tmp_path / "f.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert [h["progress"] for h in _history(seeded, code)] == [7]
+    ws.cell(4, PROGRESS_COL).number_format = "General"  # a bare 0.07 is still refused
+    wb.save(tmp_path / "g.xlsx")
+    result = seeded("collect", str(tmp_path / "g.xlsx"))
+    assert result.exit_code == 1 and "is not a whole number" in result.stderr

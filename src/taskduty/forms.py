@@ -444,6 +444,10 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
         code = _text(get("code"))
         status = _text(get("status"))
         raw_progress = get("progress")
+        if (isinstance(raw_progress, float) and 0 < raw_progress <= 1
+                and "%" in str(ws.cell(r, where["progress"] + 1).number_format)):
+            # 60% typed into a cell formatted as a percentage is stored as 0.6
+            raw_progress = round(raw_progress * 100, 6)
         note = _text(get("note"))
         if not status and _text(raw_progress) == "" and not note:
             continue  # a row left blank is not reported
