@@ -248,3 +248,13 @@ def test_progress_typed_as_a_percentage_cell(seeded, tmp_path):
     wb.save(tmp_path / "g.xlsx")
     result = seeded("collect", str(tmp_path / "g.xlsx"))
     assert result.exit_code == 1 and "is not a whole number" in result.stderr
+
+
+def test_note_line_breaks_from_excel_are_plain_newlines(seeded, tmp_path):
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", "发改局")
+    code = next(t["code"] for t in _json(seeded, "tasks", "--unit", "发改局"))
+    filled = _fill(forms["发改局"], tmp_path / "f.xlsx",
+                   {code: ("推进中", 40, "一、完成立项  \r\n二、开展招标\r三、签约\n")})
+    assert seeded("collect", str(filled)).exit_code == 0
+    assert _history(seeded, code)[0]["note"] == "一、完成立项\n二、开展招标\n三、签约"
+    assert seeded("collect", str(filled)).stderr.count("Nothing new to record") == 1

@@ -61,6 +61,14 @@ def check_status(status: str, progress: int | None) -> tuple[str, int | None]:
     return key, progress
 
 
+def clean_note(note: str | None) -> str | None:
+    """A note with Windows line breaks (``\r\n`` from Excel) as ``\n``, trailing spaces off."""
+    if note is None:
+        return None
+    lines = note.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip() or None
+
+
 def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                  kind: str = "update", source_key: str | None = None,
                  recorded_by: str | None = None, skip_identical: bool = False) -> BatchResult:
@@ -78,7 +86,7 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
     from taskduty.queries import normalise_code
 
     recorded_by = recorded_by or login_name()
-    updates = [replace(u, code=normalise_code(u.code)) for u in updates]
+    updates = [replace(u, code=normalise_code(u.code), note=clean_note(u.note)) for u in updates]
     with db.write() as session:
         plan = session.exec(select(Plan).where(Plan.year == year)).first() if year else None
         dated = {u.date.year for u in updates}
