@@ -212,4 +212,6 @@ FormatOption = Annotated[OutputFormat, typer.Option(
     "--format", "-f", help="Output: a table for people, json or csv for scripts.",
     case_sensitive=False)]
 YearOption = Annotated[int | None, typer.Option(
-    "--year", "-y", help="The table's year (default: the latest year loaded).")]
+    "--year", "-y",
+    help="The table's year (default: the year of --month/--as-of/--date when that year "
+    "is loaded, else the latest).")]
