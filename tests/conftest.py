@@ -163,3 +163,12 @@ def seeded(run: Callable[..., object]) -> Callable[..., object]:
 def pytest_report_header() -> str:
     pg = "set" if os.environ.get(PG_ENV) else "unset"
     return f"taskduty tests; {PG_ENV}={pg}; CI={os.environ.get('CI', '')}"
+
+
+@pytest.fixture
+def plan(run: Callable[..., object], tmp_path: Path) -> Callable[..., object]:
+    """The CLI runner over a database with the query tests' 2019 table (test_query_filters)."""
+    from test_query_filters import load_plan
+
+    load_plan(run, tmp_path)
+    return run

@@ -4,29 +4,18 @@ example and -h on every command."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
 
 import pytest
 import typer
 from rich.cells import cell_len
 
-from test_query_filters import ROWS, expected, load_plan
+from test_query_filters import ROWS, expected, load_plan, ok
 
 QUERY_COMMANDS = [("tasks",), ("show", "1.1"), ("leaders",), ("units",), ("goals",),
                   ("years",), ("summary",)]
 NOT_LOADED_HINT = "Hint: load one first: taskduty load FILE --year YYYY"
 
 
-@pytest.fixture
-def plan(run: Any, tmp_path: Path) -> Any:
-    load_plan(run, tmp_path)
-    return run
-
-
-def ok(result: Any) -> str:
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 # -- show -----------------------------------------------------------------------------------

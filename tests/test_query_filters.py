@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 HEADER = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
 
 # (goal_no, goal, standard, leaders, units); a blank leaders/units cell inherits from above.
@@ -53,6 +51,12 @@ def load_plan(run: Any, tmp_path: Path, year: str = "2019",
     assert result.exit_code == 0, result.output
 
 
+def ok(result: Any) -> str:
+    """The stdout of a command that must succeed."""
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 def codes(run: Any, *args: str) -> list[str]:
     """The codes ``tasks`` lists for ``args`` (through --format json)."""
     result = run("tasks", *args, "--format", "json")
@@ -70,12 +74,6 @@ def expected(pred: Any) -> list[str]:
         if pred((goal_no, goal, standard), leaders.split("、"), units.split("、")):
             out.append(f"{goal_no}.{seq}")
     return out
-
-
-@pytest.fixture
-def plan(run: Any, tmp_path: Path) -> Any:
-    load_plan(run, tmp_path)
-    return run
 
 
 def test_natural_code_order(plan):

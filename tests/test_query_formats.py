@@ -6,13 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
-from typing import Any
 
 import pytest
 from rich.cells import cell_len
 
-from test_query_filters import ROWS, load_plan
+from test_query_filters import ROWS, ok
 
 LISTINGS = [("tasks",), ("leaders",), ("units",), ("goals",), ("years",), ("summary",),
             ("summary", "--by", "unit"), ("summary", "--by", "goal")]
@@ -20,15 +18,6 @@ TASK_FIELDS = {"code", "year", "goal_no", "goal", "standard", "leaders", "units"
                "leaders_inherited", "units_inherited", "status", "progress", "note", "updated"}
 
 
-@pytest.fixture
-def plan(run: Any, tmp_path: Path) -> Any:
-    load_plan(run, tmp_path)
-    return run
-
-
-def ok(result: Any) -> str:
-    assert result.exit_code == 0, result.output
-    return result.stdout
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:
