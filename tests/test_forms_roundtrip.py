@@ -231,11 +231,21 @@ def test_form_of_another_loaded_year_is_refused(seeded, tmp_path):
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    (None, None), ("", None), (0, 0), (100, 100), (55.0, 55), ("70", 70), ("70%", 70)])
+    (None, None), ("", None), (0, 0), (100, 100), (55.0, 55), ("70", 70), ("70%", 70),
+    ("80％", 80), (" 30 ", 30), ("\u3000８０％ ", 80), ("45 %", 45)])
 def test_parse_progress_accepts(value, expected):
     from taskduty.forms import parse_progress
 
     assert parse_progress(value) == expected
+
+
+@pytest.mark.parametrize(("value", "percent", "expected"), [
+    (1, True, 100), (0.6, True, 60), (0, True, 0), (0.07, True, 7), (1.0, True, 100),
+    (60, False, 60), ("60%", True, 60)])
+def test_parse_progress_in_a_percentage_cell(value, percent, expected):
+    from taskduty.updates import parse_progress
+
+    assert parse_progress(value, percent=percent) == expected
 
 
 @pytest.mark.parametrize("value", [150, -1, 33.5, "abc", "12.5%", True])

@@ -64,7 +64,9 @@ def test_unknown_code_writes_nothing(seeded):
 
 @pytest.mark.parametrize("args,fragment", [
     (["--status", "finished"], "unknown status 'finished'"),
-    (["--status", "in_progress", "--progress", "101"], "progress 101 is out of range"),
+    (["--status", "in_progress", "--progress", "101"], "--progress 101 is out of range"),
+    (["--status", "in_progress", "--progress", "abc"], "--progress 'abc' is not a number"),
+    (["--status", "in_progress", "--progress", "40.5%"], "--progress 40.5% is not a whole"),
     (["--status", "done", "--progress", "50"], "status done with progress 50"),
     (["--status", "done", "--date", "2018-13-01"], "--date '2018-13-01' is not a date"),
 ])
@@ -85,6 +87,13 @@ def test_usage_errors_exit_2_and_list_what_is_allowed(seeded, args, fragment):
 def test_status_synonyms(seeded, word, key):
     assert seeded("update", "3.1", "--status", word).exit_code == 0
     assert tasks_json(seeded)["3.1"]["status"] == key
+
+
+@pytest.mark.parametrize("typed", ["40%", "40％", " 40 ", "４０"])
+def test_progress_as_typed_on_the_command_line(seeded, typed):
+    result = seeded("update", "1.1", "--status", "推进中", "--progress", typed)
+    assert result.exit_code == 0, result.output
+    assert tasks_json(seeded)["1.1"]["progress"] == 40
 
 
 def test_done_sets_progress_100(seeded):

@@ -250,6 +250,33 @@ def test_progress_typed_as_a_percentage_cell(seeded, tmp_path):
     assert result.exit_code == 1 and "is not a whole number" in result.stderr
 
 
+def _fill_cells(form: Path, dest: Path, cells: list[tuple[int, str, object, str]]) -> Path:
+    """Type into rows as Excel saves them: (row, status, stored value, number format)."""
+    wb = openpyxl.load_workbook(form)
+    ws = wb.worksheets[0]
+    for row, status, value, number_format in cells:
+        ws.cell(row, STATUS_COL).value = status
+        ws.cell(row, PROGRESS_COL).value = value
+        ws.cell(row, PROGRESS_COL).number_format = number_format
+    wb.save(dest)
+    return dest
+
+
+def test_100_percent_typed_in_excel_is_progress_100(seeded, tmp_path):
+    """Typing 100% into 进度 makes Excel store the integer 1 with a 0% format: it is 100,
+    and 已完成 with it is accepted; 0% is 0; text with a full-width ％ is read too."""
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", "发改局")
+    codes = [t["code"] for t in _json(seeded, "tasks", "--unit", "发改局")][:5]
+    filled = _fill_cells(forms["发改局"], tmp_path / "f.xlsx", [
+        (4, "推进中", 1, "0%"), (5, "已完成", 1, "0%"), (6, "推进中", 0.6, "0.00%"),
+        (7, "推进中", "80％", "@"), (8, "推进中", " 30 ", "General")])
+    result = seeded("collect", str(filled))
+    assert result.exit_code == 0, result.output
+    got = {c: _history(seeded, c)[0] for c in codes}
+    assert [got[c]["progress"] for c in codes] == [100, 100, 60, 80, 30]
+    assert got[codes[1]]["status"] == "done"
+
+
 def test_note_line_breaks_from_excel_are_plain_newlines(seeded, tmp_path):
     forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", "发改局")
     code = next(t["code"] for t in _json(seeded, "tasks", "--unit", "发改局"))

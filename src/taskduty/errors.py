@@ -34,3 +34,8 @@ class NameResolutionError(TaskdutyError):
 
 class DatabaseError(TaskdutyError):
     """The database cannot be opened, is not ours, or is of an unknown schema version."""
+
+
+class ValueProblem(UsageError, ValueError):
+    """A typed value (a progress, a date) that cannot be read: exit 2 on the command line,
+    a listed problem in a form."""

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from taskduty.db import Database, Reader
-from taskduty.errors import TaskdutyError, UsageError
+from taskduty.errors import TaskdutyError, UsageError, ValueProblem
 from taskduty.fields import LABELS, STATUSES, squeeze
+from taskduty.updates import parse_progress
 
 FORM_KIND = "taskduty-form"
 FORM_VERSION = 1
@@ -356,27 +357,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def parse_progress(value: Any) -> int | None:
-    """A progress cell: None when blank; an int 0–100; else ValueError with the reason."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"进度 {value!r} is not a number")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = str(value).strip().rstrip("%％").strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"进度 {value!r} is not a number") from None
-    if not number.is_integer():
-        raise ValueError(f"进度 {value!r} is not a whole number")
-    if not 0 <= number <= 100:
-        raise ValueError(f"进度 {int(number)} is out of range (0–100)")
-    return int(number)
-
-
 def read_form(path: Path, problems: list[Problem]) -> Form | None:
     """Read one filled form; problems go to ``problems`` (the form is None when unusable)."""
     from zipfile import BadZipFile
@@ -444,10 +424,9 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
         code = _text(get("code"))
         status = _text(get("status"))
         raw_progress = get("progress")
-        if (isinstance(raw_progress, float) and 0 < raw_progress <= 1
-                and "%" in str(ws.cell(r, where["progress"] + 1).number_format)):
-            # 60% typed into a cell formatted as a percentage is stored as 0.6
-            raw_progress = round(raw_progress * 100, 6)
+        # Excel stores 60% typed into a cell as 0.6 (100% as 1) and formats the cell as a
+        # percentage: the cell's format decides what the number means.
+        percent = "%" in str(ws.cell(r, where["progress"] + 1).number_format)
         note = _text(get("note"))
         if not status and _text(raw_progress) == "" and not note:
             continue  # a row left blank is not reported
@@ -459,9 +438,9 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
             continue
         seen[code] = r
         try:
-            progress = parse_progress(raw_progress)
-        except ValueError as exc:
-            problems.append(Problem(name, r, f"task {code}: {exc}"))
+            progress = parse_progress(raw_progress, percent=percent)
+        except ValueProblem as exc:
+            problems.append(Problem(name, r, f"task {code}: {exc.message}"))
             continue
         if not status:
             problems.append(Problem(name, r, f"task {code}: 状态 is empty (choose one of "

@@ -6,13 +6,15 @@ views stop showing it. Each recording call is one batch, which ``undo`` withdraw
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from taskduty.db import Database, utcnow
-from taskduty.errors import TaskdutyError, UsageError
+from taskduty.errors import TaskdutyError, UsageError, ValueProblem
 from taskduty.fields import STATUSES, parse_status
+from taskduty.i18n import _
 from taskduty.store import login_name
 
 
@@ -36,6 +38,43 @@ class BatchResult:
     batch_id: int | None
     recorded: list[dict[str, Any]] = field(default_factory=list)  # code, status, id, progress
     skipped: list[str] = field(default_factory=list)  # codes whose identical update exists
+
+
+PROGRESS_HINT = "give a whole number 0–100, e.g. 40 or 40%"
+
+
+def parse_progress(value: Any, percent: bool = False, label: str = "进度") -> int | None:
+    """进度 as people type it: None when blank, else an int 0–100.
+
+    A number is taken as written, unless ``percent`` (its cell is formatted as a percentage,
+    which is how Excel stores ``60%``: 0.6, ``100%``: 1); then it is multiplied by 100.
+    Text may carry spaces, ``%`` or ``％`` and full-width digits (``80%``, ``８０％``,
+    `` 30 ``). ``label`` names the value in messages (``--progress`` on the command line).
+    Anything else raises :class:`ValueProblem` (also a ``ValueError``).
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    def bad(message: str, shown: Any) -> ValueProblem:
+        return ValueProblem(_(message).format(label=label, value=shown), hint=_(PROGRESS_HINT))
+
+    if isinstance(value, bool):
+        raise bad("{label} {value!r} is not a number", value)
+    if isinstance(value, int | float):
+        number = float(value) * 100 if percent else float(value)
+        number = round(number, 6)  # 0.07 * 100 is 7.000000000000001
+        shown = f"{number:g}%" if percent else f"{number:g}"
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        try:
+            number = float(text.removesuffix("%").strip())
+        except ValueError:
+            raise bad("{label} {value!r} is not a number", value) from None
+        shown = text
+    if not number.is_integer():
+        raise bad("{label} {value} is not a whole number", shown)
+    if not 0 <= number <= 100:
+        raise bad("{label} {value} is out of range (0–100)", shown)
+    return int(number)
 
 
 def check_status(status: str, progress: int | None) -> tuple[str, int | None]:

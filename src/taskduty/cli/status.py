@@ -17,8 +17,8 @@ def update(
     status: Annotated[str, typer.Option(
         "--status", "-s", help="not_started/未启动, in_progress/推进中, behind/滞后, "
         "done/已完成 (synonyms such as 欠进度, 达进度, 办结 work too).")],
-    progress: Annotated[int | None, typer.Option(
-        "--progress", "-p", help="Progress 0–100 (done means 100).")] = None,
+    progress: Annotated[str | None, typer.Option(
+        "--progress", "-p", help="Progress 0–100, as 40 or 40% (done means 100).")] = None,
     note: Annotated[str | None, typer.Option("--note", "-n", help="进展情况: what was done.")]
     = None,
     on: Annotated[str | None, typer.Option(
@@ -35,9 +35,9 @@ def update(
     """
     from taskduty import render
     from taskduty.store import login_name
-    from taskduty.updates import NewUpdate, check_status, record_batch
+    from taskduty.updates import NewUpdate, check_status, parse_progress, record_batch
 
-    key, value = check_status(status, progress)
+    key, value = check_status(status, parse_progress(progress, label="--progress"))
     when = parse_day(on, "--date") if on else date.today()
     who = by if by is not None else login_name()
     result = record_batch(get_db(), year, [
