@@ -8,12 +8,10 @@ load report can show it to a person.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from taskduty.errors import SourceError
@@ -517,49 +515,6 @@ def read_table(path: Path, input_format: str | None = None, sheet: str | None = 
     from taskduty.sources import read_source
 
     return normalise(read_source(path, input_format, sheet))
-
-
-_DATE = re.compile(r"(?:((?:19|20)\d{2})\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
-                   r"(?:\s*(\d{1,2})\s*[日号])?")
-_QUARTER = re.compile(r"([一二三四1-4])\s*季度")
-
-
-def parse_deadline(text: str | None, year: int) -> date | None:
-    """The date a free-text deadline names, or None.
-
-    2019年6月底 -> 2019-06-30; 6月15日 -> that day of ``year``; 年底/全年/年内 -> 12-31;
-    上半年 -> 06-30; 三季度 -> 09-30. With several dates (a range) the last one counts.
-    """
-    if not text:
-        return None
-    t = squeeze(text)
-    found: date | None = None
-    for m in _DATE.finditer(t):
-        y = int(m.group(1)) if m.group(1) else year
-        month = parse_goal_no(m.group(2))
-        if not month or not 1 <= month <= 12:
-            continue
-        if m.group(3):
-            day = int(m.group(3))
-            try:
-                found = date(y, month, day)
-            except ValueError:
-                continue
-        else:
-            found = date(y, month, calendar.monthrange(y, month)[1])
-    if found:
-        return found
-    if m := _QUARTER.search(t):
-        quarter = parse_goal_no(m.group(1)) or 4
-        month = quarter * 3
-        return date(year, month, calendar.monthrange(year, month)[1])
-    if "上半年" in t:
-        return date(year, 6, 30)
-    explicit = _YEAR.search(t)
-    y = int(explicit.group(1)) if explicit else year
-    if any(w in t for w in ("年底", "年末", "全年", "年内", "下半年", "年度")) or explicit:
-        return date(y, 12, 31)
-    return None
 
 
 def clean_csv(table: PlanTable) -> str:
