@@ -58,7 +58,8 @@ def test_form_structure(seeded, tmp_path):
     assert meta_ws.sheet_state in ("hidden", "veryHidden")
     meta = {r[0]: r[1] for r in meta_ws.iter_rows(values_only=True)}
     assert meta["kind"] == "taskduty-form" and meta["year"] == 2018
-    assert meta["month"] == "2018-03" and meta["unit"] == "发改局" and meta["version"] == 1
+    assert meta["month"] == "2018-03" and meta["unit"] == "发改局" and meta["version"] == 2
+    assert len(meta["signature"]) == 64
     props = {p.name: p.value for p in wb.custom_doc_props}
     assert props["taskduty_unit"] == "发改局" and props["taskduty_year"] == 2018
     ws = wb.worksheets[0]
@@ -177,7 +178,7 @@ def test_every_error_listed_and_nothing_recorded(seeded, tmp_path):
     err = result.stderr
     assert f"a.xlsx, row {bad_a[codes_a[1]]}" in err and "差不多" in err
     assert f"a.xlsx, row {bad_a[codes_a[2]]}" in err and "150" in err
-    assert f"a.xlsx, row {bad_a['99.9']}" in err and "unknown task code 99.9" in err
+    assert f"a.xlsx, row {bad_a['99.9']}" in err and "task 99.9 is not on this form as it was written" in err
     assert f"b.xlsx, row {bad_b[codes_b[0]]}" in err
     assert f"b.xlsx, row {bad_b[codes_b[1]]}" in err and "状态 is empty" in err
     assert "5 problems" in err and "nothing was recorded" in err

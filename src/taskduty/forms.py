@@ -3,13 +3,18 @@
 A form is one workbook per lead unit and month: one sheet with a row per task the unit
 leads, and three fill-in columns (状态 from a drop-down, 进度 0–100, 进展情况). The sheet is
 protected (no password) with only those cells unlocked. A hidden sheet ``_taskduty`` holds
-the year, month, unit and form version, so ``collect`` knows what a returned form is.
+the year, month, unit, form version and each row's task code and id, so ``collect`` knows
+what a returned form is, and a signature over them (HMAC-SHA256 with a secret kept in the
+database), so an edited hidden sheet or another database's form is refused. The protection
+is a convenience against slips; the signature and :func:`check_own_tasks` are the checks.
 """
 
 from __future__ import annotations
 
 import calendar
 import hashlib
+import hmac
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,12 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from taskduty.db import Database, Reader
-from taskduty.errors import TaskdutyError, UsageError, ValueProblem
+from taskduty.errors import DatabaseError, TaskdutyError, UsageError, ValueProblem
 from taskduty.fields import LABELS, STATUSES, squeeze
+from taskduty.i18n import _
 from taskduty.updates import parse_progress
 
 FORM_KIND = "taskduty-form"
-FORM_VERSION = 1
+FORM_VERSION = 2  # 2: signed
 META_SHEET = "_taskduty"
 HEADER_ROW = 3
 IDS_COLUMN = 4  # in the _taskduty sheet: code in D, task id in E
@@ -79,6 +85,26 @@ def safe_filename(name: str, limit: int = 80) -> str:
     return cleaned[:limit] or "unit"
 
 
+def form_secret(reader: Reader) -> str:
+    """The database's key for signing forms (made by schema migration 3)."""
+    from taskduty.migrations import FORM_SECRET_KEY
+
+    rows = reader.all("SELECT value FROM meta WHERE key = :k", {"k": FORM_SECRET_KEY})
+    if not rows or not rows[0]["value"]:
+        raise DatabaseError(_("the database has no key for signing forms"),
+                            hint=_("run: taskduty db upgrade"))
+    return str(rows[0]["value"])
+
+
+def form_signature(secret: str, year: int, month: str, unit: str,
+                   tasks: Sequence[tuple[str, Any]]) -> str:
+    """HMAC-SHA256 over a form's year, month, unit and (task code, task id) rows."""
+    payload = json.dumps({"kind": FORM_KIND, "year": year, "month": month, "unit": unit,
+                          "tasks": [[code, tid] for code, tid in tasks]},
+                         ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
+
+
 def _current(task: Any) -> str:
     text = STATUSES.get(task.status, task.status)
     pct = 100 if task.status == "done" else task.progress
@@ -116,6 +142,7 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
     if not tasks:
         raise TaskdutyError("the table has no tasks; no forms written")
     plan_year = tasks[0].year
+    secret = form_secret(reader)
     if outdir.exists() and not outdir.is_dir():
         raise TaskdutyError(f"{outdir} is a file, not a folder",
                             hint="give a folder for the forms, e.g. forms/2018-03")
@@ -138,15 +165,17 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
             name, n = f"{stem}_{n}", n + 1
         taken.add(name.lower())
         path = outdir / f"{name}.xlsx"
-        write_form(path, unit, plan_year, month, unit_tasks)
+        write_form(path, unit, plan_year, month, unit_tasks, secret)
         result.forms.append((unit, path, len(unit_tasks)))
         if on_form:
             on_form(i, len(wanted), unit)
     return result
 
 
-def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[Any]) -> None:
-    """Write one unit's form for ``month`` with a row per task in ``tasks``."""
+def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[Any],
+               secret: str) -> None:
+    """Write one unit's form for ``month`` with a row per task in ``tasks``, signed with
+    ``secret`` (see :func:`form_signature`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
@@ -245,7 +274,9 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     meta = wb.create_sheet(META_SHEET)
     values = {"kind": FORM_KIND, "version": FORM_VERSION, "year": year, "month": str(month),
               "unit": unit, "header_row": HEADER_ROW, "tasks": len(tasks),
-              "created": date.today().isoformat()}
+              "created": date.today().isoformat(),
+              "signature": form_signature(secret, year, str(month), unit,
+                                          [(t.code, t.id) for t in tasks])}
     for r, (key, value) in enumerate(values.items(), 1):
         meta.cell(r, 1).value = key
         if isinstance(value, str):
@@ -325,6 +356,17 @@ class Form:
     rows: list[FormRow] = field(default_factory=list)
     digest: str = ""
     task_ids: dict[str, int] = field(default_factory=dict)  # code -> task id when written
+    # the hidden sheet's (code, id) rows as stored, and the signature over them
+    signed_tasks: list[tuple[str, Any]] = field(default_factory=list)
+    signature: str | None = None
+
+    def signature_ok(self, secret: str) -> bool:
+        """Whether the hidden sheet is as this database wrote it."""
+        if not self.signature or not all(isinstance(t, int) for _c, t in self.signed_tasks):
+            return False
+        expected = form_signature(secret, self.year, str(self.month), self.unit,
+                                  self.signed_tasks)
+        return hmac.compare_digest(expected, str(self.signature))
 
 
 def _meta(wb: Any) -> dict[str, Any] | None:
@@ -337,16 +379,13 @@ def _meta(wb: Any) -> dict[str, Any] | None:
     return props or None
 
 
-def _task_ids(wb: Any) -> dict[str, int]:
-    """Code -> task id as the form was written (empty for forms without them)."""
+def _task_rows(wb: Any) -> list[tuple[str, Any]]:
+    """The hidden sheet's (code, task id) rows as stored (empty for forms without them)."""
     if META_SHEET not in wb.sheetnames:
-        return {}
-    out = {}
-    for code, tid in wb[META_SHEET].iter_rows(min_col=IDS_COLUMN, max_col=IDS_COLUMN + 1,
-                                              values_only=True):
-        if code is not None and isinstance(tid, int):
-            out[_text(code)] = tid
-    return out
+        return []
+    return [(_text(code), tid) for code, tid in wb[META_SHEET].iter_rows(
+        min_col=IDS_COLUMN, max_col=IDS_COLUMN + 1, values_only=True)
+        if code is not None or tid is not None]
 
 
 def _text(value: Any) -> str:
@@ -382,9 +421,13 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
                                 "forms come from: taskduty forms OUTDIR"))
         return None
     try:
+        signed = _task_rows(wb)
         form = Form(path=path, year=int(meta["year"]), month=Month.parse(str(meta["month"])),
                     unit=str(meta["unit"]), version=int(meta.get("version") or 0),
-                    digest=hashlib.sha256(data).hexdigest(), task_ids=_task_ids(wb))
+                    digest=hashlib.sha256(data).hexdigest(),
+                    task_ids={c: t for c, t in signed if isinstance(t, int)},
+                    signed_tasks=signed,
+                    signature=str(meta["signature"]) if meta.get("signature") else None)
         header_row = int(meta.get("header_row") or HEADER_ROW)
     except (KeyError, TypeError, ValueError, UsageError):
         problems.append(Problem(name, None, "the form's _taskduty sheet is damaged "
@@ -394,7 +437,12 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
         problems.append(Problem(name, None, f"form version {form.version} is newer than this "
                                 f"taskduty understands ({FORM_VERSION}); upgrade taskduty"))
         return None
-    ws = next(wb[s] for s in wb.sheetnames if s != META_SHEET)
+    sheets = [wb[s] for s in wb.sheetnames if s != META_SHEET]
+    if not sheets:
+        problems.append(Problem(name, None, _("the form has no 填报 sheet (it was deleted); "
+                                              "send the unit a new form")))
+        return None
+    ws = next((s for s in sheets if s.title == "填报"), sheets[0])
     header = [squeeze(_text(c)) for c in next(ws.iter_rows(
         min_row=header_row, max_row=header_row, values_only=True), ())]
     where = {}
@@ -493,15 +541,18 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
     target = year if year is not None else (years[0] if years else None)
     known: dict[str, Any] = {}
     by_id: dict[int, Any] = {}
+    secret = ""
     if target is not None:
         with db.read() as reader:
             try:
                 tasks = queries.list_tasks(reader, queries.TaskFilter(year=target))
+                secret = form_secret(reader)
             except TaskdutyError as exc:
                 problems.append(Problem("", None, exc.message))
                 tasks = []
         known = {t.code: t for t in tasks}
         by_id = {t.id: t for t in tasks}
+    lead_units = {squeeze(u) for t in known.values() for u in t.units}
     moved: list[tuple[str, str, str]] = []
     for form in forms:
         if form.year != target:
@@ -513,20 +564,43 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
             problems.append(Problem(str(form.path), None, f"this form is for {form.month}, "
                                     f"not {month}; refused"))
             continue
+        if not known:
+            continue
+        file = str(form.path)
+        if not form.signature:
+            problems.append(Problem(file, None, _(
+                "the form carries no signature (written by an older taskduty, or its hidden "
+                "sheet was edited); refused: send the unit a new form (taskduty forms)")))
+            continue
+        if not form.signature_ok(secret):
+            problems.append(Problem(file, None, _(
+                "the form's hidden _taskduty sheet was changed after it was written, or the "
+                "form comes from another taskduty database (its signature does not match); "
+                "refused")))
+            continue
+        unit_problem = check_unit(file, form.unit, lead_units, form.year)
+        if unit_problem:
+            problems.append(unit_problem)
+            continue
+        matched: list[tuple[FormRow, Any]] = []
         for row in form.rows:
             tid = form.task_ids.get(row.code)
-            if tid is not None and known:
-                task = by_id.get(tid)
-                if task is None:
-                    problems.append(Problem(str(form.path), row.row, (
-                        f"task {row.code} is no longer in the {form.year} table (it was "
-                        "reloaded after this form was written); send a new form")))
-                elif task.code != row.code:
-                    moved.append((str(form.path), row.code, task.code))
-                    row.code = task.code
-            elif known and row.code not in known:
-                problems.append(Problem(str(form.path), row.row,
-                                        f"unknown task code {row.code} in {form.year}"))
+            if tid is None:
+                problems.append(Problem(file, row.row, _(
+                    "task {code} is not on this form as it was written (a row was added or "
+                    "its 任务编号 changed); refused").format(code=row.code)))
+                continue
+            task = by_id.get(tid)
+            if task is None:
+                problems.append(Problem(file, row.row, (
+                    f"task {row.code} is no longer in the {form.year} table (it was "
+                    "reloaded after this form was written); send a new form")))
+                continue
+            if task.code != row.code:
+                moved.append((file, row.code, task.code))
+                row.code = task.code
+            matched.append((row, task))
+        problems.extend(check_own_tasks(file, form.unit, matched, form.year))
     if problems:
         problems.sort(key=lambda p: (p.file, p.row or 0))
         raise FormProblems(problems, len(paths))
@@ -543,6 +617,33 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
                      recorded=result.recorded, skipped=result.skipped, moved=moved,
                      conflicts=[c for c in _conflicts(updates)
                                 if c[0] in {r["code"] for r in result.recorded}])
+
+
+def check_unit(file: str, unit: str, lead_units: set[str], year: int) -> Problem | None:
+    """A form's unit must be a lead unit of the current table (names compared without
+    spaces); else the problem naming the file."""
+    if squeeze(unit) in lead_units:
+        return None
+    return Problem(file, None, _("the form's unit {unit} leads no task in the {year} table; "
+                                 "refused").format(unit=unit, year=year))
+
+
+def check_own_tasks(file: str, unit: str, matched: Sequence[tuple[Any, Any]],
+                    year: int) -> list[Problem]:
+    """The one "only its own tasks" rule of collect, for every kind of returned form.
+
+    ``matched`` pairs each filled row (with ``row`` and ``code``) with its task in the
+    current table; a task whose lead units (牵头单位) do not include ``unit`` is a problem.
+    """
+    me = squeeze(unit)
+    out = []
+    for row, task in matched:
+        if me not in {squeeze(u) for u in task.units}:
+            out.append(Problem(file, row.row, _(
+                "task {code} is led by {units}, not by {unit}; a form may only report its "
+                "own unit's tasks").format(code=task.code, units="、".join(task.units),
+                                            unit=unit)))
+    return out
 
 
 def _conflicts(updates: Sequence[Any]) -> list[tuple[str, list[tuple[str, str, int | None]]]]:

@@ -58,6 +58,26 @@ def _v2_indexes(conn: Any) -> None:
                       "ON task_update (batch_id, withdrawn_at)"))
 
 
+@migration(3)
+def _v3_form_secret(conn: Any) -> None:
+    """A secret for signing the monthly forms (collect refuses a form whose signature fails)."""
+    from sqlalchemy import text
+
+    conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": FORM_SECRET_KEY})
+    conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
+                 {"k": FORM_SECRET_KEY, "v": new_secret()})
+
+
+FORM_SECRET_KEY = "form_secret"
+
+
+def new_secret() -> str:
+    """32 random bytes, hex: the key forms are signed with (HMAC-SHA256)."""
+    import secrets
+
+    return secrets.token_hex(32)
+
+
 def describe(version: int) -> str:
     """The first line of migration ``version``'s docstring."""
     doc = (MIGRATIONS[version].__doc__ or "").strip()
@@ -168,6 +188,8 @@ def _migrate(db: Database) -> Upgrade | None:
             SQLModel.metadata.create_all(conn)
             conn.execute(text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
                          {"v": str(target)})
+            conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
+                         {"k": FORM_SECRET_KEY, "v": new_secret()})
             return Upgrade(None, target)
         if version > target:
             raise _too_new(db, version)
