@@ -11,9 +11,9 @@ import json
 from pathlib import Path
 
 import openpyxl
-from test_forms_roundtrip import NOTE_COL, STATUS_COL, _fill, _forms, _rows
 
 from conftest import SEED_TEXT
+from test_forms_roundtrip import NOTE_COL, STATUS_COL, _fill, _forms, _rows
 
 
 def _units(run) -> dict[str, list[str]]:
