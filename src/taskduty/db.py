@@ -38,19 +38,86 @@ def default_path() -> Path:
 def resolve_url(value: str | None) -> str:
     """A SQLAlchemy URL from ``--db`` (a path or URL), else ``$TASKDUTY_DB``, else the default.
 
-    ``postgres://`` and ``postgresql://`` mean PostgreSQL through psycopg 3.
+    ``postgres://`` and ``postgresql://`` mean PostgreSQL through psycopg 3. A password
+    written unencoded (holding ``#``, ``?``, ``@``, ``/``, ``:`` or a space) is percent-encoded,
+    so the driver gets the whole password and never reads part of it as the host.
     """
     value = value or os.environ.get(ENV_VAR) or str(default_path())
     if "://" in value:
-        return re.sub(r"^(postgres|postgresql)://", "postgresql+psycopg://", value)
+        value = re.sub(r"^(postgres|postgresql)://", "postgresql+psycopg://", value)
+        parts = split_url(value)
+        if parts is not None and parts[2] is not None:
+            head, user, password, tail = parts
+            return f"{head}{_encode(user or '')}:{_encode(password)}@{tail}"
+        return value
     return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+_SCHEME = re.compile(r"^([A-Za-z][\w+.\-]*://)(.*)$", re.S)
+
+
+def split_url(url: str) -> tuple[str, str | None, str | None, str] | None:
+    """``(scheme://, user, password, host and the rest)``; None when ``url`` is no URL.
+
+    The user info ends at the last ``@`` whose user part (before the first ``:``) holds no
+    ``/``, ``?`` or ``#``, so a password may hold any character, ``@`` included.
+    """
+    m = _SCHEME.match(url)
+    if not m:
+        return None
+    head, rest = m.groups()
+    at = len(rest)
+    while (at := rest.rfind("@", 0, at)) >= 0:
+        userinfo = rest[:at]
+        user, sep, password = userinfo.partition(":")
+        if not re.search(r"[/?#]", user):
+            return head, user, password if sep else None, rest[at + 1:]
+    return head, None, None, rest
+
+
+def _encode(text: str) -> str:
+    from urllib.parse import quote
+
+    # Keep %XX sequences (an already encoded password); encode everything else unsafe.
+    return quote(re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", text), safe="%!$&'()*+,;=~-._")
 
 
 def display_url(url: str) -> str:
     """The URL (or any text holding one) with its password masked, for messages."""
-    # Greedy up to the last "@" before a query, so a password holding "@" is masked whole.
-    url = re.sub(r"(://[^:/@?#\s]*):[^?#\s]*@", r"\1:***@", url)
+    parts = split_url(url.strip())
+    if parts is not None and parts[2] is not None and not re.search(r"\s", parts[1] or ""):
+        head, user, _password, tail = parts
+        url = f"{head}{user}:***@{tail}"
+    else:
+        # Greedy up to the last "@" before a query, so a password holding "@" is masked.
+        url = re.sub(r"(://[^:/@?#\s]*):[^?#\s]*@", r"\1:***@", url)
     return re.sub(r"(?i)(password=)[^&\s]*", r"\1***", url)
+
+
+def scrub(text: str, url: str | None) -> str:
+    """``text`` (a message, a driver error) without any trace of ``url``'s password.
+
+    Masks URLs in the text, then the password itself (as typed and percent-encoded) and
+    any piece of it of three or more characters that a driver may have echoed (such as
+    the part after an unencoded ``@``, read as a host name).
+    """
+    text = display_url(text)
+    parts = split_url(url) if url else None
+    password = parts[2] if parts else None
+    if not password:
+        return text
+    from urllib.parse import unquote
+
+    secrets = {password, unquote(password), _encode(unquote(password))}
+    for whole in list(secrets):  # what a driver may echo: the parts around a separator
+        for m in re.finditer(r"[@#?/:\s]", whole):
+            secrets |= {whole[:m.start()], whole[m.end():]}
+        secrets |= set(re.split(r"[@#?/:\s]+", whole))
+    secrets = {p for p in secrets if len(p.strip()) >= 3}
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret and secret != "***":
+            text = text.replace(secret, "***")
+    return text
 
 
 class Reader(Protocol):
@@ -153,7 +220,7 @@ class Database:
 
     def sqlite_error(self, exc: Exception, doing: str = "read") -> DatabaseError:
         """A driver error on a SQLite file, as a one-line :class:`DatabaseError`."""
-        text = _short(exc)
+        text = _short(exc, self.url)
         if "file is not a database" in text or "file is encrypted" in text:
             return DatabaseError(
                 f"{self.display} is not a SQLite database",
@@ -172,18 +239,18 @@ class Database:
             yield
         except IntegrityError as exc:
             raise DatabaseError(
-                f"cannot {doing} {self.display}: another change conflicted ({_short(exc)}); "
-                "nothing was written", hint="try again") from None
+                f"cannot {doing} {self.display}: another change conflicted "
+                f"({_short(exc, self.url)}); nothing was written", hint="try again") from None
         except (OperationalError, DBAPIError) as exc:
             if self.is_sqlite:
                 raise self.sqlite_error(exc, doing) from None
             raise DatabaseError(
-                f"cannot {doing} {self.display}: {_short(exc)}",
+                f"cannot {doing} {self.display}: {_short(exc, self.url)}",
                 hint="check that the server is running and the URL's host, port, user, "
                 "password and database (or PGHOST, PGPORT, PGUSER, PGPASSWORD)") from None
         except ArgumentError as exc:
             raise DatabaseError(
-                f"cannot use {self.display} as a database: {_short(exc)}",
+                f"cannot use {self.display} as a database: {_short(exc, self.url)}",
                 hint="give a SQLite file path or postgresql+psycopg://USER@HOST/DB") from None
 
     # -- engine and sessions ----------------------------------------------------------------
@@ -233,7 +300,7 @@ class Database:
                 hint=hint) from None
         except Exception as exc:  # a malformed URL or an unknown dialect
             raise DatabaseError(
-                f"cannot use {self.display} as a database: {_short(exc)}",
+                f"cannot use {self.display} as a database: {_short(exc, self.url)}",
                 hint="give a SQLite file path or postgresql+psycopg://USER@HOST/DB") from None
 
     @contextmanager
@@ -318,10 +385,10 @@ class Database:
             self._engine.dispose()
 
 
-def _short(exc: Exception) -> str:
-    """The first line of a driver error, without SQL or parameters."""
+def _short(exc: Exception, url: str | None = None) -> str:
+    """The first line of a driver error, without SQL, parameters or ``url``'s password."""
     text = str(getattr(exc, "orig", None) or exc)
-    return display_url(text.strip().splitlines()[0] if text.strip() else type(exc).__name__)
+    return scrub(text.strip().splitlines()[0] if text.strip() else type(exc).__name__, url)
 
 
 def utcnow() -> datetime:

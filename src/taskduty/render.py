@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from taskduty import csvsafe
 from taskduty.fields import LABELS, STATUSES
 
 FORMATS = ("table", "json", "csv")
@@ -42,8 +43,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["、".join(v) if isinstance(v, list) else ("" if v is None else v)
-                         for v in row])
+        writer.writerow([csvsafe.cell(v) for v in row])
     return buffer.getvalue()
 
 

@@ -523,6 +523,8 @@ def clean_csv(table: PlanTable) -> str:
     import csv
     import io
 
+    from taskduty import csvsafe
+
     fields = ["goal_no", "goal", "standard", "leaders", "units"]
     fields += [f for f in ("co_units", "deadline")
                if f in table.columns or any(getattr(t, f) for t in table.tasks)]
@@ -532,9 +534,5 @@ def clean_csv(table: PlanTable) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([LABELS[f] for f in fields])
     for task in table.tasks:
-        row = []
-        for f in fields:
-            value = getattr(task, f)
-            row.append("、".join(value) if isinstance(value, list) else value or "")
-        writer.writerow(row)
+        writer.writerow([csvsafe.cell(getattr(task, f) or None) for f in fields])
     return buffer.getvalue()

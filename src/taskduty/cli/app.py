@@ -25,10 +25,15 @@ class OutputFormat(StrEnum):
 
 
 def print_error(message: str, hint: str | None = None) -> None:
-    """``Error: …`` (and ``Hint: …``) on stderr, one line each."""
+    """``Error: …`` (and ``Hint: …``) on stderr, one line each, with no trace of the
+    database password."""
+    from taskduty.db import scrub
+
+    url = state.db or os.environ.get("TASKDUTY_DB")
+    message = " ".join(scrub(str(message), url).split("\n"))
     sys.stderr.write(f"Error: {message}\n")
     if hint:
-        sys.stderr.write(f"Hint: {hint}\n")
+        sys.stderr.write(f"Hint: {' '.join(scrub(hint, url).splitlines())}\n")
 
 
 # Exceptions that carry their own exit code and message: let them through. Typer may use
@@ -118,9 +123,17 @@ def root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.",
     )] = False,
+    raw_csv: Annotated[bool, typer.Option(
+        "--raw-csv", envvar="TASKDUTY_RAW_CSV", show_envvar=True,
+        help="Write CSV cells exactly as stored: do not prefix ' to a cell starting with "
+        "= + - @ TAB or CR (which a spreadsheet would run as a formula).",
+    )] = False,
 ) -> None:
     """Track the year's 目标任务责任分解表 from the command line."""
+    from taskduty import csvsafe
+
     state.db = db
+    csvsafe.settings.raw = raw_csv
 
 
 def get_db(fast_reads: bool = True) -> Any:
