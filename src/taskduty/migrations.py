@@ -78,6 +78,37 @@ def new_secret() -> str:
     return secrets.token_hex(32)
 
 
+@migration(4)
+def _v4_targets(conn: Any) -> None:
+    """Quantitative targets read from each task's text; actual values recorded for them."""
+    import json
+
+    from sqlalchemy import text
+
+    from taskduty.targets import extract_targets
+
+    conn.execute(text("ALTER TABLE task ADD COLUMN targets VARCHAR"))
+    key = ("id INTEGER NOT NULL PRIMARY KEY" if conn.dialect.name == "sqlite"
+           else "id SERIAL PRIMARY KEY")
+    conn.execute(text(
+        f"CREATE TABLE target_actual ({key}, task_id INTEGER NOT NULL REFERENCES task (id), "
+        "target_no INTEGER NOT NULL, batch_id INTEGER NOT NULL REFERENCES batch (id), "
+        "date DATE NOT NULL, value FLOAT NOT NULL, note VARCHAR, \"by\" VARCHAR NOT NULL, "
+        "recorded_by VARCHAR NOT NULL, recorded_at TIMESTAMP NOT NULL, "
+        "withdrawn_at TIMESTAMP, withdrawn_by VARCHAR)"))
+    conn.execute(text("CREATE INDEX ix_target_actual_batch_id ON target_actual (batch_id)"))
+    conn.execute(text("CREATE INDEX ix_target_actual_task_date "
+                      "ON target_actual (task_id, target_no, date)"))
+    values = []
+    for r in conn.execute(text("SELECT id, standard FROM task")).all():
+        found = extract_targets(r.standard)
+        if found:
+            values.append({"i": r.id, "t": json.dumps([t.to_dict() for t in found],
+                                                      ensure_ascii=False)})
+    if values:
+        conn.execute(text("UPDATE task SET targets = :t WHERE id = :i"), values)
+
+
 def describe(version: int) -> str:
     """The first line of migration ``version``'s docstring."""
     doc = (MIGRATIONS[version].__doc__ or "").strip()

@@ -61,6 +61,7 @@ class Task(SQLModel, table=True):
     source_ref: str = ""
     text_key: str = Field(default="", index=True)
     removed: bool = False
+    targets: str | None = None  # JSON: the quantitative targets read from the text (targets.py)
 
 
 class Leader(SQLModel, table=True):
@@ -123,6 +124,31 @@ class Update(SQLModel, table=True):
     date: date
     status: str
     progress: int | None = None
+    note: str | None = None
+    by: str = ""
+    recorded_by: str = ""
+    recorded_at: datetime
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+
+
+class TargetActual(SQLModel, table=True):
+    """An actual value (实际完成值) recorded for one quantitative target of a task.
+
+    Append-only like :class:`Update`: part of a batch, withdrawn by ``undo``/``withdraw``.
+    ``target_no`` is the target's 1-based place among the task's targets.
+    """
+
+    __tablename__ = "target_actual"
+
+    __table_args__ = (Index("ix_target_actual_task_date", "task_id", "target_no", "date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id")
+    target_no: int = 1
+    batch_id: int = Field(foreign_key="batch.id", index=True)
+    date: date
+    value: float
     note: str | None = None
     by: str = ""
     recorded_by: str = ""

@@ -250,6 +250,7 @@ def insert_notes(session: Any, plan_id: int, repairs: list[Repair]) -> None:
 def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]:
     """The task table's columns for a :class:`TaskRow`."""
     from taskduty.schedule import due_date
+    from taskduty.targets import targets_json
 
     return {
         "plan_id": plan_id, "goal_id": goal_id, "goal_no": t.goal_no, "seq": t.seq,
@@ -257,6 +258,7 @@ def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]
         "deadline_date": due_date(t.deadline, year),
         "leaders_inherited": t.leaders_inherited, "units_inherited": t.units_inherited,
         "source_ref": t.ref, "text_key": text_key(t.standard), "removed": False,
+        "targets": targets_json(t.standard),
     }
 
 

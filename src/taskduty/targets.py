@@ -363,6 +363,14 @@ def extract_targets(text: str) -> list[Target]:
     return targets
 
 
+def targets_json(text: str) -> str | None:
+    """The targets of ``text`` as stored with the task (JSON), or None when it has none."""
+    import json
+
+    found = extract_targets(text)
+    return json.dumps([t.to_dict() for t in found], ensure_ascii=False) if found else None
+
+
 # --- actual values ---------------------------------------------------------------------------
 
 _MAGNITUDE = {"": 1.0, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, "万亿": 1e12}
