@@ -46,6 +46,8 @@ class TaskView:
     note: str | None = None
     updated: date | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
+    # quantitative targets read from the text: text, kind, value, upper, unit, bound
+    targets: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self, with_history: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -58,6 +60,7 @@ class TaskView:
             "units_inherited": self.units_inherited,
             "status": self.status, "progress": self.progress, "note": self.note,
             "updated": self.updated.isoformat() if self.updated else None,
+            "targets": self.targets,
         }
         if with_history:
             data["source_ref"] = self.source_ref
@@ -192,7 +195,8 @@ def resolve_names(reader: Reader, kind: str, queries: list[str], year: int | Non
 # -- tasks ----------------------------------------------------------------------------------
 _TASK_SQL = (
     "SELECT t.id, t.code, t.goal_no, t.seq, t.standard, t.deadline, t.deadline_date, "
-    "t.leaders_inherited, t.units_inherited, t.source_ref, g.name AS goal, g.section "
+    "t.leaders_inherited, t.units_inherited, t.source_ref, t.targets, g.name AS goal, "
+    "g.section "
     "FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :plan AND t.removed = :no"
 )
 
@@ -383,7 +387,17 @@ def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
         deadline_date=as_date(r["deadline_date"]),
         leaders_inherited=bool(r["leaders_inherited"]),
         units_inherited=bool(r["units_inherited"]), source_ref=r["source_ref"] or "",
+        targets=_targets(r["targets"]),
     ) for r in rows]
+
+
+def _targets(stored: str | None) -> list[dict[str, Any]]:
+    """A task's stored targets (JSON), numbered from 1 (``no``: what ``CODE#N`` names)."""
+    import json
+
+    if not stored:
+        return []
+    return [{"no": i, **t} for i, t in enumerate(json.loads(stored), 1)]
 
 
 def _attach_status(reader: Reader, pid: int, tasks: list[TaskView], as_of: date,
