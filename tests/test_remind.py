@@ -60,4 +60,4 @@ def test_table_format(seeded):
 def test_bad_month_is_usage_error(seeded):
     result = seeded("remind", "--month", "March")
     assert result.exit_code == 2
-    assert "YYYY-MM" in result.stderr
+    assert "2018-03, 2018-3, 201803 or 2018年3月" in result.stderr

@@ -225,10 +225,48 @@ def test_collect_notes_co_leads_reporting_differently(seeded, tmp_path):
     result = seeded("collect", str(a), str(b))
     assert result.exit_code == 0, result.output
     assert f"{task['code']} was reported differently by its lead units" in result.stderr
-    assert f"the last one ({second}) is in force" in result.stderr
-    assert _json(seeded, "show", task["code"])["status"] == "in_progress"
+    assert "its status is the least advanced: 滞后 30%" in result.stderr
+    shown = _json(seeded, "show", task["code"])
+    assert (shown["status"], shown["progress"]) == ("behind", 30)
+    reports = {r["unit"]: (r["status"], r["progress"]) for r in shown["reports"]}
+    assert reports[first] == ("behind", 30) and reports[second] == ("in_progress", 45)
     again = seeded("collect", str(a), str(b))
     assert "reported differently" not in again.stderr
+
+
+def test_a_later_collected_form_does_not_override_a_co_leads_report(seeded, tmp_path):
+    """Collected one at a time, both reports stay; the status is the least advanced."""
+    task = _co_lead_task(seeded)
+    first, second = task["units"][:2]
+    forms = _forms(seeded, tmp_path / "out", "2018-03")
+    a = _fill(forms[first], tmp_path / "a.xlsx", {task["code"]: ("推进中", 70, "甲完成七成")})
+    b = _fill(forms[second], tmp_path / "b.xlsx", {task["code"]: ("推进中", 40, "乙完成四成")})
+    assert seeded("collect", str(a)).exit_code == 0
+    result = seeded("collect", str(b))
+    assert "reported differently" in result.stderr
+    listed = next(t for t in _json(seeded, "tasks") if t["code"] == task["code"])
+    assert (listed["status"], listed["progress"]) == ("in_progress", 40)
+    notes = {r["unit"]: r["note"] for r in listed["reports"]}
+    assert notes[first] == "甲完成七成" and notes[second] == "乙完成四成"
+    summary = {r["name"]: r for r in _json(seeded, "summary", "--by", "unit")}
+    assert summary[first]["in_progress"] >= 1
+    # an office update counts for every lead unit
+    office = seeded("update", task["code"], "--status", "已完成", "--date", "2018-04-02")
+    assert office.exit_code == 0
+    done = _json(seeded, "show", task["code"])
+    assert done["status"] == "done" and {r["status"] for r in done["reports"]} == {"done"}
+
+
+def test_done_needs_every_lead_unit(seeded, tmp_path):
+    task = _co_lead_task(seeded)
+    first = task["units"][0]
+    forms = _forms(seeded, tmp_path / "out", "2018-03")
+    a = _fill(forms[first], tmp_path / "a.xlsx", {task["code"]: ("已完成", 100, None)})
+    assert seeded("collect", str(a)).exit_code == 0
+    shown = _json(seeded, "show", task["code"])
+    assert shown["status"] == "in_progress"
+    assert [r["status"] for r in shown["reports"]][:1] == ["done"]
+    assert {r["status"] for r in shown["reports"][1:]} == {None}
 
 
 def test_progress_typed_as_a_percentage_cell(seeded, tmp_path):

@@ -11,7 +11,6 @@ is a convenience against slips; the signature and :func:`check_own_tasks` are th
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import hmac
 import json
@@ -22,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from taskduty.dates import Month, read_month
 from taskduty.db import Database, Reader
 from taskduty.errors import DatabaseError, TaskdutyError, UsageError, ValueProblem
 from taskduty.fields import LABELS, STATUSES, squeeze
@@ -42,41 +42,6 @@ FORM_COLUMNS: list[tuple[str, str, float]] = [
 ]
 FILL_IN = ("status", "progress", "note")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-@dataclass
-class Month:
-    """A calendar month, ``YYYY-MM``."""
-
-    year: int
-    month: int
-
-    @classmethod
-    def parse(cls, text: str, option: str = "--month") -> Month:
-        m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
-        if not m or not 1 <= int(m.group(2)) <= 12:
-            raise UsageError(f"{option} {text!r} is not a month",
-                             hint=f"write it as YYYY-MM, e.g. {option} 2018-03")
-        return cls(int(m.group(1)), int(m.group(2)))
-
-    @classmethod
-    def of(cls, day: date) -> Month:
-        return cls(day.year, day.month)
-
-    @property
-    def first(self) -> date:
-        return date(self.year, self.month, 1)
-
-    @property
-    def last(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
-
-    def __str__(self) -> str:
-        return f"{self.year}-{self.month:02d}"
-
-    @property
-    def cn(self) -> str:
-        return f"{self.year}年{self.month}月"
 
 
 def safe_filename(name: str, limit: int = 80) -> str:
@@ -143,6 +108,11 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
         raise TaskdutyError("the table has no tasks; no forms written")
     plan_year = tasks[0].year
     secret = form_secret(reader)
+    if month.year < plan_year:
+        raise UsageError(_("--month {month} is before the {year} table's year; its forms "
+                           "could never be collected").format(month=str(month), year=plan_year),
+                         hint=_("give a month of {year}, e.g. --month {year}-03, or the "
+                                "table's year with --year").format(year=plan_year))
     if outdir.exists() and not outdir.is_dir():
         raise TaskdutyError(f"{outdir} is a file, not a folder",
                             hint="give a folder for the forms, e.g. forms/2018-03")
@@ -422,7 +392,10 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
         return None
     try:
         signed = _task_rows(wb)
-        form = Form(path=path, year=int(meta["year"]), month=Month.parse(str(meta["month"])),
+        month = read_month(str(meta["month"]))
+        if month is None:
+            raise ValueError("month")
+        form = Form(path=path, year=int(meta["year"]), month=month,
                     unit=str(meta["unit"]), version=int(meta.get("version") or 0),
                     digest=hashlib.sha256(data).hexdigest(),
                     task_ids={c: t for c, t in signed if isinstance(t, int)},
@@ -515,9 +488,8 @@ class Collected:
     skipped: list[str]
     # (file, code on the form, code now) for tasks whose code moved in a reload since
     moved: list[tuple[str, str, str]] = field(default_factory=list)
-    # several lead units reporting one task differently: (code, [(unit, status, progress)])
-    conflicts: list[tuple[str, list[tuple[str, str, int | None]]]] = field(
-        default_factory=list)
+    # tasks whose lead units' latest reports differ: code, reports, combined status/progress
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def collect(db: Database, paths: Sequence[Path], year: int | None = None,
@@ -615,8 +587,7 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
                           skip_identical=True)
     return Collected(year=result.year, batch_id=result.batch_id, forms=forms,
                      recorded=result.recorded, skipped=result.skipped, moved=moved,
-                     conflicts=[c for c in _conflicts(updates)
-                                if c[0] in {r["code"] for r in result.recorded}])
+                     conflicts=differing_reports(db, result.year, result.recorded))
 
 
 def check_unit(file: str, unit: str, lead_units: set[str], year: int) -> Problem | None:
@@ -646,14 +617,23 @@ def check_own_tasks(file: str, unit: str, matched: Sequence[tuple[Any, Any]],
     return out
 
 
-def _conflicts(updates: Sequence[Any]) -> list[tuple[str, list[tuple[str, str, int | None]]]]:
-    """Tasks that several units reported differently for the same day (co-lead units)."""
-    seen: dict[tuple[str, date], list[Any]] = {}
-    for u in updates:
-        seen.setdefault((u.code, u.date), []).append(u)
-    return [(code, [(u.by, u.status, u.progress) for u in group])
-            for (code, _day), group in seen.items()
-            if len({(u.status, u.progress) for u in group}) > 1]
+def differing_reports(db: Database, year: int, recorded: Sequence[dict[str, Any]]
+                      ) -> list[dict[str, Any]]:
+    """Recorded tasks whose lead units' latest reports now differ (several lead units):
+    code, each unit's report and the task's combined status."""
+    from taskduty import queries
+
+    days: dict[str, date] = {}
+    for r in recorded:
+        days[r["code"]] = max(days.get(r["code"], date.min), date.fromisoformat(r["date"]))
+    out = []
+    with db.read() as reader:
+        for code, day in days.items():
+            task = queries.get_task(reader, code, year, as_of=day)
+            if len(task.units) > 1 and task.reports_differ:
+                out.append({"code": code, "reports": task.reports, "status": task.status,
+                            "progress": task.progress})
+    return out
 
 
 # -- reminders ------------------------------------------------------------------------------

@@ -48,6 +48,13 @@ class TaskView:
     history: list[dict[str, Any]] = field(default_factory=list)
     # quantitative targets read from the text: text, kind, value, upper, unit, bound
     targets: list[dict[str, Any]] = field(default_factory=list)
+    # several lead units: each one's latest report (unit, status, progress, note, date)
+    reports: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def reports_differ(self) -> bool:
+        """Whether the lead units' latest reports say different things."""
+        return len({(r["status"], r["progress"]) for r in self.reports}) > 1
 
     def as_dict(self, with_history: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -61,6 +68,7 @@ class TaskView:
             "status": self.status, "progress": self.progress, "note": self.note,
             "updated": self.updated.isoformat() if self.updated else None,
             "targets": self.targets,
+            "reports": self.reports,
         }
         if with_history:
             data["source_ref"] = self.source_ref
@@ -350,10 +358,11 @@ _LEADERS_SQL = ("SELECT tl.task_id, l.name FROM task_leader tl "
 _UNITS_SQL = ("SELECT tu.task_id, tu.role, u.name FROM task_unit tu "
               "JOIN unit u ON u.id = tu.unit_id {where} ORDER BY tu.task_id, tu.position")
 _PLAN_LINKS = "JOIN task t ON t.id = {alias}.task_id WHERE t.plan_id = :p"
+# Each task's latest update per reporter ("by"): a lead unit's own, or the office's.
 _STATUS_SQL = (
-    "SELECT task_id, status, progress, note, date FROM ("
-    " SELECT u.task_id, u.status, u.progress, u.note, u.date, ROW_NUMBER() OVER ("
-    "  PARTITION BY u.task_id ORDER BY u.date DESC, u.id DESC) AS rn"
+    'SELECT id, task_id, "by", status, progress, note, date FROM ('
+    ' SELECT u.id, u.task_id, u."by", u.status, u.progress, u.note, u.date, ROW_NUMBER() OVER ('
+    '  PARTITION BY u.task_id, u."by" ORDER BY u.date DESC, u.id DESC) AS rn'
     " FROM task_update u {where} AND u.withdrawn_at IS NULL AND u.date <= :d) x WHERE rn = 1")
 
 
@@ -413,14 +422,27 @@ def _attach_status(reader: Reader, pid: int, tasks: list[TaskView], as_of: date,
         rows = reader.all(_STATUS_SQL.format(
             where="JOIN task t ON t.id = u.task_id WHERE t.plan_id = :p"),
             {"p": pid, "d": as_of})
-    latest = {r["task_id"]: r for r in rows}
+    from taskduty.reports import Report, combine, report_dict
+
+    by_task: dict[int, list[Report]] = defaultdict(list)
+    for r in rows:
+        by_task[r["task_id"]].append(Report(id=r["id"], by=r["by"] or "", date=as_date(r["date"]),
+                                            status=r["status"], progress=r["progress"],
+                                            note=r["note"]))
+    alias_map = _unit_aliases(reader) if any(len(t.units) > 1 for t in tasks) else {}
     for task in tasks:
-        r = latest.get(task.id)
-        if r is not None:
-            task.status = r["status"]
-            task.progress = r["progress"]
-            task.note = r["note"]
-            task.updated = as_date(r["date"])
+        reports = by_task.get(task.id)
+        if not reports:
+            continue
+        c = combine(task.units, reports, alias_map)
+        task.status, task.progress, task.note, task.updated = (c.status, c.progress, c.note,
+                                                               c.updated)
+        task.reports = [report_dict(unit, rep) for unit, rep in c.per_unit]
+
+
+def _unit_aliases(reader: Reader) -> dict[str, str]:
+    """Unit alias -> unit name, keyed without spaces (for matching reporters to units)."""
+    return {squeeze(a): n for a, n in aliases(reader, "unit").items()}
 
 
 def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = None,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -18,31 +17,28 @@ LeaderOption = Annotated[list[str] | None, typer.Option(
 UnitOption = Annotated[list[str] | None, typer.Option(
     "--unit", "-u", metavar="NAME", help="A lead unit (repeat for any of several).")]
 AsOfOption = Annotated[str | None, typer.Option(
-    "--as-of", help="Status in force on this day (YYYY-MM-DD); default today.")]
+    "--as-of", help="Status in force on this day (2018-03-31, 2018/3/31, 20180331 or "
+    "2018年3月31日); default today.")]
 MonthOption = Annotated[str | None, typer.Option(
-    "--month", "-m", help="Status at the end of this month (YYYY-MM).")]
+    "--month", "-m", help="Status at the end of this month (2018-03, 201803 or 2018年3月).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE",
     help="Write csv or json to this file (format from --format or the file's suffix; "
     "CSV gets a BOM for Excel).")]
 
 
-def parse_day(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not a date",
-                         hint=f"write it as YYYY-MM-DD, e.g. {option} 2018-03-31") from None
+def parse_day(text: str, option: str, future: bool = False) -> date:
+    """A day typed for ``option`` in the one date grammar (:mod:`taskduty.dates`)."""
+    from taskduty.dates import parse_date
+
+    return parse_date(text, option, future=future)
 
 
-def month_end(text: str) -> date:
-    """The last day of a ``YYYY-MM`` month."""
-    try:
-        year, month = (int(p) for p in text.strip().split("-"))
-        return date(year, month, calendar.monthrange(year, month)[1])
-    except (ValueError, TypeError):
-        raise UsageError(f"--month {text!r} is not a month",
-                         hint="write it as YYYY-MM, e.g. --month 2018-03") from None
+def month_end(text: str, option: str = "--month") -> date:
+    """The last day of a typed month (:mod:`taskduty.dates`)."""
+    from taskduty.dates import month_end as end
+
+    return end(text, option)
 
 
 def as_of_date(as_of: str | None, month: str | None) -> date | None:

@@ -14,14 +14,15 @@ import typer
 from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
 from taskduty.cli.query import AsOfOption, LeaderOption, MonthOption, UnitOption, as_of_date
 from taskduty.errors import UsageError
+from taskduty.i18n import _
 
 EXPORT_SUFFIXES = (".xlsx", ".csv", ".json")
 
 
-def _month(text: str | None) -> Any:
-    from taskduty.forms import Month
+def _month(text: str | None, future: bool = False) -> Any:
+    from taskduty.dates import Month, parse_month, today
 
-    return Month.parse(text) if text else Month.of(date.today())
+    return parse_month(text, "--month", future=future) if text else Month.of(today())
 
 
 @app.command()
@@ -93,12 +94,25 @@ def _progress() -> Iterator[Any]:
         yield step
 
 
+def _not_after_next_month(which: Any) -> None:
+    """Forms may be written ahead for next month, not for a month further off (a typo)."""
+    from taskduty.dates import Month, today
+    from taskduty.i18n import _
+
+    now = Month.of(today())
+    following = Month(now.year + now.month // 12, now.month % 12 + 1)
+    if which > following:
+        raise UsageError(_("--month {month} is in the future (this month is {now})").format(
+            month=str(which), now=str(now)), hint=_("give a month that has begun; check the year"))
+
+
 @app.command()
 def forms(
     outdir: Annotated[Path, typer.Argument(metavar="OUTDIR", help="The folder for the forms.")],
     unit: UnitOption = None,
     month: Annotated[str | None, typer.Option(
-        "--month", "-m", help="The month reported on (YYYY-MM); default this month.")] = None,
+        "--month", "-m", help="The month reported on (2018-03, 201803 or 2018年3月); "
+        "default this month.")] = None,
     year: YearOption = None,
 ) -> None:
     """Write one fill-in form per lead unit (all, or --unit ...) for a month.
@@ -111,7 +125,8 @@ def forms(
     from taskduty import queries, render
     from taskduty.forms import write_forms
 
-    which = _month(month)
+    which = _month(month, future=True)
+    _not_after_next_month(which)
     with get_db().read() as reader:
         year = queries.year_for(reader, year, which.last)
         units = queries.resolve_names(reader, "unit", unit or [], year)
@@ -126,7 +141,8 @@ def forms(
 def collect(
     files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Filled forms (.xlsx).")],
     month: Annotated[str | None, typer.Option(
-        "--month", "-m", help="Only accept forms for this month (YYYY-MM); a form for "
+        "--month", "-m", help="Only accept forms for this month (2018-03, 201803 or "
+        "2018年3月); a form for "
         "another month is refused.")] = None,
     year: YearOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -155,9 +171,7 @@ def collect(
             "year": result.year, "batch": result.batch_id, "recorded": result.recorded,
             "skipped": result.skipped,
             "moved": [{"file": f, "form_code": a, "code": b} for f, a, b in result.moved],
-            "conflicts": [{"code": c, "reports": [
-                {"unit": u, "status": st, "progress": p} for u, st, p in reports]}
-                for c, reports in result.conflicts],
+            "conflicts": result.conflicts,
             "forms": [{"file": str(f.path), "unit": f.unit, "month": str(f.month),
                        "rows": len(f.rows)} for f in result.forms]}))
         return
@@ -171,11 +185,12 @@ def collect(
     for file, was, now in result.moved:
         render.message(f"{Path(file).name}: task {was} is now {now} (the table was reloaded); "
                        f"recorded as {now}")
-    for code, reports in result.conflicts:
-        told = "; ".join(f"{u} {render.status_label(st)}"
-                         + (f" {p}%" if p is not None else "") for u, st, p in reports)
-        render.message(f"Note: {code} was reported differently by its lead units ({told}); "
-                       f"the last one ({reports[-1][0]}) is in force")
+    for c in result.conflicts:
+        told = "; ".join(f"{r['unit']} {_report_text(r)}" for r in c["reports"])
+        render.message(_("Note: {code} was reported differently by its lead units ({told}); "
+                         "each report is kept, and its status is the least advanced: "
+                         "{status}").format(code=c["code"], told=told,
+                                            status=_report_text(c)))
     if result.skipped:
         render.message(f"Skipped {len(result.skipped)} update(s) already recorded "
                        f"(the same form collected before): {', '.join(result.skipped)}")
@@ -187,6 +202,16 @@ def collect(
                        "(undo with: taskduty undo)")
 
 
+def _report_text(r: dict[str, Any]) -> str:
+    """``推进中 40%`` for a report or status dict; 未报送 when there is none."""
+    from taskduty import render
+
+    if r.get("status") is None:
+        return "未报送"
+    pct = f" {r['progress']}%" if r.get("progress") is not None else ""
+    return f"{render.status_label(r['status'])}{pct}"
+
+
 class RemindFormat(StrEnum):
     table = "table"
     json = "json"
@@ -196,10 +221,12 @@ class RemindFormat(StrEnum):
 @app.command()
 def remind(
     month: Annotated[str | None, typer.Option(
-        "--month", "-m", help="The month reported on (YYYY-MM); default this month.")] = None,
+        "--month", "-m", help="The month reported on (2018-03, 201803 or 2018年3月); "
+        "default this month.")] = None,
     year: YearOption = None,
     deadline: Annotated[str | None, typer.Option(
-        "--deadline", help="The day to report by, in the notice (YYYY-MM-DD); "
+        "--deadline", help="The day to report by, in the notice (2018-04-05, 2018/4/5 or "
+        "2018年4月5日); "
         "default 5 days after the month ends.")] = None,
     office: Annotated[str, typer.Option(
         "--office", help="Who signs the notice.")] = "督查室",
@@ -218,7 +245,8 @@ def remind(
     from taskduty.forms import reminder_text, unreported
 
     which = _month(month)
-    due = parse_day(deadline, "--deadline") if deadline else which.last + timedelta(days=5)
+    due = (parse_day(deadline, "--deadline", future=True) if deadline
+           else which.last + timedelta(days=5))
     with get_db().read() as reader:
         _, plan_year = queries.plan_id(reader, queries.year_for(reader, year, which.last))
         late = unreported(reader, plan_year, which)

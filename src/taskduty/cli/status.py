@@ -22,7 +22,8 @@ def update(
     note: Annotated[str | None, typer.Option("--note", "-n", help="进展情况: what was done.")]
     = None,
     on: Annotated[str | None, typer.Option(
-        "--date", "-d", help="The day the update describes (YYYY-MM-DD); default today.")]
+        "--date", "-d", help="The day the update describes (2018-03-05, 2018/3/5, 20180305 "
+        "or 2018年3月5日); default today.")]
     = None,
     by: Annotated[str | None, typer.Option(
         "--by", help="Who reported it (a unit or person); default your login name.")] = None,
