@@ -192,3 +192,41 @@ def test_leaders_and_summary_counts(seeded):
     table = seeded("summary", "--by", "leader")
     assert table.exit_code == 0 and "陆秋明" in table.stdout and "░" in table.stdout
     assert str(row["done_pct"]) in table.stdout
+
+
+# -- repeating a command is safe ---------------------------------------------------------------
+def test_the_same_update_twice_records_once_and_says_so(seeded):
+    args = ("update", "1.1", "1.2", "--status", "推进中", "--progress", "40", "--note", "招标",
+            "--date", "2018-03-31")
+    assert seeded(*args).exit_code == 0
+    again = seeded(*args)
+    assert again.exit_code == 0, again.output
+    assert "Skipped 1.1, 1.2: the same update is already recorded" in again.stderr
+    assert len(history(seeded, "1.1")) == 1 and len(history(seeded, "1.2")) == 1
+    other = seeded("update", "1.1", "--status", "推进中", "--progress", "50", "--date",
+                   "2018-03-31")
+    assert "Skipped" not in other.stderr and len(history(seeded, "1.1")) == 2
+
+
+def test_updating_a_done_task_says_it_reopens_it(seeded):
+    assert seeded("update", "1.1", "--status", "done", "--date", "2018-03-31").exit_code == 0
+    result = seeded("update", "1.1", "1.2", "--status", "推进中", "--progress", "90",
+                    "--date", "2018-04-10")
+    assert result.exit_code == 0, result.output
+    assert "Reopened 1.1: it was done (已完成) and is now 推进中" in result.stderr
+    assert "1.2" not in result.stderr
+    again = seeded("update", "1.1", "--status", "推进中", "--progress", "95", "--date",
+                   "2018-04-20")
+    assert "Reopened" not in again.stderr
+    earlier = seeded("update", "1.3", "--status", "done", "--date", "2018-05-01")
+    assert earlier.exit_code == 0
+    before = seeded("update", "1.3", "--status", "推进中", "--date", "2018-04-01")
+    assert "Reopened" not in before.stderr  # not done on the day this update describes
+
+
+def test_update_without_date_outside_the_tables_year_says_so(seeded):
+    result = seeded("update", "1.1", "--status", "推进中")
+    assert result.exit_code == 0, result.output
+    assert "outside the 2018 table's year" in result.stderr and "--date" in result.stderr
+    dated = seeded("update", "1.2", "--status", "推进中", "--date", "2018-06-30")
+    assert "outside" not in dated.stderr

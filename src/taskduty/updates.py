@@ -38,6 +38,7 @@ class BatchResult:
     batch_id: int | None
     recorded: list[dict[str, Any]] = field(default_factory=list)  # code, status, id, progress
     skipped: list[str] = field(default_factory=list)  # codes whose identical update exists
+    reopened: list[str] = field(default_factory=list)  # codes that were done, and no longer
 
 
 PROGRESS_HINT = "give a whole number 0–100, e.g. 40 or 40%"
@@ -157,11 +158,13 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                 hint="list the codes with: taskduty tasks")
         result = BatchResult(year=plan.year, batch_id=None)
         existing: set[tuple[Any, ...]] = set()
-        if skip_identical:
-            ids = [t.id for t in tasks.values()]
-            for u in session.exec(select(Update).where(col(Update.task_id).in_(ids),
-                                                       col(Update.withdrawn_at).is_(None))):
-                existing.add((u.task_id, u.date, u.status, u.progress, u.note or None, u.by))
+        ids = [t.id for t in tasks.values()]
+        history: dict[int, list[Any]] = {}
+        for u in session.exec(select(Update).where(col(Update.task_id).in_(ids),
+                                                   col(Update.withdrawn_at).is_(None))):
+            existing.add((u.task_id, u.date, u.status, u.progress, u.note or None, u.by))
+            history.setdefault(u.task_id, []).append(u)
+        done_before = _done_before(session, tasks, history, updates)
         now = utcnow()
         batch = Batch(kind=kind, recorded_by=recorded_by, recorded_at=now, source_key=source_key)
         rows: list[tuple[NewUpdate, Update]] = []
@@ -172,6 +175,8 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                 result.skipped.append(task.code)
                 continue
             existing.add(key)
+            if new.status != "done" and (task.id, new.date) in done_before:
+                result.reopened.append(task.code)
             rows.append((new, Update(task_id=task.id or 0, batch_id=0, date=new.date,
                                      status=new.status, progress=new.progress,
                                      note=new.note or None, by=new.by,
@@ -189,6 +194,37 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                             "progress": u.progress, "date": u.date.isoformat()}
                            for new, u in rows]
     return result
+
+
+def _done_before(session: Any, tasks: dict[str, Any], history: dict[int, list[Any]],
+                 updates: list[NewUpdate]) -> set[tuple[int, date]]:
+    """(task id, day) for the updates' tasks that were done on that day before this batch
+    (by the several-lead-units rule of :mod:`taskduty.reports`)."""
+    from sqlmodel import col, select
+
+    from taskduty.fields import squeeze
+    from taskduty.models import Alias, TaskUnit, Unit
+    from taskduty.reports import Report, combine
+
+    wanted = {(tasks[u.code.strip()].id, u.date) for u in updates}
+    if not any(u.status == "done" for rows in history.values() for u in rows):
+        return set()
+    units: dict[int, list[str]] = {}
+    for tid, name in session.exec(
+            select(TaskUnit.task_id, Unit.name).join(Unit, col(Unit.id) == TaskUnit.unit_id)
+            .where(TaskUnit.role == "lead", col(TaskUnit.task_id).in_(list(history)))
+            .order_by(col(TaskUnit.task_id), col(TaskUnit.position))):
+        units.setdefault(tid, []).append(name)
+    aliases = {squeeze(a.alias): a.name
+               for a in session.exec(select(Alias).where(Alias.kind == "unit"))}
+    out = set()
+    for tid, day in wanted:
+        reports = [Report(id=u.id or 0, by=u.by or "", date=u.date, status=u.status,
+                          progress=u.progress, note=u.note)
+                   for u in history.get(tid, []) if u.date <= day]
+        if reports and combine(units.get(tid, []), reports, aliases).status == "done":
+            out.add((tid, day))
+    return out
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -35,23 +34,36 @@ def update(
     Example: taskduty update 1.1 1.2 --status 推进中 --progress 40 --note "一季度完成40%"
     """
     from taskduty import render
+    from taskduty.dates import today
+    from taskduty.i18n import _
     from taskduty.store import login_name
     from taskduty.updates import NewUpdate, check_status, parse_progress, record_batch
 
     key, value = check_status(status, parse_progress(progress, label="--progress"))
-    when = parse_day(on, "--date") if on else date.today()
+    when = parse_day(on, "--date") if on else today()
     who = by if by is not None else login_name()
     result = record_batch(get_db(), year, [
         NewUpdate(code=c, status=key, date=when, progress=value, note=note, by=who)
-        for c in codes])
+        for c in codes], skip_identical=True)
     if fmt == OutputFormat.json:
         render.emit(render.to_json({"year": result.year, "batch": result.batch_id,
-                                    "recorded": result.recorded}))
-        return
-    for r in result.recorded:
-        pct = f" {r['progress']}%" if r["progress"] is not None else ""
-        typer.echo(f"{result.year} {r['code']}: {render.status_label(r['status'])} "
-                   f"({r['status']}){pct} on {r['date']} [id {r['id']}]")
+                                    "recorded": result.recorded, "skipped": result.skipped,
+                                    "reopened": result.reopened}))
+    else:
+        for r in result.recorded:
+            pct = f" {r['progress']}%" if r["progress"] is not None else ""
+            typer.echo(f"{result.year} {r['code']}: {render.status_label(r['status'])} "
+                       f"({r['status']}){pct} on {r['date']} [id {r['id']}]")
+    if result.skipped:
+        render.message(_("Skipped {codes}: the same update is already recorded "
+                         "(nothing recorded twice)").format(codes=", ".join(result.skipped)))
+    if result.reopened:
+        render.message(_("Reopened {codes}: it was done (已完成) and is now {status}").format(
+            codes=", ".join(result.reopened), status=render.status_label(key)))
+    if on is None and when.year != result.year:
+        render.message(_("Note: dated today ({day}), outside the {year} table's year; "
+                         "give the day it describes with --date, e.g. --date {year}-12-31"
+                         ).format(day=when.isoformat(), year=result.year))
 
 
 @app.command()
