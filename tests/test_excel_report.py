@@ -7,7 +7,10 @@ import json
 from pathlib import Path
 
 import openpyxl
+import openpyxl.utils
 import pytest
+
+from taskduty.excel import name_text, name_width, text_width
 
 INJECTED = ["=HYPERLINK(\"http://x\",\"click\")", "+1+2", "-3+4", "@SUM(A1:A2)"]
 
@@ -34,6 +37,35 @@ def small(run, tmp_path):
     return run
 
 
+def page_starts(ws) -> set[int]:
+    """The first row of every printed page after the first (the sheet's own row breaks)."""
+    return {b.id + 1 for b in ws.row_breaks.brk}
+
+
+def assert_goals_merged_per_page(ws, tasks, first_row: int = 3) -> None:
+    """Each goal's cell is merged down over its rows on each printed page, and a goal that
+    goes on over a page break shows its name again (（续）) at the top of the next page."""
+    merges = {str(m) for m in ws.merged_cells.ranges}
+    starts = page_starts(ws)
+    row = first_row
+    goals: dict[int, list[dict]] = {}
+    for t in tasks:
+        goals.setdefault(t["goal_no"], []).append(t)
+    for goal_no, items in goals.items():
+        end = row + len(items) - 1
+        cuts = [r for r in sorted(starts) if row < r <= end]
+        pieces = list(zip([row, *cuts], [c - 1 for c in cuts] + [end], strict=True))
+        for i, (a, b) in enumerate(pieces):
+            name = ws.cell(a, 2).value
+            assert name.startswith(f"{goal_no}. "), (a, name)
+            assert name.endswith("（续）") == (i > 0), (a, name)
+            if b > a:
+                assert f"B{a}:B{b}" in merges
+            for r in range(a + 1, b + 1):
+                assert ws.cell(r, 2).value is None
+        row = end + 1
+
+
 def _cells(ws):
     return {(c.row, c.column): c for row in ws.iter_rows() for c in row}
 
@@ -48,7 +80,7 @@ def test_report_structure(seeded, tmp_path):
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "推进情况"
-    assert len(wb.sheetnames) == 3
+    assert wb.sheetnames == ["推进情况", "汇总", "图表", "滞后及未更新"]
     ws = wb.worksheets[0]
     assert ws["A1"].value == "2018年《政府工作报告》目标任务推进情况（截至2018年3月31日）"
     header = [c.value for c in ws[2]]
@@ -57,18 +89,12 @@ def test_report_structure(seeded, tmp_path):
     tasks = json.loads(seeded("tasks", "-f", "json", "--month", "2018-03").stdout)
     codes = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
     assert codes == [t["code"] for t in tasks]
-    # title merged across; each goal with more than one task merged down column B
     merges = {str(m) for m in ws.merged_cells.ranges}
     assert "A1:I1" in merges
-    goal_sizes: dict[int, int] = {}
-    for t in tasks:
-        goal_sizes[t["goal_no"]] = goal_sizes.get(t["goal_no"], 0) + 1
-    row = 3
-    for goal_no, size in goal_sizes.items():
-        assert ws.cell(row, 2).value.startswith(f"{goal_no}. ")
-        if size > 1:
-            assert f"B{row}:B{row + size - 1}" in merges
-        row += size
+    assert_goals_merged_per_page(ws, tasks)
+    # the sheet breaks its own pages, and some goal goes on over a break
+    assert len(page_starts(ws)) >= 5
+    assert any(str(ws.cell(r, 2).value).endswith("（续）") for r in page_starts(ws))
     by_code = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
     r11 = by_code["1.1"]
     assert ws.cell(r11, 6).value == "推进中"
@@ -96,24 +122,87 @@ def test_summary_sheet_and_chart(seeded, tmp_path):
     assert seeded("export", str(out), "--month", "2018-03").exit_code == 0
     wb = openpyxl.load_workbook(out)
     ws = wb["汇总"]
-    assert len(ws._charts) == 2
-    assert all(c.tagname == "barChart" for c in ws._charts)
-    assert len(ws._charts[0].series) == 4
     rows = list(ws.iter_rows(values_only=True))
-    start = next(i for i, r in enumerate(rows) if r[0] == "分管领导")
-    assert rows[start][1:7] == ("任务数", "未启动", "推进中", "滞后", "已完成", "完成率")
+    # one header row, repeated on every printed page, over both bands
+    assert rows[2][:7] == ("分管领导／牵头单位", "任务数", "未启动", "推进中", "滞后", "已完成",
+                           "完成率")
+    assert ws.print_title_rows == "$1:$3"
+    assert ws.freeze_panes == "A4"
     leaders = json.loads(seeded("leaders", "-f", "json", "--month", "2018-03").stdout)
-    table = {}
-    for r in rows[start + 1:]:
-        if r[0] is None or str(r[0]).startswith("合计"):
-            break
-        table[r[0]] = r
-    assert set(table) == {x["name"] for x in leaders}
+    units = json.loads(seeded("units", "-f", "json", "--month", "2018-03").stdout)
+    bands: dict[str, dict] = {}
+    band = None
+    for r in rows[3:]:
+        if r[0] in ("按分管领导统计", "按牵头单位统计"):
+            band = bands.setdefault(r[0], {})
+        elif r[0] == "合计（任务不重复计）":
+            assert r[1] == 114 and r[5] == 2
+        elif r[0]:
+            band[r[0]] = r
+    assert set(bands["按分管领导统计"]) == {x["name"] for x in leaders}
+    assert set(bands["按牵头单位统计"]) == {x["name"] for x in units}
     for x in leaders:
-        r = table[x["name"]]
+        r = bands["按分管领导统计"][x["name"]]
         assert r[1] == x["tasks"] and r[5] == x["done"]
         assert r[6] == pytest.approx(x["done"] / x["tasks"])
-    assert any(r[0] == "牵头单位" for r in rows)
+    # the charts: on a sheet of their own, one printed page each, every name labelled
+    charts = wb["图表"]._charts
+    titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
+    assert titles[0] == "各分管领导任务状态"
+    assert all(t.startswith("各牵头单位任务状态（") for t in titles[1:])
+    assert len(titles) == 1 + -(-len(units) // 50)
+    assert all(c.tagname == "barChart" and len(c.series) == 4 for c in charts)
+    assert all(c.x_axis.tickLblSkip == 1 for c in charts)
+    assert len(wb["图表"].row_breaks.brk) == len(charts) - 1
+    assert all(c.height <= 24 for c in charts)
+    lead = charts[0]
+    assert lead.y_axis.majorUnit == int(lead.y_axis.majorUnit) >= 1
+    assert lead.y_axis.scaling.min == 0
+    assert lead.y_axis.scaling.max >= max(x["tasks"] for x in leaders)
+    assert lead.y_axis.number_format.formatCode == "0"
+
+
+def test_terminal_summary_has_the_workbooks_total(seeded, tmp_path):
+    assert seeded("update", "1.1", "1.4", "-s", "已完成", "-d", "2018-03-10").exit_code == 0
+    assert seeded("update", "2.1", "-s", "滞后", "-d", "2018-03-10").exit_code == 0
+    out = tmp_path / "r.xlsx"
+    assert seeded("export", str(out), "--month", "2018-03").exit_code == 0
+    total = next(r for r in openpyxl.load_workbook(out)["汇总"].iter_rows(values_only=True)
+                 if r[0] == "合计（任务不重复计）")
+    for by in ("leader", "unit"):
+        text = seeded("summary", "--by", by, "--month", "2018-03").stdout
+        line = next(x for x in text.splitlines() if x.startswith("合计（任务不重复计）"))
+        numbers = line.split()[1:]
+        assert [int(n) for n in numbers[:5]] == list(total[1:6])
+        assert float(numbers[5]) == round(100 * total[6], 1)
+
+
+def test_names_are_never_split_across_lines(small, tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert small("export", str(out), "--as-of", "2019-03-01").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    for ws in (wb["推进情况"], wb["滞后及未更新"]):
+        header = [c.value for c in ws[2]]
+        for label in ("分管领导", "牵头单位"):
+            col = header.index(label) + 1
+            letter = openpyxl.utils.get_column_letter(col)
+            width = ws.column_dimensions[letter].width
+            for r in range(3, ws.max_row + 1):
+                for line in ws.cell(r, col).value.split("\n"):
+                    # whole names only, each line fits the column
+                    assert all(n in NAMES for n in line.rstrip("、").split("、")), line
+                    assert text_width(line) < width
+
+
+NAMES = {"张三", "李四", "王五", "发改局", "财政局", "-交通局"}
+
+
+def test_name_text_breaks_between_names():
+    names = ["陆秋明", "徐治国", "是峰"]
+    assert name_text(names, 9) == "陆秋明、\n徐治国、\n是峰"
+    assert name_text(names, 17) == "陆秋明、徐治国、\n是峰"
+    assert name_text(["住房公积金管理中心"], 9) == "住房公积金管理中心"
+    assert name_width(["住房公积金管理中心", "发改局"], 9) == 21
 
 
 def test_late_sheet_lists_behind_and_stale(seeded, tmp_path):

@@ -144,6 +144,13 @@ def test_summary_and_counts(both: Callable[..., tuple[Any, Any]], by: str) -> No
         assert rows and sum(r["tasks"] for r in rows) >= len(rows)
         if by != "goal":
             same(both, lambda r, d=day: queries.name_counts(r, by, 2018, d))
+        rows2, total = same(both, lambda r, d=day: queries.summary_with_total(r, by, 2018, d))
+        assert rows2 == rows and total["tasks"] <= sum(r["tasks"] for r in rows)
+
+
+def test_task_names(both: Callable[..., tuple[Any, Any]]) -> None:
+    names = same(both, lambda r: queries.task_names(r, queries.TaskFilter(year=2018)))
+    assert names["leaders"] and names["units"]
 
 
 def test_year_for(both: Callable[..., tuple[Any, Any]]) -> None:
@@ -154,6 +161,7 @@ def test_year_for(both: Callable[..., tuple[Any, Any]]) -> None:
 
 COVERED = {"years", "plan_id", "known_names", "aliases", "resolve_names", "list_tasks",
            "get_task", "goals", "name_counts", "summary", "year_for",
+           "task_names", "summary_with_total",
            "iter_tasks", "task_facts"}  # compared in tests/test_perf_queries.py
 
 

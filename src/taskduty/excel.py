@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from taskduty.fields import LABELS, STATUSES
+from taskduty.queries import TOTAL_LABEL
 
 # Light fills for status cells, with a matching dark font; the chart uses the dark colours.
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
@@ -68,6 +69,34 @@ def wrapped_lines(text: str, width: float) -> int:
     # Excel fits about width+3 units of 10 pt 宋体 per line; LibreOffice a little more
     usable = max(1.0, width)
     return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+
+
+NAME_SEP = "、"
+NAME_COLUMNS = ("leaders", "units", "co_units")
+NAME_WIDTH_CAP = 30.0  # a name longer than this still wraps inside itself
+
+
+def name_width(names: Iterable[str], least: float) -> float:
+    """A column as wide as its longest name needs (with its 、), at least ``least``."""
+    longest = max((text_width(n) for n in names), default=0)
+    return min(NAME_WIDTH_CAP, max(least, longest + 3.0))
+
+
+def name_text(names: Sequence[str], width: float) -> str:
+    """``names`` joined with 、, with a line break wherever the next name would not fit on
+    the line: a printed cell wraps between names, never inside one."""
+    usable = max(1.0, width - 1)
+    lines: list[str] = []
+    line = ""
+    for i, name in enumerate(names):
+        piece = name + (NAME_SEP if i < len(names) - 1 else "")
+        if line and text_width(line + piece) > usable:
+            lines.append(line)
+            line = ""
+        line += piece
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def clean_text(value: str) -> str:
@@ -170,6 +199,12 @@ def _base_styles(ws: Any) -> Styles:
                   alignment=Alignment(horizontal="center", vertical="center"))
     styles.define("share", font=body, border=border, number_format="0.0%",
                   alignment=Alignment(horizontal="center", vertical="center"))
+    styles.define("share_total", font=Font(name=FONT, size=10, bold=True), border=border,
+                  fill=PatternFill("solid", fgColor="F2F2F2"), number_format="0.0%",
+                  alignment=Alignment(horizontal="center", vertical="center"))
+    styles.define("band", font=Font(name=FONT, size=11, bold=True), border=border,
+                  fill=PatternFill("solid", fgColor="EEF3FA"),
+                  alignment=Alignment(horizontal="left", vertical="center"))
     styles.define("int", font=body, border=border,
                   alignment=Alignment(horizontal="center", vertical="center"))
     styles.define("date", font=body, border=border, number_format="yyyy-mm-dd",
@@ -224,15 +259,20 @@ def task_columns(tasks: Sequence[Any]) -> list[Column]:
                           deadlines=any(t.deadline for t in tasks))
 
 
-def report_columns(co_units: bool, deadlines: bool) -> list[Column]:
-    """The report's columns, with 配合单位 and 完成时限 when asked for."""
-    cols = [Column("code", LABELS["code"], 7, wrap=False, centre=True),
+def report_columns(co_units: bool, deadlines: bool,
+                   names: dict[str, Sequence[str]] | None = None) -> list[Column]:
+    """The report's columns, with 配合单位 and 完成时限 when asked for; the leader and unit
+    columns as wide as the longest of ``names`` (``leaders``, ``units``, ``co_units``)."""
+    names = names or {}
+    cols = [Column("code", LABELS["code"], 9, wrap=False, centre=True),
             Column("goal", LABELS["goal"], 16),
             Column("standard", LABELS["standard"], 44),
-            Column("leaders", LABELS["leaders"], 9, centre=True),
-            Column("units", LABELS["units"], 14)]
+            Column("leaders", LABELS["leaders"], name_width(names.get("leaders", ()), 9),
+                   centre=True),
+            Column("units", LABELS["units"], name_width(names.get("units", ()), 14))]
     if co_units:
-        cols.append(Column("co_units", LABELS["co_units"], 14))
+        cols.append(Column("co_units", LABELS["co_units"],
+                           name_width(names.get("co_units", ()), 14)))
     if deadlines:
         cols.append(Column("deadline", LABELS["deadline"], 11, centre=True))
     cols += [Column("status", LABELS["status"], 8, wrap=False, centre=True),
@@ -242,12 +282,24 @@ def report_columns(co_units: bool, deadlines: bool) -> list[Column]:
     return cols
 
 
-def task_value(task: Any, key: str) -> Any:
-    """A task field as a report cell holds it."""
+def task_names(tasks: Iterable[Any]) -> dict[str, list[str]]:
+    """The distinct leader and unit names of ``tasks`` (what
+    :func:`taskduty.queries.task_names` gives for a filter)."""
+    out: dict[str, dict[str, None]] = {k: {} for k in NAME_COLUMNS}
+    for t in tasks:
+        for key in NAME_COLUMNS:
+            out[key].update(dict.fromkeys(getattr(t, key)))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def task_value(task: Any, key: str, width: float | None = None) -> Any:
+    """A task field as a report cell holds it; names broken into lines for a column
+    ``width`` wide."""
     if key == "goal":
         return f"{task.goal_no}. {task.goal}"
-    if key in ("leaders", "units", "co_units"):
-        return "、".join(getattr(task, key))
+    if key in NAME_COLUMNS:
+        names = getattr(task, key)
+        return name_text(names, width) if width else NAME_SEP.join(names)
     if key == "status":
         return STATUSES.get(task.status, task.status)
     if key == "progress":
@@ -258,7 +310,7 @@ def task_value(task: Any, key: str) -> Any:
 def _task_cells(styles: Styles, task: Any, columns: Sequence[Column]) -> list[Any]:
     cells = []
     for col in columns:
-        value = task_value(task, col.key)
+        value = task_value(task, col.key, col.width)
         if col.key == "status":
             style = f"status_{task.status}" if task.status in STATUS_COLOURS else "centre"
         elif col.key == "progress":
@@ -278,7 +330,7 @@ def _row_height(task: Any, columns: Sequence[Column], skip: str | None = None) -
     for col in columns:
         if not col.wrap or col.key == skip:
             continue
-        value = task_value(task, col.key)
+        value = task_value(task, col.key, col.width)
         if value:
             lines = max(lines, wrapped_lines(str(value), col.width))
     return lines * LINE_HEIGHT + 4
@@ -329,14 +381,17 @@ class StatusTally:
 
 def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
                  stale_days: int = 30, scope: str = "", *, co_units: bool | None = None,
-                 deadlines: bool | None = None) -> ReportInfo:
+                 deadlines: bool | None = None,
+                 names: dict[str, Sequence[str]] | None = None) -> ReportInfo:
     """Write the status workbook for ``tasks`` (TaskViews, in goal order) to ``path``.
 
     ``scope`` (e.g. "分管领导：陆秋明") is added to the title when the tasks are a selection.
     ``tasks`` is read once, row by row, so an iterator (:func:`taskduty.queries.iter_tasks`)
     keeps memory flat; the columns depend on whether any task has cooperating units or a
     deadline, so give ``co_units`` and ``deadlines`` with an iterator (else the tasks are
-    listed first to find out).
+    listed first to find out), and ``names`` (:func:`taskduty.queries.task_names`) to size the
+    leader and unit columns by their longest name (else a list of tasks gives them, and an
+    iterator the default widths).
     """
     from openpyxl import Workbook
 
@@ -344,14 +399,17 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
         tasks = list(tasks)
         co_units = any(t.co_units for t in tasks) if co_units is None else co_units
         deadlines = any(t.deadline for t in tasks) if deadlines is None else deadlines
+    if names is None and isinstance(tasks, list):
+        names = task_names(tasks)
     wb = Workbook(write_only=True)
     title = report_title(year, as_of) + (f"（{scope}）" if scope else "")
     made = f"制表日期：{cn_date(date.today())}"
     # Sheets in their order; the report and late rows are written as the tasks come, the
-    # summary (which needs every count) at the end.
-    report = _ReportSheet(wb, report_columns(co_units, deadlines), title, made)
+    # summary and charts (which need every count) at the end.
+    report = _ReportSheet(wb, report_columns(co_units, deadlines, names), title, made)
     summary_ws = wb.create_sheet("汇总")
-    late = _LateSheet(wb, year, as_of, stale_days, made)
+    charts_ws = wb.create_sheet("图表")
+    late = _LateSheet(wb, year, as_of, stale_days, made, names)
     tally = StatusTally()
     for task in tasks:
         report.add(task)
@@ -359,7 +417,8 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
         late.add(task)
     report.finish()
     late.finish()
-    _summary_sheet(summary_ws, tally, year, as_of, made)
+    tables = _summary_sheet(summary_ws, tally, year, as_of, made)
+    _chart_sheet(charts_ws, summary_ws, tables, made)
     wb.properties.title = title
     wb.properties.creator = "taskduty"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -384,8 +443,30 @@ def _title_rows(ws: Any, styles: Styles, title: str, width: int, height: float =
     ws.merged_cells.add(f"A1:{get_column_letter(width)}1")
 
 
+# A4 landscape as _print_setup sets it up, in points: the printable area inside the margins.
+PAGE_WIDTH = 841.89 - 2 * 0.4 * 72
+PAGE_HEIGHT = 595.28 - 2 * 0.6 * 72
+PAGE_SAFETY = 0.96  # spreadsheet programs round the fit-to-width scale and widths
+
+
+def body_height(columns: Sequence[Column], title_height: float) -> float:
+    """The row height (points, unscaled) that fits on one printed page below the repeated
+    title rows, when the columns are fitted to the page's width."""
+    # a column of width w is w*7+5 pixels of the default font, 0.75 points a pixel
+    width = sum(c.width * 7 + 5 for c in columns) * 0.75
+    scale = min(1.0, PAGE_WIDTH / width)
+    return PAGE_HEIGHT * PAGE_SAFETY / scale - title_height
+
+
 class _ReportSheet:
-    """The report sheet, written one task at a time."""
+    """The report sheet, written one task at a time.
+
+    Pages are broken by the sheet itself (a row break before a row that would not fit), so
+    a goal that goes on over a page break is merged per page and its name is written again
+    at the top of the next page, instead of a blank remainder of a merged cell.
+    """
+
+    TITLE_HEIGHT = 36 + 24
 
     def __init__(self, wb: Any, columns: list[Column], title: str, made: str) -> None:
         from openpyxl.utils import get_column_letter
@@ -403,9 +484,12 @@ class _ReportSheet:
         self.goal_letter = get_column_letter(self.goal_col)
         self.row = 3
         self.pending: Any = None
-        self.group_start = 0  # first row of the goal being written, 0 before any
+        self.group_start = 0  # first row of the goal (on this page) being written, 0 before
         self.group_height = 0.0  # height of its rows written so far
         self.merges: list[str] = []
+        self.page_room = body_height(columns, self.TITLE_HEIGHT)
+        self.page_used = 0.0
+        self.breaks: list[int] = []  # rows after which a new page starts
 
     def add(self, task: Any) -> None:
         # Rows of one goal are contiguous (tasks come in goal order): a row is written when
@@ -414,31 +498,45 @@ class _ReportSheet:
             self._write(self.pending, last=task.goal_no != self.pending.goal_no)
         self.pending = task
 
+    def _close_group(self, end: int) -> None:
+        if self.group_start and end > self.group_start:
+            self.merges.append(f"{self.goal_letter}{self.group_start}:{self.goal_letter}{end}")
+        self.group_start = 0
+
     def _write(self, task: Any, last: bool) -> None:
         columns = self.columns
+        height = _row_height(task, columns, skip="goal")
+        continued = False
+        if self.page_used and self.page_used + height > self.page_room:
+            continued = bool(self.group_start)
+            self._close_group(self.row - 1)
+            self.breaks.append(self.row - 1)
+            self.page_used = 0.0
         if not self.group_start:
             self.group_start, self.group_height = self.row, 0.0
-        height = _row_height(task, columns, skip="goal")
         if last:
-            goal_lines = wrapped_lines(task_value(task, "goal"), columns[self.goal_col - 1].width)
+            goal = task_value(task, "goal") + ("（续）" if continued else "")
+            goal_lines = wrapped_lines(goal, columns[self.goal_col - 1].width)
             need = goal_lines * LINE_HEIGHT + 4
             if need > self.group_height + height:  # the goal's text needs more room
                 height = need - self.group_height
         self.group_height += height
+        self.page_used += height
         cells = _task_cells(self.styles, task, columns)
         if self.row > self.group_start:
             cells[self.goal_col - 1] = self.styles.cell(None, "goal")
+        elif continued:  # the goal's name again at the top of the new page
+            cells[self.goal_col - 1] = self.styles.cell(task_value(task, "goal") + "（续）",
+                                                        "goal")
         _append(self.ws, cells, self.row, height)
         if last:
-            if self.row > self.group_start:
-                self.merges.append(f"{self.goal_letter}{self.group_start}:"
-                                   f"{self.goal_letter}{self.row}")
-            self.group_start = 0
+            self._close_group(self.row)
         self.row += 1
 
     def finish(self) -> None:
         from openpyxl.utils import get_column_letter
         from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+        from openpyxl.worksheet.pagebreak import Break
 
         if self.pending is not None:
             self._write(self.pending, last=True)
@@ -448,6 +546,8 @@ class _ReportSheet:
         # set at once: MultiCellRange.add checks every earlier range (quadratic on big tables)
         ws.merged_cells = MultiCellRange([*ws.merged_cells.ranges,
                                           *(CellRange(m) for m in self.merges)])
+        for row in self.breaks:
+            ws.row_breaks.append(Break(id=row))
         ws.auto_filter.ref = f"A2:{last_col}{max(self.row - 1, 2)}"
         ws.print_area = f"A1:{last_col}{max(self.row - 1, 2)}"
 
@@ -455,6 +555,8 @@ class _ReportSheet:
 SUMMARY_COLUMNS = [Column("name", "", 16), Column("tasks", "任务数", 8),
                    *(Column(k, v, 8) for k, v in STATUSES.items()),
                    Column("done_pct", "完成率", 9)]
+SUMMARY_GROUPS = (("leader", LABELS["leaders"]), ("unit", LABELS["units"]))
+SUMMARY_NAME_HEADER = f"{LABELS['leaders']}／{LABELS['units']}"
 
 
 def group_counts(tasks: Iterable[Any], by: str) -> list[dict[str, Any]]:
@@ -465,93 +567,162 @@ def group_counts(tasks: Iterable[Any], by: str) -> list[dict[str, Any]]:
     return tally.rows(by)
 
 
-def _summary_table(ws: Any, styles: Styles, rows: list[dict[str, Any]], label: str,
-                   tally: StatusTally, start: int) -> int:
-    """Append a heading, header, rows and a total line; return the next free row."""
-    ws.row_dimensions[start].height = 24
-    ws.append([styles.cell(f"按{label}统计", "heading")])
-    ws.row_dimensions[start + 1].height = 20
-    ws.append([styles.cell(label if c.key == "name" else c.header, "header")
-               for c in SUMMARY_COLUMNS])
-    for r in rows:
-        ws.append([styles.cell(r["name"], "text"), styles.cell(r["tasks"], "int"),
-                   *(styles.cell(r[s], "int") for s in STATUSES),
-                   styles.cell(r["done_pct"], "share")])
-    counts, total = tally.counts, tally.total
-    ws.append([styles.cell("合计（任务不重复计）", "total"), styles.cell(total, "total"),
-               *(styles.cell(counts.get(s, 0), "total") for s in STATUSES),
-               styles.cell(counts.get("done", 0) / total if total else 0, "share")])
-    return start + 2 + len(rows) + 1 + 1
+def _summary_sheet(ws: Any, tally: StatusTally, year: int, as_of: date,
+                   made: str) -> dict[str, tuple[int, list[int]]]:
+    """One table under one header row (repeated on every printed page): a band of leaders
+    and a band of lead units, each ending in the 合计 row. Returns, per band, its first data
+    row and the task count of each of its rows (for the charts)."""
+    from openpyxl.utils import get_column_letter
+
+    styles = _base_styles(ws)
+    bands = {by: tally.rows(by) for by, _ in SUMMARY_GROUPS}
+    names = [r["name"] for rows in bands.values() for r in rows]
+    columns = [Column("name", SUMMARY_NAME_HEADER,
+                      name_width(names, text_width(SUMMARY_NAME_HEADER) + 2)),
+               *SUMMARY_COLUMNS[1:]]
+    _set_widths(ws, columns)
+    _print_setup(ws, "1:3", made)
+    ws.page_setup.orientation = "portrait"
+    ws.freeze_panes = "A4"
+    last = get_column_letter(len(columns))
+    # two lines: the portrait page is narrower than the title
+    _title_rows(ws, styles, f"{year}年目标任务推进情况汇总\n（截至{cn_date(as_of)}）",
+                len(columns), height=48)
+    counts = tally.counts
+    line = "、".join(f"{label}{counts.get(k, 0)}项" for k, label in STATUSES.items())
+    ws.append([styles.cell(f"共{tally.total}项任务：{line}。", "subtitle")])
+    ws.merged_cells.add(f"A2:{last}2")
+    ws.row_dimensions[3].height = 20
+    ws.append([styles.cell(c.header, "header") for c in columns])
+    row = 4
+    out: dict[str, tuple[int, list[int]]] = {}
+    total = tally.total
+    for by, label in SUMMARY_GROUPS:
+        rows = bands[by]
+        ws.row_dimensions[row].height = 22
+        ws.append([styles.cell(f"按{label}统计", "band"),
+                   *(styles.cell(None, "band") for _ in columns[1:])])
+        ws.merged_cells.add(f"A{row}:{last}{row}")
+        out[by] = (row + 1, [r["tasks"] for r in rows])
+        for r in rows:
+            ws.append([styles.cell(r["name"], "text"), styles.cell(r["tasks"], "int"),
+                       *(styles.cell(r[s], "int") for s in STATUSES),
+                       styles.cell(r["done_pct"], "share")])
+        ws.append([styles.cell(TOTAL_LABEL, "total"), styles.cell(total, "total"),
+                   *(styles.cell(counts.get(s, 0), "total") for s in STATUSES),
+                   styles.cell(counts.get("done", 0) / total if total else 0, "share_total")])
+        row += len(rows) + 2
+    ws.print_area = f"A1:{last}{row - 1}"
+    return out
 
 
-def _status_chart(ws: Any, title: str, header_row: int, n: int, anchor: str) -> None:
-    from openpyxl.chart import BarChart, Reference
+CHART_NAMES = 50  # names on one chart: more go on further charts, one printed page each
+CHART_ROWS = 48  # sheet rows a chart takes (24 cm at 15 pt a row, and a margin)
+
+
+def axis_step(most: int) -> int:
+    """A whole-number step giving at most about ten ticks from 0 to ``most``."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000):
+        if most <= step * 10:
+            return step
+    return 10 ** (len(str(most)) - 1)
+
+
+def _status_chart(data_ws: Any, title: str, first: int, n: int, most: int) -> Any:
+    """A stacked bar chart of names in rows ``first``… of ``data_ws`` (the 汇总 sheet)."""
+    from openpyxl.chart import BarChart, Reference, Series
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 
     chart = BarChart()
     chart.type = "bar"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.gapWidth = 60
+    chart.gapWidth = 50
     chart.title = title
     chart.y_axis.title = "任务数"
     chart.x_axis.scaling.orientation = "maxMin"  # first name at the top, as in the table
     chart.x_axis.tickLblSkip = 1  # every name, not every other one
+    chart.x_axis.tickMarkSkip = 1
     chart.y_axis.crosses = "max"  # counts along the bottom despite the reversed names
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.y_axis.majorGridlines = None
+    step = axis_step(most)
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = max(step, math.ceil(most / step) * step)
+    chart.y_axis.majorUnit = step
+    chart.y_axis.number_format = "0"
     chart.legend.position = "b"
-    data = Reference(ws, min_col=3, max_col=2 + len(STATUSES), min_row=header_row,
-                     max_row=header_row + n)
-    cats = Reference(ws, min_col=1, min_row=header_row + 1, max_row=header_row + n)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    for series, key in zip(chart.series, STATUSES, strict=True):
+    # names small enough that every one of them gets its own label on one page
+    size = 900 if n <= 30 else 800 if n <= 40 else 700
+    chart.x_axis.txPr = RichText(p=[Paragraph(
+        pPr=ParagraphProperties(defRPr=CharacterProperties(sz=size)),
+        endParaRPr=CharacterProperties(sz=size))])
+    cats = Reference(data_ws, min_col=1, min_row=first, max_row=first + n - 1)
+    for i, (key, label) in enumerate(STATUSES.items()):
+        values = Reference(data_ws, min_col=3 + i, min_row=first, max_row=first + n - 1)
+        series = Series(values, title=label)
         series.graphicalProperties.solidFill = CHART_COLOURS[key]
         series.graphicalProperties.line.solidFill = CHART_COLOURS[key]
-    chart.width = 18
-    chart.height = max(7.0, 0.55 * n + 3)
-    ws.add_chart(chart, anchor)
+        chart.series.append(series)
+    chart.set_categories(cats)
+    chart.width = 17
+    chart.height = 24 if n > 12 else max(8.0, 1.2 * n + 5)
+    return chart
 
 
-def _summary_sheet(ws: Any, tally: StatusTally, year: int, as_of: date, made: str) -> None:
-    styles = _base_styles(ws)
-    _set_widths(ws, SUMMARY_COLUMNS)
-    _print_setup(ws, "1:1", made)
-    _title_rows(ws, styles, f"{year}年目标任务推进情况汇总（截至{cn_date(as_of)}）",
-                len(SUMMARY_COLUMNS))
-    counts = tally.counts
-    line = "、".join(f"{label}{counts.get(k, 0)}项" for k, label in STATUSES.items())
-    ws.append([styles.cell(f"共{tally.total}项任务：{line}。", "subtitle")])
-    ws.append([])
-    row = 4
-    for by, label in (("leader", "分管领导"), ("unit", "牵头单位")):
-        rows = tally.rows(by)
-        header_row = row + 1
-        row = _summary_table(ws, styles, rows, label, tally, row)
-        ws.append([])
-        if rows:
-            _status_chart(ws, f"各{label}任务状态", header_row, len(rows),
-                          f"I{header_row}")
-        # leave room for the chart when the table is shorter than it
-        chart_rows = math.ceil(max(7.0, 0.55 * len(rows) + 3) / 0.53) if rows else 0
-        while row < header_row + chart_rows:
-            ws.append([])
-            row += 1
+def _chart_sheet(ws: Any, data_ws: Any, tables: dict[str, tuple[int, list[int]]],
+                 made: str) -> None:
+    """Each chart on a page of its own (A4 portrait): one per band of the summary, in parts
+    of at most :data:`CHART_NAMES` names, each name labelled, whole-number axes."""
+    from openpyxl.worksheet.pagebreak import Break
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.column_dimensions["A"].width = 96  # about the width of a 17 cm chart
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.paperSize = 9
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.right.text = made
+    ws.append([None])
+    page = 0
+    for by, label in SUMMARY_GROUPS:
+        first, totals = tables[by]
+        n = len(totals)
+        parts = max(1, math.ceil(n / CHART_NAMES))
+        size = math.ceil(n / parts) if n else 0
+        for part in range(parts if n else 0):
+            start = first + part * size
+            count = min(size, n - part * size)
+            most = max(totals[part * size:part * size + count], default=1)
+            title = f"各{label}任务状态" + (f"（{part + 1}/{parts}）" if parts > 1 else "")
+            if page:
+                ws.row_breaks.append(Break(id=page * CHART_ROWS))
+            ws.add_chart(_status_chart(data_ws, title, start, count, most),
+                         f"A{page * CHART_ROWS + 1}")
+            page += 1
+    ws.print_area = f"A1:A{max(1, page) * CHART_ROWS}"
+
 
 
 class _LateSheet:
     """The tasks that are behind or stale, written as they come."""
 
-    def __init__(self, wb: Any, year: int, as_of: date, stale_days: int, made: str) -> None:
+    def __init__(self, wb: Any, year: int, as_of: date, stale_days: int, made: str,
+                 names: dict[str, Sequence[str]] | None = None) -> None:
         self.ws = ws = wb.create_sheet("滞后及未更新")
         self.styles = styles = _base_styles(ws)
         self.as_of, self.stale_days = as_of, stale_days
         self.columns = [
-            Column("code", LABELS["code"], 7, wrap=False, centre=True),
+            Column("code", LABELS["code"], 9, wrap=False, centre=True),
             Column("goal", LABELS["goal"], 16), Column("standard", LABELS["standard"], 44),
-            Column("leaders", LABELS["leaders"], 9, centre=True),
-            Column("units", LABELS["units"], 14),
+            Column("leaders", LABELS["leaders"],
+                   name_width((names or {}).get("leaders", ()), 9), centre=True),
+            Column("units", LABELS["units"], name_width((names or {}).get("units", ()), 14)),
             Column("status", LABELS["status"], 8, wrap=False, centre=True),
             Column("progress", LABELS["progress"], 6, wrap=False, centre=True),
             Column("updated", LABELS["updated"], 11, wrap=False, centre=True),

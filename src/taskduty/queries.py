@@ -307,6 +307,23 @@ def task_facts(reader: Reader, flt: TaskFilter) -> TaskFacts:
     return TaskFacts(co_units=bool(co), deadlines=bool(due))
 
 
+def task_names(reader: Reader, flt: TaskFilter) -> dict[str, list[str]]:
+    """The distinct leader, lead-unit and cooperating-unit names of the tasks ``flt``'s SQL
+    filters match (``leaders``, ``units``, ``co_units``): a report sizes its columns by them
+    before its first row."""
+    _, _, sql, params = _task_query(reader, flt)
+    matched = f"SELECT x.id FROM ({sql}) x"
+    leaders = reader.all("SELECT DISTINCT l.name FROM leader l JOIN task_leader tl "
+                         f"ON tl.leader_id = l.id WHERE tl.task_id IN ({matched}) "
+                         "ORDER BY l.name", params)
+    units = reader.all("SELECT DISTINCT u.name, tu.role FROM unit u JOIN task_unit tu "
+                       f"ON tu.unit_id = u.id WHERE tu.task_id IN ({matched}) "
+                       "ORDER BY u.name", params)
+    return {"leaders": [r["name"] for r in leaders],
+            "units": [r["name"] for r in units if r["role"] == "lead"],
+            "co_units": [r["name"] for r in units if r["role"] != "lead"]}
+
+
 def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
               flt: TaskFilter, by_ids: bool) -> list[TaskView]:
     """TaskViews for ``rows`` with names and status, then ``flt``'s status filters."""
@@ -497,7 +514,11 @@ def summary(reader: Reader, by: str, year: int | None,
     """Per leader, lead unit or goal: tasks, count per status, share done, mean progress."""
     if by not in ("leader", "unit", "goal"):
         raise TaskdutyError(f"cannot summarise by {by!r}", hint="use leader, unit or goal")
-    tasks = list_tasks(reader, TaskFilter(year=year, as_of=as_of))
+    return summary_rows(list_tasks(reader, TaskFilter(year=year, as_of=as_of)), by)
+
+
+def summary_rows(tasks: list[TaskView], by: str) -> list[dict[str, Any]]:
+    """:func:`summary`'s rows for ``tasks``."""
     groups: dict[str, list[TaskView]] = defaultdict(list)
     for t in tasks:
         keys = (t.leaders if by == "leader" else t.units if by == "unit"
@@ -524,3 +545,27 @@ def progress_of(task: TaskView) -> int:
     if task.status == "done":
         return 100
     return task.progress or 0
+
+
+TOTAL_LABEL = "合计（任务不重复计）"
+
+
+def summary_total(tasks: list[TaskView]) -> dict[str, Any]:
+    """The 合计 row under a summary: every task counted once, however many leaders or units
+    it has (the workbook's 汇总 sheet ends its tables with the same numbers)."""
+    counts = Counter(t.status for t in tasks)
+    n = len(tasks)
+    row: dict[str, Any] = {"name": TOTAL_LABEL, "tasks": n}
+    row |= {s: counts.get(s, 0) for s in STATUSES}
+    row["done_pct"] = round(100 * counts.get("done", 0) / n, 1) if n else 0.0
+    row["mean_progress"] = round(sum(progress_of(t) for t in tasks) / n, 1) if n else 0.0
+    return row
+
+
+def summary_with_total(reader: Reader, by: str, year: int | None,
+                       as_of: date | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """:func:`summary`'s rows and their :func:`summary_total`, from one listing."""
+    if by not in ("leader", "unit", "goal"):
+        raise TaskdutyError(f"cannot summarise by {by!r}", hint="use leader, unit or goal")
+    tasks = list_tasks(reader, TaskFilter(year=year, as_of=as_of))
+    return summary_rows(tasks, by), summary_total(tasks)

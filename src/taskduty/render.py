@@ -362,9 +362,10 @@ def print_task(task: Any) -> None:
 # -- generic rows -------------------------------------------------------------------------
 def output_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], fmt: str,
                 output: Path | None = None, title: str | None = None,
-                bar: str | None = None) -> None:
+                bar: str | None = None, total: dict[str, Any] | None = None) -> None:
     """Rows of plain values: ``columns`` is [(key, header)]; ``bar`` names a 0–100 column
-    drawn as a small bar in tables. CSV headers are the Chinese column headers."""
+    drawn as a small bar in tables; ``total`` is a last row set off below the others (tables
+    only). CSV headers are the Chinese column headers."""
     if fmt == "json":
         emit(to_json(rows), output)
         return
@@ -372,11 +373,12 @@ def output_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], fmt:
         emit(to_csv([h for _, h in columns], [[r.get(k) for k, _ in columns] for r in rows]),
              output, bom=output is not None)
         return
-    print_rows(rows, columns, title, bar)
+    print_rows(rows, columns, title, bar, total)
 
 
 def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]],
-               title: str | None = None, bar: str | None = None) -> None:
+               title: str | None = None, bar: str | None = None,
+               total: dict[str, Any] | None = None) -> None:
     """A compact rich table of plain rows; text columns wrap to fit the terminal."""
     from rich.text import Text
 
@@ -394,11 +396,13 @@ def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]],
         table.add_column("", no_wrap=True)
     else:
         bar = None
-    for r in rows:
+    for i, r in enumerate([*rows, *([total] if total else [])]):
         cells = [Text(_plain(r.get(k))) for k, _ in columns]
         if bar:
             cells.append(Text(progress_bar(float(r.get(bar) or 0))))
-        table.add_row(*cells)
+        last = total is not None and i == len(rows)
+        table.add_row(*cells, end_section=i == len(rows) - 1 and total is not None,
+                      style="bold" if last else None)
     out.print(table)
 
 

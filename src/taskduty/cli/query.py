@@ -252,10 +252,13 @@ def summary(
         raise UsageError(f"--by {by!r} is not one of leader, unit, goal")
     when = as_of_date(as_of, month)
     with get_db().read() as reader:
-        rows = queries.summary(reader, by, queries.year_for(reader, year, when), when)
+        rows, total = queries.summary_with_total(reader, by,
+                                                 queries.year_for(reader, year, when), when)
     label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]
     columns = [("name", label), ("tasks", "任务数"), *STATUSES.items(),
                ("done_pct", "完成率%"), ("mean_progress", "平均进度")]
     title = f"截至 {when or date.today()}"
-    render.output_rows(rows, columns, output_format(fmt, output), output, title=title,
-                       bar="done_pct")
+    kind = output_format(fmt, output)
+    # the table ends with the workbook's 合计 row (each task once); csv and json stay rows
+    render.output_rows(rows, columns, kind, output, title=title, bar="done_pct",
+                       total=total if kind == "table" else None)

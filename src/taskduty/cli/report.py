@@ -72,7 +72,8 @@ def export(
         # The tasks stream from the database into the workbook (flat memory on big tables).
         facts = queries.task_facts(reader, flt)
         info = write_report(out, queries.iter_tasks(reader, flt), plan_year, when, stale_days,
-                            scope, co_units=facts.co_units, deadlines=facts.deadlines)
+                            scope, co_units=facts.co_units, deadlines=facts.deadlines,
+                            names=queries.task_names(reader, flt))
     render.message(f"Wrote {info.path}: {info.tasks} tasks, "
                    f"{info.behind_or_stale} behind or stale")
 
