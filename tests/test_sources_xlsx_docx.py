@@ -425,13 +425,13 @@ def test_docx_no_task_table_names_missing_columns(tmp_path: Path) -> None:
     doc = docx.Document()
     doc.add_paragraph(TITLE)
     table = doc.add_table(rows=2, cols=3)
-    fill(table, [["序号", "工作标准", "牵头单位"], ["1", "任务", "发改委"]])
+    fill(table, [["序号", "工作标准", "备注"], ["1", "任务", "发改委"]])
     path = tmp_path / "bad.docx"
     doc.save(path)
     with pytest.raises(SourceError) as err:
         read_docx_table(path)
-    assert "missing columns: 目标名称、分管领导" in err.value.message
-    assert "序号、工作标准、牵头单位" in err.value.message
+    assert "missing columns: 目标名称、分管领导、牵头单位" in err.value.message
+    assert "序号、工作标准" in err.value.message
     assert err.value.hint and "工作任务" in err.value.hint
 
 

@@ -29,11 +29,13 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "section": ("类别", "类型", "板块", "领域"),
     "goal_no": ("序号", "编号", "目标序号", "项目序号"),
     "goal": ("目标名称", "目标任务", "目标", "重点工作", "工作目标", "主要目标", "目标内容",
-             "工作项目", "项目名称"),
+             "工作项目", "项目名称", "项目", "重点项目", "工作类别"),
     "standard": ("工作标准", "工作任务", "任务内容", "工作内容", "具体任务", "重点任务",
                  "主要任务", "工作措施", "具体措施", "工作举措", "任务事项", "工作事项",
                  "目标要求", "工作要求", "具体内容", "主要内容", "具体工作", "任务要求",
-                 "年度目标任务", "目标任务内容"),
+                 "年度目标任务", "目标任务内容", "重点工作任务", "主要工作任务", "目标与任务",
+                 "指标要求", "工作任务内容", "重点任务内容", "具体工作任务", "任务",
+                 "工作内容及目标", "具体目标任务", "主要工作内容", "目标任务及措施", "具体事项"),
     "leaders": ("分管领导", "责任领导", "牵头领导", "区政府分管领导", "市政府分管领导",
                 "县政府分管领导", "政府分管领导", "牵头负责领导", "牵头责任领导", "联系领导",
                 "挂钩领导", "包挂领导", "牵头市领导", "牵头区领导", "牵头县领导",
@@ -100,14 +102,22 @@ def map_header(header: list[str]) -> dict[str, int]:
             found[name] = i
     if "goal" not in found and len(standards) >= 2:
         found["goal"], found["standard"] = standards[0], standards[1]
+    if "standard" not in found and "goal" in found:
+        # 重点工作 as the only text column holds the tasks; of two goal-like columns
+        # (重点工作 | 目标任务) the second holds them.
+        goals = [i for i, text in enumerate(header) if header_field(text) == "goal"]
+        found["standard"] = goals[-1] if len(goals) >= 2 else found.pop("goal")
     return found
 
 
 def is_header_row(cells: list[str]) -> bool:
     """True when the cells look like a table header: they name the standard and at least
-    two other required fields."""
+    two other required fields, or a task column (重点工作 alone is one), a unit column and a
+    third known column (序号 | 重点工作任务 | 责任单位)."""
     found = map_header(cells)
-    return "standard" in found and sum(f in found for f in REQUIRED) >= 3
+    if "standard" in found and sum(f in found for f in REQUIRED) >= 3:
+        return True
+    return "standard" in found and "units" in found and len(found) >= 3
 
 
 # Status vocabulary: key -> Chinese label, in workflow order.

@@ -14,9 +14,27 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from taskduty.clauses import (
+    Clause,
+    has_roles,
+    heading_responsibility,
+    label_kind,
+    labelled,
+    other_level,
+    parse_roles,
+    space_split,
+    states_rule,
+)
 from taskduty.errors import SourceError
-from taskduty.fields import LABELS, REQUIRED, map_header, split_outside_brackets, squeeze
-from taskduty.sources.base import SourceCell, SourceTable, text_year
+from taskduty.fields import (
+    LABELS,
+    header_field,
+    map_header,
+    split_outside_brackets,
+    squeeze,
+)
+from taskduty.sources.base import SourceCell, SourceRow, SourceTable, text_year
+from taskduty.sources.notice import numbering
 
 # A piece of a unit cell that is only one of these cannot stand alone as a unit name: it is the
 # end of a longer name that Word wrapped inside its cell ("住房公积金" / "中心").
@@ -44,6 +62,8 @@ _GOAL_NUMBER = re.compile(
 _CODE = re.compile(r"^(\d+)\s*[.．\-－—_]\s*\d+$")
 # Text under the table, merged across the row like a heading: 注：…, 说明：…, 填报单位：…
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|填报|填表|制表|联系人|审核|签发)")
+# A labelled paragraph inside a cell: 省牵头单位：…, 配合单位：…
+_CELL_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,10}(?:[（(][^）)]{0,30}[)）])?)\s*[：:]\s*")
 _CN_NUM = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
            "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
@@ -106,6 +126,11 @@ class PlanTable:
                 "deadline", "section")
         data = [{k: getattr(t, k) for k in keys} for t in self.tasks]
         return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+
+
+def _key_is_lead(key: str) -> bool:
+    """A unit header that names the lead (牵头单位, 主办单位), not a plain 责任单位."""
+    return any(word in key for word in ("牵头", "主办", "主责"))
 
 
 def parse_goal_no(text: str) -> int | None:
@@ -179,9 +204,33 @@ def year_from(title: str | None, filename: str | None) -> int | None:
 
 
 class _Normaliser:
-    def __init__(self, source: SourceTable) -> None:
+    def __init__(self, source: SourceTable, lead_first: bool = False) -> None:
         self.source = source
+        self.lead_first = lead_first
         self.columns = map_header(source.header)
+        header_keys = {header_field(h): squeeze(h) for h in source.header}
+        # A lead-unit column (牵头单位) marks who leads; 责任单位 alone lists without marking.
+        self.lead_column = _key_is_lead(header_keys.get("units", ""))
+        self.tasks: list[TaskRow] = []
+        self.goal_names: dict[int, str] = {}
+        self.goal_keys: dict[str, int] = {}  # squeezed goal name -> number
+        self.seq: dict[int, int] = {}
+        self.last_in_goal: dict[int, TaskRow] = {}
+        self.current_no: int | None = None
+        self.current_section: str | None = None
+        self.heading_goal: str | None = None
+        self.headings: list[tuple[str, str]] = []  # (numbering style, text), outer first
+        self.heading_clause: Clause | None = None
+        self.code_note = False
+        self.task_numbers = False
+        self.table_rule = False
+        self.cell_rule = False
+        self.cell_marked = False
+        self.cell_notes: list[str] = []
+        self.unmarked: dict[int, bool] = {}
+        self.rule_rows: dict[int, bool] = {}
+        # CSV files and notices have no pages: their rows name the goal on every row.
+        self.paged = source.input_format not in ("csv", "notice")
         self.repairs: list[Repair] = [Repair("note", "", n) for n in source.notes]
         self.repairs += [Repair("warning", "", w) for w in source.warnings]
         self.cleaned: dict[str, tuple[str, int]] = {}
@@ -196,8 +245,9 @@ class _Normaliser:
         self.inherits = source.input_format != "notice"
 
     def check_columns(self) -> None:
-        # Without a 目标名称 column the goals come from heading rows (一、…) or form one group.
-        missing = [LABELS[f] for f in REQUIRED if f not in self.columns and f != "goal"]
+        # Without a 目标名称 column the goals come from heading rows (一、…) or form one group;
+        # without a 分管领导 column the leaders come from group rows that name them.
+        missing = [LABELS[f] for f in ("standard", "units") if f not in self.columns]
         if missing:
             found = "、".join(h.strip() for h in self.source.header if h.strip()) or "none"
             raise SourceError(
@@ -215,13 +265,30 @@ class _Normaliser:
     def names(self, cell: SourceCell, ref: str, kind: str) -> list[str]:
         """The names of a leader (``kind="leaders"``) or unit cell, cleaned and repaired.
 
-        Units marked （配合） in a lead-unit cell go to :attr:`moved_co` instead.
+        Units marked （配合） in a lead-unit cell go to :attr:`moved_co` instead. A unit cell
+        with labels or role words (``牵头单位：X``, ``X牵头，Y配合``) is read by the clause
+        grammar: its co-units go to :attr:`moved_co`, another level's units to
+        :attr:`cell_notes`.
         """
+        self.moved_co = []
+        self.cell_marked = False
+        self.cell_notes = []
+        if kind != "leaders" and (clause := self.cell_clause(cell, kind)) is not None:
+            self.moved_co = [u for u in clause.co_units if u not in clause.units]
+            self.cell_marked = clause.marked
+            self.cell_notes = clause.notes
+            self.cell_rule = self.cell_rule or clause.rule
+            if kind == "co_units":
+                self.moved_co = []
+                return clause.units + [u for u in clause.co_units if u not in clause.units]
+            return clause.units
         repair_fragments = kind != "leaders"
         pieces = (unit_pieces(cell.values) if repair_fragments
                   else [(v, False) for v in split_values(cell.values)])
+        if repair_fragments:
+            pieces = [(p, starts and k == 0) for piece, starts in pieces
+                      for k, p in enumerate(self.spaced(piece, ref))]
         names: list[str] = []
-        self.moved_co = []
         for piece, starts_line in pieces:
             name = squeeze(piece)
             if name != piece:
@@ -232,6 +299,8 @@ class _Normaliser:
                 if name not in self.moved_co:
                     self.moved_co.append(name)
                 continue
+            if role == "lead" and kind == "units":
+                self.cell_marked = True
             if (repair_fragments and self.wrapped and starts_line and names
                     and name in GENERIC_SUFFIXES):
                 joined = names[-1] + name
@@ -244,7 +313,62 @@ class _Normaliser:
                 names.append(name)
         if not names and self.moved_co:  # every unit marked: they are the cell's units
             names, self.moved_co = self.moved_co, []
+        if self.moved_co:
+            self.cell_marked = True
         return names
+
+    def spaced(self, piece: str, ref: str) -> list[str]:
+        """A piece split at spaces when they separate unit names (see clauses.space_split)."""
+        parts = space_split(piece)
+        if len(parts) > 1:
+            self.repairs.append(Repair(
+                "cleaned", ref, f"units separated by spaces {piece!r} read as "
+                f"{'、'.join(parts)}"))
+        return parts
+
+    def cell_clause(self, cell: SourceCell, kind: str) -> Clause | None:
+        """A unit cell read by the clause grammar, or None for a plain list of names.
+
+        Each line is a labelled paragraph (``牵头单位：X``) or a list with role words; a unit
+        label of another level of government (``省牵头单位：…`` in a city's table) is kept as a
+        note, not as this government's units.
+        """
+        lines = [line.strip() for v in cell.values for line in v.split("\n") if line.strip()]
+        if not lines:
+            return None
+        parsed: list[tuple[tuple[str, str | None] | None, str, str]] = []
+        special = False
+        for line in lines:
+            m = _CELL_LABEL.match(line)
+            kind_level = label_kind(m.group(1)) if m else None
+            if m and kind_level is not None:
+                parsed.append((kind_level, m.group(1), line[m.end():]))
+                special = True
+            else:
+                parsed.append((None, "", line))
+                # In a 牵头单位 column every unit leads: a （牵头） mark demotes no one.
+                marks = not (kind == "units" and self.lead_column)
+                special = special or has_roles(line, marks) or states_rule(line)
+        if not special:
+            return None
+        default = "co_units" if kind == "co_units" else "units"
+        bare_units = [u for kl, _, text in parsed if kl is None
+                      for u in parse_roles(text, default).units]
+        clause = Clause()
+        pairs: list[tuple[str, str]] = []
+        for kind_level, label, text in parsed:
+            if kind_level is None:
+                part = parse_roles(text, default)
+                clause.merge(part)
+                continue
+            label_type, level = kind_level
+            if label_type in ("units", "co_units", "plain") and other_level(level, bare_units):
+                clause.notes.append(f"{squeeze(label)}：{text.strip()}")
+                continue
+            pairs.append((label, text))
+        if pairs:
+            clause.merge(labelled(pairs))
+        return clause
 
     def remark(self, name: str, kind: str) -> tuple[str, str | None]:
         """A name without a role remark in brackets, and the role it named (lead/co/None).
@@ -344,152 +468,272 @@ class _Normaliser:
         return len(numbers) > max(len(goals), 1)
 
     def run(self) -> PlanTable:
+        """Every row in turn: note rows, heading rows, then tasks; then the summary."""
         self.check_columns()
-        task_numbers = self.numbers_tasks()
-        if task_numbers:
+        self.task_numbers = self.numbers_tasks()
+        if self.task_numbers:
             self.repairs.append(Repair(
                 "note", "", "序号 numbers the tasks, not the goals: goals are numbered in the "
                 "order they appear"))
-        goal_column = "goal" in self.columns
-        tasks: list[TaskRow] = []
-        goal_names: dict[int, str] = {}
-        seq: dict[int, int] = {}
-        last_in_goal: dict[int, TaskRow] = {}
-        current_no: int | None = None
-        current_section: str | None = None
-        has_no_column = "goal_no" in self.columns
-        # CSV files and notices have no pages: their rows name the goal on every row.
-        paged = self.source.input_format not in ("csv", "notice")
-        heading_goal: str | None = None
-        code_note = False
+        if "leaders" not in self.columns:
+            self.repairs.append(Repair(
+                "note", "", "the table has no 分管领导 column: leaders come from group rows "
+                "that name them (一、张三副市长牵头工作), if any"))
+        self.heading_above_header()
         for row in self.source.rows:
-            ref = row.ref
-            if (note := self.footnote(row.cells)) is not None:
-                self.repairs.append(Repair("note", ref, f"note row skipped: {note[:40]!r}"))
+            if self.skip_row(row):
                 continue
-            if (title := self.heading(row.cells)) is not None:
-                if goal_column:
-                    current_section = title
-                else:
-                    heading_goal = title
-                    current_no = None
-                self.repairs.append(Repair(
-                    "note", ref, f"heading row {title!r} read as the "
-                    f"{'section (类别)' if goal_column else 'goal'} of the rows below"))
+            found = self.goal_of(row)
+            if found is None:
                 continue
-            text = {name: "".join(v.strip() for v in self.cell(row.cells, name).values)
-                    for name in ("goal_no", "goal", "section", "deadline")}
-            if task_numbers:
-                text["goal_no"] = ""
-            if not goal_column:
-                text["goal"] = heading_goal or ""
-                if not text["goal"] and current_no is None:
-                    text["goal"] = "全部任务"
-                    self.repairs.append(Repair(
-                        "note", ref, "the table has no 目标名称 column and no heading rows: "
-                        "its tasks form one goal, 全部任务"))
-                text["goal_no"] = ""
-            standard = "\n".join(v.strip() for v in self.cell(row.cells, "standard").values
-                                 if v.strip())
-            if text["section"]:
-                current_section = text["section"]
-            if m := _CODE.match(squeeze(text["goal_no"])):
-                if not code_note:
-                    code_note = True
-                    self.repairs.append(Repair(
-                        "note", ref, f"序号 {text['goal_no']!r} numbers goal.task: the goal "
-                        "number is its first part"))
-                text["goal_no"] = m.group(1)
-            number = parse_goal_no(text["goal_no"]) if text["goal_no"] else None
-            if text["goal_no"] and number is None:
-                self.repairs.append(Repair(
-                    "warning", ref, f"序号 {text['goal_no']!r} is not a goal number; ignored"))
-            goal = squeeze(text["goal"]) and text["goal"].strip()
-            if goal and (bare := _GOAL_NUMBER.sub("", goal, count=1).strip()) != goal and bare:
-                if goal not in self.renamed_goals:
-                    self.renamed_goals.add(goal)
-                    self.repairs.append(Repair(
-                        "cleaned", ref, f"goal name {goal!r} read as {bare!r} (number "
-                        "before the name dropped)"))
-                goal = bare
-            if number is None and goal:
-                known = [n for n, g in goal_names.items() if squeeze(g) == squeeze(goal)]
-                if known:
-                    number = known[0]
-                else:
-                    number = max(goal_names, default=0) + 1
-                    if has_no_column:
-                        self.repairs.append(Repair(
-                            "note", ref, f"goal {goal!r} has no 序号; numbered {number}"))
-            if number is None:
-                number = current_no
-            if number is None:
-                if standard:
-                    self.repairs.append(Repair(
-                        "warning", ref, "a task before any goal was skipped"))
-                continue
-            if number in goal_names:
-                if goal and squeeze(goal) != squeeze(goal_names[number]):
-                    self.repairs.append(Repair(
-                        "warning", ref,
-                        f"goal {number} is named {goal!r} here but {goal_names[number]!r} "
-                        "above; the first name is kept"))
-                elif goal and number == current_no and paged and goal_column:
-                    self.repairs.append(Repair(
-                        "note", ref, f"goal {number} printed again (page break); continued"))
-                elif goal and number != current_no and goal_column:
-                    self.repairs.append(Repair(
-                        "note", ref, f"goal {number} appears again after another goal; merged"))
-            elif goal:
-                goal_names[number] = goal
-            else:
-                self.repairs.append(Repair("warning", ref, f"goal {number} has no 目标名称"))
-                goal_names[number] = ""
-            current_no = number
+            number, standard = found
             if not standard:
                 if any(not c.blank for i, c in enumerate(row.cells)
                        if i not in (self.columns.get("goal_no"), self.columns.get("goal"))):
                     self.repairs.append(Repair(
-                        "warning", ref, "a row without 工作标准 was skipped"))
+                        "warning", row.ref, "a row without 工作标准 was skipped"))
                 continue
-            seq[number] = seq.get(number, 0) + 1
-            code = f"{number}.{seq[number]}"
-            previous = last_in_goal.get(number)
-            task = TaskRow(code=code, goal_no=number, goal=goal_names[number], seq=seq[number],
-                           standard=standard, leaders=[], units=[], section=current_section,
-                           ref=ref)
-            moved: list[str] = []
-            for attr, label in (("leaders", "分管领导"), ("units", "牵头单位")):
-                cell = self.cell(row.cells, attr)
-                values = self.names(cell, ref, attr)
-                if attr == "units" and self.moved_co:
+            self.tasks.append(self.task(row, number, standard))
+        self.apply_lead_first()
+        self.summarise()
+        if not self.tasks:
+            raise SourceError("the table has a header but no tasks",
+                              hint="check that the rows below the header have 工作标准 text")
+        return PlanTable(tasks=self.tasks, title=self.source.title,
+                         input_format=self.source.input_format, repairs=self.repairs,
+                         columns=[f for f in LABELS if f in self.columns])
+
+    def heading_above_header(self) -> None:
+        """A numbered heading right above the header (一、… then 序号 | 任务 | 责任单位) is
+        the first heading row of the table."""
+        above = [t.strip() for t in self.source.above if t.strip()]
+        if above and "goal" not in self.columns and numbering(above[-1]) is not None:
+            self.push_heading(strip_numbering(above[-1]), numbering(above[-1]), "above the header")
+
+    def push_heading(self, title: str, numbered: tuple[str, str] | None, ref: str) -> None:
+        """A heading row: with a goal column it is the section; without, the innermost
+        heading is the goal and the one above it the section (by numbering style)."""
+        if "goal" in self.columns:
+            self.current_section = title
+            kind = "section (类别)"
+        else:
+            style = numbered[0] if numbered else "plain"
+            styles = [s for s, _ in self.headings]
+            if style in styles:
+                del self.headings[styles.index(style):]
+            self.headings.append((style, title))
+            self.heading_goal = title
+            self.current_section = self.headings[-2][1] if len(self.headings) > 1 else None
+            self.current_no = None
+            kind = "goal"
+        self.heading_clause = heading_responsibility(title) or self.heading_clause_above(title)
+        self.repairs.append(Repair(
+            "note", ref, f"heading row {title!r} read as the {kind} of the rows below"))
+
+    def heading_clause_above(self, title: str) -> Clause | None:
+        """The responsibility an outer heading names, for a heading that names none."""
+        for _, text in reversed(self.headings[:-1]):
+            if (found := heading_responsibility(text)) is not None:
+                return found
+        return None
+
+    def skip_row(self, row: SourceRow) -> bool:
+        """True for a note row (注：…) or a heading row, which are recorded, not tasks."""
+        if (note := self.footnote(row.cells)) is not None:
+            self.repairs.append(Repair("note", row.ref, f"note row skipped: {note[:40]!r}"))
+            if states_rule(note):
+                self.table_rule = True
+            return True
+        if (title := self.heading(row.cells)) is not None:
+            raw = next(("".join(v.strip() for v in c.values) for c in row.cells if not c.blank),
+                       "")
+            self.push_heading(title, numbering(raw), row.ref)
+            return True
+        return False
+
+    def goal_of(self, row: SourceRow) -> tuple[int, str] | None:
+        """The goal number of a task row and its 工作标准, or None for a row that fits no goal.
+
+        A goal is found by 序号, by name, or is the goal of the rows above; new goal names
+        are numbered in order.
+        """
+        ref = row.ref
+        text = {name: "".join(v.strip() for v in self.cell(row.cells, name).values)
+                for name in ("goal_no", "goal", "section")}
+        if self.task_numbers:
+            text["goal_no"] = ""
+        if "goal" not in self.columns:
+            text["goal"] = self.heading_goal or ""
+            if not text["goal"] and self.current_no is None:
+                text["goal"] = "全部任务"
+                self.repairs.append(Repair(
+                    "note", ref, "the table has no 目标名称 column and no heading rows: "
+                    "its tasks form one goal, 全部任务"))
+            text["goal_no"] = ""
+        standard = "\n".join(v.strip() for v in self.cell(row.cells, "standard").values
+                              if v.strip())
+        if text["section"]:
+            self.current_section = text["section"]
+        if m := _CODE.match(squeeze(text["goal_no"])):
+            if not self.code_note:
+                self.code_note = True
+                self.repairs.append(Repair(
+                    "note", ref, f"序号 {text['goal_no']!r} numbers goal.task: the goal "
+                    "number is its first part"))
+            text["goal_no"] = m.group(1)
+        number = parse_goal_no(text["goal_no"]) if text["goal_no"] else None
+        if text["goal_no"] and number is None:
+            self.repairs.append(Repair(
+                "warning", ref, f"序号 {text['goal_no']!r} is not a goal number; ignored"))
+        goal = self.goal_name(text["goal"], ref)
+        if number is None and goal:
+            number = self.goal_keys.get(squeeze(goal))
+            if number is None:
+                number = max(self.goal_names, default=0) + 1
+                if "goal_no" in self.columns:
+                    self.repairs.append(Repair(
+                        "note", ref, f"goal {goal!r} has no 序号; numbered {number}"))
+        if number is None:
+            number = self.current_no
+        if number is None:
+            if standard:
+                self.repairs.append(Repair("warning", ref, "a task before any goal was skipped"))
+            return None
+        self.name_goal(number, goal, ref)
+        self.current_no = number
+        return number, standard
+
+    def goal_name(self, raw: str, ref: str) -> str:
+        """A goal name without the number written before it (一、稳增长 -> 稳增长)."""
+        goal = squeeze(raw) and raw.strip()
+        if goal and (bare := _GOAL_NUMBER.sub("", goal, count=1).strip()) != goal and bare:
+            if goal not in self.renamed_goals:
+                self.renamed_goals.add(goal)
+                self.repairs.append(Repair(
+                    "cleaned", ref, f"goal name {goal!r} read as {bare!r} (number "
+                    "before the name dropped)"))
+            goal = bare
+        return goal
+
+    def name_goal(self, number: int, goal: str, ref: str) -> None:
+        """Record goal ``number``'s name, noting a page break or a name that disagrees."""
+        goal_column = "goal" in self.columns
+        if number in self.goal_names:
+            if goal and squeeze(goal) != squeeze(self.goal_names[number]):
+                self.repairs.append(Repair(
+                    "warning", ref,
+                    f"goal {number} is named {goal!r} here but {self.goal_names[number]!r} "
+                    "above; the first name is kept"))
+            elif goal and number == self.current_no and self.paged and goal_column:
+                self.repairs.append(Repair(
+                    "note", ref, f"goal {number} printed again (page break); continued"))
+            elif goal and number != self.current_no and goal_column:
+                self.repairs.append(Repair(
+                    "note", ref, f"goal {number} appears again after another goal; merged"))
+        elif goal:
+            self.goal_names[number] = goal
+            self.goal_keys.setdefault(squeeze(goal), number)
+        else:
+            self.repairs.append(Repair("warning", ref, f"goal {number} has no 目标名称"))
+            self.goal_names[number] = ""
+
+    def task(self, row: SourceRow, number: int, standard: str) -> TaskRow:
+        """One task of goal ``number``: its cells read, blanks inherited within the goal."""
+        ref = row.ref
+        self.seq[number] = self.seq.get(number, 0) + 1
+        code = f"{number}.{self.seq[number]}"
+        previous = self.last_in_goal.get(number)
+        task = TaskRow(code=code, goal_no=number, goal=self.goal_names[number],
+                       seq=self.seq[number], standard=standard, leaders=[], units=[],
+                       section=self.current_section, ref=ref)
+        self.cell_rule = False
+        moved, marked, notes = self.responsibility(row, task, previous)
+        co_cell = self.cell(row.cells, "co_units")
+        task.co_units = self.names(co_cell, ref, "co_units")
+        task.co_units += [u for u in self.moved_co if u not in task.co_units]
+        notes += self.cell_notes
+        deadline = "".join(v.strip() for v in self.cell(row.cells, "deadline").values)
+        task.deadline = deadline or None
+        if previous is not None and co_cell.merged and not task.co_units:
+            task.co_units = list(previous.co_units)
+        task.co_units += [u for u in moved if u not in task.co_units]
+        if (previous is not None and self.cell(row.cells, "deadline").merged
+                and not task.deadline):
+            task.deadline = previous.deadline
+        for note in [*row.notes, *notes]:
+            self.repairs.append(Repair(
+                "note", ref, f"{code}: {note} kept as a note (another level of government's "
+                "units, not this one's)", code))
+        if row.marked is not None:
+            marked = row.marked
+        elif "co_units" in self.columns or self.lead_column:
+            marked = True
+        self.unmarked[id(task)] = not marked
+        self.rule_rows[id(task)] = row.lead_first or self.cell_rule
+        self.last_in_goal[number] = task
+        return task
+
+    def responsibility(self, row: SourceRow, task: TaskRow,
+                       previous: TaskRow | None) -> tuple[list[str], bool, list[str]]:
+        """Fill ``task``'s leaders and lead units from its cells, the heading above, or the
+        task above (a blank or merged cell). Returns the units moved to co-units, whether
+        the lead was marked, and notes on other levels' units."""
+        ref, code = row.ref, task.code
+        moved: list[str] = []
+        marked = False
+        notes: list[str] = []
+        for attr, label in (("leaders", "分管领导"), ("units", "牵头单位")):
+            cell = self.cell(row.cells, attr)
+            values = self.names(cell, ref, attr)
+            if attr == "units":
+                marked = self.cell_marked
+                notes = list(self.cell_notes)
+                if self.moved_co:
                     moved = self.moved_co
                     self.repairs.append(Repair(
                         "repaired", ref, f"{code} 牵头单位: {'、'.join(moved)} marked as "
                         "cooperating (配合) -> 配合单位", code))
-                if (not values and self.inherits and previous is not None
-                        and getattr(previous, attr)):
-                    values = list(getattr(previous, attr))
-                    setattr(task, f"{attr}_inherited", True)
-                    how = "merged cell" if cell.merged else "blank cell"
-                    self.repairs.append(Repair(
-                        "inherited", ref,
-                        f"{code} {label}: {how}, inherited {'、'.join(values)} "
-                        f"from {previous.code}", code))
-                elif not values and (self.inherits or attr == "units"):
-                    self.repairs.append(Repair("warning", ref, f"{code} has no {label}", code))
-                setattr(task, attr, values)
-            co_cell = self.cell(row.cells, "co_units")
-            task.co_units = self.names(co_cell, ref, "co_units")
-            task.deadline = text["deadline"] or None
-            if previous is not None and co_cell.merged and not task.co_units:
-                task.co_units = list(previous.co_units)
-            task.co_units += [u for u in moved if u not in task.co_units]
-            if (previous is not None and self.cell(row.cells, "deadline").merged
-                    and not task.deadline):
-                task.deadline = previous.deadline
-            last_in_goal[number] = task
-            tasks.append(task)
+            from_heading = getattr(self.heading_clause, attr) if self.heading_clause else None
+            if not values and from_heading:
+                values = list(from_heading)
+                marked = marked or attr == "units"
+            elif (not values and self.inherits and previous is not None
+                    and getattr(previous, attr)):
+                values = list(getattr(previous, attr))
+                setattr(task, f"{attr}_inherited", True)
+                how = "merged cell" if cell.merged else "blank cell"
+                self.repairs.append(Repair(
+                    "inherited", ref,
+                    f"{code} {label}: {how}, inherited {'、'.join(values)} "
+                    f"from {previous.code}", code))
+            elif not values and (attr == "units" or (self.inherits and attr in self.columns)):
+                self.repairs.append(Repair("warning", ref, f"{code} has no {label}", code))
+            setattr(task, attr, values)
+        return moved, marked, notes
+
+    def apply_lead_first(self) -> None:
+        """The first-listed unit leads and the others cooperate, where a list marks no lead
+        and the rule applies: ``--lead-first``, or the document states it (列第一位者为牵头单位)."""
+        document_rule = self.table_rule or any(
+            states_rule(t) for t in [*self.source.above, self.source.title or "",
+                                     *self.source.header])
+        changed = 0
+        for task in self.tasks:
+            rule = self.lead_first or document_rule or self.rule_rows.get(id(task), False)
+            if not rule or not self.unmarked.get(id(task)) or len(task.units) < 2:
+                continue
+            task.co_units = task.units[1:] + [u for u in task.co_units if u not in task.units]
+            task.units = task.units[:1]
+            changed += 1
+        if changed:
+            why = ("--lead-first" if self.lead_first and not document_rule
+                   else "the document's rule (列第一位者为牵头单位)")
+            self.repairs.append(Repair(
+                "note", "", f"first-listed unit leads ({why}): {changed} tasks' other units "
+                "read as 配合单位"))
+
+    def summarise(self) -> None:
+        """One line per cleaned name and dropped remark, after all rows."""
         for raw, (name, times) in self.cleaned.items():
             self.repairs.append(Repair(
                 "cleaned", "", f"padded name {raw!r} read as {name!r} ({times} cells)"))
@@ -497,17 +741,15 @@ class _Normaliser:
             self.repairs.append(Repair(
                 "cleaned", "", f"name {raw!r} read as {name!r}: remark {dropped!r} dropped "
                 f"({times} cells)"))
-        if not tasks:
-            raise SourceError("the table has a header but no tasks",
-                              hint="check that the rows below the header have 工作标准 text")
-        return PlanTable(tasks=tasks, title=self.source.title,
-                         input_format=self.source.input_format, repairs=self.repairs,
-                         columns=[f for f in LABELS if f in self.columns])
 
 
-def normalise(source: SourceTable) -> PlanTable:
-    """Turn a reader's plain rows into a year's table of tasks, recording every repair."""
-    return _Normaliser(source).run()
+def normalise(source: SourceTable, lead_first: bool = False) -> PlanTable:
+    """Turn a reader's plain rows into a year's table of tasks, recording every repair.
+
+    ``lead_first``: where a unit list marks no lead, the first-listed unit leads and the
+    others cooperate (the convention of some provinces; ``load --lead-first``).
+    """
+    return _Normaliser(source, lead_first).run()
 
 
 def read_table(path: Path, input_format: str | None = None, sheet: str | None = None) -> PlanTable:

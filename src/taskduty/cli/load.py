@@ -37,8 +37,14 @@ def load(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Only the counts, not every repair.")] = False,
     fmt: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", help="table: the report on stderr; json: the report on stdout.")]
+        "--format", "-f", help="table: the report on stderr; json: the report on stdout "
+        "(with --dry-run, also every task as parsed).")]
     = OutputFormat.table,
+    lead_first: Annotated[bool | None, typer.Option(
+        "--lead-first/--no-lead-first",
+        help="Where a unit list marks no lead (责任单位：A、B、C), the first-listed unit leads "
+        "and the others cooperate (setting lead_first). A document that states this rule "
+        "(列第一位者为牵头单位) gets it without the option.")] = None,
 ) -> None:
     """Load a year's responsibility table into the database, in one transaction.
 
@@ -46,6 +52,8 @@ def load(
     are joined; the report lists each. Loading the same content again changes nothing.
 
     Example: taskduty load data/seed_table.csv --year 2018
+
+    Example: taskduty load 分解通知.txt --lead-first --dry-run -f json
     """
     from taskduty import render
     from taskduty.sources import read_source
@@ -56,7 +64,7 @@ def load(
         step(f"reading {file.name}")
         source = read_source(file, input_format, sheet)
         step(f"normalising {len(source.rows)} rows")
-        table = normalise(source)
+        table = normalise(source, lead_first=lead_first_setting(lead_first))
         year = year or year_from(table.title, file.name)
         if year is None:
             raise UsageError(
@@ -67,8 +75,27 @@ def load(
         store = replace_plan if replace else load_plan
         report = store(get_db(), table, year, file.name, dry_run=dry_run)
     if fmt == OutputFormat.json:
-        render.emit(render.to_json(report.as_dict()))
+        data = report.as_dict()
+        if dry_run:
+            data["parse"] = parsed_tasks(table)
+        render.emit(render.to_json(data))
     render.print_load_report(report, verbose=not quiet)
+
+
+def lead_first_setting(flag: bool | None) -> bool:
+    """``--lead-first``, else the ``lead_first`` setting where the settings module has it."""
+    try:
+        from taskduty import settings  # type: ignore[attr-defined]
+    except ImportError:
+        return bool(flag)
+    return bool(settings.get("lead_first", get_db(), flag))
+
+
+def parsed_tasks(table: object) -> list[dict[str, object]]:
+    """Every task as the readers parsed it, for a person to check before loading."""
+    keys = ("code", "section", "goal", "standard", "leaders", "units", "co_units", "deadline",
+            "ref")
+    return [{k: getattr(t, k) for k in keys} for t in table.tasks]  # type: ignore[attr-defined]
 
 
 @contextmanager

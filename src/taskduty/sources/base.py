@@ -38,6 +38,11 @@ class SourceRow:
 
     cells: list[SourceCell]
     ref: str  # e.g. "line 8", "row 5", "table 1 row 3", "paragraph 12"
+    # Whether the source marked who leads (a lead label, 牵头/配合, ★); None: the normaliser
+    # decides from the columns. Unmarked lists take the first-listed-lead rule when it applies.
+    marked: bool | None = None
+    lead_first: bool = False  # the document states 列第一位者为牵头单位 above this row
+    notes: list[str] = field(default_factory=list)  # e.g. another level's units (省牵头单位)
 
 
 @dataclass
@@ -52,6 +57,9 @@ class SourceTable:
     notes: list[str] = field(default_factory=list)
     # What the reader could not place (notices: a label outside any task, ...), one line each.
     warnings: list[str] = field(default_factory=list)
+    # Text above the header (title rows), as read: a numbered heading or a stated rule there
+    # still counts.
+    above: list[str] = field(default_factory=list)
 
 
 def repeated_header_note(refs: list[str]) -> str:

@@ -19,25 +19,54 @@ from taskduty.sources.base import (
 )
 from taskduty.sources.textio import read_text
 
+DELIMITERS = "\t,;|"
+
 
 def read_csv(path: Path) -> SourceTable:
-    """Read a CSV file whose header row is among its first 20 rows."""
-    text = read_text(path)
+    """Read a CSV/TSV file whose header row is among its first 20 rows."""
+    return parse_csv(read_text(path), path.name)
+
+
+def find_delimiter(text: str) -> str | None:
+    """The delimiter of the header row among the first rows, or None when no row splits
+    into a header: found from the header, not the first line (title rows above it have no
+    delimiters, or commas in their text). TAB first: rows copied out of a web page or Word."""
+    for delimiter in DELIMITERS:
+        try:
+            records = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:20]
+        except csv.Error:
+            continue
+        searched = [[c.strip() for c in r] for r in records]
+        width = max((len(r) for r in searched), default=0)
+        if width >= 3 and find_header([r + [""] * (width - len(r)) for r in searched]):
+            return delimiter
+    return None
+
+
+def parse_csv(text: str, name: str) -> SourceTable:
+    """Split delimited text into title rows, header and rows."""
+    delimiter = find_delimiter(text)
+    dialect: type[csv.Dialect] | csv.Dialect
+    if delimiter is None:
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+    else:
+        dialect = csv.excel_tab if delimiter == "\t" else csv.excel
     try:
-        sample = text[:4096]
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        records = list(csv.reader(io.StringIO(text), dialect))
+        if delimiter not in (None, "\t", ","):
+            records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        else:
+            records = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:
-        raise SourceError(f"{path.name}: not a valid CSV file ({exc})") from None
+        raise SourceError(f"{name}: not a valid CSV file ({exc})") from None
     searched = [[c.strip() for c in r] for r in records[:20]]
     width = max((len(r) for r in searched), default=0)
     searched = [r + [""] * (width - len(r)) for r in searched]
     found = find_header(searched)
     if found is None:
-        raise missing_columns_error(path.name, searched)
+        raise missing_columns_error(name, searched)
     start, header = found
     # A two-row header's upper row is no title.
     top = start - 1 if header is searched[start - 1] else start - 2
@@ -56,4 +85,5 @@ def read_csv(path: Path) -> SourceTable:
         cells += [""] * (len(header) - len(cells))
         rows.append(SourceRow([SourceCell([c] if c else []) for c in cells], f"row {number}"))
     notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
-    return SourceTable(header, rows, title=pick_title(above), input_format="csv", notes=notes)
+    return SourceTable(header, rows, title=pick_title(above), input_format="csv", notes=notes,
+                       above=above)

@@ -15,6 +15,16 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from taskduty.clauses import (
+    Clause,
+    bracket_clause,
+    find_label_at_end,
+    heading_responsibility,
+    label_kind,
+    labelled,
+    split_tasks,
+    states_rule,
+)
 from taskduty.errors import SourceError
 from taskduty.fields import (
     CLOSE_BRACKETS,
@@ -27,41 +37,26 @@ from taskduty.fields import (
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable
 
 HEADER = [LABELS[k] for k in ("section", "goal_no", "goal", "standard", "leaders", "units",
-                              "co_units")]
+                              "co_units", "deadline")]
 
-LEADER_LABELS = (
-    "牵头负责领导", "牵头责任领导", "责任领导", "牵头市领导", "牵头区领导", "牵头县领导",
-    "牵头领导", "分管领导", "分管市领导", "分管区领导", "分管县领导", "市政府分管领导",
-    "区政府分管领导", "县政府分管领导",
-)
-LEAD_UNIT_LABELS = ("牵头单位", "牵头责任单位", "牵头部门")
-CO_UNIT_LABELS = ("协同责任单位", "配合单位", "协办单位", "配合部门")
-# Lead units when alone in a task, cooperating units next to a lead-unit label.
-PLAIN_UNIT_LABELS = ("责任单位", "责任部门")
-
-_KIND: dict[str, str] = {
-    **{label: "leaders" for label in LEADER_LABELS},
-    **{label: "units" for label in LEAD_UNIT_LABELS},
-    **{label: "co_units" for label in CO_UNIT_LABELS},
-    **{label: "plain" for label in PLAIN_UNIT_LABELS},
-}
-# Longest first, so 协同责任单位 wins over 责任单位.
-_KNOWN = sorted(_KIND, key=len, reverse=True)
 _LABELISH_ENDS = ("领导", "单位", "部门")
 _MAX_UNKNOWN = 8
 
 _CJK = "\u4e00-\u9fff"
-# A run of Chinese characters followed by a colon: a label candidate.
-_LABEL_RUN = re.compile(rf"([{_CJK}]+)[ \t\u3000]*[：:]")
-_KNOWN_WITH_COLON = re.compile(rf"(?:{'|'.join(_KNOWN)})[ \t\u3000]*[：:]")
+# A run of Chinese characters (and a bracketed remark) followed by a colon: a label candidate.
+_LABEL_RUN = re.compile(rf"([{_CJK}]+)(?:[（(][^（()）]{{0,30}}[)）])?[ \t\u3000]*[：:]")
 
 _CN = "一二三四五六七八九十百零〇"
 _NUMBERING: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^第[{_CN}]+(?:部分|篇|章|节)[、．.：:\s]*")),
     ("cn", re.compile(rf"^[{_CN}]+\s*[、．.]")),
+    ("cn_shi", re.compile(rf"^[{_CN}]+是(?=[{_CN}]?[^{_CN}是])")),
     ("cn_paren", re.compile(rf"^[（(]\s*[{_CN}]+\s*[）)]\s*[、．.]?")),
     ("num_paren", re.compile(r"^[（(]\s*\d+\s*[）)]\s*[、．.]?")),
     ("num", re.compile(r"^\d+\s*(?:[、．]|\.(?!\d))")),
     ("circled", re.compile(r"^[\u2460-\u2473]\s*[、．.]?")),
+    ("dash", re.compile(r"^(?:——|－－|--|—)\s*")),
+    ("lenticular", re.compile(r"^【(?=[^】]+】[\s。]*$)")),
 )
 # Word's automatic numbering is not part of the paragraph text: a paragraph numbered by Word
 # gets a private marker naming its list level (``numbering`` reads it as a style of its own),
@@ -77,10 +72,12 @@ _UNIT_SEPARATORS = "、，,；;"
 _ETC = re.compile(r"等(?:相关单位|有关单位|相关部门|有关部门|单位|部门)?$")
 # Administrative levels that a shared-suffix enumeration lists bare: 各县、市、区政府.
 _ADMIN = ("街道", "园区", "社区", "县", "市", "区", "镇", "乡", "街", "村", "旗", "州", "省")
+NO_HEADING_GOAL = "全部任务"
 
 NO_TASKS_HINT = (
     "a task is a numbered paragraph (1. / （一） / 一、 …) followed by lines such as "
-    "牵头单位：… and 责任领导：…, or ending in a bracket such as （牵头单位：…）"
+    "牵头单位：… and 责任领导：…, or ending in a bracket such as （牵头单位：…） or "
+    "（市发改委牵头）"
 )
 
 
@@ -101,13 +98,20 @@ class _Block:
     style: str
     text: str
     labels: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
+    clauses: list[Clause] = field(default_factory=list)  # unlabelled brackets read as clauses
     extra: list[str] = field(default_factory=list)
     ancestors: list[int] = field(default_factory=list)  # heading blocks above, outer first
     parent: int | None = None  # the block just above in the outline, task or heading
 
     @property
     def is_task(self) -> bool:
-        return bool(self.labels)
+        return bool(self.labels or self.clauses)
+
+    def clause(self) -> Clause:
+        clause = labelled(self.labels)
+        for extra in self.clauses:
+            clause.merge(extra)
+        return clause
 
 
 def numbering(line: str) -> tuple[str, str] | None:
@@ -116,8 +120,16 @@ def numbering(line: str) -> tuple[str, str] | None:
         return "auto" + m.group(1), line[m.end():].strip(_STRIP)
     for style, pattern in _NUMBERING:
         if m := pattern.match(line):
-            return style, line[m.end():].strip(_STRIP)
+            rest = line[m.end():].strip(_STRIP)
+            if style == "lenticular":
+                rest = rest.rstrip("。 \t\u3000").removesuffix("】")
+            return style, rest
     return None
+
+
+def _label_name(run: str) -> tuple[int, str] | None:
+    """A known label ending ``run`` (possibly glued to text before it): (offset, label)."""
+    return find_label_at_end(run)
 
 
 def _find_labels(text: str, loose: bool) -> tuple[str, list[_Label]]:
@@ -132,9 +144,11 @@ def _find_labels(text: str, loose: bool) -> tuple[str, list[_Label]]:
         if depth[m.start(1)]:
             continue  # 各街办（联系人：…） is part of a value
         run = m.group(1)
-        name = next((k for k in _KNOWN if run.endswith(k)), None)
-        if name is not None:
-            spots.append((m.end(1) - len(name), m.end(), name, name))
+        found = _label_name(run)
+        raw = text[m.start(1): m.end()].rstrip("：: \t\u3000")
+        if found is not None:
+            offset, _ = found
+            spots.append((m.start(1) + offset, m.end(), raw[offset:], raw[offset:]))
         elif len(run) <= _MAX_UNKNOWN and (loose or run.endswith(_LABELISH_ENDS)):
             spots.append((m.start(1), m.end(), None, run))
     if not spots:
@@ -190,37 +204,48 @@ def _matching_open(text: str) -> int | None:
     return None
 
 
-def _split_body(rest: str) -> tuple[str, list[_Label]]:
-    """Split a numbered paragraph's text into its body and the labels at its end."""
+def _split_body(rest: str) -> tuple[str, list[_Label], list[Clause]]:
+    """Split a numbered paragraph's text into its body, the labels at its end and the
+    unlabelled clause brackets there (``（X牵头，Y配合）``)."""
     labels: list[_Label] = []
+    clauses: list[Clause] = []
     body = rest
-    while True:  # brackets at the end: （责任领导：…；牵头单位：…）
+    while True:  # brackets at the end: （责任领导：…；牵头单位：…） or （X牵头）
         t = body.rstrip(_STRIP + "。；;，,.")
         if not t or t[-1] not in _CLOSE:
             break
         start = _matching_open(t)
         if start is None:
             break
-        found = _label_section(t[start + 1: -1])
-        if found is None:
+        content = t[start + 1: -1]
+        found = _label_section(content)
+        if found is not None:
+            labels = found + labels
+        elif (clause := bracket_clause(content)) is not None:
+            if not clause.empty:  # a rule alone (列第一位者为牵头单位) makes no task
+                clauses.insert(0, clause)
+        else:
             break
-        labels = found + labels
         body = t[:start]
     # Inline labels after the text: "…增长8%。牵头单位：市发改委。" (or an unknown 督办领导：)
     m = next((m for m in _LABEL_RUN.finditer(body) if _inline_label(body, m)), None)
     if m is not None:
-        found = _label_section(body[m.start(1):])
+        offset = (_label_name(m.group(1)) or (0, ""))[0]
+        found = _label_section(body[m.start(1) + offset:])
         if found is not None:
             labels = found + labels
-            body = body[: m.start(1)]
-    return body.strip(_STRIP), labels
+            body = body[: m.start(1) + offset]
+    return body.strip(_STRIP), labels, clauses
 
 
 def _inline_label(body: str, m: re.Match[str]) -> bool:
     """Whether a colon run inside a paragraph starts its labels."""
     run = m.group(1)
-    if run in _KIND:
-        return True
+    found = _label_name(run)
+    if found is not None:
+        before = m.start(1) + found[0]
+        return found[0] == 0 or before == 0 or body[before - 1] in "。；;.） \t\u3000" or (
+            label_kind(found[1]) is not None and len(found[1]) >= 4)
     after_sentence = m.start(1) > 0 and body[m.start(1) - 1] in "。；; \t\u3000"
     return after_sentence and len(run) <= _MAX_UNKNOWN and run.endswith(_LABELISH_ENDS)
 
@@ -312,13 +337,30 @@ def _guess_title(lines: list[tuple[int, str]]) -> str | None:
     return None
 
 
-def parse_notice(paragraphs: list[str], title: str | None = None) -> SourceTable:
-    """Read the paragraphs of a list-form notice as a table of tasks."""
-    lines = _lines(paragraphs)
-    if title is None:
-        title = _guess_title(lines)
-    warnings: list[str] = []
-    notes: list[str] = []
+@dataclass
+class NoticeScan:
+    """What the notice reader saw, for an error when it found no task."""
+
+    numbered: int = 0
+    labelled: int = 0
+
+    def describe(self) -> str:
+        if not self.numbered:
+            return "no numbered items (1. / 一、 / （一） …)"
+        return (f"{self.numbered} numbered items, none with a responsibility label or "
+                "bracket")
+
+
+class NoTasksError(SourceError):
+    """The notice reader found no task; ``scan`` says what it saw."""
+
+    def __init__(self, scan: NoticeScan) -> None:
+        super().__init__("no tasks found in the notice", NO_TASKS_HINT)
+        self.scan = scan
+
+
+def _blocks(lines: list[tuple[int, str]], warnings: list[str]) -> list[_Block]:
+    """Numbered paragraphs with their labels, clause brackets and continuation lines."""
     blocks: list[_Block] = []
 
     def take(block: _Block | None, labels: list[_Label], n: int, where: str) -> None:
@@ -336,51 +378,137 @@ def parse_notice(paragraphs: list[str], title: str | None = None) -> SourceTable
 
     for n, line in lines:
         numbered = numbering(line)
+        if numbered is not None and numbered[0] == "lenticular" and _label_section(
+                _unwrap(line)) is not None:
+            numbered = None  # 【牵头单位：…】 on a line of its own is a label line
         if numbered is not None:
             style, rest = numbered
-            body, labels = _split_body(rest)
-            block = _Block(n, style, body)
-            blocks.append(block)
-            take(block, labels, n, "label")
+            pieces = split_tasks(rest)
+            for k, (piece, clause) in enumerate(pieces):
+                if clause is not None:  # a task closed by its own bracket, more follow
+                    block = _Block(n, style if k == 0 else style + "+", piece.strip(_STRIP))
+                    block.clauses.append(clause)
+                    blocks.append(block)
+                    continue
+                body, labels, clauses = _split_body(piece)
+                if k and not body:
+                    continue
+                block = _Block(n, style if k == 0 else style + "+", body, clauses=clauses)
+                blocks.append(block)
+                take(block, labels, n, "label")
             continue
         labels_here = _label_section(_unwrap(line))
         current = blocks[-1] if blocks else None
         if labels_here is not None:
             take(current, labels_here, n, "label line")
-        elif current is not None and not current.labels:
+        elif current is not None and not current.is_task:
             current.extra.append(line)
         elif current is not None:
             warnings.append(f"paragraph {n}: text after a task's labels, ignored ({line})")
+    # A second task of one paragraph is a sibling of the first.
+    for block in blocks:
+        block.style = block.style.removesuffix("+")
+    return blocks
 
+
+def _preamble_end(blocks: list[_Block]) -> int:
+    """Index of the first block of the outline: the chain of headings right above the first
+    task. Numbered lines before it (附件：1.…, the notice's own 一、… paragraphs) belong to
+    the preamble: neither goals nor tasks."""
+    first = next((i for i, b in enumerate(blocks) if b.is_task), None)
+    if first is None:
+        return 0
+    seen = {blocks[first].style}
+    start = first
+    for j in range(first - 1, -1, -1):
+        if blocks[j].style in seen:
+            break
+        seen.add(blocks[j].style)
+        start = j
+    return start
+
+
+def parse_notice(paragraphs: list[str], title: str | None = None) -> SourceTable:
+    """Read the paragraphs of a list-form notice as a table of tasks."""
+    lines = _lines(paragraphs)
+    if title is None:
+        title = _guess_title(lines)
+    warnings: list[str] = []
+    notes: list[str] = []
+    all_blocks = _blocks(lines, warnings)
+    rule_from = next((n for n, line in lines if states_rule(line)), None)
+    blocks = all_blocks[_preamble_end(all_blocks):]
     _outline(blocks)
+    _heading_tasks(blocks)
     tasks = [b for b in blocks if b.is_task]
     if not tasks:
-        raise SourceError("no tasks found in the notice", NO_TASKS_HINT)
+        raise NoTasksError(NoticeScan(numbered=len(all_blocks)))
     warnings.extend(_stray_headings(blocks))
 
     goal_numbers: dict[int, int] = {}
     rows: list[SourceRow] = []
     selfgoals = 0
-    for index, block in enumerate(blocks):
+    for block in blocks:
         if not block.is_task:
             continue
         standard = "".join([block.text, *block.extra])
         if block.ancestors:
             goal_block = block.ancestors[-1]
             goal = _heading_text(blocks[goal_block])
-            section = _heading_text(blocks[block.ancestors[0]]) if len(block.ancestors) > 1 else ""
-        else:  # a task under no heading is its own goal
-            goal_block, goal, section = index, _heading_text(block), ""
+            section = (_heading_text(blocks[block.ancestors[-2]])
+                       if len(block.ancestors) > 1 else "")
+        else:  # tasks under no heading form one goal
+            goal_block, goal, section = -1, NO_HEADING_GOAL, ""
             selfgoals += 1
         number = goal_numbers.setdefault(goal_block, len(goal_numbers) + 1)
-        leaders, units, co_units = _resolve(block.labels)
+        clause = block.clause()
+        for label, value in clause.unknown:
+            if not any(label in w for w in warnings):
+                warnings.append(f"paragraph {block.n}: unknown label {label}, ignored "
+                                f"({label}：{value})")
+        _from_headings(clause, [blocks[a] for a in reversed(block.ancestors)])
         cells = [[section] if section else [], [str(number)], [goal],
-                 [standard] if standard else [], leaders, units, co_units]
-        rows.append(SourceRow([SourceCell(values=c) for c in cells], f"paragraph {block.n}"))
+                 [standard] if standard else [], clause.leaders, clause.units,
+                 clause.co_units, [clause.deadline] if clause.deadline else []]
+        rule = clause.rule or (rule_from is not None and block.n >= rule_from)
+        rows.append(SourceRow([SourceCell(values=c) for c in cells], f"paragraph {block.n}",
+                              marked=clause.marked, lead_first=rule,
+                              notes=list(clause.notes)))
     if selfgoals:
-        notes.append(f"{selfgoals} task(s) under no heading: the task text is used as the goal")
-    return SourceTable(header=list(HEADER), rows=rows, title=title, input_format="notice",
+        notes.append(f"{selfgoals} task(s) under no heading: they form one goal, "
+                     f"{NO_HEADING_GOAL}")
+    header = list(HEADER)
+    if not any(not row.cells[-1].blank for row in rows):  # no deadlines: no such column
+        header.pop()
+        for row in rows:
+            row.cells.pop()
+    return SourceTable(header=header, rows=rows, title=title, input_format="notice",
                        notes=notes, warnings=warnings)
+
+
+def _from_headings(clause: Clause, headings: list[_Block]) -> None:
+    """Leaders and lead units a heading names, for a task that names none (innermost first)."""
+    for heading in headings:
+        found = heading_responsibility(_heading_text(heading))
+        if found is None:
+            continue
+        if not clause.leaders and found.leaders:
+            clause.leaders = list(found.leaders)
+        if not clause.units and found.units:
+            clause.units = list(found.units)
+            clause.marked = True
+
+
+def _heading_tasks(blocks: list[_Block]) -> None:
+    """Items under a heading that names their leader or unit are tasks without a clause of
+    their own (一、县发改局牵头工作 / 1.… / 2.…)."""
+    parents = {b.parent for b in blocks}
+    for i, block in enumerate(blocks):
+        if block.is_task or i in parents or not block.ancestors:
+            continue
+        if any(heading_responsibility(_heading_text(blocks[a])) for a in block.ancestors):
+            block.clauses.append(Clause())
+    _outline(blocks)
 
 
 def _heading_text(block: _Block) -> str:
@@ -404,30 +532,11 @@ def _stray_headings(blocks: list[_Block]) -> list[str]:
     under = {a for b in blocks if b.is_task for a in b.ancestors}
     task_levels = {(b.style, b.parent) for b in blocks if b.is_task}
     return [
-        f"paragraph {b.n}: numbered paragraph without labels among tasks, skipped "
+        f"paragraph {b.n}: item without a responsibility clause, not loaded "
         f"({b.text[:30]})"
         for i, b in enumerate(blocks)
         if not b.is_task and i not in under and (b.style, b.parent) in task_levels
     ]
-
-
-def _resolve(labels: list[tuple[str, str]]) -> tuple[list[str], list[str], list[str]]:
-    """Leaders, lead units and co-units of a task from its labels."""
-    has_lead = any(_KIND[name] == "units" for name, _ in labels)
-    leaders: list[str] = []
-    units: list[str] = []
-    co_units: list[str] = []
-    for name, value in labels:
-        kind = _KIND[name]
-        if kind == "plain":
-            kind = "co_units" if has_lead else "units"
-        if kind == "leaders":
-            leaders.extend(split_leaders(value))
-        elif kind == "units":
-            units.extend(split_units(value))
-        else:
-            co_units.extend(split_units(value))
-    return leaders, units, co_units
 
 
 def looks_like_notice(paragraphs: list[str]) -> bool:
@@ -441,9 +550,16 @@ def looks_like_notice(paragraphs: list[str]) -> bool:
             cells = line.split("\t")
             if is_header_row(cells) or (line.startswith("\t") and "工作标准" in squeeze(line)):
                 return False
-    has_label = any(_KNOWN_WITH_COLON.search(line) for line in lines)
     has_numbered = any(numbering(line.strip(_STRIP)) is not None for line in lines)
-    return has_label and has_numbered
+    return has_numbered and any(_has_clause(line) for line in lines)
+
+
+def _has_clause(line: str) -> bool:
+    """A known label with its colon, or a clause bracket at the end of the line."""
+    if any(_label_name(m.group(1)) for m in _LABEL_RUN.finditer(line)):
+        return True
+    _, labels, clauses = _split_body(line.strip(_STRIP))
+    return bool(clauses) or any(label.name for label in labels)
 
 
 def read_notice_text(path: Path) -> SourceTable:

@@ -1,0 +1,123 @@
+"""Tables and notices laid out as other governments publish them, run through the CLI.
+Every name and text here is invented, in the real documents' shapes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+
+def load(run: Any, path: Path, *args: str) -> dict[str, Any]:
+    result = run("load", str(path), "--year", "2023", "-f", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def tasks(run: Any) -> list[dict[str, Any]]:
+    result = run("tasks", "--year", "2023", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def messages(report: dict[str, Any]) -> list[str]:
+    return [f"{r['ref']}: {r['message']}" for r in report["repairs"]]
+
+
+GROUPED = (
+    "某市2023年重点工作责任分解\n"
+    "一、上级报告涉及本市的任务\n"
+    "序号\t重点工作任务（本市3项）\t责任单位\n"
+    "（一）钱二副市长牵头重点工作\t\t\n"
+    "1\t稳定粮食播种面积。\t\"市农业局、市资源局、市商务局（市粮食局）\n省牵头单位：省农业厅\"\n"
+    "（二）孙三副市长牵头重点工作\t\t\n"
+    "2\t扩大居民消费，办好购物节。\t市商务局，市发改委\n"
+    "二、本市报告的任务\t\t\n"
+    "序号\t重点工作任务\t责任单位\n"
+    "（一）李四常务副市长牵头重点工作\t\t\n"
+    "1*\t建设科创走廊。\t走廊管委会，市科技局、市经信局\n"
+)
+
+
+def test_three_column_tab_table_with_group_rows_naming_leaders(run: Any,
+                                                              tmp_path: Path) -> None:
+    path = tmp_path / "分解.tsv"
+    path.write_text(GROUPED, encoding="utf-8")
+    report = load(run, path)
+    got = tasks(run)
+    assert [(t["section"], t["goal"], t["leaders"]) for t in got] == [
+        ("上级报告涉及本市的任务", "钱二副市长牵头重点工作", ["钱二"]),
+        ("上级报告涉及本市的任务", "孙三副市长牵头重点工作", ["孙三"]),
+        ("本市报告的任务", "李四常务副市长牵头重点工作", ["李四"])]
+    assert got[0]["standard"] == "稳定粮食播种面积。"
+    assert got[0]["units"] == ["市农业局", "市资源局", "市商务局（市粮食局）"]
+    assert got[0]["co_units"] == []
+    assert got[2]["units"] == ["走廊管委会", "市科技局", "市经信局"]
+    # the province's lead department is a note on the task, not this city's unit
+    assert any("1.1" in m and "省牵头单位：省农业厅" in m for m in messages(report))
+
+
+def test_lead_first_option_and_the_rule_stated_in_the_title(run: Any,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "分解.tsv"
+    path.write_text(GROUPED, encoding="utf-8")
+    load(run, path, "--lead-first")
+    got = tasks(run)
+    assert [(t["units"], t["co_units"]) for t in got] == [
+        (["市农业局"], ["市资源局", "市商务局（市粮食局）"]),
+        (["市商务局"], ["市发改委"]),
+        (["走廊管委会"], ["市科技局", "市经信局"])]
+    stated = tmp_path / "stated.tsv"
+    stated.write_text(GROUPED.replace("某市2023年重点工作责任分解\n",
+                                      "某市2023年重点工作责任分解（列第一位者为牵头单位）\n"),
+                      encoding="utf-8")
+    other = tmp_path / "other.db"
+    result = run("--db", str(other), "load", str(stated), "--year", "2023")
+    assert result.exit_code == 0, result.stderr
+    result = run("--db", str(other), "tasks", "--year", "2023", "-f", "json")
+    assert [t["units"] for t in json.loads(result.stdout)] == [
+        ["市农业局"], ["市商务局"], ["走廊管委会"]]
+
+
+def test_title_row_above_header_and_the_only_text_column_is_the_task(
+        run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "清单.tsv"
+    path.write_text(
+        "某区2023年重点工作及责任清单，请各单位对照落实\n"
+        "序  号\t重 点 工 作\t责任领导\t责 任 单 位\t完成时限\n"
+        "1\t优化项目服务机 制，推动重点项目落地。\t周五\t招商部、服务部\t全年\n"
+        "2\t盘活闲置土地200亩。\t吴六\t改革办\t9月底\n", encoding="utf-8")
+    load(run, path)
+    got = tasks(run)
+    assert [t["standard"] for t in got] == ["优化项目服务机 制，推动重点项目落地。",
+                                           "盘活闲置土地200亩。"]
+    assert [t["leaders"] for t in got] == [["周五"], ["吴六"]]
+    assert [t["units"] for t in got] == [["招商部", "服务部"], ["改革办"]]
+    assert [t["deadline"] for t in got] == ["全年", "9月底"]
+
+
+def test_cells_with_labels_role_words_and_space_separated_units(run: Any,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "表.csv"
+    path.write_text(
+        "序号,目标任务,工作内容,分管领导,责任单位\n"
+        '1,稳就业,新增就业5000人。,郑七,"牵头单位：区人社局\n配合单位：区财政局"\n'
+        "2,稳就业,开发公益岗位100个。,郑七,区人社局牵头，区民政局配合\n"
+        "3,稳就业,开展技能培训。,郑七,区人社局 区农业农村局\n"
+        "4,稳就业,兜底安置就业困难人员。,郑七,编  办\n", encoding="utf-8")
+    load(run, path)
+    got = tasks(run)
+    assert [(t["units"], t["co_units"]) for t in got] == [
+        (["区人社局"], ["区财政局"]), (["区人社局"], ["区民政局"]),
+        (["区人社局", "区农业农村局"], []), (["编办"], [])]
+
+
+def test_dry_run_json_shows_the_parse(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "通知.txt"
+    path.write_text("一、稳增长\n1、扩大有效投资。（甲局牵头，乙局配合）\n", encoding="utf-8")
+    report = load(run, path, "--dry-run")
+    assert report["parse"] == [{
+        "code": "1.1", "section": None, "goal": "稳增长", "standard": "扩大有效投资。",
+        "leaders": [], "units": ["甲局"], "co_units": ["乙局"], "deadline": None,
+        "ref": "paragraph 2"}]
+    assert run("tasks", "--year", "2023", "-f", "json").exit_code != 0  # nothing written
