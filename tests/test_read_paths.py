@@ -17,7 +17,7 @@ from taskduty import queries
 from taskduty.db import Database
 from taskduty.store import load_plan
 from taskduty.table import read_table
-from taskduty.updates import NewUpdate, record_batch, withdraw
+from taskduty.updates import NewActual, NewUpdate, record_batch, withdraw
 
 AS_OF = (date(2018, 3, 31), date(2018, 7, 1), date(2019, 1, 1))
 
@@ -40,6 +40,12 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
                       note=f"第{step + 1}次填报", by="督查室") for c in dict.fromkeys(chosen)])
         ids += [r["id"] for r in result.recorded]
     withdraw(db, ids[:5])
+    actuals = record_batch(db, 2018, [], actuals=[  # quantitative targets' actual values
+        NewActual("1.1", 1, "8.2%", date(2018, 6, 30)),
+        NewActual("1.5", 2, "61", date(2018, 3, 31)),
+        NewActual("1.5", 1, "2.5", date(2018, 6, 30)),
+        NewActual("1.5", 1, "4", date(2018, 9, 30))])
+    withdraw(db, [], actual_ids=[int(actuals.actuals[-1]["id"][1:])])
     db.dispose()
     return path
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 TABLE = """序号,目标名称,工作标准,分管领导,牵头单位
 1,经济增长,地区生产总值增长7.5%左右，一般公共预算收入增长6%以上。,甲乙,发改局
 1,经济增长,实际利用外资5.2亿美元，产业类外资占比55%以上。,甲乙,商务局
@@ -46,3 +48,90 @@ def test_a_replaced_table_reads_its_edited_targets(run, tmp_path):
     load(run, tmp_path, TABLE.replace("新建幼儿园三所", "新建幼儿园五所"), "--replace")
     rows = tasks_json(run)
     assert [t["value"] for t in rows["2.1"]["targets"]] == [5, 2]
+
+
+def test_actuals_recorded_like_statuses_and_judged_at_dates(run, tmp_path):
+    load(run, tmp_path)
+    r = run("update", "1.2#1", "--actual", "1.5亿美元", "-d", "2019-03-31", "--by", "商务局",
+            "--note", "一季度")
+    assert r.exit_code == 0, r.output
+    assert "1.2#1: 实际完成值 1.5亿美元" in r.stdout and "[id A" in r.stdout
+    assert run("update", "1.2", "--target", "2", "--actual", "５２％", "-d",
+               "2019-03-31").exit_code == 0
+    assert run("update", "2.1#1", "-a", "一所", "-d", "2019-03-31").exit_code == 0
+    assert run("update", "2.2", "-a", "4.8", "-d", "2019-03-31").exit_code == 0  # only target
+    march = tasks_json(run, "--as-of", "2019-03-31")
+    t1, t2 = march["1.2"]["targets"]
+    assert (t1["actual"], t1["actual_date"], t1["status"]) == (1.5, "2019-03-31", "on_course")
+    assert (t2["actual"], t2["status"]) == (52, "behind")      # 占比55%以上 not held
+    assert march["2.1"]["targets"][0]["status"] == "on_course"  # 1 of 3 by March: 3 × 0.25
+    assert march["2.1"]["targets"][1]["status"] is None          # nothing reported
+    assert march["2.2"]["targets"][0]["status"] == "on_course"  # 4.8% ≤ 5%
+    # the same March value is behind by the end of June (5.2 × 0.5 = 2.6 > 1.5)
+    june = tasks_json(run, "--as-of", "2019-06-30")
+    assert june["1.2"]["targets"][0]["status"] == "behind"
+    # February: before anything was recorded
+    assert tasks_json(run, "--as-of", "2019-02-28")["1.2"]["targets"][0]["actual"] is None
+    assert set(tasks_json(run, "--as-of", "2019-06-30", "--target", "behind")) == {"1.2", "2.1"}
+    assert set(tasks_json(run, "--as-of", "2019-03-31", "--target", "none")) == {"1.1", "2.1"}
+    assert set(tasks_json(run, "--as-of", "2019-03-31", "-t", "达序时")) == {"1.2", "2.1", "2.2"}
+    # a year-end figure that holds is met
+    run("update", "2.2", "-a", "4.9%", "-d", "2019-12-31")
+    assert tasks_json(run, "--as-of", "2019-12-31")["2.2"]["targets"][0]["status"] == "met"
+    shown = json.loads(run("show", "1.2", "-f", "json").stdout)
+    assert [(a["target"], a["value"], a["note"]) for a in shown["actuals"]] == [
+        (1, 1.5, "一季度"), (2, 52, None)]
+    assert shown["actuals"][0]["by"] == "商务局"
+    assert shown["actuals"][0]["id"].startswith("A")
+
+
+def test_actuals_are_withdrawn_by_undo_and_withdraw(run, tmp_path):
+    load(run, tmp_path)
+    env = {"LOGNAME": "alice", "USER": "alice", "USERNAME": "alice"}
+    run("update", "1.1#1", "-a", "7.8", "-d", "2019-03-31", env=env)
+    r = run("update", "1.1#2", "-a", "6.5", "-s", "推进中", "-p", "30", "-d", "2019-03-31",
+            env=env)
+    assert r.exit_code == 0, r.output
+    undo = run("undo", env=env)
+    assert undo.exit_code == 0, undo.output
+    assert "1.1#2: withdrew actual value A" in undo.stdout
+    t = tasks_json(run, "--as-of", "2019-03-31")["1.1"]
+    assert t["status"] == "not_started"
+    assert [g["actual"] for g in t["targets"]] == [7.8, None]
+    shown = json.loads(run("show", "1.1", "-f", "json").stdout)
+    aid = shown["actuals"][0]["id"]
+    w = run("withdraw", aid)
+    assert w.exit_code == 0, w.output
+    assert tasks_json(run, "--as-of", "2019-03-31")["1.1"]["targets"][0]["actual"] is None
+    kept = json.loads(run("show", "1.1", "-f", "json", "--withdrawn").stdout)["actuals"]
+    assert len(kept) == 2 and all(a["withdrawn_at"] for a in kept)
+    again = run("withdraw", aid)
+    assert again.exit_code == 1 and "already withdrawn" in again.output
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (("1.1", "-a", "8"), 2, "has 2 targets"),
+    (("1.1#3", "-a", "8"), 1, "no target #3"),
+    (("2.3", "-a", "8"), 1, "has no quantitative target"),
+    (("1.2#1", "-a", "8%"), 2, "cannot be read in 亿美元"),
+    (("1.2#1", "-a", "很多"), 2, "cannot be read"),
+    (("1.1#x", "-a", "8"), 2, "does not name a target"),
+    (("1.1#1",), 2, "--actual"),
+    (("1.1",), 2, "give --status"),
+])
+def test_bad_actuals_write_nothing(run, tmp_path, args, code, message):
+    load(run, tmp_path)
+    r = run("update", *args, "-d", "2019-03-31")
+    assert r.exit_code == code, r.output
+    assert message in r.output
+    assert all(g["actual"] is None for t in tasks_json(run).values() for g in t["targets"])
+
+
+def test_show_lists_targets_and_actual_values(run, tmp_path):
+    load(run, tmp_path)
+    run("update", "1.2#2", "-a", "57", "-d", "2019-03-31", "--note", "季度数")
+    r = run("show", "1.2", "--as-of", "2019-03-31")
+    assert r.exit_code == 0, r.output
+    assert "≥55%  产业类外资占比55%以上  实际 57%（2019-03-31）  达序时" in r.stdout
+    assert "5.2亿美元  实际利用外资5.2亿美元  未报" in r.stdout
+    assert "实际完成值记录" in r.stdout and "季度数" in r.stdout

@@ -46,8 +46,10 @@ class TaskView:
     note: str | None = None
     updated: date | None = None
     history: list[dict[str, Any]] = field(default_factory=list)
-    # quantitative targets read from the text: text, kind, value, upper, unit, bound
+    # quantitative targets read from the text: no, text, kind, value, upper, unit, bound,
+    # and as of the view's date: actual, actual_date, status (met/on_course/behind or None)
     targets: list[dict[str, Any]] = field(default_factory=list)
+    actual_history: list[dict[str, Any]] = field(default_factory=list)
     # several lead units: each one's latest report (unit, status, progress, note, date)
     reports: list[dict[str, Any]] = field(default_factory=list)
 
@@ -73,6 +75,7 @@ class TaskView:
         if with_history:
             data["source_ref"] = self.source_ref
             data["history"] = self.history
+            data["actuals"] = self.actual_history
         return data
 
 
@@ -90,6 +93,9 @@ class TaskFilter:
     as_of: date | None = None
     stale_days: int | None = None
     overdue: bool = False
+    # tasks with a quantitative target of one of these statuses: met, on_course, behind,
+    # or none (no actual value yet)
+    targets: list[str] = field(default_factory=list)
 
 
 # -- years ------------------------------------------------------------------------------------
@@ -330,6 +336,10 @@ def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
     tasks = _assemble(reader, pid, year, rows, by_ids=by_ids)
     as_of = flt.as_of or date.today()
     _attach_status(reader, pid, tasks, as_of, by_ids=by_ids)
+    _attach_actuals(reader, pid, year, tasks, as_of)
+    if flt.targets:
+        wanted = {None if s == "none" else s for s in flt.targets}
+        tasks = [t for t in tasks if any(g["status"] in wanted for g in t.targets)]
     if flt.statuses:
         tasks = [t for t in tasks if t.status in flt.statuses]
     if flt.stale_days is not None:
@@ -462,6 +472,41 @@ def _unit_aliases(reader: Reader) -> dict[str, str]:
     return {squeeze(a): n for a, n in aliases(reader, "unit").items()}
 
 
+_ACTUAL_SQL = (
+    "SELECT task_id, target_no, value, date FROM ("
+    " SELECT a.task_id, a.target_no, a.value, a.date, ROW_NUMBER() OVER ("
+    "  PARTITION BY a.task_id, a.target_no ORDER BY a.date DESC, a.id DESC) AS rn"
+    " FROM target_actual a WHERE a.task_id IN {ids} AND a.withdrawn_at IS NULL"
+    " AND a.date <= :d) x WHERE rn = 1")
+
+
+def _attach_actuals(reader: Reader, pid: int, year: int, tasks: list[TaskView],
+                   as_of: date) -> None:
+    """Give each target of ``tasks`` its latest actual value on ``as_of`` (``actual``,
+    ``actual_date``) and its ``status`` then: met, on_course or behind (None without an
+    actual), judged against the share of ``year`` elapsed at ``as_of`` (序时)."""
+    from taskduty.targets import assess, year_elapsed
+
+    with_targets = [t for t in tasks if t.targets]
+    if not with_targets:
+        return
+    rows = _by_ids(reader, _ACTUAL_SQL, [t.id for t in with_targets], {"d": as_of})
+    latest = {(r["task_id"], r["target_no"]): r for r in rows}
+    elapsed = year_elapsed(year, as_of)
+    for task in with_targets:
+        for target in task.targets:
+            r = latest.get((task.id, target["no"]))
+            value = None if r is None else _number(r["value"])
+            target["actual"] = value
+            target["actual_date"] = as_date(r["date"]).isoformat() if r else None
+            target["status"] = assess(target, value, elapsed)
+
+
+def _number(value: Any) -> float | int:
+    number = float(value)
+    return int(number) if number.is_integer() else round(number, 6)
+
+
 def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = None,
              withdrawn: bool = False) -> TaskView:
     """One task in full, with its history (oldest first)."""
@@ -474,6 +519,7 @@ def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = N
                             hint="list the codes with: taskduty tasks")
     task = _assemble(reader, pid, found_year, rows)[0]
     _attach_status(reader, pid, [task], as_of or date.today())
+    _attach_actuals(reader, pid, found_year, [task], as_of or date.today())
     sql = ("SELECT id, date, status, progress, note, by, recorded_by, recorded_at, "
            "withdrawn_at, withdrawn_by FROM task_update WHERE task_id = :t")
     if not withdrawn:
@@ -488,6 +534,20 @@ def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = N
             entry["withdrawn_at"] = _iso(as_datetime(r["withdrawn_at"]))
             entry["withdrawn_by"] = r["withdrawn_by"]
         task.history.append(entry)
+    if task.targets:
+        sql = ('SELECT id, target_no, date, value, note, "by", recorded_by, recorded_at, '
+               "withdrawn_at, withdrawn_by FROM target_actual WHERE task_id = :t")
+        if not withdrawn:
+            sql += " AND withdrawn_at IS NULL"
+        for r in reader.all(sql + " ORDER BY date, id", {"t": task.id}):
+            entry = {"id": f"A{r['id']}", "target": r["target_no"],
+                     "date": as_date(r["date"]).isoformat(), "value": _number(r["value"]),
+                     "note": r["note"], "by": r["by"], "recorded_by": r["recorded_by"],
+                     "recorded_at": _iso(as_datetime(r["recorded_at"]))}
+            if withdrawn:
+                entry["withdrawn_at"] = _iso(as_datetime(r["withdrawn_at"]))
+                entry["withdrawn_by"] = r["withdrawn_by"]
+            task.actual_history.append(entry)
     return task
 
 

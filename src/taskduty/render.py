@@ -336,6 +336,8 @@ def print_task(task: Any) -> None:
                  + (f"  ({task.updated})" if task.updated else "")))
     if task.note:
         rows.append((LABELS["note"], task.note))
+    for t in getattr(task, "targets", []):
+        rows.append((f"指标{t['no']}", target_line(t)))
     rows.append(("来源", task.source_ref))
     for label, value in rows:
         grid.add_row(Text(label), Text("\n".join(wrap_cells(value or "", value_w))))
@@ -357,6 +359,36 @@ def print_task(task: Any) -> None:
             rows_out.append(row)
         out.print()
         print_rows(rows_out, columns, title="填报记录")
+    actuals = getattr(task, "actual_history", [])
+    if actuals:
+        withdrawn = "withdrawn_at" in actuals[0]
+        units = {t["no"]: t["unit"] for t in task.targets}
+        columns = [("id", "ID"), ("date", "日期"), ("target", "指标"), ("value", "实际完成值"),
+                   ("note", "说明"), ("by", "填报人"), ("recorded_by", "录入人")]
+        if withdrawn:
+            columns.append(("withdrawn", "撤回"))
+        rows_out = []
+        for a in actuals:
+            row = dict(a)
+            row["target"] = f"#{a['target']}"
+            row["value"] = f"{a['value']:g}{units.get(a['target'], '')}"
+            if withdrawn:
+                row["withdrawn"] = (f"{a['withdrawn_at']} {a['withdrawn_by']}"
+                                    if a["withdrawn_at"] else "")
+            rows_out.append(row)
+        out.print()
+        print_rows(rows_out, columns, title="实际完成值记录")
+
+
+def target_line(t: dict[str, Any]) -> str:
+    """A target with its latest actual value and status: ``≥60%  产业类外资占比60%以上  实际
+    62%（2018-03-31）达序时``."""
+    from taskduty.targets import STATUS_LABELS, describe
+
+    text = f"{describe(t)}  {t['text']}"
+    if t.get("actual") is not None:
+        text += f"  实际 {t['actual']:g}{t['unit']}（{t['actual_date']}）"
+    return text + f"  {STATUS_LABELS[t.get('status') or 'none']}"
 
 
 # -- generic rows -------------------------------------------------------------------------

@@ -31,6 +31,8 @@ from typing import Any
 KINDS = ("growth", "reduction", "level", "share", "rate", "range")
 BOUNDS = ("exact", "about", "at_least", "at_most")
 STATUSES = ("met", "on_course", "behind")
+# as bulletins say it; "none": no actual value reported yet
+STATUS_LABELS = {"met": "已达标", "on_course": "达序时", "behind": "未达序时", "none": "未报"}
 
 # Full-width ASCII (１２％，－) as half-width, one character for one, so offsets stay valid.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -436,16 +438,11 @@ ABOUT_TOLERANCE = 0.05  # 左右: within 5% of the figure counts as reaching it
 
 
 def year_elapsed(year: int, as_of: date) -> float:
-    """The share of ``year`` elapsed at ``as_of`` (序时进度), 0–1: by whole months, as offices
-    count it (the end of March is 3/12), with the month in progress counted by its days."""
-    if as_of.year < year:
-        return 0.0
-    if as_of.year > year:
-        return 1.0
-    import calendar
+    """The share of ``year`` elapsed at the end of ``as_of`` (序时进度), 0–1, counted by
+    months as offices print it (the end of March is 3/12): :func:`schedule.year_share`."""
+    from taskduty.schedule import year_share
 
-    days = calendar.monthrange(year, as_of.month)[1]
-    return min(1.0, (as_of.month - 1 + as_of.day / days) / 12)
+    return year_share(as_of, year) / 100
 
 
 def assess(target: Target | dict[str, Any], actual: float | None, elapsed: float) -> str | None:

@@ -31,6 +31,21 @@ class NewUpdate:
 
 
 @dataclass
+class NewActual:
+    """An actual value (实际完成值) to record for target ``target_no`` (1-based) of a task.
+
+    ``value`` is as typed (``8.2%``, ``1.2亿元``, ``三所``) or a number; it is read in the
+    target's unit when recorded. ``target_no`` 0 means the task's only target."""
+
+    code: str
+    target_no: int
+    value: str | float
+    date: date
+    note: str | None = None
+    by: str = ""
+
+
+@dataclass
 class BatchResult:
     """What a recording call did."""
 
@@ -39,6 +54,8 @@ class BatchResult:
     recorded: list[dict[str, Any]] = field(default_factory=list)  # code, status, id, progress
     skipped: list[str] = field(default_factory=list)  # codes whose identical update exists
     reopened: list[str] = field(default_factory=list)  # codes that were done, and no longer
+    # code, target, id, value, unit, date of each actual value recorded
+    actuals: list[dict[str, Any]] = field(default_factory=list)
 
 
 PROGRESS_HINT = "give a whole number 0–100, e.g. 40 or 40%"
@@ -111,7 +128,8 @@ def clean_note(note: str | None) -> str | None:
 
 def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                  kind: str = "update", source_key: str | None = None,
-                 recorded_by: str | None = None, skip_identical: bool = False) -> BatchResult:
+                 recorded_by: str | None = None, skip_identical: bool = False,
+                 actuals: list[NewActual] | None = None) -> BatchResult:
     """Append ``updates`` as one batch, in one transaction.
 
     Without ``year``, the table is that of the updates' dates' year when it is loaded, else
@@ -119,6 +137,10 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
     first: if one is unknown, or dated before the table's year, nothing is written. With
     ``skip_identical``, an update equal to one already in force-or-history (same task, date,
     status, progress, note and by, not withdrawn) is not recorded again.
+
+    ``actuals`` are recorded in the same batch (an ``undo`` takes both back); each names a
+    target of its task that exists and a value readable in that target's unit, or nothing is
+    written.
     """
     from sqlmodel import col, select
 
@@ -127,9 +149,11 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
 
     recorded_by = recorded_by or login_name()
     updates = [replace(u, code=normalise_code(u.code), note=clean_note(u.note)) for u in updates]
+    actuals = [replace(a, code=normalise_code(a.code), note=clean_note(a.note))
+               for a in actuals or []]
     with db.write() as session:
         plan = session.exec(select(Plan).where(Plan.year == year)).first() if year else None
-        dated = {u.date.year for u in updates}
+        dated = {u.date.year for u in [*updates, *actuals]}
         if plan is None and year is None and len(dated) == 1:
             plan = session.exec(select(Plan).where(Plan.year == dated.pop())).first()
         if plan is None and year is None:
@@ -139,14 +163,14 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                 raise TaskdutyError("no table loaded yet",
                                     hint="load one first: taskduty load FILE --year YYYY")
             raise TaskdutyError(f"no table loaded for {year}", hint="see: taskduty years")
-        early = sorted({u.date for u in updates if u.date.year < plan.year})
+        early = sorted({u.date for u in [*updates, *actuals] if u.date.year < plan.year})
         if early:
             raise TaskdutyError(
                 f"update dated {early[0].isoformat()} is before the {plan.year} table's year; "
                 "nothing was recorded",
                 hint=f"record it in its own year's table with --year {early[0].year}, "
                 "or check --date")
-        codes = list(dict.fromkeys(u.code.strip() for u in updates))
+        codes = list(dict.fromkeys(u.code.strip() for u in [*updates, *actuals]))
         tasks = {t.code: t for t in session.exec(
             select(Task).where(Task.plan_id == plan.id, col(Task.code).in_(codes),
                                col(Task.removed).is_(False)))}
@@ -181,18 +205,24 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                                      status=new.status, progress=new.progress,
                                      note=new.note or None, by=new.by,
                                      recorded_by=recorded_by, recorded_at=now)))
-        if not rows:
+        actual_rows = _actual_rows(session, tasks, actuals, skip_identical, recorded_by, now,
+                                   result)
+        if not rows and not actual_rows:
             return result
         session.add(batch)
         session.flush()
         for _new, update in rows:
             update.batch_id = batch.id or 0
             session.add(update)
+        for _info, actual in actual_rows:
+            actual.batch_id = batch.id or 0
+            session.add(actual)
         session.flush()
         result.batch_id = batch.id
         result.recorded = [{"code": new.code.strip(), "status": u.status, "id": u.id,
                             "progress": u.progress, "date": u.date.isoformat()}
                            for new, u in rows]
+        result.actuals = [info | {"id": f"A{a.id}"} for info, a in actual_rows]
     return result
 
 
@@ -227,19 +257,100 @@ def _done_before(session: Any, tasks: dict[str, Any], history: dict[int, list[An
     return out
 
 
+def split_target(code: str) -> tuple[str, int]:
+    """``1.5#2`` -> (``1.5``, 2); ``1.5`` -> (``1.5``, 0): the task's only target.
+    A full-width ＃ works too."""
+    text = code.strip().replace("＃", "#")
+    if "#" not in text:
+        return text, 0
+    head, _sep, no = text.partition("#")
+    no = unicodedata.normalize("NFKC", no).strip()
+    if not no.isdigit() or int(no) < 1:
+        raise UsageError(_("{code!r} does not name a target").format(code=code),
+                         hint=_("write CODE#N for the Nth target of a task, e.g. 1.5#2"))
+    return head.strip(), int(no)
+
+
+def _actual_rows(session: Any, tasks: dict[str, Any], actuals: list[NewActual],
+                 skip_identical: bool, recorded_by: str, now: Any,
+                 result: BatchResult) -> list[tuple[dict[str, Any], Any]]:
+    """Checked TargetActual rows for ``actuals`` (not yet in a batch), with what to report."""
+    import json
+
+    from sqlmodel import col, select
+
+    from taskduty.models import TargetActual
+    from taskduty.targets import describe, parse_actual
+
+    if not actuals:
+        return []
+    existing: set[tuple[Any, ...]] = set()
+    if skip_identical:
+        ids = [t.id for t in tasks.values()]
+        for a in session.exec(select(TargetActual).where(
+                col(TargetActual.task_id).in_(ids), col(TargetActual.withdrawn_at).is_(None))):
+            existing.add((a.task_id, a.target_no, a.date, a.value, a.note or None, a.by))
+    out = []
+    for new in actuals:
+        task = tasks[new.code.strip()]
+        targets = json.loads(task.targets) if task.targets else []
+        if not targets:
+            raise TaskdutyError(
+                _("task {code} has no quantitative target; nothing was recorded")
+                .format(code=task.code),
+                hint=_("record its progress with --status and --progress instead"))
+        if new.target_no == 0 and len(targets) > 1:
+            listed = ", ".join(f"{task.code}#{i} {t['text']}" for i, t in enumerate(targets, 1))
+            raise UsageError(
+                _("task {code} has {n} targets: say which one the value is for; nothing was "
+                  "recorded").format(code=task.code, n=len(targets)),
+                hint=_("name it as CODE#N: {listed}").format(listed=listed))
+        new = replace(new, target_no=new.target_no or 1)
+        if not 1 <= new.target_no <= len(targets):
+            listed = ", ".join(f"{task.code}#{i} {t['text']}" for i, t in enumerate(targets, 1))
+            raise TaskdutyError(
+                _("task {code} has no target #{no}; nothing was recorded")
+                .format(code=task.code, no=new.target_no),
+                hint=_("its targets: {listed}").format(listed=listed))
+        target = targets[new.target_no - 1]
+        try:
+            value = parse_actual(new.value, target["unit"])
+        except ValueError:
+            raise ValueProblem(
+                _("actual value {value!r} for {code}#{no} cannot be read in {unit}")
+                .format(value=new.value, code=task.code, no=new.target_no,
+                        unit=target["unit"] or _("a plain number")),
+                hint=_("give a number, e.g. {example} (target: {target})").format(
+                    example=f"12{target['unit']}", target=describe(target))) from None
+        key = (task.id, new.target_no, new.date, value, new.note or None, new.by)
+        if skip_identical and key in existing:
+            result.skipped.append(f"{task.code}#{new.target_no}")
+            continue
+        existing.add(key)
+        info = {"code": task.code, "target": new.target_no, "value": value,
+                "unit": target["unit"], "text": target["text"], "date": new.date.isoformat(),
+                "target_spec": target}
+        out.append((info, TargetActual(task_id=task.id or 0, target_no=new.target_no,
+                                       batch_id=0, date=new.date, value=value,
+                                       note=new.note or None, by=new.by,
+                                       recorded_by=recorded_by, recorded_at=now)))
+    return out
+
+
 @dataclass
 class Withdrawal:
     """What ``undo`` or ``withdraw`` took back."""
 
     batch_id: int | None
     entries: list[dict[str, Any]] = field(default_factory=list)
+    actuals: list[dict[str, Any]] = field(default_factory=list)  # actual values taken back
 
 
 def undo(db: Database, recorded_by: str | None = None) -> Withdrawal:
     """Withdraw the most recent batch still in force that ``recorded_by`` (this login) entered."""
     from sqlmodel import col, select
 
-    from taskduty.models import Batch, Plan, Task, Update
+    from taskduty.models import Batch, Plan, TargetActual, Task, Update
 
     who = recorded_by or login_name()
     with db.write() as session:
@@ -263,26 +374,46 @@ def undo(db: Database, recorded_by: str | None = None) -> Withdrawal:
             update.withdrawn_by = who
             session.add(update)
             out.entries.append(_entry(update, task.code, plan.year))
+        actuals = session.exec(
+            select(TargetActual, Task, Plan).join(Task, col(Task.id) == TargetActual.task_id)
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(TargetActual.batch_id == batch.id, col(TargetActual.withdrawn_at).is_(None))
+            .order_by(col(TargetActual.id))).all()
+        for actual, task, plan in actuals:
+            actual.withdrawn_at = now
+            actual.withdrawn_by = who
+            session.add(actual)
+            out.actuals.append(_actual_entry(actual, task.code, plan.year))
     return out
 
 
-def withdraw(db: Database, ids: list[int], recorded_by: str | None = None) -> Withdrawal:
-    """Withdraw single updates by id; all ids are checked first."""
+def withdraw(db: Database, ids: list[int], recorded_by: str | None = None,
+             actual_ids: list[int] | None = None) -> Withdrawal:
+    """Withdraw single updates by id, and single actual values by id (``actual_ids``, shown
+    as ``A<id>``); all ids are checked first."""
     from sqlmodel import col, select
 
-    from taskduty.models import Plan, Task, Update
+    from taskduty.models import Plan, TargetActual, Task, Update
 
     who = recorded_by or login_name()
+    actual_ids = actual_ids or []
     with db.write() as session:
         rows = session.exec(
             select(Update, Task, Plan).join(Task, col(Task.id) == Update.task_id)
             .join(Plan, col(Plan.id) == Task.plan_id).where(col(Update.id).in_(ids))).all()
         found = {u.id: (u, t, p) for u, t, p in rows}
         missing = [str(i) for i in ids if i not in found]
+        arows = session.exec(
+            select(TargetActual, Task, Plan).join(Task, col(Task.id) == TargetActual.task_id)
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(col(TargetActual.id).in_(actual_ids))).all() if actual_ids else []
+        afound = {a.id: (a, t, p) for a, t, p in arows}
+        missing += [f"A{i}" for i in actual_ids if i not in afound]
         if missing:
             raise TaskdutyError(f"no update with id {', '.join(missing)}; nothing was withdrawn",
                                 hint="the ids are listed by: taskduty show CODE")
         already = [str(i) for i in ids if found[i][0].withdrawn_at is not None]
+        already += [f"A{i}" for i in actual_ids if afound[i][0].withdrawn_at is not None]
         if already:
             raise TaskdutyError(f"update {', '.join(already)} is already withdrawn; "
                                 "nothing was withdrawn")
@@ -294,7 +425,19 @@ def withdraw(db: Database, ids: list[int], recorded_by: str | None = None) -> Wi
             update.withdrawn_by = who
             session.add(update)
             out.entries.append(_entry(update, task.code, plan.year))
+        for i in dict.fromkeys(actual_ids):
+            actual, task, plan = afound[i]
+            actual.withdrawn_at = now
+            actual.withdrawn_by = who
+            session.add(actual)
+            out.actuals.append(_actual_entry(actual, task.code, plan.year))
     return out
+
+
+def _actual_entry(actual: Any, code: str, year: int) -> dict[str, Any]:
+    return {"id": f"A{actual.id}", "year": year, "code": code, "target": actual.target_no,
+            "date": actual.date.isoformat(), "value": actual.value, "note": actual.note,
+            "by": actual.by}
 
 
 def _entry(update: Any, code: str, year: int) -> dict[str, Any]:

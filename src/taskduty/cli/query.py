@@ -73,6 +73,25 @@ def parse_statuses(values: list[str] | None) -> list[str]:
     return out
 
 
+def parse_target_statuses(values: list[str] | None) -> list[str]:
+    """``--target`` values as keys: met, on_course, behind, none (English or Chinese)."""
+    from taskduty.i18n import _
+    from taskduty.targets import STATUS_LABELS
+
+    words = {k: k for k in STATUS_LABELS} | {v: k for k, v in STATUS_LABELS.items()}
+    words |= {"on-course": "on_course", "oncourse": "on_course", "滞后": "behind",
+              "达标": "met", "完成": "met", "未报送": "none"}
+    out = []
+    for value in values or []:
+        key = words.get(value.strip().lower())
+        if key is None:
+            allowed = ", ".join(f"{k} ({v})" for k, v in STATUS_LABELS.items())
+            raise UsageError(_("unknown target status {value!r}").format(value=value),
+                             hint=_("use one of: {allowed}").format(allowed=allowed))
+        out.append(key)
+    return out
+
+
 @app.command()
 def tasks(
     leader: LeaderOption = None,
@@ -92,19 +111,25 @@ def tasks(
         min=0)] = None,
     overdue: Annotated[bool, typer.Option(
         "--overdue", help="Only tasks past their deadline and not done.")] = False,
+    target: Annotated[list[str] | None, typer.Option(
+        "--target", "-t", metavar="STATUS",
+        help="Only tasks with a quantitative target that is met (已达标), on_course (达序时), "
+        "behind (未达序时) or none (no actual value yet); repeat for any of several.")] = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
-    """List tasks, filtered by leader, unit, goal, text and status.
+    """List tasks, filtered by leader, unit, goal, text, status and quantitative targets.
 
     Different filters combine with AND; a repeated one means any of its values.
 
     A name may be shortened (经信 finds 经信局) or be an alias, if only one name matches.
 
     Example: taskduty tasks --leader 陆秋明 --search 污水 --format json
+
+    Example: taskduty tasks --target behind --month 2018-06
     """
     from taskduty import queries, render
 
@@ -118,7 +143,8 @@ def tasks(
             units=queries.resolve_names(reader, "unit", unit or [], year),
             co_units=queries.resolve_names(reader, "unit", co_unit or [], year),
             goal=goal, search=search, statuses=parse_statuses(status),
-            as_of=when, stale_days=stale, overdue=overdue)
+            as_of=when, stale_days=stale, overdue=overdue,
+            targets=parse_target_statuses(target))
         found = queries.list_tasks(reader, flt)
     kind = output_format(fmt, output)
     render.output_tasks(found, kind, output)
