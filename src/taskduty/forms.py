@@ -638,14 +638,18 @@ def differing_reports(db: Database, year: int, recorded: Sequence[dict[str, Any]
 
 # -- reminders ------------------------------------------------------------------------------
 def unreported(reader: Reader, year: int | None, month: Month) -> list[dict[str, Any]]:
-    """Lead units with no update in ``month`` for any of their tasks (未报送).
+    """Per lead unit, its tasks with no report from it for ``month`` (未报送), done tasks left
+    out; a unit with nothing left to report is not listed.
 
-    Each: unit, leaders, and its tasks it has not reported on in that month. An update
-    counts for the unit named in its ``by`` (a collected form, ``update --by``); one by
-    another of the task's lead units does not (a co-lead's form is not this unit's report);
-    one by anybody else (the office recording it) counts for every lead unit of the task.
+    Each: unit, leaders, tasks (code, goal, standard, status, updated), and how many of its
+    tasks it leads (``total``) and has reported for the month (``reported``). An update is
+    the report of the unit named in its ``by`` (a collected form, ``update --by``); one by
+    another of the task's lead units is not this unit's report; one by anybody else (the
+    office recording it) counts for every lead unit of the task. A task is done for a unit
+    when its own latest report (or the office's) says so by the month's end.
     """
     from taskduty import queries
+    from taskduty.reports import unit_key
 
     pid, _ = queries.plan_id(reader, year)
     tasks = queries.list_tasks(reader, queries.TaskFilter(year=year, as_of=month.last))
@@ -657,13 +661,16 @@ def unreported(reader: Reader, year: int | None, month: Month) -> list[dict[str,
     alias_map = {squeeze(a): n for a, n in queries.aliases(reader, "unit").items()}
     reporters: dict[int, set[str]] = {}
     for r in rows:
-        who = squeeze(r["reporter"] or "")
-        reporters.setdefault(r["task_id"], set()).add(squeeze(alias_map.get(who, who)))
+        reporters.setdefault(r["task_id"], set()).add(unit_key(r["reporter"] or "", alias_map))
 
     def reported(unit: str, task: Any) -> bool:
         leads = {squeeze(u) for u in task.units}
         return any(who == squeeze(unit) or who not in leads
                    for who in reporters.get(task.id, ()))
+
+    def done(unit: str, task: Any) -> bool:
+        own = next((r for r in task.reports if r["unit"] == unit), None)
+        return (own["status"] if own else task.status) == "done"
 
     by_unit: dict[str, list[Any]] = {}
     for task in tasks:
@@ -671,13 +678,17 @@ def unreported(reader: Reader, year: int | None, month: Month) -> list[dict[str,
             by_unit.setdefault(unit, []).append(task)
     out = []
     for unit, items in sorted(by_unit.items()):
-        if any(reported(unit, t) for t in items):
+        sent = [t for t in items if reported(unit, t)]
+        late = [t for t in items if t not in sent and not done(unit, t)]
+        if not late:
             continue
-        leaders = list(dict.fromkeys(name for t in items for name in t.leaders))
-        out.append({"unit": unit, "leaders": leaders, "tasks": [
-            {"code": t.code, "goal": t.goal, "standard": t.standard, "status": t.status,
-             "updated": t.updated.isoformat() if t.updated else None}
-            for t in items]})
+        leaders = list(dict.fromkeys(name for t in late for name in t.leaders))
+        out.append({"unit": unit, "leaders": leaders, "total": len(items),
+                    "reported": len(sent), "tasks": [
+                        {"code": t.code, "goal": t.goal, "standard": t.standard,
+                         "status": t.status,
+                         "updated": t.updated.isoformat() if t.updated else None}
+                        for t in late]})
     return out
 
 
@@ -692,8 +703,10 @@ def reminder_text(entry: dict[str, Any], year: int, month: Month, deadline: date
         "",
         f"{entry['unit']}：",
         f"　　根据{year}年《政府工作报告》目标任务督查工作安排，各牵头单位应按月报送所牵头任务"
-        f"的推进情况。截至目前，{office}尚未收到贵单位{month.cn}的推进情况。"
-        f"请贵单位高度重视，于{cn_date(deadline)}前将以下{len(entry['tasks'])}项任务的"
+        f"的推进情况。截至目前，{office}" + (
+            f"尚未收到贵单位{month.cn}的推进情况。" if not entry.get("reported") else
+            f"已收到贵单位{month.cn}{entry['reported']}项任务的推进情况，尚缺以下任务。")
+        + f"请贵单位高度重视，于{cn_date(deadline)}前将以下{len(entry['tasks'])}项任务的"
         "推进情况（状态、进度、进展情况）报送" + office + "。",
         "",
     ]

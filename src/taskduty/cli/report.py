@@ -237,7 +237,9 @@ def remind(
 ) -> None:
     """The lead units that have not reported for a month (未报送), with their tasks.
 
-    A unit has reported when any of its tasks has an update dated in that month.
+    Per task: each lead unit is listed with its tasks that have no report from it dated in
+    that month (blank rows of a returned form included); done tasks are left out, and a unit
+    with every task done or reported gets no notice.
 
     Example: taskduty remind --month 2018-03 --format text
     """
@@ -260,15 +262,22 @@ def remind(
         if late:
             render.emit(sep.join(reminder_text(e, plan_year, which, due, office)
                                  for e in late))
-        render.message(f"{len(late)} units have not reported for {which}")
+        render.message(_remind_summary(late, which))
         return
     from rich.table import Table
 
-    table = Table(title=f"{which.cn} 未报送单位", header_style="bold")
-    for name in ("牵头单位", "分管领导", "任务数", "未报任务"):
-        table.add_column(name, no_wrap=name == "任务数")
+    table = Table(title=f"{which.cn} 未报送单位（{plan_year}年 · {len(late)}个单位）",
+                  header_style="bold")
+    for name in ("牵头单位", "分管领导", "未报/牵头", "未报任务"):
+        table.add_column(name, no_wrap=name == "未报/牵头")
     for e in late:
-        table.add_row(e["unit"], "、".join(e["leaders"]), str(len(e["tasks"])),
+        table.add_row(e["unit"], "、".join(e["leaders"]), f"{len(e['tasks'])}/{e['total']}",
                       " ".join(t["code"] for t in e["tasks"]))
     render.console().print(table)
-    render.message(f"{len(late)} units have not reported for {which}")
+    render.message(_remind_summary(late, which))
+
+
+def _remind_summary(late: list[dict[str, Any]], which: Any) -> str:
+    n = sum(len(e["tasks"]) for e in late)
+    return _("{units} units have not reported for {month} ({tasks} tasks)").format(
+        units=len(late), month=str(which), tasks=n)
