@@ -6,26 +6,47 @@ or ``seeded``) runs on both. PostgreSQL tests use the server named by ``TASKDUTY
 afterwards. Without that variable they skip locally, and fail under ``CI=true``.
 Tests that only make sense on SQLite are marked ``@pytest.mark.sqlite_only``.
 
+A loaded table is built once per session (per xdist worker) by the real CLI and copied into
+each test's database (:class:`Templates`): a file copy on SQLite, a schema clone (the models'
+DDL plus ``INSERT … SELECT``) on PostgreSQL. ``seeded`` and ``plan`` use it; a test module's
+own loaded fixture uses ``from_template``.
+
 Rich's width is fixed (COLUMNS) so table output is the same on every machine.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 from typer.testing import CliRunner
+
+from helpers import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = ROOT / "data" / "seed_2018.txt"
 SEED_CSV = ROOT / "data" / "seed_table.csv"
 PG_ENV = "TASKDUTY_TEST_PG_URL"
 BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Run in parallel by default (``-n auto``, one worker per core) when pytest-xdist is
+    installed. ``-n N`` chooses, ``-n 0`` or ``-p no:xdist`` runs in one process."""
+    if (config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput")
+            and config.getoption("numprocesses", None) is None
+            and not config.getoption("usepdb", False)):
+        config.option.numprocesses = "auto"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -152,23 +173,181 @@ def run(db_url: str) -> Callable[..., object]:
     return invoke
 
 
-@pytest.fixture
-def seeded(run: Callable[..., object]) -> Callable[..., object]:
-    """The CLI runner over a database with the 2018 seed table loaded."""
-    result = run("load", str(SEED_TEXT), "--year", "2018", "--quiet")
-    assert result.exit_code == 0, result.output
-    return run
-
-
 def pytest_report_header() -> str:
     pg = "set" if os.environ.get(PG_ENV) else "unset"
     return f"taskduty tests; {PG_ENV}={pg}; CI={os.environ.get('CI', '')}"
 
 
-@pytest.fixture
-def plan(run: Callable[..., object], tmp_path: Path) -> Callable[..., object]:
-    """The CLI runner over a database with the query tests' 2019 table (test_query_filters)."""
-    from test_query_filters import load_plan
 
-    load_plan(run, tmp_path)
-    return run
+# -- loaded-database templates --------------------------------------------------------------
+
+Build = Callable[[Callable[..., Any], Path], None]
+
+
+def _invoke(url: str) -> Callable[..., Any]:
+    from taskduty.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        return runner.invoke(app, list(args), input=input,
+                             env={"TASKDUTY_DB": url, **(env or {})})
+
+    return invoke
+
+
+def _pg_clone_sql(source_schema: str) -> str:
+    """SQL that recreates the models' tables in the current schema and copies every row (and
+    each id sequence's position) from ``source_schema``: one round trip per test."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+    from sqlmodel import SQLModel
+
+    import taskduty.models  # noqa: F401  (registers the tables)
+
+    dialect = postgresql.dialect()
+    quote = dialect.identifier_preparer.quote
+    tables = SQLModel.metadata.sorted_tables
+    parts = []
+    for table in tables:
+        parts.append(str(CreateTable(table).compile(dialect=dialect)))
+        parts += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
+    for table in tables:
+        name = quote(table.name)
+        cols = ", ".join(quote(c.name) for c in table.columns)
+        parts.append(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM "
+                     f"{quote(source_schema)}.{name}")
+        if (col := table.autoincrement_column) is not None:
+            parts.append(f"SELECT setval(pg_get_serial_sequence('{name}', '{col.name}'), "
+                         f"COALESCE(MAX({quote(col.name)}), 0) + 1, false) FROM {name}")
+    return ";\n".join(parts)
+
+
+class Templates:
+    """Databases loaded once (by ``build(run, folder)``) and copied into each test's database.
+
+    Keyed by the build function, so every fixture that loads the same way shares one.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.sqlite: dict[str, Path] = {}
+        self.pg: dict[str, tuple[str, str]] = {}  # key -> (schema, clone SQL)
+
+    @staticmethod
+    def key(build: Build) -> str:
+        return f"{build.__module__}.{build.__qualname__}"
+
+    def _build(self, build: Build, url: str, key: str) -> None:
+        folder = self.folder / uuid.uuid4().hex[:8]
+        folder.mkdir()
+        build(_invoke(url), folder)
+
+    def copy_into(self, db_url: str, build: Build) -> None:
+        """Fill the (new, empty) database ``db_url`` with the template of ``build``."""
+        key = self.key(build)
+        if db_url.startswith("postgres"):
+            if key not in self.pg:
+                schema = "tpl_" + uuid.uuid4().hex[:12]
+                base = pg_base_url()
+                _admin_execute(base, f"CREATE SCHEMA {schema}")
+                self._build(build, with_search_path(base, schema), key)
+                self.pg[key] = (schema, _pg_clone_sql(schema))
+            _pg_run_script(db_url, self.pg[key][1])
+            return
+        if key not in self.sqlite:
+            path = self.folder / f"{uuid.uuid4().hex[:8]}.db"
+            self._build(build, str(path), key)
+            conn = sqlite3.connect(path)
+            try:  # everything in the main file, so copying it alone is a whole database
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+            self.sqlite[key] = path
+        shutil.copyfile(self.sqlite[key], db_url)
+
+    def drop(self) -> None:
+        if self.pg:
+            _admin_execute(pg_base_url(), *(f"DROP SCHEMA IF EXISTS {schema} CASCADE"
+                                            for schema, _ in self.pg.values()))
+
+
+def _pg_run_script(url: str, sql: str) -> None:
+    """Run several statements (no parameters) in one transaction on ``url``'s schema."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        conn = engine.raw_connection()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql)
+            conn.commit()
+        finally:
+            conn.close()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    found = Templates(tmp_path_factory.mktemp("templates"))
+    yield found
+    found.drop()
+
+
+@pytest.fixture
+def from_template(db_url: str, templates: Templates,
+                  run: Callable[..., Any]) -> Callable[[Build], Callable[..., Any]]:
+    """``from_template(build)`` fills this test's database as ``build(run, folder)`` does
+    (run once per session, then copied) and returns the CLI runner."""
+    def use(build: Build) -> Callable[..., Any]:
+        templates.copy_into(db_url, build)
+        return run
+
+    return use
+
+
+def load_seed(run: Callable[..., Any], folder: Path) -> None:
+    """The 2018 seed table."""
+    result = run("load", str(SEED_TEXT), "--year", "2018", "--quiet")
+    assert result.exit_code == 0, result.output
+
+
+def load_query_plan(run: Callable[..., Any], folder: Path) -> None:
+    """The query tests' 2019 table (``helpers.ROWS``)."""
+    load_plan(run, folder)
+
+
+@pytest.fixture
+def seeded(from_template: Callable[[Build], Callable[..., Any]]) -> Callable[..., Any]:
+    """The CLI runner over a database with the 2018 seed table loaded."""
+    return from_template(load_seed)
+
+
+@pytest.fixture
+def plan(from_template: Callable[[Build], Callable[..., Any]]) -> Callable[..., Any]:
+    """The CLI runner over a database with the query tests' 2019 table (``helpers.ROWS``)."""
+    return from_template(load_query_plan)
+
+
+@pytest.fixture(scope="session")
+def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the seed table (from CSV) and updates on every other task, for the
+    query-plan tests (read only)."""
+    from taskduty import queries
+    from taskduty.db import Database
+    from taskduty.store import load_plan as store_plan
+    from taskduty.table import read_table
+    from taskduty.updates import NewUpdate, record_batch
+
+    path = tmp_path_factory.mktemp("plans") / "taskduty.db"
+    db = Database(str(path))
+    store_plan(db, read_table(SEED_CSV), 2018, SEED_CSV.name)
+    with db.read() as reader:
+        codes = [t.code for t in queries.list_tasks(reader, queries.TaskFilter(year=2018))]
+    record_batch(db, 2018, [NewUpdate(code=c, status="in_progress", date=date(2018, 3, 31),
+                                      progress=20) for c in codes[::2]])
+    db.dispose()
+    return path

@@ -22,13 +22,16 @@ TABLE = """序号,目标名称,工作标准,分管领导,牵头单位
 """
 
 
-@pytest.fixture
-def loaded(run: Any, tmp_path: Path) -> Any:
-    path = tmp_path / "plan.csv"
+def load_table(run: Any, folder: Path) -> None:
+    path = folder / "plan.csv"
     path.write_text(TABLE, encoding="utf-8")
     result = run("load", str(path), "--year", "2020", "-q")
     assert result.exit_code == 0, result.output
-    return run
+
+
+@pytest.fixture
+def loaded(from_template: Any) -> Any:
+    return from_template(load_table)
 
 
 def check_json(run: Any, *args: str) -> dict[str, Any]:

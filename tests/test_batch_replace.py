@@ -34,11 +34,10 @@ def base_rows() -> list[tuple[int, str, str, str, str]]:
             (2, "乡村振兴", D, "丙领导", "农业农村局")]
 
 
-@pytest.fixture
-def loaded(run: Any, tmp_path: Path) -> Any:
+def load_years(run: Any, folder: Path) -> None:
     """2019 loaded from the four base rows, with history on 1.2 (B) and 1.3 (C); 2018 is the
     seed with one update."""
-    assert run("load", str(csv_file(tmp_path / "v1.csv", base_rows())), "--year", "2019",
+    assert run("load", str(csv_file(folder / "v1.csv", base_rows())), "--year", "2019",
                "-q").exit_code == 0
     assert run("load", str(SEED_TEXT), "--year", "2018", "-q").exit_code == 0
     for code, status, pct in (("1.2", "in_progress", "30"), ("1.3", "behind", "10")):
@@ -47,7 +46,11 @@ def loaded(run: Any, tmp_path: Path) -> Any:
         assert result.exit_code == 0, result.output
     assert run("update", "1.1", "--status", "done", "--date", "2018-12-01",
                "--year", "2018").exit_code == 0
-    return run
+
+
+@pytest.fixture
+def loaded(from_template: Any) -> Any:
+    return from_template(load_years)
 
 
 def show(run: Any, code: str, year: str = "2019") -> dict[str, Any]:

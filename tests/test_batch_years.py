@@ -18,16 +18,20 @@ TABLE_2019 = """序号,目标名称,工作标准,分管领导,牵头单位,完�
 """
 
 
-@pytest.fixture
-def two_years(seeded: Any, tmp_path: Path) -> Any:
-    path = tmp_path / "plan2019.csv"
+def load_two_years(run: Any, folder: Path) -> None:
+    assert run("load", str(SEED_TEXT), "--year", "2018", "-q").exit_code == 0
+    path = folder / "plan2019.csv"
     path.write_text(TABLE_2019, encoding="utf-8")
-    assert seeded("update", "1.1", "--status", "in_progress", "--progress", "50",
-                  "--date", "2018-06-30", "--year", "2018").exit_code == 0
-    result = seeded("load", str(path), "-q")  # year from the file name
+    assert run("update", "1.1", "--status", "in_progress", "--progress", "50",
+               "--date", "2018-06-30", "--year", "2018").exit_code == 0
+    result = run("load", str(path), "-q")  # year from the file name
     assert result.exit_code == 0, result.output
     assert "2019" in result.stderr
-    return seeded
+
+
+@pytest.fixture
+def two_years(from_template: Any) -> Any:
+    return from_template(load_two_years)
 
 
 def as_json(run: Any, *args: str) -> Any:

@@ -30,11 +30,14 @@ def _sheet_table(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def small(run, tmp_path):
-    result = run("load", str(_sheet_table(tmp_path / "t2019.csv")), "--year", "2019", "-q")
+def _load_small(run, folder):
+    result = run("load", str(_sheet_table(folder / "t2019.csv")), "--year", "2019", "-q")
     assert result.exit_code == 0, result.output
-    return run
+
+
+@pytest.fixture
+def small(from_template):
+    return from_template(_load_small)
 
 
 def page_starts(ws) -> set[int]:

@@ -1,7 +1,7 @@
 """The statements added for narrow listings and streaming are index-backed on SQLite too:
 links and statuses read by task id, the whole-plan reads of big listings, the pages of
 :func:`queries.iter_tasks` (keyset paging along ``task (plan_id, goal_no, seq)``) and
-:func:`queries.task_facts`. The checker and fixture are those of ``test_query_plans.py``."""
+:func:`queries.task_facts`. The checker is ``helpers``'s, the fixture conftest's ``db_path``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import filters, full_scans, plan_of, statements
 from taskduty import queries
-from test_query_plans import db_path, filters, full_scans, plan_of, statements
-
-__all__ = ["db_path"]  # the module-scoped fixture, shared
 
 
 @pytest.mark.parametrize("name", ["plan/year", "leader", "unit", "search", "status as of"])

@@ -9,7 +9,7 @@ import pytest
 import typer
 from rich.cells import cell_len
 
-from test_query_filters import ROWS, expected, load_plan, ok
+from helpers import ROWS, expected, load_plan, ok
 
 QUERY_COMMANDS = [("tasks",), ("show", "1.1"), ("leaders",), ("units",), ("goals",),
                   ("years",), ("summary",)]

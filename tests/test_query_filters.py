@@ -1,79 +1,13 @@
 """``tasks`` filters: leader, unit, goal, search, year, their combinations, natural order.
 
-``load_plan`` builds a small 2019 table (11 goals, 12 tasks in goal 1) that the other
-``test_query_*`` modules use too.
+The ``plan`` fixture's table (11 goals, 12 tasks in goal 1) is ``helpers.ROWS``.
 """
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
-from typing import Any
 
-HEADER = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
-
-# (goal_no, goal, standard, leaders, units); a blank leaders/units cell inherits from above.
-GOAL1 = "经济发展目标"
-ROWS: list[tuple[int, str, str, str, str]] = [
-    (1, GOAL1, "地区生产总值增长8%。", "张强", "发改局"),
-    (1, GOAL1, "一般公共预算收入增长9%左右。", "张小虎", "财政局"),
-    (1, GOAL1, "规模以上工业增加值增长10%。", "张强、王五", "经信局、财政局"),
-    (1, GOAL1, "固定资产投资增长8%。", "", ""),
-    (1, GOAL1, "实际利用外资7.6亿美元。", "王五", "商务局"),
-    (1, GOAL1, "社会消费品零售总额增长10%。", "王五", "商务局"),
-    (1, GOAL1, "城乡居民人均可支配收入增长9%。", "张小虎", "农工办"),
-    (1, GOAL1, "万元地区生产总值能耗下降3%。", "张强", "经信局、环保局"),
-    (1, GOAL1, "城镇登记失业率控制在3%以内。", "张小虎", "人社局"),
-    (1, GOAL1, "新增市场主体五千户。", "王五", "市场监管局"),
-    (1, GOAL1, "城市生活污水集中处理率达到95%。", "张强", "住建局"),
-    (1, GOAL1, "研发经费支出占比达到3%。", "张小虎", "科技局"),
-]
-ROWS += [(n, f"第{n}项目标", f"第{n}项目标的唯一任务。", "王五", "监管办") for n in range(2, 10)]
-ROWS += [(10, "污水治理专项", "完成管网改造二十公里。", "张强", "住建局"),
-         (11, "营商环境", "推行一网通办，压缩审批时限。", "张小虎", "行政审批局")]
-
-
-def write_plan(path: Path, rows: list[tuple[Any, ...]] = ROWS) -> Path:
-    """The rows as a CSV file in the layout ``load`` reads."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-    return path
-
-
-def load_plan(run: Any, tmp_path: Path, year: str = "2019",
-              rows: list[tuple[Any, ...]] = ROWS) -> None:
-    """Load ``rows`` as the table of ``year``."""
-    path = write_plan(tmp_path / f"plan{year}.csv", rows)
-    result = run("load", str(path), "--year", year, "--quiet")
-    assert result.exit_code == 0, result.output
-
-
-def ok(result: Any) -> str:
-    """The stdout of a command that must succeed."""
-    assert result.exit_code == 0, result.output
-    return result.stdout
-
-
-def codes(run: Any, *args: str) -> list[str]:
-    """The codes ``tasks`` lists for ``args`` (through --format json)."""
-    result = run("tasks", *args, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return [r["code"] for r in json.loads(result.stdout)]
-
-
-def expected(pred: Any) -> list[str]:
-    """Codes of the fixture rows matching ``pred(row, leaders, units)``, in table order."""
-    out, seq, leaders, units, last_goal = [], 0, "", "", None
-    for goal_no, goal, standard, lead, unit in ROWS:
-        seq = seq + 1 if goal_no == last_goal else 1
-        last_goal = goal_no
-        leaders, units = lead or leaders, unit or units
-        if pred((goal_no, goal, standard), leaders.split("、"), units.split("、")):
-            out.append(f"{goal_no}.{seq}")
-    return out
+from helpers import ROWS, codes, expected, load_plan
 
 
 def test_natural_code_order(plan):

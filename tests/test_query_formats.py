@@ -10,7 +10,7 @@ import json
 import pytest
 from rich.cells import cell_len
 
-from test_query_filters import ROWS, ok
+from helpers import ROWS, ok
 
 LISTINGS = [("tasks",), ("leaders",), ("units",), ("goals",), ("years",), ("summary",),
             ("summary", "--by", "unit"), ("summary", "--by", "goal")]

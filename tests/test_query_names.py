@@ -7,17 +7,11 @@ from typing import Any
 
 import pytest
 
+from helpers import codes
 from taskduty.errors import NameResolutionError
 from taskduty.queries import resolve_name
-from test_query_filters import codes, load_plan
 
 UNITS = ["经信局", "发改局", "财政局", "市场监管局", "监管办", "行政审批局"]
-
-
-@pytest.fixture
-def plan(run: Any, tmp_path: Any) -> Any:
-    load_plan(run, tmp_path)
-    return run
 
 
 def errors(result: Any) -> list[str]:

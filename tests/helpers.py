@@ -1,0 +1,153 @@
+"""Helpers the test modules share (import them from here, never from another test module).
+
+- the query tests' 2019 table (``ROWS``, ``write_plan``, ``load_plan``) and ways to read
+  ``tasks`` output (``ok``, ``codes``, ``expected``);
+- query-plan probes for the SQLite read paths (``plan_of``, ``full_scans``, ``statements``,
+  ``filters``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from taskduty import queries
+from taskduty.db import Database
+
+HEADER = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
+
+# (goal_no, goal, standard, leaders, units); a blank leaders/units cell inherits from above.
+GOAL1 = "经济发展目标"
+ROWS: list[tuple[int, str, str, str, str]] = [
+    (1, GOAL1, "地区生产总值增长8%。", "张强", "发改局"),
+    (1, GOAL1, "一般公共预算收入增长9%左右。", "张小虎", "财政局"),
+    (1, GOAL1, "规模以上工业增加值增长10%。", "张强、王五", "经信局、财政局"),
+    (1, GOAL1, "固定资产投资增长8%。", "", ""),
+    (1, GOAL1, "实际利用外资7.6亿美元。", "王五", "商务局"),
+    (1, GOAL1, "社会消费品零售总额增长10%。", "王五", "商务局"),
+    (1, GOAL1, "城乡居民人均可支配收入增长9%。", "张小虎", "农工办"),
+    (1, GOAL1, "万元地区生产总值能耗下降3%。", "张强", "经信局、环保局"),
+    (1, GOAL1, "城镇登记失业率控制在3%以内。", "张小虎", "人社局"),
+    (1, GOAL1, "新增市场主体五千户。", "王五", "市场监管局"),
+    (1, GOAL1, "城市生活污水集中处理率达到95%。", "张强", "住建局"),
+    (1, GOAL1, "研发经费支出占比达到3%。", "张小虎", "科技局"),
+]
+ROWS += [(n, f"第{n}项目标", f"第{n}项目标的唯一任务。", "王五", "监管办") for n in range(2, 10)]
+ROWS += [(10, "污水治理专项", "完成管网改造二十公里。", "张强", "住建局"),
+         (11, "营商环境", "推行一网通办，压缩审批时限。", "张小虎", "行政审批局")]
+
+
+def write_plan(path: Path, rows: list[tuple[Any, ...]] = ROWS) -> Path:
+    """The rows as a CSV file in the layout ``load`` reads."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+def load_plan(run: Any, tmp_path: Path, year: str = "2019",
+              rows: list[tuple[Any, ...]] = ROWS) -> None:
+    """Load ``rows`` as the table of ``year``."""
+    path = write_plan(tmp_path / f"plan{year}.csv", rows)
+    result = run("load", str(path), "--year", year, "--quiet")
+    assert result.exit_code == 0, result.output
+
+
+def ok(result: Any) -> str:
+    """The stdout of a command that must succeed."""
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def codes(run: Any, *args: str) -> list[str]:
+    """The codes ``tasks`` lists for ``args`` (through --format json)."""
+    result = run("tasks", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [r["code"] for r in json.loads(result.stdout)]
+
+
+def expected(pred: Any) -> list[str]:
+    """Codes of the fixture rows matching ``pred(row, leaders, units)``, in table order."""
+    out, seq, leaders, units, last_goal = [], 0, "", "", None
+    for goal_no, goal, standard, lead, unit in ROWS:
+        seq = seq + 1 if goal_no == last_goal else 1
+        last_goal = goal_no
+        leaders, units = lead or leaders, unit or units
+        if pred((goal_no, goal, standard), leaders.split("、"), units.split("、")):
+            out.append(f"{goal_no}.{seq}")
+    return out
+
+
+# -- query plans --------------------------------------------------------------------------
+
+class Recorder:
+    """A reader that remembers each statement and its parameters."""
+
+    def __init__(self, reader: Any) -> None:
+        self.reader = reader
+        self.statements: list[tuple[str, dict[str, Any]]] = []
+
+    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        self.statements.append((sql, dict(params or {})))
+        return self.reader.all(sql, params)
+
+
+def plan_of(path: Path, sql: str, params: dict[str, Any]) -> list[str]:
+    args = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items()}
+    conn = sqlite3.connect(path)
+    try:
+        return [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
+    finally:
+        conn.close()
+
+
+def full_scans(plan: list[str]) -> list[str]:
+    """Steps that read a whole table: ``SCAN name`` without an index, where ``name`` is not a
+    co-routine or subquery of the same statement."""
+    derived = {m.group(1) for step in plan
+               if (m := re.match(r"(?:CO-ROUTINE|MATERIALIZE) (\S+)", step))}
+    out = []
+    for step in plan:
+        m = re.match(r"SCAN (\S+)", step)
+        if m and "INDEX" not in step and m.group(1) not in derived \
+                and not m.group(1).startswith("(subquery"):
+            out.append(step)
+    return out
+
+
+def statements(path: Path, call: Callable[[Any], Any]) -> list[tuple[str, dict[str, Any]]]:
+    with Database(str(path), fast_reads=True).read() as reader:
+        recorder = Recorder(reader)
+        call(recorder)
+    assert recorder.statements
+    return recorder.statements
+
+
+def names(path: Path, kind: str) -> list[str]:
+    with Database(str(path)).read() as reader:
+        pid, _ = queries.plan_id(reader, 2018)
+        return queries.known_names(reader, kind, pid)
+
+
+def filters(path: Path) -> dict[str, queries.TaskFilter]:
+    leaders, units = names(path, "leader"), names(path, "unit")
+    return {
+        "plan/year": queries.TaskFilter(year=2018),
+        "latest year": queries.TaskFilter(),
+        "leader": queries.TaskFilter(leaders=leaders[:1]),
+        "leaders": queries.TaskFilter(leaders=leaders[:3]),
+        "unit": queries.TaskFilter(units=units[:1]),
+        "co-unit": queries.TaskFilter(co_units=units[:1]),
+        "goal": queries.TaskFilter(goal=2),
+        "search": queries.TaskFilter(search="建设"),
+        "status as of": queries.TaskFilter(statuses=["in_progress"], as_of=date(2018, 6, 30)),
+        "all at once": queries.TaskFilter(leaders=leaders[:1], units=units[:2], goal=1,
+                                          search="建设"),
+    }
