@@ -3,8 +3,9 @@ leaders and units, written as the clean CSV that ``taskduty load`` reads, plus t
 status updates per task inserted in bulk (the real ``taskduty update`` path is timed
 separately on a sample).
 
-Shapes follow the published tables: goals of 5–15 tasks, 1–2 leaders and 1–3 lead units per
-task, sometimes cooperating units and a deadline. Leaders grow from 10 to 40 and lead units
+Shapes follow the published tables: goals of 5–15 tasks under names of their own (a real
+table does not give two goals one name), 序号 the goal's number on each of its rows, 1–2
+leaders and 1–3 lead units per task, sometimes cooperating units and a deadline. Leaders grow from 10 to 40 and lead units
 from 100 to 400 with the table's size. Everything is seeded, so a size always gives the same
 table.
 """
@@ -91,9 +92,10 @@ def make_rows(n_tasks: int, seed: int = 7, search_word: str = "污水") -> list[
     rows = [HEADER]
     goal_no = 0
     made = 0
+    taken: set[str] = set()
     while made < n_tasks:
         goal_no += 1
-        goal = f"{rng.choice(GOAL_VERBS)}{rng.choice(GOAL_TOPICS)}"
+        goal = goal_name(rng, taken)
         for _ in range(min(rng.randint(5, 15), n_tasks - made)):
             obj = search_word + "管网" if rng.random() < 0.03 else rng.choice(TASK_OBJECTS)
             text = (f"{rng.choice(TASK_VERBS)}{rng.choice(PLACES)}{obj}"
@@ -107,6 +109,20 @@ def make_rows(n_tasks: int, seed: int = 7, search_word: str = "污水") -> list[
                          "、".join(co), deadline])
             made += 1
     return rows
+
+
+def goal_name(rng: random.Random, taken: set[str]) -> str:
+    """A goal name not in ``taken`` (then added): 推进乡村振兴, then with a place, then with an
+    object, as real tables name goals more precisely once the plain topics are used up."""
+    verb, topic = rng.choice(GOAL_VERBS), rng.choice(GOAL_TOPICS)
+    place, obj = rng.choice(PLACES), rng.choice(TASK_OBJECTS)
+    for name in (f"{verb}{topic}", f"{verb}{place}{topic}", f"{verb}{place}{obj}{topic}"):
+        if name not in taken:
+            break
+    else:
+        name = f"{verb}{place}{obj}{topic}（{len(taken) + 1}）"
+    taken.add(name)
+    return name
 
 
 def _pick(rng: random.Random, names: list[str], weights: list[float], k: int) -> list[str]:

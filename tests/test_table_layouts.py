@@ -64,6 +64,32 @@ def test_goal_numbers_per_goal_are_kept():
     assert not any("序号 numbers the tasks" in r.message for r in t.repairs)
 
 
+def test_goal_numbers_stay_goal_numbers_when_goal_names_repeat():
+    # Ten goals under four names (sections of a real table reuse names like 其他工作): more
+    # distinct 序号 than names, but 序号 never changes inside a goal, so it numbers goals.
+    names = ["稳增长", "促改革", "惠民生", "其他工作"]
+    rows = []
+    for no in range(1, 11):
+        rows += [[str(no), names[no % 4], f"目标{no}的任务{k}。", "张三", "甲局"]
+                 for k in (1, 2)]
+    t = normalise(table(["序号", "目标名称", "工作标准", "分管领导", "牵头单位"], rows))
+    assert [x.code for x in t.tasks] == [f"{no}.{k}" for no in range(1, 11) for k in (1, 2)]
+    assert [x.goal for x in t.tasks[::2]] == [names[no % 4] for no in range(1, 11)]
+    assert not any("序号 numbers the tasks" in r.message for r in t.repairs)
+
+
+def test_goal_numbers_on_first_rows_only_with_repeated_names_are_kept():
+    # 序号 and 目标名称 written once per goal (the cells below left blank), names repeating.
+    rows = []
+    for no, name in enumerate(["稳增长", "其他工作", "促改革", "其他工作", "惠民生"], start=1):
+        rows += [[str(no), name, f"目标{no}的任务甲。", "张三", "甲局"],
+                 ["", "", f"目标{no}的任务乙。", "", "乙局"]]
+    t = normalise(table(["序号", "目标名称", "工作标准", "分管领导", "牵头单位"], rows))
+    assert [x.code for x in t.tasks] == [f"{no}.{k}" for no in range(1, 6) for k in (1, 2)]
+    assert [x.goal for x in t.tasks if x.goal_no == 4] == ["其他工作", "其他工作"]
+    assert not any("序号 numbers the tasks" in r.message for r in t.repairs)
+
+
 def test_no_goal_column_and_no_headings_is_one_goal():
     t = normalise(table(["序号", "工作任务", "责任领导", "牵头单位"],
                         [["1", "任务甲。", "张三", "甲局"], ["2", "任务乙。", "李四", "乙局"]]))

@@ -214,6 +214,7 @@ class _Normaliser:
         self.tasks: list[TaskRow] = []
         self.goal_names: dict[int, str] = {}
         self.goal_keys: dict[str, int] = {}  # squeezed goal name -> number
+        self.top_goal = 0  # max(goal_names), kept so a new goal's number costs nothing
         self.seq: dict[int, int] = {}
         self.last_in_goal: dict[int, TaskRow] = {}
         self.current_no: int | None = None
@@ -448,24 +449,35 @@ class _Normaliser:
         """True when 序号 numbers the tasks (1, 2, 3 … within a goal), not the goals.
 
         Then the goal column (or heading rows) defines the goals and 序号 is only a
-        running number. Seen when the table has more distinct 序号 values than goals.
+        running number. Seen when the table has more distinct 序号 values than goals *and*
+        序号 changes from task to task inside a goal more often than it stays: goal names may
+        repeat in a real table (two goals both named 其他工作), which alone must not turn
+        its goal numbers into task numbers.
         """
         if "goal_no" not in self.columns:
             return False
         numbers: set[str] = set()
         goals: set[str] = set()
+        changes = stays = 0  # consecutive tasks of one goal: 序号 differs / is the same
+        last_goal, last_no = "", ""
         for row in self.source.rows:
             no = squeeze("".join(self.cell(row.cells, "goal_no").values))
             if self.cell(row.cells, "standard").blank:
                 if self.heading(row.cells):
                     goals.add(no or str(len(goals)))
+                    last_goal, last_no = "", ""
                 continue
             if no:
-                numbers.add(m.group(1) if (m := _CODE.match(no)) else no)
+                no = m.group(1) if (m := _CODE.match(no)) else no
+                numbers.add(no)
             goal = squeeze("".join(self.cell(row.cells, "goal").values))
             if goal:
                 goals.add(goal)
-        return len(numbers) > max(len(goals), 1)
+            if no and last_no and (not goal or goal == last_goal):
+                changes += no != last_no
+                stays += no == last_no
+            last_goal, last_no = goal or last_goal, no or last_no
+        return len(numbers) > max(len(goals), 1) and changes > stays
 
     def run(self) -> PlanTable:
         """Every row in turn: note rows, heading rows, then tasks; then the summary."""
@@ -589,7 +601,7 @@ class _Normaliser:
         if number is None and goal:
             number = self.goal_keys.get(squeeze(goal))
             if number is None:
-                number = max(self.goal_names, default=0) + 1
+                number = self.top_goal + 1
                 if "goal_no" in self.columns:
                     self.repairs.append(Repair(
                         "note", ref, f"goal {goal!r} has no 序号; numbered {number}"))
@@ -636,6 +648,7 @@ class _Normaliser:
         else:
             self.repairs.append(Repair("warning", ref, f"goal {number} has no 目标名称"))
             self.goal_names[number] = ""
+        self.top_goal = max(self.top_goal, number)
 
     def task(self, row: SourceRow, number: int, standard: str) -> TaskRow:
         """One task of goal ``number``: its cells read, blanks inherited within the goal."""
