@@ -5,9 +5,9 @@ separately on a sample).
 
 Shapes follow the published tables: goals of 5–15 tasks under names of their own (a real
 table does not give two goals one name), 序号 the goal's number on each of its rows, 1–2
-leaders and 1–3 lead units per task, sometimes cooperating units and a deadline. Leaders grow from 10 to 40 and lead units
-from 100 to 400 with the table's size. Everything is seeded, so a size always gives the same
-table.
+leaders and 1–3 lead units per task, sometimes cooperating units and a deadline. Leaders
+grow from 10 to 40 and lead units from 100 to 400 with the table's size. Everything is
+seeded, so a size always gives the same table.
 """
 
 from __future__ import annotations
