@@ -395,6 +395,9 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
     """
     from openpyxl import Workbook
 
+    from taskduty.safeio import check_output_path
+
+    check_output_path(path)  # before any work: a folder or a file as folder is one line
     if co_units is None or deadlines is None:
         tasks = list(tasks)
         co_units = any(t.co_units for t in tasks) if co_units is None else co_units
@@ -421,8 +424,10 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
     _chart_sheet(charts_ws, summary_ws, tables, made)
     wb.properties.title = title
     wb.properties.creator = "taskduty"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    from taskduty.safeio import atomic_path
+
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return ReportInfo(path=path, tasks=tally.total, behind_or_stale=late.count,
                       counts=dict(tally.counts))
 

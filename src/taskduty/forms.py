@@ -44,10 +44,30 @@ FILL_IN = ("status", "progress", "note")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-def safe_filename(name: str, limit: int = 80) -> str:
-    """A file-name-safe version of a unit name (keeps Chinese, drops / \\ : * ? etc.)."""
-    cleaned = _UNSAFE.sub("_", name).strip(" .")
-    return cleaned[:limit] or "unit"
+def safe_filename(name: str, limit: int = 120) -> str:
+    """A file-name-safe version of a unit name (keeps Chinese, drops / \\ : * ? etc.), at
+    most ``limit`` bytes in UTF-8: file systems count bytes (255), and a Chinese character
+    or an emoji takes three or four."""
+    from taskduty.textclean import clean_text
+
+    cleaned = _UNSAFE.sub("_", clean_text(name)).strip(" .")
+    data = cleaned.encode("utf-8")
+    if len(data) > limit:
+        cleaned = data[:limit].decode("utf-8", errors="ignore").rstrip(" .")
+    return cleaned or "unit"
+
+
+class FormsIncomplete(TaskdutyError):
+    """Writing the forms failed part-way; ``written`` are the forms that are complete."""
+
+    def __init__(self, error: TaskdutyError, written: list[tuple[str, Path, int]],
+                 total: int) -> None:
+        super().__init__(_("{error}; {done} of {total} forms were written before it (listed "
+                           "on stdout)").format(error=error.message, done=len(written),
+                                                total=total),
+                         hint=_("free space or fix the folder, then run the same command "
+                                "again: it writes the whole set"))
+        self.written = written
 
 
 def form_secret(reader: Reader) -> str:
@@ -135,7 +155,10 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
             name, n = f"{stem}_{n}", n + 1
         taken.add(name.lower())
         path = outdir / f"{name}.xlsx"
-        write_form(path, unit, plan_year, month, unit_tasks, secret)
+        try:
+            write_form(path, unit, plan_year, month, unit_tasks, secret)
+        except TaskdutyError as exc:
+            raise FormsIncomplete(exc, result.forms, len(wanted)) from None
         result.forms.append((unit, path, len(unit_tasks)))
         if on_form:
             on_form(i, len(wanted), unit)
@@ -265,7 +288,10 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     wb.properties.title = f"{month.cn}目标任务推进情况填报表（{unit}）"
     wb.properties.creator = "taskduty"
     wb.active = 0
-    wb.save(path)
+    from taskduty.safeio import atomic_path
+
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
 
 
 def _custom_properties(wb: Any, values: dict[str, Any]) -> None:

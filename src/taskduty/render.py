@@ -50,8 +50,9 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
 def emit(text: str, output: Path | None = None, bom: bool = False) -> None:
     """Write ``text`` to a file (CSV files get a BOM so Excel reads them) or to stdout."""
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8-sig" if bom else "utf-8", newline="")
+        from taskduty.safeio import write_text
+
+        write_text(output, text, encoding="utf-8-sig" if bom else "utf-8")
         message(f"Wrote {output}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -124,15 +124,20 @@ def forms(
     Example: taskduty forms out/2018-03 --month 2018-03
     """
     from taskduty import queries, render
-    from taskduty.forms import write_forms
+    from taskduty.forms import FormsIncomplete, write_forms
 
     which = _month(month, future=True)
     _not_after_next_month(which)
     with get_db().read() as reader:
         year = queries.year_for(reader, year, which.last)
         units = queries.resolve_names(reader, "unit", unit or [], year)
-        with _progress() as step:
-            result = write_forms(reader, outdir, year, which, units, on_form=step)
+        try:
+            with _progress() as step:
+                result = write_forms(reader, outdir, year, which, units, on_form=step)
+        except FormsIncomplete as exc:
+            for name, path, n in exc.written:
+                typer.echo(f"{path}\t{name}\t{n}")
+            raise
     for name, path, n in result.forms:
         typer.echo(f"{path}\t{name}\t{n}")
     render.message(f"Wrote {len(result.forms)} forms for {which} ({result.year}) to {outdir}")
