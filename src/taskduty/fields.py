@@ -20,6 +20,9 @@ LABELS: dict[str, str] = {
     "progress": "进度",
     "note": "进展情况",
     "updated": "更新日期",
+    "expected_progress": "序时进度",
+    "warning": "预警",
+    "days_left": "剩余天数",
 }
 
 REQUIRED = ("goal", "standard", "leaders", "units")

@@ -109,6 +109,40 @@ def _v4_targets(conn: Any) -> None:
         conn.execute(text("UPDATE task SET targets = :t WHERE id = :i"), values)
 
 
+@migration(5)
+def _v5_deadlines(conn: Any) -> None:
+    """Deadline kinds and milestones on tasks; approved extensions (延期)."""
+    import json
+
+    from sqlalchemy import text
+
+    from taskduty.schedule import read_deadline
+
+    for column in ("deadline_kind VARCHAR", "milestones VARCHAR",
+                   "deadline_inferred BOOLEAN NOT NULL DEFAULT FALSE"):
+        conn.execute(text(f"ALTER TABLE task ADD COLUMN {column}"))
+    key = ("id INTEGER NOT NULL PRIMARY KEY" if conn.dialect.name == "sqlite"
+           else "id SERIAL PRIMARY KEY")
+    conn.execute(text(
+        f"CREATE TABLE task_extension ({key}, task_id INTEGER NOT NULL REFERENCES task (id), "
+        "batch_id INTEGER NOT NULL REFERENCES batch (id), due_date DATE NOT NULL, "
+        "reason VARCHAR NOT NULL, approved_by VARCHAR NOT NULL, recorded_by VARCHAR NOT NULL, "
+        "recorded_at TIMESTAMP NOT NULL, withdrawn_at TIMESTAMP, withdrawn_by VARCHAR)"))
+    conn.execute(text("CREATE INDEX ix_task_extension_task_id ON task_extension (task_id)"))
+    conn.execute(text("CREATE INDEX ix_task_extension_batch_id ON task_extension (batch_id)"))
+    rows = conn.execute(text("SELECT t.id, t.deadline, t.standard, p.year FROM task t "
+                             "JOIN plan p ON p.id = t.plan_id")).all()
+    values = []
+    for r in rows:
+        found = read_deadline(r.deadline, r.standard, r.year)
+        values.append({"i": r.id, "k": found.kind, "d": found.due,
+                       "m": json.dumps(found.milestone_dicts(), ensure_ascii=False)
+                       if found.milestones else None, "f": found.inferred})
+    if values:
+        conn.execute(text("UPDATE task SET deadline_kind = :k, milestones = :m, "
+                          "deadline_inferred = :f, deadline_date = :d WHERE id = :i"), values)
+
+
 def describe(version: int) -> str:
     """The first line of migration ``version``'s docstring."""
     doc = (MIGRATIONS[version].__doc__ or "").strip()

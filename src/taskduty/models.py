@@ -55,7 +55,10 @@ class Task(SQLModel, table=True):
     code: str
     standard: str
     deadline: str | None = None
-    deadline_date: date | None = None
+    deadline_date: date | None = None  # the due date: the last milestone's
+    deadline_kind: str | None = None  # date | ongoing | cadence | relative (schema 5)
+    milestones: str | None = None  # JSON [{"date", "step"}] (schema 5)
+    deadline_inferred: bool = False  # read from the task text (schema 5)
     leaders_inherited: bool = False
     units_inherited: bool = False
     source_ref: str = ""
@@ -151,6 +154,24 @@ class TargetActual(SQLModel, table=True):
     value: float
     note: str | None = None
     by: str = ""
+    recorded_by: str = ""
+    recorded_at: datetime
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+
+
+class Extension(SQLModel, table=True):
+    """An approved new due date (延期) for a task, recorded as a batch (``undo`` takes it
+    back). The task's own deadline is kept; the latest extension in force is judged."""
+
+    __tablename__ = "task_extension"  # schema 5
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    batch_id: int = Field(foreign_key="batch.id", index=True)
+    due_date: date
+    reason: str
+    approved_by: str = ""
     recorded_by: str = ""
     recorded_at: datetime
     withdrawn_at: datetime | None = None

@@ -8,6 +8,7 @@ answers on SQLite (through ``sqlite3``) and PostgreSQL (through SQLAlchemy).
 from __future__ import annotations
 
 import difflib
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 from taskduty.db import Reader, as_date, as_datetime, in_params
 from taskduty.errors import NameResolutionError, NotLoadedError, TaskdutyError
 from taskduty.fields import STATUSES, squeeze
+from taskduty.schedule import LIGHTS, Assessment, Thresholds, assess
 
 LOAD_HINT = "load one first: taskduty load FILE --year YYYY"
 
@@ -45,6 +47,11 @@ class TaskView:
     progress: int | None = None
     note: str | None = None
     updated: date | None = None
+    deadline_kind: str | None = None
+    milestones: list[dict[str, Any]] = field(default_factory=list)  # [{date, step}]
+    deadline_inferred: bool = False
+    extension: dict[str, Any] | None = None  # the approved extension in force (延期)
+    schedule: Assessment | None = None  # 序时进度, light, days left at the as-of date
     history: list[dict[str, Any]] = field(default_factory=list)
     # quantitative targets read from the text: no, text, kind, value, upper, unit, bound,
     # and as of the view's date: actual, actual_date, status (met/on_course/behind or None)
@@ -52,11 +59,21 @@ class TaskView:
     actual_history: list[dict[str, Any]] = field(default_factory=list)
     # several lead units: each one's latest report (unit, status, progress, note, date)
     reports: list[dict[str, Any]] = field(default_factory=list)
+    extensions: list[dict[str, Any]] = field(default_factory=list)  # all, oldest first
 
     @property
     def reports_differ(self) -> bool:
         """Whether the lead units' latest reports say different things."""
         return len({(r["status"], r["progress"]) for r in self.reports}) > 1
+
+    @property
+    def due_date(self) -> date | None:
+        """The due date in force: the approved extension's, else the deadline's."""
+        return self.schedule.due if self.schedule else self.deadline_date
+
+    @property
+    def warning(self) -> str | None:
+        return self.schedule.warning if self.schedule else None
 
     def as_dict(self, with_history: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -71,11 +88,17 @@ class TaskView:
             "updated": self.updated.isoformat() if self.updated else None,
             "targets": self.targets,
             "reports": self.reports,
+            "deadline_kind": self.deadline_kind, "milestones": self.milestones,
+            "deadline_inferred": self.deadline_inferred, "extension": self.extension,
         }
+        sched = self.schedule
+        data |= sched.as_dict() if sched else {"expected_progress": None, "behind": None,
+                                               "warning": None, "days_left": None}
         if with_history:
             data["source_ref"] = self.source_ref
             data["history"] = self.history
             data["actuals"] = self.actual_history
+            data["extensions"] = self.extensions
         return data
 
 
@@ -96,6 +119,8 @@ class TaskFilter:
     # tasks with a quantitative target of one of these statuses: met, on_course, behind,
     # or none (no actual value yet)
     targets: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # red | yellow | blue (any of them)
+    thresholds: Thresholds = field(default_factory=Thresholds)
 
 
 # -- years ------------------------------------------------------------------------------------
@@ -209,8 +234,8 @@ def resolve_names(reader: Reader, kind: str, queries: list[str], year: int | Non
 # -- tasks ----------------------------------------------------------------------------------
 _TASK_SQL = (
     "SELECT t.id, t.code, t.goal_no, t.seq, t.standard, t.deadline, t.deadline_date, "
-    "t.leaders_inherited, t.units_inherited, t.source_ref, t.targets, g.name AS goal, "
-    "g.section "
+    "t.deadline_kind, t.milestones, t.deadline_inferred, t.leaders_inherited, "
+    "t.units_inherited, t.source_ref, t.targets, g.name AS goal, g.section "
     "FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :plan AND t.removed = :no"
 )
 
@@ -340,6 +365,8 @@ def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
     if flt.targets:
         wanted = {None if s == "none" else s for s in flt.targets}
         tasks = [t for t in tasks if any(g["status"] in wanted for g in t.targets)]
+    _attach_extensions(reader, pid, tasks, by_ids=by_ids)
+    attach_schedule(tasks, as_of, flt.thresholds)
     if flt.statuses:
         tasks = [t for t in tasks if t.status in flt.statuses]
     if flt.stale_days is not None:
@@ -347,9 +374,57 @@ def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
         tasks = [t for t in tasks
                  if t.status != "done" and (t.updated is None or t.updated < limit)]
     if flt.overdue:
-        tasks = [t for t in tasks
-                 if t.deadline_date is not None and t.deadline_date < as_of and t.status != "done"]
+        tasks = [t for t in tasks if t.schedule is not None and t.schedule.overdue]
+    if flt.warnings:
+        tasks = [t for t in tasks if t.warning in flt.warnings]
     return tasks
+
+
+def attach_schedule(tasks: list[TaskView], as_of: date,
+                    thresholds: Thresholds | None = None) -> None:
+    """Set each task's :class:`~taskduty.schedule.Assessment` at ``as_of``: 序时进度, behind,
+    light, days left, judged on the approved extension's date when there is one."""
+    for t in tasks:
+        extended = date.fromisoformat(t.extension["due_date"]) if t.extension else None
+        dates = [date.fromisoformat(m["date"]) for m in t.milestones]
+        t.schedule = assess(as_of, t.year, dates, status=t.status, progress=t.progress,
+                            extended_to=extended, thresholds=thresholds)
+
+
+_EXTENSION_SQL = (
+    "SELECT e.id, e.task_id, e.due_date, e.reason, e.approved_by, e.recorded_by, "
+    "e.recorded_at, e.withdrawn_at, e.withdrawn_by, e.batch_id FROM task_extension e {where} "
+    "ORDER BY e.task_id, e.id")
+
+
+def _extension_dict(r: dict[str, Any], withdrawn: bool = False) -> dict[str, Any]:
+    out = {"id": r["id"], "due_date": as_date(r["due_date"]).isoformat(),
+           "reason": r["reason"], "approved_by": r["approved_by"] or None,
+           "recorded_by": r["recorded_by"], "recorded_at": _iso(as_datetime(r["recorded_at"])),
+           "batch": r["batch_id"]}
+    if withdrawn:
+        out["withdrawn_at"] = _iso(as_datetime(r["withdrawn_at"]))
+        out["withdrawn_by"] = r["withdrawn_by"]
+    return out
+
+
+def _attach_extensions(reader: Reader, pid: int, tasks: list[TaskView],
+                       by_ids: bool = True) -> None:
+    """Set each task's extension in force: its latest one not withdrawn."""
+    if not tasks:
+        return
+    where = "WHERE e.withdrawn_at IS NULL"
+    if by_ids:
+        rows = _by_ids(reader, _EXTENSION_SQL.format(where=where + " AND e.task_id IN {ids}"),
+                       [t.id for t in tasks])
+    else:
+        rows = reader.all(_EXTENSION_SQL.format(
+            where="JOIN task t ON t.id = e.task_id " + where + " AND t.plan_id = :p"),
+            {"p": pid})
+    latest = {r["task_id"]: r for r in rows}  # ordered by id: the last one wins
+    for task in tasks:
+        r = latest.get(task.id)
+        task.extension = _extension_dict(r) if r is not None else None
 
 
 def _by_ids(reader: Reader, sql: str, ids: list[int],
@@ -420,7 +495,9 @@ def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
         id=r["id"], code=r["code"], year=year, goal_no=r["goal_no"], goal=r["goal"],
         section=r["section"], seq=r["seq"], standard=r["standard"], leaders=leaders[r["id"]],
         units=units[r["id"]], co_units=co_units[r["id"]], deadline=r["deadline"],
-        deadline_date=as_date(r["deadline_date"]),
+        deadline_date=as_date(r["deadline_date"]), deadline_kind=r["deadline_kind"],
+        milestones=json.loads(r["milestones"]) if r["milestones"] else [],
+        deadline_inferred=bool(r["deadline_inferred"]),
         leaders_inherited=bool(r["leaders_inherited"]),
         units_inherited=bool(r["units_inherited"]), source_ref=r["source_ref"] or "",
         targets=_targets(r["targets"]),
@@ -508,7 +585,7 @@ def _number(value: Any) -> float | int:
 
 
 def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = None,
-             withdrawn: bool = False) -> TaskView:
+             withdrawn: bool = False, thresholds: Thresholds | None = None) -> TaskView:
     """One task in full, with its history (oldest first)."""
     pid, found_year = plan_id(reader, year)
     code = normalise_code(code)
@@ -520,6 +597,11 @@ def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = N
     task = _assemble(reader, pid, found_year, rows)[0]
     _attach_status(reader, pid, [task], as_of or date.today())
     _attach_actuals(reader, pid, found_year, [task], as_of or date.today())
+    _attach_extensions(reader, pid, [task])
+    attach_schedule([task], as_of or date.today(), thresholds)
+    ext_sql = _EXTENSION_SQL.format(where="WHERE e.task_id = :t"
+                                    + ("" if withdrawn else " AND e.withdrawn_at IS NULL"))
+    task.extensions = [_extension_dict(r, withdrawn) for r in reader.all(ext_sql, {"t": task.id})]
     sql = ("SELECT id, date, status, progress, note, by, recorded_by, recorded_at, "
            "withdrawn_at, withdrawn_by FROM task_update WHERE task_id = :t")
     if not withdrawn:
@@ -569,12 +651,14 @@ def name_counts(reader: Reader, kind: str, year: int | None,
     return summary(reader, kind, year, as_of)
 
 
-def summary(reader: Reader, by: str, year: int | None,
-            as_of: date | None = None) -> list[dict[str, Any]]:
-    """Per leader, lead unit or goal: tasks, count per status, share done, mean progress."""
+def summary(reader: Reader, by: str, year: int | None, as_of: date | None = None,
+            thresholds: Thresholds | None = None) -> list[dict[str, Any]]:
+    """Per leader, lead unit or goal: tasks, count per status, share done, mean progress,
+    and the count per warning light (``red``, ``yellow``, ``blue``)."""
     if by not in ("leader", "unit", "goal"):
         raise TaskdutyError(f"cannot summarise by {by!r}", hint="use leader, unit or goal")
-    return summary_rows(list_tasks(reader, TaskFilter(year=year, as_of=as_of)), by)
+    return summary_rows(list_tasks(reader, TaskFilter(
+        year=year, as_of=as_of, thresholds=thresholds or Thresholds())), by)
 
 
 def summary_rows(tasks: list[TaskView], by: str) -> list[dict[str, Any]]:
@@ -592,6 +676,8 @@ def summary_rows(tasks: list[TaskView], by: str) -> list[dict[str, Any]]:
         row |= {s: counts.get(s, 0) for s in STATUSES}
         row["done_pct"] = round(100 * counts.get("done", 0) / len(items), 1)
         row["mean_progress"] = round(sum(progress_of(t) for t in items) / len(items), 1)
+        lights = Counter(t.warning for t in items)
+        row |= {light: lights.get(light, 0) for light in LIGHTS}
         out.append(row)
     if by == "goal":
         out.sort(key=lambda r: int(r["name"].split(".")[0]))
@@ -619,13 +705,17 @@ def summary_total(tasks: list[TaskView]) -> dict[str, Any]:
     row |= {s: counts.get(s, 0) for s in STATUSES}
     row["done_pct"] = round(100 * counts.get("done", 0) / n, 1) if n else 0.0
     row["mean_progress"] = round(sum(progress_of(t) for t in tasks) / n, 1) if n else 0.0
+    lights = Counter(t.warning for t in tasks)
+    row |= {light: lights.get(light, 0) for light in LIGHTS}
     return row
 
 
-def summary_with_total(reader: Reader, by: str, year: int | None,
-                       as_of: date | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | None = None,
+                       thresholds: Thresholds | None = None
+                       ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """:func:`summary`'s rows and their :func:`summary_total`, from one listing."""
     if by not in ("leader", "unit", "goal"):
         raise TaskdutyError(f"cannot summarise by {by!r}", hint="use leader, unit or goal")
-    tasks = list_tasks(reader, TaskFilter(year=year, as_of=as_of))
+    tasks = list_tasks(reader, TaskFilter(year=year, as_of=as_of,
+                                          thresholds=thresholds or Thresholds()))
     return summary_rows(tasks, by), summary_total(tasks)

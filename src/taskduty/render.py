@@ -16,10 +16,20 @@ from typing import Any
 
 from taskduty import csvsafe
 from taskduty.fields import LABELS, STATUSES
+from taskduty.i18n import _
 
 FORMATS = ("table", "json", "csv")
 STATUS_STYLES = {"not_started": "dim", "in_progress": "cyan", "behind": "bold red",
                  "done": "green"}
+WARNING_STYLES = {"red": "bold white on red", "yellow": "black on yellow",
+                  "blue": "white on blue"}
+
+
+def warning_label(key: str | None) -> str:
+    """红灯 / 黄灯 / 蓝灯 for a light key, "" for none."""
+    from taskduty.schedule import LIGHT_LABELS
+
+    return LIGHT_LABELS.get(key or "", "")
 
 
 def console(stderr: bool = False) -> Any:
@@ -64,7 +74,8 @@ def status_label(key: str | None) -> str:
 
 # -- tasks ------------------------------------------------------------------------------------
 TASK_CSV_FIELDS = ("code", "year", "goal_no", "goal", "standard", "leaders", "units",
-                   "co_units", "deadline", "status", "progress", "note", "updated")
+                   "co_units", "deadline", "status", "progress", "note", "updated",
+                   "expected_progress", "warning")
 
 
 def tasks_csv(tasks: list[Any]) -> str:
@@ -74,6 +85,7 @@ def tasks_csv(tasks: list[Any]) -> str:
     for t in tasks:
         d = t.as_dict()
         d["status"] = status_label(d["status"])
+        d["warning"] = warning_label(d["warning"])
         rows.append([d[f] for f in TASK_CSV_FIELDS])
     return to_csv(header, rows)
 
@@ -112,6 +124,8 @@ def print_tasks_table(tasks: list[Any], title: str | None = None) -> None:
         for col in cols:
             if col.key == "status":
                 cells.append(Text(values["status"], style=STATUS_STYLES.get(t.status, "")))
+            elif col.key == "warning":
+                cells.append(Text(values["warning"], style=WARNING_STYLES.get(t.warning, "")))
             elif col.key in NAME_COLUMNS:
                 cells.append(Text("\n".join(fill(values[col.key], col.width))))
             else:
@@ -146,6 +160,7 @@ def task_cells(task: Any, first_in_goal: bool) -> dict[str, Any]:
         "co_units": name_tokens(task.co_units, ""),
         "deadline": task.deadline or "",
         "status": status_label(task.status),
+        "warning": warning_label(getattr(task, "warning", None)),
         "progress": "" if task.progress is None and task.status != "done"
         else f"{100 if task.status == 'done' else task.progress}%",
     }
@@ -180,6 +195,8 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[Task
         keys.append("co_units")
     if any(t.deadline for t in tasks):
         keys.append("deadline")
+    if any(getattr(t, "warning", None) for t in tasks):
+        keys.append("warning")
     keys.append("status")
     if show_progress:
         keys.append("progress")
@@ -193,6 +210,7 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[Task
         "deadline": (natural("deadline") if "deadline" in keys else 1, 6, max(6, width // 12)),
         "status": (6, 6, 6),
         "progress": (4, 4, 4),
+        "warning": (4, 4, 4),
     }
     cols = []
     for key in keys:
@@ -330,11 +348,18 @@ def print_task(task: Any) -> None:
         rows.insert(1, (LABELS["section"], task.section))
     if task.co_units:
         rows.append((LABELS["co_units"], "、".join(task.co_units)))
-    if task.deadline:
-        rows.append((LABELS["deadline"], task.deadline))
+    rows += schedule_rows(task)
     rows.append((LABELS["status"], status_label(task.status)
                  + (f"  {task.progress}%" if task.progress is not None else "")
                  + (f"  ({task.updated})" if task.updated else "")))
+    sched = getattr(task, "schedule", None)
+    if sched is not None:
+        behind = _("behind") if sched.behind else _("on schedule")
+        rows.append((LABELS["expected_progress"], f"{sched.expected_progress:g}%  ({behind})"))
+        if sched.warning:
+            rows.append((LABELS["warning"], warning_label(sched.warning)))
+        if sched.days_left is not None:
+            rows.append((LABELS["days_left"], str(sched.days_left)))
     if task.note:
         rows.append((LABELS["note"], task.note))
     for t in getattr(task, "targets", []):
@@ -379,6 +404,18 @@ def print_task(task: Any) -> None:
             rows_out.append(row)
         out.print()
         print_rows(rows_out, columns, title="实际完成值记录")
+    extensions = getattr(task, "extensions", None)
+    if extensions:
+        withdrawn = "withdrawn_at" in extensions[0]
+        columns = [("id", "ID"), ("due_date", "延期至"), ("reason", "延期原因"),
+                   ("approved_by", "批准人"), ("recorded_by", "录入人"),
+                   ("recorded_at", "录入时间")]
+        if withdrawn:
+            columns.append(("withdrawn", "撤回"))
+        rows_out = [dict(e, withdrawn=f"{e['withdrawn_at']} {e['withdrawn_by']}"
+                         if e.get("withdrawn_at") else "") for e in extensions]
+        out.print()
+        print_rows(rows_out, columns, title="延期记录")
 
 
 def target_line(t: dict[str, Any]) -> str:
@@ -390,6 +427,26 @@ def target_line(t: dict[str, Any]) -> str:
     if t.get("actual") is not None:
         text += f"  实际 {t['actual']:g}{t['unit']}（{t['actual_date']}）"
     return text + f"  {STATUS_LABELS[t.get('status') or 'none']}"
+
+
+def schedule_rows(task: Any) -> list[tuple[str, str]]:
+    """``show``'s lines for the deadline: as written (with whether it was read from the task
+    text), its milestones, and the approved extension in force with who approved it and why."""
+    rows: list[tuple[str, str]] = []
+    if task.deadline:
+        rows.append((LABELS["deadline"], task.deadline))
+    elif getattr(task, "deadline_inferred", False) and task.deadline_date:
+        rows.append((LABELS["deadline"], f"{task.deadline_date}（{_('read from the task text')}）"))
+    milestones = getattr(task, "milestones", None) or []
+    if len(milestones) > 1 or (milestones and milestones[0].get("step")):
+        rows.append(("时间节点", "；".join(f"{m['date']} {m['step']}".strip()
+                                         for m in milestones)))
+    ext = getattr(task, "extension", None)
+    if ext:
+        who = f"，{ext['approved_by']}批准" if ext.get("approved_by") else ""
+        rows.append(("延期至", f"{ext['due_date']}（原定 {task.deadline_date or '—'}{who}；"
+                     f"{ext['reason']}）"))
+    return rows
 
 
 # -- generic rows -------------------------------------------------------------------------

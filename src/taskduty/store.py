@@ -249,13 +249,19 @@ def insert_notes(session: Any, plan_id: int, repairs: list[Repair]) -> None:
 
 def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]:
     """The task table's columns for a :class:`TaskRow`."""
-    from taskduty.schedule import due_date
+    import json
+
+    from taskduty.schedule import read_deadline
     from taskduty.targets import targets_json
 
+    found = read_deadline(t.deadline, t.standard, year)
     return {
         "plan_id": plan_id, "goal_id": goal_id, "goal_no": t.goal_no, "seq": t.seq,
         "code": t.code, "standard": t.standard, "deadline": t.deadline,
-        "deadline_date": due_date(t.deadline, year),
+        "deadline_date": found.due, "deadline_kind": found.kind,
+        "milestones": json.dumps(found.milestone_dicts(), ensure_ascii=False)
+        if found.milestones else None,
+        "deadline_inferred": found.inferred,
         "leaders_inherited": t.leaders_inherited, "units_inherited": t.units_inherited,
         "source_ref": t.ref, "text_key": text_key(t.standard), "removed": False,
         "targets": targets_json(t.standard),
@@ -512,7 +518,17 @@ def unload_plan(db: Database, year: int, force: bool = False) -> dict[str, int]:
     """
     from sqlalchemy import delete, func, select
 
-    from taskduty.models import Batch, Goal, LoadNote, Plan, Task, TaskLeader, TaskUnit, Update
+    from taskduty.models import (
+        Batch,
+        Extension,
+        Goal,
+        LoadNote,
+        Plan,
+        Task,
+        TaskLeader,
+        TaskUnit,
+        Update,
+    )
 
     with db.write() as session:
         plan = session.execute(select(Plan).where(Plan.year == year)).scalars().first()
@@ -526,12 +542,19 @@ def unload_plan(db: Database, year: int, force: bool = False) -> dict[str, int]:
                                   .where(Update.task_id.in_(plan_tasks))).scalar_one()
         live = session.execute(select(func.count()).select_from(Update).where(
             Update.task_id.in_(plan_tasks), Update.withdrawn_at.is_(None))).scalar_one()
+        extensions = session.execute(select(func.count()).select_from(Extension)
+                                     .where(Extension.task_id.in_(plan_tasks))).scalar_one()
+        if extensions and not updates and not force:
+            raise TaskdutyError(
+                f"{year} has {extensions} recorded extensions (延期); unloading would delete them",
+                hint=f"to delete the year and its history: taskduty unload {year} --force")
         if updates and not force:
             raise TaskdutyError(
                 f"{year} has status history ({live} updates in force, "
                 f"{updates - live} withdrawn); unloading would delete it",
                 hint=f"to delete the year and its history: taskduty unload {year} --force")
-        batches = select(Update.batch_id).where(Update.task_id.in_(plan_tasks)).distinct()
+        batches = select(Update.batch_id).where(Update.task_id.in_(plan_tasks)).union(
+            select(Extension.batch_id).where(Extension.task_id.in_(plan_tasks)))
         batch_ids = [r[0] for r in session.execute(batches)]
         counts = {
             "tasks": session.execute(select(func.count()).select_from(Task)
@@ -541,8 +564,10 @@ def unload_plan(db: Database, year: int, force: bool = False) -> dict[str, int]:
             "updates": updates,
         }
         session.execute(delete(Update).where(Update.task_id.in_(plan_tasks)))
+        session.execute(delete(Extension).where(Extension.task_id.in_(plan_tasks)))
         for chunk in _chunks(batch_ids):
-            still_used = select(Update.batch_id).where(Update.batch_id.in_(chunk))
+            still_used = select(Update.batch_id).where(Update.batch_id.in_(chunk)).union(
+                select(Extension.batch_id).where(Extension.batch_id.in_(chunk)))
             session.execute(delete(Batch).where(Batch.id.in_(chunk),
                                                 Batch.id.not_in(still_used)))
         session.execute(delete(TaskLeader).where(TaskLeader.task_id.in_(plan_tasks)))

@@ -384,6 +384,9 @@ def undo(db: Database, recorded_by: str | None = None) -> Withdrawal:
             actual.withdrawn_by = who
             session.add(actual)
             out.actuals.append(_actual_entry(actual, task.code, plan.year))
+        from taskduty.extensions import withdraw_batch
+
+        out.entries += withdraw_batch(session, batch.id or 0, who, now)
     return out
 
 

@@ -44,8 +44,8 @@ _PASS_THROUGH = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
 
 # The order `taskduty --help` lists commands in: the month's work, then administration.
 COMMAND_ORDER = ("load", "convert", "tasks", "show", "leaders", "units", "goals", "years",
-                 "update", "undo", "withdraw", "summary", "export", "forms", "collect",
-                 "remind", "check", "alias", "unload", "db")
+                 "update", "undo", "withdraw", "extend", "summary", "export", "forms",
+                 "collect", "remind", "check", "alias", "unload", "db")
 
 
 class TaskdutyGroup(TyperGroup):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
 from taskduty.errors import UsageError
 from taskduty.fields import STATUSES, parse_status
+from taskduty.i18n import _
 
 LeaderOption = Annotated[list[str] | None, typer.Option(
     "--leader", "-l", metavar="NAME", help="A responsible leader (repeat for any of several).")]
@@ -25,6 +26,43 @@ OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE",
     help="Write csv or json to this file (format from --format or the file's suffix; "
     "CSV gets a BOM for Excel).")]
+
+
+BlueDaysOption = Annotated[int | None, typer.Option(
+    "--blue-days", metavar="DAYS", min=0,
+    help="蓝灯 when due within this many days (default 15).")]
+YellowPointsOption = Annotated[float | None, typer.Option(
+    "--yellow-points", metavar="POINTS", min=0,
+    help="黄灯 when progress is more than this many points below 序时进度 (default 10).")]
+
+
+def thresholds(blue_days: int | None = None, yellow_points: float | None = None) -> Any:
+    """The warning thresholds: the command's options, else the defaults."""
+    from taskduty.schedule import Thresholds
+
+    base = Thresholds()
+    return Thresholds(blue_days=base.blue_days if blue_days is None else blue_days,
+                      yellow_points=base.yellow_points if yellow_points is None
+                      else yellow_points)
+
+
+def parse_warnings(values: list[str] | None) -> list[str]:
+    """``--warning red`` / ``--warning yellow,red`` / 红灯: light keys."""
+    from taskduty.schedule import LIGHT_LABELS, LIGHTS
+
+    names = {**{k: k for k in LIGHTS}, **{v: k for k, v in LIGHT_LABELS.items()},
+             **{v[0]: k for k, v in LIGHT_LABELS.items()}}
+    out: list[str] = []
+    for value in values or []:
+        for piece in value.replace("，", ",").split(","):
+            key = names.get(piece.strip().lower())
+            if key is None:
+                raise UsageError(_("unknown warning light {value!r}").format(value=piece),
+                                 hint=_("use red, yellow or blue (红灯, 黄灯, 蓝灯), "
+                                        "e.g. --warning yellow,red"))
+            if key not in out:
+                out.append(key)
+    return out
 
 
 def parse_day(text: str, option: str, future: bool = False) -> date:
@@ -110,18 +148,26 @@ def tasks(
         "--stale", help="Only tasks with no update in the N days before the as-of date.",
         min=0)] = None,
     overdue: Annotated[bool, typer.Option(
-        "--overdue", help="Only tasks past their deadline and not done.")] = False,
+        "--overdue", help="Only tasks past their due date (or approved extension) and not "
+        "done.")] = False,
     target: Annotated[list[str] | None, typer.Option(
         "--target", "-t", metavar="STATUS",
         help="Only tasks with a quantitative target that is met (已达标), on_course (达序时), "
         "behind (未达序时) or none (no actual value yet); repeat for any of several.")] = None,
+    warning: Annotated[list[str] | None, typer.Option(
+        "--warning", "-w", metavar="LIGHT",
+        help="Only tasks lit red (红灯), yellow (黄灯) or blue (蓝灯); several: "
+        "--warning yellow,red.")] = None,
+    blue_days: BlueDaysOption = None,
+    yellow_points: YellowPointsOption = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
-    """List tasks, filtered by leader, unit, goal, text, status and quantitative targets.
+    """List tasks, filtered by leader, unit, goal, text, status, quantitative targets and
+    warning light.
 
     Different filters combine with AND; a repeated one means any of its values.
 
@@ -130,6 +176,8 @@ def tasks(
     Example: taskduty tasks --leader 陆秋明 --search 污水 --format json
 
     Example: taskduty tasks --target behind --month 2018-06
+
+    Example: taskduty tasks --warning yellow,red --month 2018-06
     """
     from taskduty import queries, render
 
@@ -144,7 +192,8 @@ def tasks(
             co_units=queries.resolve_names(reader, "unit", co_unit or [], year),
             goal=goal, search=search, statuses=parse_statuses(status),
             as_of=when, stale_days=stale, overdue=overdue,
-            targets=parse_target_statuses(target))
+            targets=parse_target_statuses(target), warnings=parse_warnings(warning),
+            thresholds=thresholds(blue_days, yellow_points))
         found = queries.list_tasks(reader, flt)
     kind = output_format(fmt, output)
     render.output_tasks(found, kind, output)
@@ -159,7 +208,9 @@ def show(
     as_of: AsOfOption = None,
     month: MonthOption = None,
     withdrawn: Annotated[bool, typer.Option(
-        "--withdrawn", help="Also list withdrawn updates.")] = False,
+        "--withdrawn", help="Also list withdrawn updates and extensions.")] = False,
+    blue_days: BlueDaysOption = None,
+    yellow_points: YellowPointsOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Show one task in full: goal, text, leaders, units, what was inherited, its history.
@@ -171,7 +222,7 @@ def show(
     when = as_of_date(as_of, month)
     with get_db().read() as reader:
         task = queries.get_task(reader, code, queries.year_for(reader, year, when), when,
-                                withdrawn)
+                                withdrawn, thresholds(blue_days, yellow_points))
     if fmt == OutputFormat.json:
         render.emit(render.to_json(task.as_dict(with_history=True)))
     elif fmt == OutputFormat.csv:
@@ -262,13 +313,16 @@ def years(fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -
 def summary(
     by: Annotated[str, typer.Option(
         "--by", "-b", help="Group by leader, unit or goal.")] = "leader",
+    blue_days: BlueDaysOption = None,
+    yellow_points: YellowPointsOption = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
     fmt: FormatOption = OutputFormat.table,
     output: OutputOption = None,
 ) -> None:
-    """Progress per leader, unit or goal: tasks, count per status, share done, mean progress.
+    """Progress per leader, unit or goal: tasks, count per status and per warning light,
+    share done, mean progress.
 
     Example: taskduty summary --by unit --month 2018-06
     """
@@ -279,10 +333,13 @@ def summary(
     when = as_of_date(as_of, month)
     with get_db().read() as reader:
         rows, total = queries.summary_with_total(reader, by,
-                                                 queries.year_for(reader, year, when), when)
+                                                 queries.year_for(reader, year, when), when,
+                                                 thresholds(blue_days, yellow_points))
+    from taskduty.schedule import LIGHT_LABELS
+
     label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]
     columns = [("name", label), ("tasks", "任务数"), *STATUSES.items(),
-               ("done_pct", "完成率%"), ("mean_progress", "平均进度")]
+               *LIGHT_LABELS.items(), ("done_pct", "完成率%"), ("mean_progress", "平均进度")]
     title = f"截至 {when or date.today()}"
     kind = output_format(fmt, output)
     # the table ends with the workbook's 合计 row (each task once); csv and json stay rows

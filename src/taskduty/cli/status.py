@@ -9,6 +9,7 @@ import typer
 from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
 from taskduty.cli.query import parse_day
 from taskduty.errors import UsageError
+from taskduty.i18n import _
 
 
 @app.command()
@@ -165,12 +166,56 @@ def _print_withdrawn(entries: list[dict], fmt: OutputFormat, heading: str,
         # actual values appear beside updates, told apart by their "target" key
         render.emit(render.to_json(entries + actuals))
         return
+    extensions = [e for e in entries if e.get("kind") == "extension"]
+    entries = [e for e in entries if e.get("kind") != "extension"]
     n = len(entries) + len(actuals)
-    render.message(f"{heading}: {n} update{'s' if n != 1 else ''}")
+    if n or not extensions:
+        render.message(f"{heading}: {n} update{'s' if n != 1 else ''}")
+    if extensions:
+        render.message(_("{heading}: {n} extensions").format(heading=heading,
+                                                             n=len(extensions)))
     for e in entries:
         typer.echo(f"{e['year']} {e['code']}: withdrew update {e['id']} "
                    f"({render.status_label(e['status'])}, {e['date']})")
+    for e in extensions:
+        typer.echo(_("{year} {code}: withdrew extension {id} (to {date})").format(**e))
     for a in actuals:
         typer.echo(_("{year} {code}#{no}: withdrew actual value {id} ({value}, {date})").format(
             year=a["year"], code=a["code"], no=a["target"], id=a["id"],
             value=f"{a['value']:g}", date=a["date"]))
+
+
+@app.command()
+def extend(
+    codes: Annotated[list[str], typer.Argument(metavar="CODE", help="Task codes, e.g. 1.2 3.4.")],
+    to: Annotated[str, typer.Option(
+        "--to", help="The approved new due date (YYYY-MM-DD).")],
+    reason: Annotated[str, typer.Option(
+        "--reason", "-r", help="Why the extension (延期) was granted.")],
+    approved_by: Annotated[str | None, typer.Option(
+        "--approved-by", metavar="NAME", help="Who approved it.")] = None,
+    year: YearOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Record an approved extension (延期): a new due date for one or more tasks.
+
+    The original deadline stays (`taskduty show CODE` lists both); warning lights,
+    --overdue and 序时进度 use the approved date. One batch: `taskduty undo` takes it back.
+
+    Example: taskduty extend 2.3 --to 2018-09-30 --reason "征地手续调整" --approved-by 陆秋明
+    """
+    from taskduty import render
+    from taskduty.extensions import extend as record_extension
+
+    day = parse_day(to, "--to", future=True)
+    result = record_extension(get_db(), year, codes, day, reason, approved_by)
+    if fmt == OutputFormat.json:
+        render.emit(render.to_json({"year": result.year, "batch": result.batch_id,
+                                    "recorded": result.recorded}))
+        return
+    for r in result.recorded:
+        was = r["deadline"] or _("no deadline")
+        typer.echo(_("{year} {code}: due {to} (was {was}) [id {id}]").format(
+            year=result.year, code=r["code"], to=r["to"], was=was, id=r["id"]))
+    render.message(_("Recorded {n} extensions as batch {batch} (undo with: taskduty undo)")
+                   .format(n=len(result.recorded), batch=result.batch_id))
