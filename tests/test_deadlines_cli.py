@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from test_query_filters import ok
+from helpers import ok
 
 HEADER = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位", "完成时限"]
 GOAL = "城市建设"
@@ -27,15 +27,19 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def dated(run: Any, tmp_path: Path) -> Any:
-    path = tmp_path / "plan2018.csv"
+def load_dated(run: Any, folder: Path) -> None:
+    """The 2018 table above, with its 完成时限 column."""
+    path = folder / "plan2018.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(HEADER)
         writer.writerows(ROWS)
     ok(run("load", str(path), "--year", "2018", "--quiet"))
-    return run
+
+
+@pytest.fixture
+def dated(from_template: Any) -> Any:
+    return from_template(load_dated)
 
 
 def listing(run: Any, *args: str) -> dict[str, dict[str, Any]]:
@@ -191,14 +195,3 @@ def test_unload_refuses_a_year_with_extensions(dated: Any) -> None:
     refused = dated("unload", "2018")
     assert refused.exit_code == 1 and "extension" in refused.output
     ok(dated("unload", "2018", "--force"))
-
-
-def test_an_upgraded_database_reads_its_deadlines(db_url: str) -> None:
-    from test_migrations import cli, put_v1_database
-
-    put_v1_database(db_url)
-    tasks = json.loads(ok(cli(db_url, "tasks", "-f", "json")))
-    inferred = [t for t in tasks if t["deadline_inferred"]]
-    assert [(t["deadline_kind"], t["deadline_date"]) for t in inferred] == [
-        ("date", "2018-12-31")]
-    assert all("expected_progress" in t and "warning" in t for t in tasks)

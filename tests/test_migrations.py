@@ -269,3 +269,12 @@ def test_backup_is_a_consistent_copy_of_a_wal_database(db_url):
         assert copy.execute("SELECT note FROM task_update").fetchall() == [("in the wal",)]
     finally:
         copy.close()
+
+
+def test_an_upgraded_database_reads_its_deadlines(v1_url):
+    """Migration 5 reads each task's deadline kind and milestones (here: one from the text)."""
+    tasks = json.loads(cli(v1_url, "tasks", "-f", "json").stdout)
+    inferred = [t for t in tasks if t["deadline_inferred"]]
+    assert [(t["deadline_kind"], t["deadline_date"]) for t in inferred] == [
+        ("date", "2018-12-31")]
+    assert all("expected_progress" in t and "warning" in t for t in tasks)
