@@ -121,3 +121,45 @@ def test_dry_run_json_shows_the_parse(run: Any, tmp_path: Path) -> None:
         "leaders": [], "units": ["甲局"], "co_units": ["乙局"], "deadline": None,
         "ref": "paragraph 2"}]
     assert run("tasks", "--year", "2023", "-f", "json").exit_code != 0  # nothing written
+
+
+def test_numbered_heading_rows_inside_a_table_are_goals(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "表.csv"
+    path.write_text(
+        "序号,主要任务,责任单位\n"
+        "一,稳定经济增长,\n"
+        "1,工业增加值增长6%。,县工信局\n"
+        "2,社零总额增长7%。,县商务局\n"
+        "二,改善民生,\n"
+        "3,新增就业800人。,县人社局\n", encoding="utf-8")
+    report = load(run, path)
+    got = tasks(run)
+    assert [(t["code"], t["goal"]) for t in got] == [
+        ("1.1", "稳定经济增长"), ("1.2", "稳定经济增长"), ("2.1", "改善民生")]
+    assert not [m for m in messages(report) if "has no 牵头单位" in m]
+
+
+def test_txt_tried_as_table_and_notice_says_what_each_saw(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "通知.txt"
+    path.write_text("关于做好某项工作的通知\n一、提高认识\n二、加强领导\n1.建立台账\n",
+                    encoding="utf-8")
+    result = run("load", str(path), "--year", "2023")
+    assert result.exit_code == 1
+    assert "as a table: no table header found" in result.stderr
+    assert "as a notice: 3 numbered items, none with a responsibility label or bracket" in (
+        result.stderr)
+    assert "Hint:" in result.stderr
+    tabbed = tmp_path / "表格.txt"
+    tabbed.write_text("某县重点任务\n序号\t具体任务\t责任单位\n1\t修路10公里。\t县交通局\n",
+                      encoding="utf-8")
+    assert load(run, tabbed)["tasks"] == 1
+
+
+def test_items_without_a_clause_are_in_the_load_report(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "通知.txt"
+    path.write_text("一、民生\n1.新建学校。（甲局负责）\n2.修缮体育馆。\n3.扩建医院。（乙局负责）\n",
+                    encoding="utf-8")
+    report = load(run, path, "--dry-run")
+    assert report["tasks"] == 2
+    assert any("paragraph 3" in m and "without a responsibility clause" in m
+               for m in messages(report))

@@ -33,6 +33,7 @@ from taskduty.fields import (
     split_outside_brackets,
     squeeze,
 )
+from taskduty.i18n import _
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable, text_year
 from taskduty.sources.notice import numbering
 
@@ -323,8 +324,8 @@ class _Normaliser:
         parts = space_split(piece)
         if len(parts) > 1:
             self.repairs.append(Repair(
-                "cleaned", ref, f"units separated by spaces {piece!r} read as "
-                f"{'、'.join(parts)}"))
+                "cleaned", ref, _("units separated by spaces {piece!r} read as {units}").format(
+                    piece=piece, units="、".join(parts))))
         return parts
 
     def cell_clause(self, cell: SourceCell, kind: str) -> Clause | None:
@@ -432,6 +433,8 @@ class _Normaliser:
         """
         filled = [i for i, c in enumerate(cells) if not c.blank]
         texts = {"".join(v.strip() for v in cells[i].values) for i in filled}
+        if len(texts) == 2 and (numbered := self.numbered_heading(cells, filled)):
+            return numbered
         if len(texts) != 1:
             return None
         if filled == [self.columns.get("goal")] and id(cells) not in self.lone_headings:
@@ -444,6 +447,27 @@ class _Normaliser:
         if _FOOTNOTE.match(squeeze(text)):
             return None
         return strip_numbering(text)
+
+    def numbered_heading(self, cells: list[SourceCell], filled: list[int]) -> str | None:
+        """A heading row inside a table without a goal column: a Chinese-numbered 序号
+        (一, （二）) with text in the task column and nothing else, not even a merged unit
+        cell — a goal or section, not a task without units."""
+        no_i, std_i = self.columns.get("goal_no"), self.columns.get("standard")
+        if "goal" in self.columns or sorted(filled) != sorted([no_i, std_i]):
+            return None
+        if any(self.cell(cells, f).merged for f in ("units", "leaders")):
+            return None
+        no = squeeze("".join(self.cell(cells, "goal_no").values))
+        if not re.fullmatch(r"[（(]?[一二三四五六七八九十]+[)）]?[、.．]?", no):
+            return None
+        return strip_numbering("".join(self.cell(cells, "standard").values))
+
+    def heading_style(self, cells: list[SourceCell]) -> tuple[str, str] | None:
+        """The numbering style of a heading row (一、 / （一） / 1.), for its level."""
+        raw = next(("".join(v.strip() for v in c.values) for c in cells if not c.blank), "")
+        if (found := numbering(raw)) is not None:
+            return found
+        return numbering(raw + "、") if re.fullmatch(r"[一二三四五六七八九十]+", raw) else None
 
     def numbers_tasks(self) -> bool:
         """True when 序号 numbers the tasks (1, 2, 3 … within a goal), not the goals.
@@ -489,8 +513,8 @@ class _Normaliser:
                 "order they appear"))
         if "leaders" not in self.columns:
             self.repairs.append(Repair(
-                "note", "", "the table has no 分管领导 column: leaders come from group rows "
-                "that name them (一、张三副市长牵头工作), if any"))
+                "note", "", _("the table has no 分管领导 column: leaders come from group rows "
+                              "that name them (一、张三副市长牵头工作), if any")))
         self.heading_above_header()
         for row in self.source.rows:
             if self.skip_row(row):
@@ -520,14 +544,15 @@ class _Normaliser:
         the first heading row of the table."""
         above = [t.strip() for t in self.source.above if t.strip()]
         if above and "goal" not in self.columns and numbering(above[-1]) is not None:
-            self.push_heading(strip_numbering(above[-1]), numbering(above[-1]), "above the header")
+            self.push_heading(strip_numbering(above[-1]), numbering(above[-1]),
+                              _("above the header"))
 
     def push_heading(self, title: str, numbered: tuple[str, str] | None, ref: str) -> None:
         """A heading row: with a goal column it is the section; without, the innermost
         heading is the goal and the one above it the section (by numbering style)."""
         if "goal" in self.columns:
             self.current_section = title
-            kind = "section (类别)"
+            kind = _("section (类别)")
         else:
             style = numbered[0] if numbered else "plain"
             styles = [s for s, _ in self.headings]
@@ -537,14 +562,15 @@ class _Normaliser:
             self.heading_goal = title
             self.current_section = self.headings[-2][1] if len(self.headings) > 1 else None
             self.current_no = None
-            kind = "goal"
+            kind = _("goal")
         self.heading_clause = heading_responsibility(title) or self.heading_clause_above(title)
         self.repairs.append(Repair(
-            "note", ref, f"heading row {title!r} read as the {kind} of the rows below"))
+            "note", ref, _("heading row {title!r} read as the {kind} of the rows below").format(
+                title=title, kind=kind)))
 
     def heading_clause_above(self, title: str) -> Clause | None:
         """The responsibility an outer heading names, for a heading that names none."""
-        for _, text in reversed(self.headings[:-1]):
+        for _style, text in reversed(self.headings[:-1]):
             if (found := heading_responsibility(text)) is not None:
                 return found
         return None
@@ -557,9 +583,7 @@ class _Normaliser:
                 self.table_rule = True
             return True
         if (title := self.heading(row.cells)) is not None:
-            raw = next(("".join(v.strip() for v in c.values) for c in row.cells if not c.blank),
-                       "")
-            self.push_heading(title, numbering(raw), row.ref)
+            self.push_heading(title, self.heading_style(row.cells), row.ref)
             return True
         return False
 
@@ -675,8 +699,8 @@ class _Normaliser:
             task.deadline = previous.deadline
         for note in [*row.notes, *notes]:
             self.repairs.append(Repair(
-                "note", ref, f"{code}: {note} kept as a note (another level of government's "
-                "units, not this one's)", code))
+                "note", ref, _("{code}: {note} kept as a note (another level of government's "
+                               "units, not this one's)").format(code=code, note=note), code))
         if row.marked is not None:
             marked = row.marked
         elif "co_units" in self.columns or self.lead_column:
@@ -740,10 +764,10 @@ class _Normaliser:
             changed += 1
         if changed:
             why = ("--lead-first" if self.lead_first and not document_rule
-                   else "the document's rule (列第一位者为牵头单位)")
+                   else _("the document's rule (列第一位者为牵头单位)"))
             self.repairs.append(Repair(
-                "note", "", f"first-listed unit leads ({why}): {changed} tasks' other units "
-                "read as 配合单位"))
+                "note", "", _("first-listed unit leads ({why}): {n} tasks' other units read as "
+                              "配合单位").format(why=why, n=changed)))
 
     def summarise(self) -> None:
         """One line per cleaned name and dropped remark, after all rows."""

@@ -12,10 +12,12 @@ import typer
 
 from taskduty.cli.app import OutputFormat, app, get_db
 from taskduty.errors import UsageError
+from taskduty.i18n import _
 
 InputFormatOption = Annotated[str | None, typer.Option(
     "--input-format", "-i",
-    help="The input's format, when the file name does not tell: text, csv, xlsx, docx, notice.")]
+    help="The input's format, when the file name does not tell: text, csv, xlsx, xls (also "
+    ".et), docx, doc (also .wps), notice.")]
 SheetOption = Annotated[str | None, typer.Option(
     "--sheet", help="XLSX: the sheet to read (default: the first).")]
 
@@ -24,7 +26,8 @@ SheetOption = Annotated[str | None, typer.Option(
 def load(
     file: Annotated[Path, typer.Argument(
         metavar="FILE",
-        help="The table: .txt (Word-table text or a notice), .csv, .xlsx or .docx.")],
+        help="The table: .txt (a table or a notice), .csv/.tsv, .xlsx, .xls/.et, .docx, "
+        ".doc/.wps (.doc/.wps need LibreOffice).")],
     year: Annotated[int | None, typer.Option(
         "--year", "-y", help="The table's year (default: a year in its title or file name).")]
     = None,
@@ -37,14 +40,14 @@ def load(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="Only the counts, not every repair.")] = False,
     fmt: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", help="table: the report on stderr; json: the report on stdout "
-        "(with --dry-run, also every task as parsed).")]
+        "--format", "-f", help=_("table: the report on stderr; json: the report on stdout "
+                                 "(with --dry-run, also every task as parsed)."))]
     = OutputFormat.table,
     lead_first: Annotated[bool | None, typer.Option(
         "--lead-first/--no-lead-first",
-        help="Where a unit list marks no lead (责任单位：A、B、C), the first-listed unit leads "
-        "and the others cooperate (setting lead_first). A document that states this rule "
-        "(列第一位者为牵头单位) gets it without the option.")] = None,
+        help=_("Where a unit list marks no lead (责任单位：A、B、C), the first-listed unit leads "
+               "and the others cooperate (setting lead_first). A document that states this "
+               "rule (列第一位者为牵头单位) gets it without the option."))] = None,
 ) -> None:
     """Load a year's responsibility table into the database, in one transaction.
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from taskduty.errors import SourceError, UsageError
+from taskduty.i18n import _
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable
 
-INPUT_FORMATS = ("text", "csv", "xlsx", "docx", "notice")
+INPUT_FORMATS = ("text", "csv", "xlsx", "xls", "docx", "doc", "notice")
 
 __all__ = ["INPUT_FORMATS", "SourceCell", "SourceRow", "SourceTable", "read_source"]
 
@@ -34,6 +35,14 @@ def read_source(
         return read_xlsx(path, sheet)
     if fmt == "docx":
         return _read_docx(path, forced=input_format == "docx")
+    if fmt == "xls":
+        from taskduty.sources.oldformats import read_xls
+
+        return read_xls(path, sheet)
+    if fmt == "doc":
+        from taskduty.sources.oldformats import read_doc
+
+        return read_doc(path)
     if fmt == "notice":
         from taskduty.sources import notice
 
@@ -53,32 +62,49 @@ def _detect(path: Path) -> str:
         return "docx"
     if suffix in (".txt", ".text", ""):
         return "text"
-    hints = {
-        ".xls": "save it as .xlsx (Excel: 另存为 → Excel 工作簿)",
-        ".doc": "save it as .docx (Word: 另存为 → Word 文档)",
-        ".wps": "save it as .docx",
-        ".et": "save it as .xlsx",
-    }
+    if suffix in (".xls", ".et"):
+        return "xls"
+    if suffix in (".doc", ".wps"):
+        return "doc"
     raise SourceError(
         f"unknown file format {suffix!r} ({path.name})",
-        hint=hints.get(suffix, "give a .txt, .csv, .xlsx or .docx file, or name the format "
-                               "with --input-format"),
+        hint="give a .txt, .csv, .xlsx, .xls, .et, .docx, .doc or .wps file, or name the "
+             "format with --input-format",
     )
 
 
 def _read_text(path: Path, forced: bool) -> SourceTable:
-    """Word-table text, or a notice when the text has no table but labelled tasks."""
+    """Text tried as a table (Word-table text, or rows with a TAB/comma/semicolon delimiter)
+    and as a notice; when neither yields tasks the error says what each reader saw."""
+    from taskduty.sources.csvfile import find_delimiter, parse_csv
     from taskduty.sources.textio import read_text
     from taskduty.sources.wordtext import looks_like_word_table, parse_word_text
 
     text = read_text(path)
     if forced or looks_like_word_table(text):
         return parse_word_text(text, path.name)
+    if find_delimiter(text) is not None:
+        table = parse_csv(text, path.name)
+        table.input_format = "text"
+        return table
     from taskduty.sources import notice
 
-    if notice.looks_like_notice(text.split("\n")):
-        return notice.read_notice_text(path)
-    return parse_word_text(text, path.name)  # raises the missing-columns error
+    try:
+        return notice.parse_notice(text.split("\n"))
+    except notice.NoTasksError as exc:
+        try:
+            parse_word_text(text, path.name)
+            as_table = "no rows"  # pragma: no cover - a header is found by looks_like_word_table
+        except SourceError as table_error:
+            as_table = table_error.message.removeprefix(f"{path.name}: ")
+        raise SourceError(
+            _("{name}: no tasks found — as a table: {table}; as a notice: {notice}").format(
+                name=path.name, table=as_table, notice=exc.scan.describe()),
+            hint=_("a table needs a header row naming 工作标准 (or 重点工作任务) and 牵头单位 "
+                   "(or 责任单位); a notice needs numbered items with a label such as "
+                   "牵头单位：… or a bracket such as （市发改委牵头）; or name the format with "
+                   "--input-format"),
+        ) from None
 
 
 def _read_docx(path: Path, forced: bool) -> SourceTable:

@@ -34,6 +34,7 @@ from taskduty.fields import (
     split_outside_brackets,
     squeeze,
 )
+from taskduty.i18n import _, ngettext
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable
 
 HEADER = [LABELS[k] for k in ("section", "goal_no", "goal", "standard", "leaders", "units",
@@ -294,7 +295,7 @@ def split_units(value: str) -> list[str]:
 def split_leaders(value: str) -> list[str]:
     """Split a leader list on 、，,；; and spaces; "张 三" (a padded two-character name) stays."""
     out: list[str] = []
-    for segment, _ in _split_keep(value, _UNIT_SEPARATORS):
+    for segment, _sep in _split_keep(value, _UNIT_SEPARATORS):
         words = [w for w in re.split(r"[\s\u3000]+", segment) if w]
         merged: list[str] = []
         i = 0
@@ -342,20 +343,20 @@ class NoticeScan:
     """What the notice reader saw, for an error when it found no task."""
 
     numbered: int = 0
-    labelled: int = 0
 
     def describe(self) -> str:
         if not self.numbered:
-            return "no numbered items (1. / 一、 / （一） …)"
-        return (f"{self.numbered} numbered items, none with a responsibility label or "
-                "bracket")
+            return _("no numbered items (1. / 一、 / （一） …)")
+        return ngettext("{n} numbered item, without a responsibility label or bracket",
+                        "{n} numbered items, none with a responsibility label or bracket",
+                        self.numbered).format(n=self.numbered)
 
 
 class NoTasksError(SourceError):
     """The notice reader found no task; ``scan`` says what it saw."""
 
     def __init__(self, scan: NoticeScan) -> None:
-        super().__init__("no tasks found in the notice", NO_TASKS_HINT)
+        super().__init__("no tasks found in the notice", f"{scan.describe()}; {NO_TASKS_HINT}")
         self.scan = scan
 
 
@@ -475,8 +476,8 @@ def parse_notice(paragraphs: list[str], title: str | None = None) -> SourceTable
                               marked=clause.marked, lead_first=rule,
                               notes=list(clause.notes)))
     if selfgoals:
-        notes.append(f"{selfgoals} task(s) under no heading: they form one goal, "
-                     f"{NO_HEADING_GOAL}")
+        notes.append(_("{n} task(s) under no heading: they form one goal, {goal}").format(
+            n=selfgoals, goal=NO_HEADING_GOAL))
     header = list(HEADER)
     if not any(not row.cells[-1].blank for row in rows):  # no deadlines: no such column
         header.pop()
@@ -532,8 +533,8 @@ def _stray_headings(blocks: list[_Block]) -> list[str]:
     under = {a for b in blocks if b.is_task for a in b.ancestors}
     task_levels = {(b.style, b.parent) for b in blocks if b.is_task}
     return [
-        f"paragraph {b.n}: item without a responsibility clause, not loaded "
-        f"({b.text[:30]})"
+        _("paragraph {n}: item without a responsibility clause, not loaded ({text})").format(
+            n=b.n, text=b.text[:30])
         for i, b in enumerate(blocks)
         if not b.is_task and i not in under and (b.style, b.parent) in task_levels
     ]
