@@ -195,3 +195,46 @@ def test_unload_refuses_a_year_with_extensions(dated: Any) -> None:
     refused = dated("unload", "2018")
     assert refused.exit_code == 1 and "extension" in refused.output
     ok(dated("unload", "2018", "--force"))
+
+
+# -- the export ------------------------------------------------------------------------------
+def test_export_shows_lights_and_lists_red_and_yellow_tasks(dated: Any, tmp_path: Path) -> None:
+    import openpyxl
+
+    ok(dated("update", "1.1", "-s", "推进中", "-p", "90", "-d", "2018-06-28"))
+    ok(dated("update", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "-s", "推进中",
+             "-p", "70", "-d", "2018-06-28"))
+    ok(dated("update", "1.8", "-s", "推进中", "-p", "30", "-d", "2018-06-29"))
+    out = tmp_path / "r.xlsx"
+    result = dated("export", str(out), "--as-of", "2018-07-01")
+    assert result.exit_code == 0, result.output
+    assert "2 red, 1 yellow, 0 blue" in result.stderr
+    wb = openpyxl.load_workbook(out)
+    ws = wb["推进情况"]
+    header = [c.value for c in ws[2]]
+    light, expected = header.index("预警") + 1, header.index("序时进度") + 1
+    rows = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
+    assert ws.cell(rows["1.1"], light).value == "红灯"
+    assert ws.cell(rows["1.1"], light).fill.fgColor.rgb.endswith("FF0000")
+    assert ws.cell(rows["1.8"], light).value == "黄灯"
+    assert ws.cell(rows["1.8"], light).fill.fgColor.rgb.endswith("FFFF00")
+    assert ws.cell(rows["1.7"], light).value is None
+    assert ws.cell(rows["1.1"], expected).value == 100
+    # the overdue task (updated three days ago, status 推进中) is in the late sheet
+    late = wb["滞后及未更新"]
+    col = [c.value for c in late[2]].index("情况") + 1
+    reasons = {late.cell(r, 1).value: late.cell(r, col).value
+               for r in range(3, late.max_row + 1)}
+    assert reasons["1.1"] == "红灯：逾期1天"
+    assert reasons["1.2"].startswith("红灯：未按时间节点完成")
+    assert reasons["1.8"].startswith("黄灯：序时进度50")
+    assert "1.7" not in reasons and "1.9" not in reasons
+    summary = wb["汇总"]
+    assert "红灯2项、黄灯1项、蓝灯0项" in summary["A2"].value
+    head = [c.value for c in summary[3]]
+    assert head[-3:] == ["红灯", "黄灯", "蓝灯"]
+    zhang = next(r for r in summary.iter_rows(values_only=True) if r[0] == "张强")
+    assert zhang[-3:] == (2, 0, 0)  # 1.1 and 1.2
+    total = next(r for r in summary.iter_rows(values_only=True)
+                 if str(r[0]).startswith("合计"))
+    assert total[-3:] == (2, 1, 0)

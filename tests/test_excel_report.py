@@ -88,12 +88,12 @@ def test_report_structure(seeded, tmp_path):
     assert ws["A1"].value == "2018年《政府工作报告》目标任务推进情况（截至2018年3月31日）"
     header = [c.value for c in ws[2]]
     assert header == ["任务编号", "目标名称", "工作标准", "分管领导", "牵头单位", "状态",
-                      "进度", "最新进展", "更新日期"]
+                      "进度", "序时进度", "预警", "最新进展", "更新日期"]
     tasks = json.loads(seeded("tasks", "-f", "json", "--month", "2018-03").stdout)
     codes = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
     assert codes == [t["code"] for t in tasks]
     merges = {str(m) for m in ws.merged_cells.ranges}
-    assert "A1:I1" in merges
+    assert "A1:K1" in merges
     assert_goals_merged_per_page(ws, tasks)
     # the sheet breaks its own pages, and some goal goes on over a break
     assert len(page_starts(ws)) >= 5
@@ -102,8 +102,12 @@ def test_report_structure(seeded, tmp_path):
     r11 = by_code["1.1"]
     assert ws.cell(r11, 6).value == "推进中"
     assert ws.cell(r11, 7).value == 40
-    assert ws.cell(r11, 8).value == "一季度完成40%"
-    assert ws.cell(r11, 9).value.date().isoformat() == "2018-03-10"
+    assert ws.cell(r11, 8).value == 25  # 序时进度 at the end of March
+    assert ws.cell(r11, 9).value is None  # 40 against 25: no light
+    assert ws.cell(by_code["2.1"], 9).value == "黄灯"  # behind
+    assert ws.cell(by_code["2.1"], 9).fill.fgColor.rgb.endswith("FFFF00")
+    assert ws.cell(r11, 10).value == "一季度完成40%"
+    assert ws.cell(r11, 11).value.date().isoformat() == "2018-03-10"
     fills = {ws.cell(by_code[c], 6).fill.fgColor.rgb for c in ("1.1", "2.1", "1.2", "1.3")}
     assert len(fills) == 4  # one colour per status
     assert ws.cell(by_code["1.2"], 7).value == 100
@@ -111,7 +115,7 @@ def test_report_structure(seeded, tmp_path):
     assert ws.cell(r11, 3).border.left.style == "thin"
     assert ws.column_dimensions["C"].width > ws.column_dimensions["A"].width * 3
     assert ws.freeze_panes == "A3"
-    assert ws.auto_filter.ref == f"A2:I{ws.max_row}"
+    assert ws.auto_filter.ref == f"A2:K{ws.max_row}"
     assert ws.print_title_rows == "$1:$2"
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == 9
@@ -214,16 +218,20 @@ def test_late_sheet_lists_behind_and_stale(seeded, tmp_path):
     assert seeded("update", "1.3", "-s", "滞后", "-d", "2018-03-30").exit_code == 0
     assert seeded("update", "1.4", "-s", "已完成", "-d", "2018-01-05").exit_code == 0
     out = tmp_path / "r.xlsx"
-    assert seeded("export", str(out), "--month", "2018-03").exit_code == 0
+    # yellow lights off (test_deadlines_export covers them): behind and stale alone
+    assert seeded("export", str(out), "--month", "2018-03",
+                  "--yellow-points", "100").exit_code == 0
     ws = openpyxl.load_workbook(out)["滞后及未更新"]
-    reasons = {ws.cell(r, 1).value: ws.cell(r, 9).value for r in range(3, ws.max_row + 1)}
+    col = [c.value for c in ws[2]].index("情况") + 1
+    reasons = {ws.cell(r, 1).value: ws.cell(r, col).value for r in range(3, ws.max_row + 1)}
     assert "1.1" not in reasons and "1.4" not in reasons  # fresh, and done
     assert reasons["1.3"] == "状态滞后"
     assert reasons["1.2"] == "85天未更新"
     assert reasons["2.1"] == "尚未填报"
     assert "30天" in ws["A1"].value
     out2 = tmp_path / "r2.xlsx"
-    assert seeded("export", str(out2), "--month", "2018-03", "--stale-days", "100").exit_code == 0
+    assert seeded("export", str(out2), "--month", "2018-03", "--stale-days", "100",
+                  "--yellow-points", "100").exit_code == 0
     ws2 = openpyxl.load_workbook(out2)["滞后及未更新"]
     assert "1.2" not in {ws2.cell(r, 1).value for r in range(3, ws2.max_row + 1)}
 

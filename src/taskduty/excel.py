@@ -24,6 +24,7 @@ from typing import Any
 
 from taskduty.fields import LABELS, STATUSES
 from taskduty.queries import TOTAL_LABEL
+from taskduty.schedule import LIGHT_LABELS, LIGHTS
 
 # Light fills for status cells, with a matching dark font; the chart uses the dark colours.
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
@@ -31,6 +32,12 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
     "in_progress": ("DDEBF7", "1F4E79"),
     "behind": ("FFC7CE", "9C0006"),
     "done": ("C6EFCE", "006100"),
+}
+# Warning lights (预警): fill and font of the 预警 cell.
+LIGHT_COLOURS: dict[str, tuple[str, str]] = {
+    "red": ("FF0000", "FFFFFF"),
+    "yellow": ("FFFF00", "000000"),
+    "blue": ("00B0F0", "FFFFFF"),
 }
 CHART_COLOURS = {"not_started": "A6A6A6", "in_progress": "5B9BD5", "behind": "E15759",
                  "done": "59A14F"}
@@ -212,6 +219,10 @@ def _base_styles(ws: Any) -> Styles:
     styles.define("total", font=Font(name=FONT, size=10, bold=True), border=border,
                   fill=PatternFill("solid", fgColor="F2F2F2"),
                   alignment=Alignment(horizontal="center", vertical="center"))
+    for key, (fill, ink) in LIGHT_COLOURS.items():
+        styles.define(f"light_{key}", font=Font(name=FONT, size=10, bold=True, color=ink),
+                      border=border, fill=PatternFill("solid", fgColor=fill),
+                      alignment=Alignment(horizontal="center", vertical="center"))
     for key, (fill, ink) in STATUS_COLOURS.items():
         styles.define(f"status_{key}", font=Font(name=FONT, size=10, bold=True, color=ink),
                       border=border, fill=PatternFill("solid", fgColor=fill),
@@ -277,6 +288,9 @@ def report_columns(co_units: bool, deadlines: bool,
         cols.append(Column("deadline", LABELS["deadline"], 11, centre=True))
     cols += [Column("status", LABELS["status"], 8, wrap=False, centre=True),
              Column("progress", LABELS["progress"], 6, wrap=False, centre=True),
+             Column("expected_progress", LABELS["expected_progress"], 6, wrap=False,
+                    centre=True),
+             Column("warning", LABELS["warning"], 6, wrap=False, centre=True),
              Column("note", "最新进展", 32),
              Column("updated", LABELS["updated"], 11, wrap=False, centre=True)]
     return cols
@@ -304,6 +318,13 @@ def task_value(task: Any, key: str, width: float | None = None) -> Any:
         return STATUSES.get(task.status, task.status)
     if key == "progress":
         return 100 if task.status == "done" else task.progress
+    if key in ("warning", "expected_progress"):
+        sched = getattr(task, "schedule", None)
+        if sched is None:
+            return None
+        if key == "warning":
+            return LIGHT_LABELS.get(sched.warning or "", None)
+        return sched.expected_progress
     return getattr(task, key)
 
 
@@ -313,8 +334,11 @@ def _task_cells(styles: Styles, task: Any, columns: Sequence[Column]) -> list[An
         value = task_value(task, col.key, col.width)
         if col.key == "status":
             style = f"status_{task.status}" if task.status in STATUS_COLOURS else "centre"
-        elif col.key == "progress":
+        elif col.key in ("progress", "expected_progress"):
             style = "pct"
+        elif col.key == "warning":
+            light = getattr(task, "warning", None)
+            style = f"light_{light}" if light in LIGHT_COLOURS else "centre"
         elif col.key == "updated":
             style = "date"
         elif col.key == "goal":
@@ -344,6 +368,7 @@ class ReportInfo:
     tasks: int
     behind_or_stale: int
     counts: dict[str, int]
+    lights: dict[str, int] | None = None  # red, yellow, blue
 
 
 def is_stale(task: Any, as_of: date, stale_days: int) -> bool:
@@ -357,24 +382,33 @@ class StatusTally:
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.lights: Counter[str] = Counter()  # red, yellow, blue
         self.total = 0
         self.by: dict[str, dict[str, Counter[str]]] = {"leader": {}, "unit": {}}
 
     def add(self, task: Any) -> None:
         self.total += 1
         self.counts[task.status] += 1
+        light = getattr(task, "warning", None)
+        if light:
+            self.lights[light] += 1
         for by, names in (("leader", task.leaders), ("unit", task.units)):
             groups = self.by[by]
             for name in names:
-                groups.setdefault(name, Counter())[task.status] += 1
+                group = groups.setdefault(name, Counter())
+                group[task.status] += 1
+                if light:
+                    group["light_" + light] += 1
 
     def rows(self, by: str) -> list[dict[str, Any]]:
-        """Per leader or lead unit: tasks, count per status, share done (0–1)."""
+        """Per leader or lead unit: tasks, count per status, share done (0–1), count per
+        warning light."""
         rows = []
         for name, counts in self.by[by].items():
-            n = sum(counts.values())
+            n = sum(counts.get(s, 0) for s in STATUSES)
             rows.append({"name": name, "tasks": n, **{s: counts.get(s, 0) for s in STATUSES},
-                         "done_pct": counts.get("done", 0) / n})
+                         "done_pct": counts.get("done", 0) / n,
+                         **{light: counts.get("light_" + light, 0) for light in LIGHTS}})
         rows.sort(key=lambda r: (-r["tasks"], r["name"]))
         return rows
 
@@ -429,7 +463,7 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return ReportInfo(path=path, tasks=tally.total, behind_or_stale=late.count,
-                      counts=dict(tally.counts))
+                      counts=dict(tally.counts), lights=dict(tally.lights))
 
 
 def _append(ws: Any, cells: list[Any], row: int, height: float) -> None:
@@ -559,7 +593,8 @@ class _ReportSheet:
 
 SUMMARY_COLUMNS = [Column("name", "", 16), Column("tasks", "任务数", 8),
                    *(Column(k, v, 8) for k, v in STATUSES.items()),
-                   Column("done_pct", "完成率", 9)]
+                   Column("done_pct", "完成率", 9),
+                   *(Column(k, v, 7) for k, v in LIGHT_LABELS.items())]
 SUMMARY_GROUPS = (("leader", LABELS["leaders"]), ("unit", LABELS["units"]))
 SUMMARY_NAME_HEADER = f"{LABELS['leaders']}／{LABELS['units']}"
 
@@ -595,7 +630,8 @@ def _summary_sheet(ws: Any, tally: StatusTally, year: int, as_of: date,
                 len(columns), height=48)
     counts = tally.counts
     line = "、".join(f"{label}{counts.get(k, 0)}项" for k, label in STATUSES.items())
-    ws.append([styles.cell(f"共{tally.total}项任务：{line}。", "subtitle")])
+    lights = "、".join(f"{label}{tally.lights.get(k, 0)}项" for k, label in LIGHT_LABELS.items())
+    ws.append([styles.cell(f"共{tally.total}项任务：{line}；预警：{lights}。", "subtitle")])
     ws.merged_cells.add(f"A2:{last}2")
     ws.row_dimensions[3].height = 20
     ws.append([styles.cell(c.header, "header") for c in columns])
@@ -612,10 +648,12 @@ def _summary_sheet(ws: Any, tally: StatusTally, year: int, as_of: date,
         for r in rows:
             ws.append([styles.cell(r["name"], "text"), styles.cell(r["tasks"], "int"),
                        *(styles.cell(r[s], "int") for s in STATUSES),
-                       styles.cell(r["done_pct"], "share")])
+                       styles.cell(r["done_pct"], "share"),
+                       *(styles.cell(r[k], "int") for k in LIGHTS)])
         ws.append([styles.cell(TOTAL_LABEL, "total"), styles.cell(total, "total"),
                    *(styles.cell(counts.get(s, 0), "total") for s in STATUSES),
-                   styles.cell(counts.get("done", 0) / total if total else 0, "share_total")])
+                   styles.cell(counts.get("done", 0) / total if total else 0, "share_total"),
+                   *(styles.cell(tally.lights.get(k, 0), "total") for k in LIGHTS)])
         row += len(rows) + 2
     ws.print_area = f"A1:{last}{row - 1}"
     return out
@@ -730,23 +768,33 @@ class _LateSheet:
             Column("units", LABELS["units"], name_width((names or {}).get("units", ()), 14)),
             Column("status", LABELS["status"], 8, wrap=False, centre=True),
             Column("progress", LABELS["progress"], 6, wrap=False, centre=True),
+            Column("expected_progress", LABELS["expected_progress"], 6, wrap=False,
+                   centre=True),
+            Column("warning", LABELS["warning"], 6, wrap=False, centre=True),
             Column("updated", LABELS["updated"], 11, wrap=False, centre=True),
             Column("reason", "情况", 16)]
         _set_widths(ws, self.columns)
         ws.freeze_panes = "A3"
         _print_setup(ws, "1:2", made)
-        _title_rows(ws, styles, f"{year}年滞后及{stale_days}天未更新的目标任务"
+        _title_rows(ws, styles, f"{year}年红黄灯预警、滞后及{stale_days}天未更新的目标任务"
                     f"（截至{cn_date(as_of)}）", len(self.columns))
         ws.row_dimensions[2].height = 24
         ws.append([styles.cell(c.header, "header") for c in self.columns])
         self.count = 0
 
     def add(self, task: Any) -> None:
-        """Write ``task`` when it is behind or stale."""
+        """Write ``task`` when it is lit red or yellow, behind or stale."""
         stale = is_stale(task, self.as_of, self.stale_days)
-        if task.status != "behind" and not stale:
+        light = getattr(task, "warning", None)
+        if task.status != "behind" and not stale and light not in ("red", "yellow"):
             return
         reasons = []
+        sched = getattr(task, "schedule", None)
+        if light == "red" and sched is not None:
+            reasons.append(f"红灯：逾期{-sched.days_left}天" if sched.overdue
+                           else "红灯：未按时间节点完成")
+        elif light == "yellow" and sched is not None and task.status != "behind":
+            reasons.append(f"黄灯：序时进度{sched.expected_progress:g}%")
         if task.status == "behind":
             reasons.append("状态滞后")
         if stale:

@@ -339,7 +339,7 @@ def summary(
 
     label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]
     columns = [("name", label), ("tasks", "任务数"), *STATUSES.items(),
-               *LIGHT_LABELS.items(), ("done_pct", "完成率%"), ("mean_progress", "平均进度")]
+               ("done_pct", "完成率%"), *LIGHT_LABELS.items(), ("mean_progress", "平均进度")]
     title = f"截至 {when or date.today()}"
     kind = output_format(fmt, output)
     # the table ends with the workbook's 合计 row (each task once); csv and json stay rows

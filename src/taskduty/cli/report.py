@@ -12,7 +12,16 @@ from typing import Annotated, Any
 import typer
 
 from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
-from taskduty.cli.query import AsOfOption, LeaderOption, MonthOption, UnitOption, as_of_date
+from taskduty.cli.query import (
+    AsOfOption,
+    BlueDaysOption,
+    LeaderOption,
+    MonthOption,
+    UnitOption,
+    YellowPointsOption,
+    as_of_date,
+    thresholds,
+)
 from taskduty.errors import UsageError
 from taskduty.i18n import _
 
@@ -39,8 +48,11 @@ def export(
     stale_days: Annotated[int, typer.Option(
         "--stale-days", help="A task is stale after this many days without an update.",
         min=0)] = 30,
+    blue_days: BlueDaysOption = None,
+    yellow_points: YellowPointsOption = None,
 ) -> None:
-    """Write the status report: an A4 workbook (report, summary with charts, late tasks).
+    """Write the status report: an A4 workbook (report with 序时进度 and 预警, summary with
+    counts per status and light, charts, the red, yellow, behind and stale tasks).
 
     Example: taskduty export 2018-03.xlsx --month 2018-03
     """
@@ -55,8 +67,9 @@ def export(
         year = queries.year_for(reader, year, when)
         leaders = queries.resolve_names(reader, "leader", leader or [], year)
         units = queries.resolve_names(reader, "unit", unit or [], year)
-        flt = queries.TaskFilter(year=year, leaders=leaders, units=units, as_of=when)
-        _, plan_year = queries.plan_id(reader, year)
+        flt = queries.TaskFilter(year=year, leaders=leaders, units=units, as_of=when,
+                                 thresholds=thresholds(blue_days, yellow_points))
+        _pid, plan_year = queries.plan_id(reader, year)
         if suffix == ".csv":
             render.emit(render.tasks_csv(queries.list_tasks(reader, flt)), out, bom=True)
             return
@@ -74,8 +87,12 @@ def export(
         info = write_report(out, queries.iter_tasks(reader, flt), plan_year, when, stale_days,
                             scope, co_units=facts.co_units, deadlines=facts.deadlines,
                             names=queries.task_names(reader, flt))
+    lights = info.lights or {}
     render.message(f"Wrote {info.path}: {info.tasks} tasks, "
-                   f"{info.behind_or_stale} behind or stale")
+                   f"{info.behind_or_stale} behind or stale"
+                   + _("; lights: {red} red, {yellow} yellow, {blue} blue").format(
+                       red=lights.get("red", 0), yellow=lights.get("yellow", 0),
+                       blue=lights.get("blue", 0)))
 
 
 @contextmanager
