@@ -156,7 +156,8 @@ def test_form_problems_name_the_allowed_statuses_and_the_done_rule(seeded, tmp_p
     result = seeded("collect", str(filled))
     assert result.exit_code == 1
     assert "unknown status '基本完成' (choose one of 未启动、推进中、滞后、已完成)" in result.stderr
-    assert f"row 5: task {codes[1]}: status done with progress 80: 已完成 means 100" \
+    # row 5 is the row of the first task's quantitative target (CODE#1)
+    assert f"row 6: task {codes[1]}: status done with progress 80: 已完成 means 100" \
         in result.stderr
     assert _history(seeded, codes[0]) == []
 
@@ -305,9 +306,13 @@ def test_100_percent_typed_in_excel_is_progress_100(seeded, tmp_path):
     and 已完成 with it is accepted; 0% is 0; text with a full-width ％ is read too."""
     forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", "发改局")
     codes = [t["code"] for t in _json(seeded, "tasks", "--unit", "发改局")][:5]
+    ws = openpyxl.load_workbook(forms["发改局"]).worksheets[0]
+    rows = [r for r in range(4, ws.max_row + 1)  # the tasks' rows (not their targets' CODE#N)
+            if "#" not in ws.cell(r, 1).value][:5]
     filled = _fill_cells(forms["发改局"], tmp_path / "f.xlsx", [
-        (4, "推进中", 1, "0%"), (5, "已完成", 1, "0%"), (6, "推进中", 0.6, "0.00%"),
-        (7, "推进中", "80％", "@"), (8, "推进中", " 30 ", "General")])
+        (rows[0], "推进中", 1, "0%"), (rows[1], "已完成", 1, "0%"),
+        (rows[2], "推进中", 0.6, "0.00%"), (rows[3], "推进中", "80％", "@"),
+        (rows[4], "推进中", " 30 ", "General")])
     result = seeded("collect", str(filled))
     assert result.exit_code == 0, result.output
     got = {c: _history(seeded, c)[0] for c in codes}

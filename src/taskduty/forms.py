@@ -39,8 +39,12 @@ FORM_COLUMNS: list[tuple[str, str, float]] = [
     ("standard", LABELS["standard"], 40), ("leaders", LABELS["leaders"], 9),
     ("current", "当前状态", 14),
     ("status", LABELS["status"], 9), ("progress", "进度(%)", 8), ("note", LABELS["note"], 40),
+    ("actual", "实际完成值", 12),
 ]
 FILL_IN = ("status", "progress", "note")
+# A task with quantitative targets gets a row per target under its own (任务编号 CODE#N),
+# where only 实际完成值 and 进展情况 are filled in; the task's row leaves 实际完成值 locked.
+TARGET_FILL_IN = ("actual", "note")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -199,7 +203,8 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     ws.merge_cells(f"A2:{last_col}2")
     set_text(ws["A2"], f"填报单位：{unit}　　年度：{year}　　"
              "填报说明：在黄色单元格中选择状态、填写进度（0–100 的整数）和进展情况；"
-             "不填的行不报送。")
+             "量化指标（任务编号如 1.5#2）在其行填写实际完成值（可带单位，如 62% 或 "
+             "7.9亿美元）；不填的行不报送。")
     ws["A2"].font = Font(name=FONT, size=10)
     ws["A2"].alignment = wrap
     ws.row_dimensions[2].height = 30
@@ -209,28 +214,38 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
         cell.font = Font(name=FONT, size=10, bold=True)
         cell.alignment = centre
         cell.border = border
-        cell.fill = PatternFill("solid", fgColor="FFE699" if key in FILL_IN else "D9E1F2")
+        cell.fill = PatternFill("solid", fgColor="FFE699" if key in (*FILL_IN, *TARGET_FILL_IN)
+                                else "D9E1F2")
     ws.row_dimensions[HEADER_ROW].height = 22
 
     first = HEADER_ROW + 1
-    for r, task in enumerate(tasks, first):
+    grey = PatternFill("solid", fgColor="EDEDED")
+    task_rows: list[int] = []
+    r = first
+    for task in tasks:
         lines = 1
+        task_rows.append(r)
         for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
             cell = ws.cell(r, c)
             value = _current(task) if key == "current" else (
-                None if key in FILL_IN else task_value(task, key))
+                None if key in (*FILL_IN, "actual") else task_value(task, key))
             if isinstance(value, str):
                 set_text(cell, value)
                 lines = max(lines, wrapped_lines(value, width))
             cell.font = body
             cell.border = border
             cell.alignment = centre if key in ("code", "leaders", "current", "status",
-                                               "progress") else wrap
+                                               "progress", "actual") else wrap
             if key in FILL_IN:
                 cell.fill = fill_in
                 cell.protection = Protection(locked=False)
+            elif key == "actual":
+                cell.fill = grey
         ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
-    last = first + max(len(tasks), 1) - 1
+        r += 1
+        for target in getattr(task, "targets", []):
+            _target_row(ws, r, task, target, body, border, wrap, centre, fill_in, grey)
+            r += 1
 
     col = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(FORM_COLUMNS, 1)}
     labels = ",".join(STATUSES.values())
@@ -239,13 +254,16 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
                                errorTitle="状态", error=f"请从下拉列表中选择：{labels}",
                                promptTitle="状态", prompt="请选择：" + labels,
                                showInputMessage=True)
-    status_dv.add(f"{col['status']}{first}:{col['status']}{last}")
+    spans = _spans(task_rows)  # status and progress only on the tasks' own rows
+    for a, b in spans:
+        status_dv.add(f"{col['status']}{a}:{col['status']}{b}")
     progress_dv = DataValidation(type="whole", operator="between", formula1="0",
                                  formula2="100", allow_blank=True, showErrorMessage=True,
                                  errorTitle="进度", error="进度请填写 0 到 100 的整数",
                                  promptTitle="进度", prompt="0–100 的整数（已完成为 100）",
                                  showInputMessage=True)
-    progress_dv.add(f"{col['progress']}{first}:{col['progress']}{last}")
+    for a, b in spans:
+        progress_dv.add(f"{col['progress']}{a}:{col['progress']}{b}")
     ws.add_data_validation(status_dv)
     ws.add_data_validation(progress_dv)
 
@@ -292,6 +310,51 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
 
     with atomic_path(path) as tmp:
         wb.save(tmp)
+
+
+def _spans(rows: list[int]) -> list[tuple[int, int]]:
+    """Runs of consecutive row numbers as (first, last)."""
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and out[-1][1] == r - 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out or [(HEADER_ROW + 1, HEADER_ROW + 1)]
+
+
+def _target_row(ws: Any, r: int, task: Any, target: dict[str, Any], body: Any, border: Any,
+                wrap: Any, centre: Any, fill_in: Any, grey: Any) -> None:
+    """The row under a task for one of its quantitative targets: CODE#N, the target, its
+    latest actual value, and the 实际完成值 and 进展情况 cells to fill in."""
+    from openpyxl.styles import Protection
+
+    from taskduty.excel import LINE_HEIGHT, set_text, wrapped_lines
+    from taskduty.targets import describe
+
+    last = ""
+    if target.get("actual") is not None:
+        last = f"\n上次 {target['actual']:g}{target['unit']}（{target['actual_date']}）"
+    values = {"code": f"{task.code}#{target['no']}",
+              "standard": f"量化指标{target['no']}：{target['text']}",
+              "current": f"目标 {describe(target)}{last}"}
+    lines = 1
+    for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
+        cell = ws.cell(r, c)
+        if key in values:
+            set_text(cell, values[key])
+            lines = max(lines, wrapped_lines(values[key], width))
+        cell.font = body
+        cell.border = border
+        cell.alignment = wrap if key in ("standard", "note") else centre
+        if key in TARGET_FILL_IN:
+            cell.fill = fill_in
+            cell.protection = Protection(locked=False)
+            if key == "actual":
+                cell.number_format = "@"  # typed as text: 62% stays 62%, not 0.62
+        elif key in FILL_IN:
+            cell.fill = grey
+    ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
 
 
 def _custom_properties(wb: Any, values: dict[str, Any]) -> None:
@@ -341,6 +404,17 @@ class FormRow:
 
 
 @dataclass
+class FormActual:
+    """A filled 实际完成值 of a form (its row CODE#N): ``value`` as the cell held it."""
+
+    row: int
+    code: str
+    target_no: int
+    value: str | float
+    note: str | None
+
+
+@dataclass
 class Form:
     """A form read back: its metadata and its filled rows."""
 
@@ -350,6 +424,7 @@ class Form:
     unit: str
     version: int
     rows: list[FormRow] = field(default_factory=list)
+    actuals: list[FormActual] = field(default_factory=list)
     digest: str = ""
     task_ids: dict[str, int] = field(default_factory=dict)  # code -> task id when written
     # the hidden sheet's (code, id) rows as stored, and the signature over them
@@ -469,6 +544,9 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
             return value
 
         code = _text(get("code"))
+        if "#" in code.replace("＃", "#"):
+            _read_actual(form, ws, r, code, get, where, seen, problems)
+            continue
         status = _text(get("status"))
         raw_progress = get("progress")
         # Excel stores 60% typed into a cell as 0.6 (100% as 1) and formats the cell as a
@@ -503,6 +581,49 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
     return form
 
 
+def _read_actual(form: Form, ws: Any, r: int, code: str, get: Callable[[str], Any],
+                 where: dict[str, int], seen: dict[str, int], problems: list[Problem]) -> None:
+    """A target's row (CODE#N): its 实际完成值 and note, read with the care of 进度 (a number
+    in a %-formatted cell is a percentage; text may carry units, %, full-width digits; the
+    value itself is read in the target's unit when it is recorded)."""
+    from taskduty.updates import split_target
+
+    name = str(form.path)
+    raw = get("actual") if "actual" in where else None
+    note = _text(get("note"))
+    if _text(get("status")) or _text(get("progress")):
+        problems.append(Problem(name, r, _("{code} is a target's row: 状态 and 进度 go on the "
+                                           "task's own row").format(code=code)))
+        return
+    if _text(raw) == "" and not note:
+        return  # not reported
+    if code in seen:
+        problems.append(Problem(name, r, f"task {code} appears twice (also row {seen[code]})"))
+        return
+    seen[code] = r
+    try:
+        base, no = split_target(code)
+    except UsageError as exc:
+        problems.append(Problem(name, r, exc.message))
+        return
+    if _text(raw) == "":
+        problems.append(Problem(name, r, _("target {code}: 实际完成值 is empty (a note alone "
+                                           "is not a value)").format(code=code)))
+        return
+    value: str | float
+    if isinstance(raw, bool):
+        problems.append(Problem(name, r, _("target {code}: 实际完成值 {value!r} is not a "
+                                           "number").format(code=code, value=raw)))
+        return
+    if isinstance(raw, int | float):
+        percent = "%" in str(ws.cell(r, where["actual"] + 1).number_format)
+        value = f"{round(raw * 100, 6):g}%" if percent else float(raw)
+    else:
+        value = _text(raw)
+    form.actuals.append(FormActual(row=r, code=base, target_no=no or 1, value=value,
+                                   note=note or None))
+
+
 @dataclass
 class Collected:
     """What :func:`collect` did."""
@@ -512,6 +633,8 @@ class Collected:
     forms: list[Form]
     recorded: list[dict[str, Any]]
     skipped: list[str]
+    # actual values of quantitative targets recorded: code, target, value, unit, date, id
+    actuals: list[dict[str, Any]] = field(default_factory=list)
     # (file, code on the form, code now) for tasks whose code moved in a reload since
     moved: list[tuple[str, str, str]] = field(default_factory=list)
     # tasks whose lead units' latest reports differ: code, reports, combined status/progress
@@ -528,7 +651,7 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
     task id the form was written with, so a reload that moved codes does not misfile it.
     """
     from taskduty import queries
-    from taskduty.updates import NewUpdate, record_batch
+    from taskduty.updates import NewActual, NewUpdate, record_batch
 
     problems: list[Problem] = []
     forms = [f for f in (read_form(Path(p), problems) for p in paths) if f is not None]
@@ -580,8 +703,8 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
         if unit_problem:
             problems.append(unit_problem)
             continue
-        matched: list[tuple[FormRow, Any]] = []
-        for row in form.rows:
+        matched: list[tuple[Any, Any]] = []
+        for row in [*form.rows, *form.actuals]:
             tid = form.task_ids.get(row.code)
             if tid is None:
                 problems.append(Problem(file, row.row, _(
@@ -599,21 +722,53 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
                 row.code = task.code
             matched.append((row, task))
         problems.extend(check_own_tasks(file, form.unit, matched, form.year))
+    if known:
+        _check_actuals([f for f in forms if f.year == target], known, problems)
     if problems:
         problems.sort(key=lambda p: (p.file, p.row or 0))
         raise FormProblems(problems, len(paths))
     updates = [NewUpdate(code=row.code, status=row.status, date=form.month.last,
                          progress=row.progress, note=row.note, by=form.unit)
                for form in forms for row in form.rows]
-    if not updates:
+    actuals = [NewActual(code=a.code, target_no=a.target_no, value=a.value,
+                         date=form.month.last, note=a.note, by=form.unit)
+               for form in forms for a in form.actuals]
+    if not updates and not actuals:
         return Collected(year=target or 0, batch_id=None, forms=forms, recorded=[], skipped=[],
                          moved=moved)
     digest = hashlib.sha256("".join(sorted(f.digest for f in forms)).encode()).hexdigest()
     result = record_batch(db, target, updates, kind="collect", source_key=digest,
-                          skip_identical=True)
+                          skip_identical=True, actuals=actuals)
     return Collected(year=result.year, batch_id=result.batch_id, forms=forms,
                      recorded=result.recorded, skipped=result.skipped, moved=moved,
+                     actuals=result.actuals,
                      conflicts=differing_reports(db, result.year, result.recorded))
+
+
+def _check_actuals(forms: Sequence[Form], known: dict[str, Any],
+                   problems: list[Problem]) -> None:
+    """Each filled 实际完成值 names a target its task has and reads in the target's unit;
+    else a problem naming file and row (so nothing is recorded)."""
+    from taskduty.targets import describe, parse_actual
+
+    for form in forms:
+        for a in form.actuals:
+            task = known.get(a.code)
+            targets = task.targets if task is not None else []
+            if not 1 <= a.target_no <= len(targets):
+                problems.append(Problem(str(form.path), a.row, _(
+                    "task {code} has no target #{no} in the current table; send a new form"
+                    ).format(code=a.code, no=a.target_no)))
+                continue
+            t = targets[a.target_no - 1]
+            try:
+                parse_actual(a.value, t["unit"])
+            except ValueError:
+                problems.append(Problem(str(form.path), a.row, _(
+                    "target {code}#{no}: 实际完成值 {value!r} cannot be read in {unit} "
+                    "(target {target})").format(code=a.code, no=a.target_no, value=a.value,
+                                                unit=t["unit"] or _("a plain number"),
+                                                target=describe(t))))
 
 
 def check_unit(file: str, unit: str, lead_units: set[str], year: int) -> Problem | None:

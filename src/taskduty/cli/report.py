@@ -193,6 +193,8 @@ def collect(
         render.emit(render.to_json({
             "year": result.year, "batch": result.batch_id, "recorded": result.recorded,
             "skipped": result.skipped,
+            "actuals": [{k: v for k, v in a.items() if k != "target_spec"}
+                        for a in result.actuals],
             "moved": [{"file": f, "form_code": a, "code": b} for f, a, b in result.moved],
             "conflicts": result.conflicts,
             "forms": [{"file": str(f.path), "unit": f.unit, "month": str(f.month),
@@ -205,6 +207,10 @@ def collect(
         pct = f" {r['progress']}%" if r["progress"] is not None else ""
         typer.echo(f"{result.year} {r['code']}: {render.status_label(r['status'])}{pct} "
                    f"on {r['date']} [id {r['id']}]")
+    for a in result.actuals:
+        typer.echo(_("{year} {code}#{no}: 实际完成值 {value:g}{unit} on {date} [id {id}]").format(
+            year=result.year, code=a["code"], no=a["target"], value=a["value"],
+            unit=a["unit"], date=a["date"], id=a["id"]))
     for file, was, now in result.moved:
         render.message(f"{Path(file).name}: task {was} is now {now} (the table was reloaded); "
                        f"recorded as {now}")
@@ -221,8 +227,10 @@ def collect(
         render.message("Nothing new to record.")
     else:
         n = len(result.recorded)
-        render.message(f"Recorded {n} update{'s' if n != 1 else ''} as batch {result.batch_id} "
-                       "(undo with: taskduty undo)")
+        values = (_(" and {n} actual values").format(n=len(result.actuals))
+                  if result.actuals else "")
+        render.message(f"Recorded {n} update{'s' if n != 1 else ''}{values} as batch "
+                       f"{result.batch_id} (undo with: taskduty undo)")
 
 
 def _report_text(r: dict[str, Any]) -> str:
