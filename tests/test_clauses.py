@@ -268,3 +268,11 @@ def test_lead_first_option_only_where_no_lead_is_marked() -> None:
     first = normalise(table, lead_first=True)
     assert [(t.units, t.co_units) for t in first.tasks] == [
         (["甲局"], ["乙局"]), (["丙局"], ["丁局", "戊局"]), (["己局"], ["庚局"])]
+
+
+def test_task_numbering_runs_on_across_headings() -> None:
+    table = parse_notice(["一、经济", "（一）工业", "1.甲任务。（甲局负责）",
+                          "2.乙任务。（乙局负责）", "（二）农业", "3.丙任务。（丙局负责）",
+                          "二、社会", "4.丁任务。（丁局负责）"])
+    assert [(row(table, i)["类别"], row(table, i)["目标名称"]) for i in range(4)] == [
+        (["经济"], ["工业"]), (["经济"], ["工业"]), (["经济"], ["农业"]), ([], ["社会"])]

@@ -163,3 +163,34 @@ def test_items_without_a_clause_are_in_the_load_report(run: Any, tmp_path: Path)
     assert report["tasks"] == 2
     assert any("paragraph 3" in m and "without a responsibility clause" in m
                for m in messages(report))
+
+
+def test_web_table_copied_one_cell_per_line(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "网页.txt"
+    path.write_text(
+        "某区2023年重点工作清单\n"
+        "一、上级交办任务\n\n"
+        "序号\n\n重点工作任务\n\n责任单位\n\n"
+        "（一）钱二副区长牵头工作\n\n"
+        "1\n\n修缮老旧小区10个。\n\n区住建局、区城管局\n\n市牵头单位：市住建局\n\n"
+        "2\n\n新建公园2座。\n\n区园林局\n\n"
+        "二、本区任务\n\n"
+        "序号\n\n重点工作任务\n\n责任单位\n\n"
+        "（一）孙三副区长牵头工作\n\n"
+        "1\n\n招引项目8个。\n\n区投促局\n", encoding="utf-8")
+    report = load(run, path)
+    got = tasks(run)
+    assert [(t["section"], t["goal"], t["leaders"], t["units"]) for t in got] == [
+        ("上级交办任务", "钱二副区长牵头工作", ["钱二"], ["区住建局", "区城管局"]),
+        ("上级交办任务", "钱二副区长牵头工作", ["钱二"], ["区园林局"]),
+        ("本区任务", "孙三副区长牵头工作", ["孙三"], ["区投促局"])]
+    assert any("市牵头单位：市住建局" in m for m in messages(report))
+    bars = tmp_path / "竖线.txt"
+    bars.write_text("某园区2023年重点工作\n序号 |\n重点工作 |\n责任领导 |\n责任单位 |\n"
+                    "1 |\n建成标准厂房5万平方米。 |\n李四 |\n建设局 |\n"
+                    "2 |\n引进企业20家。 |\n王五 |\n招商局、服务局 |\n", encoding="utf-8")
+    other = tmp_path / "other.db"
+    assert run("--db", str(other), "load", str(bars), "--year", "2023").exit_code == 0
+    result = run("--db", str(other), "tasks", "--year", "2023", "-f", "json")
+    assert [(t["leaders"], t["units"]) for t in json.loads(result.stdout)] == [
+        (["李四"], ["建设局"]), (["王五"], ["招商局", "服务局"])]

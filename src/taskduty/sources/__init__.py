@@ -87,8 +87,10 @@ def _read_text(path: Path, forced: bool) -> SourceTable:
         table = parse_csv(text, path.name)
         table.input_format = "text"
         return table
-    from taskduty.sources import notice
+    from taskduty.sources import celllines, notice
 
+    if celllines.find_header(text) is not None:  # a web table copied one cell per line
+        return celllines.parse_cell_lines(text, path.name)
     try:
         return notice.parse_notice(text.split("\n"))
     except notice.NoTasksError as exc:
