@@ -238,3 +238,38 @@ def test_export_shows_lights_and_lists_red_and_yellow_tasks(dated: Any, tmp_path
     total = next(r for r in summary.iter_rows(values_only=True)
                  if str(r[0]).startswith("合计"))
     assert total[-3:] == (2, 1, 0)
+
+
+# -- forms -----------------------------------------------------------------------------------
+def _form_rows(path: Path) -> dict[str, dict[str, Any]]:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path)["填报"]
+    header = [c.value for c in ws[3]]
+    return {row[0].value: {h: c for h, c in zip(header, row, strict=False)}
+            for row in ws.iter_rows(min_row=4) if row[0].value}
+
+
+def test_forms_show_each_tasks_schedule_and_light(dated: Any, tmp_path: Path) -> None:
+    ok(dated("update", "1.1", "-s", "推进中", "-p", "90", "-d", "2018-06-01"))
+    ok(dated("update", "1.7", "-s", "推进中", "-p", "60", "-d", "2018-06-01"))
+    out = tmp_path / "forms"
+    ok(dated("forms", str(out), "--month", "2018-07", "--unit", "住建局"))
+    (path,) = out.glob("*.xlsx")
+    rows = _form_rows(path)
+    assert rows["1.1"]["完成时限"].value == "6月底前"
+    assert rows["1.1"]["序时进度"].value == "100%"
+    assert rows["1.1"]["预警"].value == "红灯"
+    assert rows["1.1"]["预警"].fill.fgColor.rgb.endswith("FF0000")
+    assert rows["1.7"]["完成时限"].value == "2018-12-31"  # read from the task text
+    assert rows["1.7"]["序时进度"].value == "58.3%"
+    assert rows["1.7"]["预警"].value is None
+    assert rows["1.9"]["预警"].value == "黄灯"  # no report: 0 against 77.8
+    # after an extension the form shows the approved date, and the light goes out
+    ok(dated("extend", "1.1", "--to", "2018-09-30", "--reason", "征地"))
+    again = tmp_path / "again"
+    ok(dated("forms", str(again), "--month", "2018-07", "--unit", "住建局"))
+    (path,) = again.glob("*.xlsx")
+    rows = _form_rows(path)
+    assert rows["1.1"]["完成时限"].value == "2018-09-30（延期）"
+    assert rows["1.1"]["预警"].value is None

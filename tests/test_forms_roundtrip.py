@@ -130,8 +130,8 @@ def test_round_trip_forms_collect_remind_export(seeded, tmp_path):
     by_code = {ws.cell(r, 1).value: r for r in range(3, ws.max_row + 1)}
     assert ws.cell(by_code[codes[0]], 6).value == "已完成"
     assert ws.cell(by_code[codes[1]], 6).value == "推进中"
-    assert ws.cell(by_code[codes[1]], 8).value == "=完成六成"
-    assert ws.cell(by_code[codes[1]], 8).data_type == "s"
+    assert ws.cell(by_code[codes[1]], 10).value == "=完成六成"
+    assert ws.cell(by_code[codes[1]], 10).data_type == "s"
     assert ws.cell(by_code[codes[2]], 7).value == 20
 
 
@@ -225,7 +225,7 @@ def test_form_of_another_loaded_year_is_refused(seeded, tmp_path):
             row[1].value = 2017
     wb.worksheets[0].cell(4, STATUS_COL).value = "推进中"
     wb.save(tmp_path / "y2017.xlsx")
-    assert len(FORM_COLUMNS) == 9  # 实际完成值 last
+    assert len(FORM_COLUMNS) == 12  # 实际完成值 last of the fill-in columns
     result = seeded("collect", str(tmp_path / "y2017.xlsx"), "--year", "2018")
     assert result.exit_code == 1
     assert "for 2017, not 2018" in result.stderr

@@ -40,6 +40,8 @@ FORM_COLUMNS: list[tuple[str, str, float]] = [
     ("current", "当前状态", 14),
     ("status", LABELS["status"], 9), ("progress", "进度(%)", 8), ("note", LABELS["note"], 40),
     ("actual", "实际完成值", 12),
+    # what the office sees at the month's end: the due date in force, 序时进度 and the light
+    ("due", "完成时限", 11), ("expected_progress", "序时进度", 8), ("warning", "预警", 7),
 ]
 FILL_IN = ("status", "progress", "note")
 # A task with quantitative targets gets a row per target under its own (任务编号 CODE#N),
@@ -102,6 +104,17 @@ def _current(task: Any) -> str:
     if task.updated:
         text += f"\n（{task.updated.isoformat()}）"
     return text
+
+
+def _due(task: Any) -> str | None:
+    """The deadline a unit is judged by: the approved extension's date, else the deadline
+    as written (or the date read from the task text)."""
+    ext = getattr(task, "extension", None)
+    if ext:
+        return f"{ext['due_date']}（延期）"
+    if task.deadline:
+        return task.deadline
+    return task.deadline_date.isoformat() if task.deadline_date else None
 
 
 @dataclass
@@ -179,7 +192,14 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     from openpyxl.workbook.protection import WorkbookProtection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from taskduty.excel import FONT, LINE_HEIGHT, set_text, task_value, wrapped_lines
+    from taskduty.excel import (
+        FONT,
+        LIGHT_COLOURS,
+        LINE_HEIGHT,
+        set_text,
+        task_value,
+        wrapped_lines,
+    )
 
     wb = Workbook()
     ws = wb.active
@@ -227,15 +247,23 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
         task_rows.append(r)
         for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
             cell = ws.cell(r, c)
-            value = _current(task) if key == "current" else (
+            value = _current(task) if key == "current" else _due(task) if key == "due" else (
                 None if key in (*FILL_IN, "actual") else task_value(task, key))
+            if key == "expected_progress" and value is not None:
+                value = f"{value:g}%"
             if isinstance(value, str):
                 set_text(cell, value)
                 lines = max(lines, wrapped_lines(value, width))
             cell.font = body
             cell.border = border
             cell.alignment = centre if key in ("code", "leaders", "current", "status",
-                                               "progress", "actual") else wrap
+                                               "progress", "actual", "due",
+                                               "expected_progress", "warning") else wrap
+            light = getattr(task, "warning", None)
+            if key == "warning" and light in LIGHT_COLOURS:
+                paint, ink = LIGHT_COLOURS[light]
+                cell.fill = PatternFill("solid", fgColor=paint)
+                cell.font = Font(name=FONT, size=10, bold=True, color=ink)
             if key in FILL_IN:
                 cell.fill = fill_in
                 cell.protection = Protection(locked=False)
