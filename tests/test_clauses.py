@@ -276,3 +276,14 @@ def test_task_numbering_runs_on_across_headings() -> None:
                           "二、社会", "4.丁任务。（丁局负责）"])
     assert [(row(table, i)["类别"], row(table, i)["目标名称"]) for i in range(4)] == [
         (["经济"], ["工业"]), (["经济"], ["工业"]), (["经济"], ["农业"]), ([], ["社会"])]
+
+
+def test_group_words_and_deadlines_inside_a_clause() -> None:
+    clause = bracket_clause("甲部委牵头，各有关部门按职责分工负责")
+    assert clause is not None and (clause.units, clause.co_units) == (["甲部委"], ["各有关部门"])
+    timed = bracket_clause("甲局牵头，乙局、丙局配合，9月底前完成")
+    assert timed is not None
+    assert (timed.units, timed.co_units, timed.deadline) == (["甲局"], ["乙局", "丙局"],
+                                                             "9月底前完成")
+    assert bracket_clause("年底前完成") is None  # a deadline alone stays in the text
+    assert strip_title("副县长吴九") == "吴九"

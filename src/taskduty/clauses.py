@@ -49,8 +49,7 @@ _SAME_BELOW = re.compile(r"^[，,；;]?下同[。.]?$")
 
 # Role words at the end of a segment of a value, longest first.
 _ROLE_END = re.compile(
-    r"(?P<etc>等(?:相关|有关)?(?:单位|部门|区县|县区)?|(?:相关|有关)(?:单位|部门))?"
-    r"(?:按职责分工|按照职责分工|按职责|根据职责|按各自职责|分别|共同|具体|负责)?"
+    r"(?:按职责分工|按照职责分工|按职责|根据职责|按各自职责|分别|共同|具体)?"
     r"(?P<role>牵头负责|牵头落实|牵头抓总|牵头推进|牵头实施|牵头|负责落实|负责实施|负责推进|负责|"
     r"配合落实|配合实施|配合|参与落实|参与|协助|协同|协办)$")
 _CO_ROLES = ("配合", "参与", "协助", "协同", "协办")
@@ -78,7 +77,12 @@ TITLES = ("常务副省长", "常务副市长", "常务副县长", "常务副区
           "乡长", "副主任", "主任", "副书记", "书记", "秘书长", "副部长", "部长", "副主席", "主席",
           "副局长", "局长", "同志", "旗长", "副旗长", "盟长")
 _PERSON = re.compile(
-    rf"^(?P<name>[\u4e00-\u9fff·]{{2,4}}?)(?:同志)?(?:{'|'.join(TITLES)})(?:同志)?$")
+    rf"^(?P<name>[\u4e00-\u9fff·]{{2,4}}?)(?:同志)?(?:{'|'.join(TITLES)})(?:同志)?$"
+    rf"|^(?:{'|'.join(TITLES)})(?P<name2>[\u4e00-\u9fff·]{{2,3}})(?:同志)?$")
+# A deadline said inside a clause: （甲局牵头，6月底前完成）.
+_DEADLINE_PHRASE = re.compile(
+    r"^(?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日)?|[一二三四1-4]季度|年底|年内|上半年|下半年|年末|全年|"
+    r"长期|持续)(?:底|末|中旬|上旬|下旬)?(?:前|以前|内)?(?:完成|到位|出台|建成|启动|见效|推进)?$")
 # A heading naming a person: 张三副市长牵头重点工作, 李四同志分管工作, 王五副县长联系.
 _HEADING_VERB = (r"(?:牵头|分管|联系|负责|领衔|挂帅|包保|挂钩)?(?:的)?(?:重点|主要|具体)?"
                  r"(?:工作|任务|事项|项目)?")
@@ -154,7 +158,7 @@ def states_rule(text: str) -> bool:
 def strip_title(name: str) -> str:
     """A person without their title: 王宏副市长 -> 王宏, 李四同志 -> 李四."""
     m = _PERSON.match(squeeze(name))
-    return m.group("name") if m else name
+    return (m.group("name") or m.group("name2")) if m else name
 
 
 def is_person(text: str) -> bool:
@@ -252,6 +256,9 @@ def parse_roles(value: str, default: str = "units", demote: bool = True) -> Clau
             continue
         if states_rule(segment):
             clause.rule = True
+            continue
+        if _DEADLINE_PHRASE.match(squeeze(segment)):
+            clause.deadline = clause.deadline or segment
             continue
         rest, role = _segment_role(segment)
         pieces = _JOINT.split(rest, maxsplit=1)
@@ -357,10 +364,14 @@ def bracket_clause(content: str) -> Clause | None:
         return Clause(rule=True)
     leaders: list[str] = []
     rest_segments: list[str] = []
+    deadline: str | None = None
     any_role = False
     for segment, _ in split_outside_brackets(text, "，,；;"):
         seg = _strip(segment)
         if not seg or _SAME_BELOW.match(seg) or states_rule(seg):
+            continue
+        if _DEADLINE_PHRASE.match(squeeze(seg)):
+            deadline = deadline or seg
             continue
         rest, role = _segment_role(seg)
         any_role = any_role or role is not None or bool(_JOINT.search(seg))
@@ -382,6 +393,7 @@ def bracket_clause(content: str) -> Clause | None:
             return None
     clause = parse_roles("，".join(rest_segments)) if rest_segments else Clause()
     clause.leaders = leaders
+    clause.deadline = deadline
     clause.rule = clause.rule or states_rule(text)
     return clause
 
