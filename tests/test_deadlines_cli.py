@@ -273,3 +273,29 @@ def test_forms_show_each_tasks_schedule_and_light(dated: Any, tmp_path: Path) ->
     rows = _form_rows(path)
     assert rows["1.1"]["完成时限"].value == "2018-09-30（延期）"
     assert rows["1.1"]["预警"].value is None
+
+
+# -- remind --due-within ---------------------------------------------------------------------
+def test_remind_names_units_with_tasks_coming_due(dated: Any) -> None:
+    ok(dated("update", "1.9", "-s", "done", "-d", "2018-06-10"))
+    result = json.loads(ok(dated("remind", "--due-within", "15", "--as-of", "2018-06-20",
+                                 "-f", "json")))
+    assert result["within"] == 15 and result["as_of"] == "2018-06-20"
+    assert {e["unit"]: [t["code"] for t in e["tasks"]] for e in result["units"]} == {
+        "住建局": ["1.1"]}  # 1.2's due date is October; 1.9 is done
+    task = result["units"][0]["tasks"][0]
+    assert (task["due"], task["days_left"], task["extended"]) == ("2018-06-30", 10, False)
+    assert json.loads(ok(dated("remind", "--due-within", "5", "--as-of", "2018-06-20",
+                               "-f", "json")))["units"] == []
+    later = json.loads(ok(dated("remind", "--due-within", "30", "--as-of", "2018-10-05",
+                                "-f", "json")))
+    assert [e["unit"] for e in later["units"]] == ["交通局"]
+    ok(dated("extend", "1.1", "--to", "2018-07-10", "--reason", "设备到货延迟"))
+    text = dated("remind", "--due-within", "15", "--as-of", "2018-06-30", "-f", "text")
+    assert text.exit_code == 0, text.output
+    assert "住建局：" in text.stdout and "2018年7月10日（已批准延期）" in text.stdout
+    assert "剩余10天" in text.stdout
+    table = ok(dated("remind", "--due-within", "15", "--as-of", "2018-06-30"))
+    assert "1.1" in table and "剩余天数" in table
+    bad = dated("remind", "--as-of", "2018-06-30")
+    assert bad.exit_code == 2

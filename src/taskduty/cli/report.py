@@ -261,27 +261,41 @@ def remind(
         "default 5 days after the month ends.")] = None,
     office: Annotated[str, typer.Option(
         "--office", help="Who signs the notice.")] = "督查室",
+    due_within: Annotated[int | None, typer.Option(
+        "--due-within", metavar="DAYS", min=0,
+        help="Instead: the lead units with tasks not done that fall due in the next DAYS "
+        "days (from --as-of, default today), with a 到期提醒 notice each.")] = None,
+    as_of: AsOfOption = None,
     fmt: Annotated[RemindFormat, typer.Option(
         "--format", "-f", help="table, json, or text: a 催办 notice per unit.",
         case_sensitive=False)] = RemindFormat.table,
 ) -> None:
-    """The lead units that have not reported for a month (未报送), with their tasks.
+    """The lead units that have not reported for a month (未报送), with their tasks; or,
+    with --due-within DAYS, the lead units with tasks coming due.
 
     Per task: each lead unit is listed with its tasks that have no report from it dated in
     that month (blank rows of a returned form included); done tasks are left out, and a unit
     with every task done or reported gets no notice.
 
-    Example: taskduty remind --month 2018-03 --format text
+    Example: taskduty remind --month 2018-03 --format text;
+    taskduty remind --due-within 15 --as-of 2018-06-15
     """
     from taskduty import queries, render
     from taskduty.cli.query import parse_day
     from taskduty.forms import reminder_text, unreported
 
+    if due_within is not None:
+        _remind_due(year, as_of, due_within, office, fmt)
+        return
+    if as_of:
+        raise UsageError(_("--as-of goes with --due-within"),
+                         hint=_("for units that did not report, give --month"))
+
     which = _month(month)
     due = (parse_day(deadline, "--deadline", future=True) if deadline
            else which.last + timedelta(days=5))
     with get_db().read() as reader:
-        _, plan_year = queries.plan_id(reader, queries.year_for(reader, year, which.last))
+        _pid, plan_year = queries.plan_id(reader, queries.year_for(reader, year, which.last))
         late = unreported(reader, plan_year, which)
     if fmt == RemindFormat.json:
         render.emit(render.to_json({"year": plan_year, "month": str(which),
@@ -305,6 +319,42 @@ def remind(
                       " ".join(t["code"] for t in e["tasks"]))
     render.console().print(table)
     render.message(_remind_summary(late, which))
+
+
+def _remind_due(year: int | None, as_of: str | None, days: int, office: str,
+                fmt: RemindFormat) -> None:
+    """``remind --due-within DAYS``: the lead units with tasks coming due."""
+    from taskduty import queries, render
+    from taskduty.due import coming_due, due_notice
+
+    when = as_of_date(as_of, None) or date.today()
+    with get_db().read() as reader:
+        _pid, plan_year = queries.plan_id(reader, queries.year_for(reader, year, when))
+        units = coming_due(reader, plan_year, when, days)
+    n = len({t["code"] for e in units for t in e["tasks"]})
+    summary = _("{units} units have {tasks} tasks due within {days} days of {day}").format(
+        units=len(units), tasks=n, days=days, day=when.isoformat())
+    if fmt == RemindFormat.json:
+        render.emit(render.to_json({"year": plan_year, "as_of": when.isoformat(),
+                                    "within": days, "units": units}))
+        return
+    if fmt == RemindFormat.text:
+        if units:
+            sep = "\n" + "-" * 40 + "\n\n"
+            render.emit(sep.join(due_notice(e, plan_year, when, days, office) for e in units))
+        render.message(summary)
+        return
+    rows = [{"unit": e["unit"], "leaders": e["leaders"], "code": t["code"], "due": t["due"]
+             + ("（延期）" if t["extended"] else ""), "days_left": t["days_left"],
+             "status": render.status_label(t["status"]),
+             "warning": render.warning_label(t["warning"])}
+            for e in units for t in e["tasks"]]
+    render.print_rows(rows, [("unit", "牵头单位"), ("leaders", "分管领导"), ("code", "任务编号"),
+                             ("due", "完成时限"), ("days_left", "剩余天数"), ("status", "状态"),
+                             ("warning", "预警")],
+                      title=_("Due within {days} days of {day}").format(
+                          days=days, day=when.isoformat()))
+    render.message(summary)
 
 
 def _remind_summary(late: list[dict[str, Any]], which: Any) -> str:
