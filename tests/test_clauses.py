@@ -287,3 +287,14 @@ def test_group_words_and_deadlines_inside_a_clause() -> None:
                                                              "9月底前完成")
     assert bracket_clause("年底前完成") is None  # a deadline alone stays in the text
     assert strip_title("副县长吴九") == "吴九"
+
+
+def test_unnumbered_paragraphs_closed_by_a_clause_are_tasks() -> None:
+    table = parse_notice(["一、稳增长", "扩大有效投资。（甲局牵头）",
+                          "促进消费回升。（乙局负责）推动外贸稳定。（丙局负责）",
+                          "二、由周八副县长牵头", "1.盘活闲置厂房。（丁局负责）"])
+    assert [row(table, i)["工作标准"] for i in range(4)] == [
+        ["扩大有效投资。"], ["促进消费回升。"], ["推动外贸稳定。"], ["盘活闲置厂房。"]]
+    assert [row(table, i)["牵头单位"] for i in range(4)] == [["甲局"], ["乙局"], ["丙局"],
+                                                            ["丁局"]]
+    assert row(table, 3)["分管领导"] == ["周八"]

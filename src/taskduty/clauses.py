@@ -88,10 +88,10 @@ _HEADING_VERB = (r"(?:牵头|分管|联系|负责|领衔|挂帅|包保|挂钩)?(
                  r"(?:工作|任务|事项|项目)?")
 _HEADING_COUNT = r"(?:[（(][^）)]{0,12}[）)])?[：:。]?$"
 _HEADING_PERSON = re.compile(
-    rf"^(?P<person>[\u4e00-\u9fff·]{{2,4}}?(?:同志)?(?:{'|'.join(TITLES)})(?:同志)?)"
+    rf"^由?(?P<person>[\u4e00-\u9fff·]{{2,4}}?(?:同志)?(?:{'|'.join(TITLES)})(?:同志)?)"
     rf"{_HEADING_VERB}{_HEADING_COUNT}")
 _HEADING_UNIT = re.compile(
-    rf"^(?P<units>[^，,。；;：:]{{2,60}}?)(?:牵头|负责|主办)(?:的)?(?:重点|主要|具体)?"
+    rf"^由?(?P<units>[^，,。；;：:]{{2,60}}?)(?:牵头|负责|主办)(?:的)?(?:重点|主要|具体)?"
     rf"(?:工作|任务|事项|项目){_HEADING_COUNT}")
 
 

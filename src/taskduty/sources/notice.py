@@ -402,7 +402,22 @@ def _blocks(lines: list[tuple[int, str]], warnings: list[str]) -> list[_Block]:
         current = blocks[-1] if blocks else None
         if labels_here is not None:
             take(current, labels_here, n, "label line")
-        elif current is not None and not current.is_task:
+            continue
+        if current is not None and (current.is_task or _heading_like(current.text)):
+            # an unnumbered paragraph closed by a clause bracket is a task of its own
+            pieces = [(p, c) if c is not None else _split_body(p)[::2]
+                      for p, c in split_tasks(line)]
+            found = [(p, c) for p, c in pieces if c]
+            if found and all(c for _, c in pieces[:-1]):
+                for piece, clause in pieces:
+                    if not clause:
+                        continue
+                    text = piece if isinstance(clause, Clause) else _split_body(piece)[0]
+                    block = _Block(n, "para", text.strip(_STRIP))
+                    block.clauses.extend([clause] if isinstance(clause, Clause) else clause)
+                    blocks.append(block)
+                continue
+        if current is not None and not current.is_task:
             current.extra.append(line)
         elif current is not None:
             warnings.append(f"paragraph {n}: text after a task's labels, ignored ({line})")
@@ -410,6 +425,11 @@ def _blocks(lines: list[tuple[int, str]], warnings: list[str]) -> list[_Block]:
     for block in blocks:
         block.style = block.style.removesuffix("+")
     return blocks
+
+
+def _heading_like(text: str) -> bool:
+    """Short text without a sentence's punctuation: a heading, not a wrapped task text."""
+    return len(text) <= 40 and not any(ch in text for ch in "。；;，,")
 
 
 def _preamble_end(blocks: list[_Block]) -> int:
