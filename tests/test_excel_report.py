@@ -83,7 +83,7 @@ def test_report_structure(seeded, tmp_path):
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames[0] == "推进情况"
-    assert wb.sheetnames == ["推进情况", "汇总", "图表", "滞后及未更新"]
+    assert wb.sheetnames == ["推进情况", "汇总", "图表", "滞后及未更新", "量化指标"]
     ws = wb.worksheets[0]
     assert ws["A1"].value == "2018年《政府工作报告》目标任务推进情况（截至2018年3月31日）"
     header = [c.value for c in ws[2]]

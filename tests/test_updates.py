@@ -183,7 +183,8 @@ def test_leaders_and_summary_counts(seeded):
     summary = json.loads(seeded("summary", "-f", "json").stdout)
     row = next(r for r in summary if r["name"] == "陆秋明")
     assert set(row) == {"name", "tasks", "not_started", "in_progress", "behind", "done",
-                        "done_pct", "mean_progress", "red", "yellow", "blue"}
+                        "done_pct", "mean_progress", "red", "yellow", "blue",
+                        "targets", "targets_ok"}
     assert row["done_pct"] == round(100 * 2 / row["tasks"], 1)
     assert row["mean_progress"] == round((100 + 100 + 10) / row["tasks"], 1)
     rows = list(csv.DictReader(io.StringIO(seeded("summary", "--by", "goal", "-f", "csv").stdout)))

@@ -369,6 +369,8 @@ class ReportInfo:
     behind_or_stale: int
     counts: dict[str, int]
     lights: dict[str, int] | None = None  # red, yellow, blue
+    # quantitative targets: targets, met, on_course, behind, none, ok (met or on course)
+    targets: dict[str, int] | None = None
 
 
 def is_stale(task: Any, as_of: date, stale_days: int) -> bool:
@@ -385,6 +387,7 @@ class StatusTally:
         self.lights: Counter[str] = Counter()  # red, yellow, blue
         self.total = 0
         self.by: dict[str, dict[str, Counter[str]]] = {"leader": {}, "unit": {}}
+        self.targets: dict[str, int] | None = None  # set once every task is in
 
     def add(self, task: Any) -> None:
         self.total += 1
@@ -447,13 +450,17 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
     summary_ws = wb.create_sheet("汇总")
     charts_ws = wb.create_sheet("图表")
     late = _LateSheet(wb, year, as_of, stale_days, made, names)
+    targets = _TargetSheet(wb, year, as_of, made)
     tally = StatusTally()
     for task in tasks:
         report.add(task)
         tally.add(task)
         late.add(task)
+        targets.add(task)
     report.finish()
     late.finish()
+    targets.finish()
+    tally.targets = targets.counts()
     tables = _summary_sheet(summary_ws, tally, year, as_of, made)
     _chart_sheet(charts_ws, summary_ws, tables, made)
     wb.properties.title = title
@@ -463,7 +470,8 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return ReportInfo(path=path, tasks=tally.total, behind_or_stale=late.count,
-                      counts=dict(tally.counts), lights=dict(tally.lights))
+                      counts=dict(tally.counts), lights=dict(tally.lights),
+                      targets=tally.targets)
 
 
 def _append(ws: Any, cells: list[Any], row: int, height: float) -> None:
@@ -631,7 +639,13 @@ def _summary_sheet(ws: Any, tally: StatusTally, year: int, as_of: date,
     counts = tally.counts
     line = "、".join(f"{label}{counts.get(k, 0)}项" for k, label in STATUSES.items())
     lights = "、".join(f"{label}{tally.lights.get(k, 0)}项" for k, label in LIGHT_LABELS.items())
-    ws.append([styles.cell(f"共{tally.total}项任务：{line}；预警：{lights}。", "subtitle")])
+    quantified = ""
+    if tally.targets and tally.targets["targets"]:
+        from taskduty.targets import counts_line
+
+        quantified = f"{counts_line(tally.targets)}（见“量化指标”表）。"
+    ws.append([styles.cell(f"共{tally.total}项任务：{line}；预警：{lights}。{quantified}",
+                           "subtitle")])
     ws.merged_cells.add(f"A2:{last}2")
     ws.row_dimensions[3].height = 20
     ws.append([styles.cell(c.header, "header") for c in columns])
@@ -750,6 +764,63 @@ def _chart_sheet(ws: Any, data_ws: Any, tables: dict[str, tuple[int, list[int]]]
             page += 1
     ws.print_area = f"A1:A{max(1, page) * CHART_ROWS}"
 
+
+
+class _TargetSheet:
+    """Every quantitative target with its latest actual value and status, written as the
+    tasks come; the counts go in a 合计 row at the end and on the 汇总 sheet."""
+
+    def __init__(self, wb: Any, year: int, as_of: date, made: str) -> None:
+        self.ws = ws = wb.create_sheet("量化指标")
+        self.styles = styles = _base_styles(ws)
+        self.columns = [
+            Column("code", LABELS["code"], 9, wrap=False, centre=True),
+            Column("units", LABELS["units"], 16), Column("text", "量化指标", 44),
+            Column("target", "目标", 12, wrap=False, centre=True),
+            Column("actual", "实际完成值", 14, wrap=False, centre=True),
+            Column("actual_date", "截至", 11, wrap=False, centre=True),
+            Column("status", "状态", 10, wrap=False, centre=True)]
+        _set_widths(ws, self.columns)
+        ws.freeze_panes = "A3"
+        _print_setup(ws, "1:2", made)
+        _title_rows(ws, styles, f"{year}年量化指标完成情况（截至{cn_date(as_of)}）",
+                    len(self.columns))
+        ws.row_dimensions[2].height = 24
+        ws.append([styles.cell(c.header, "header") for c in self.columns])
+        self.rows: list[dict[str, Any]] = []  # status only, for the counts
+
+    def add(self, task: Any) -> None:
+        from taskduty.targets import STATUS_LABELS, describe
+
+        for g in getattr(task, "targets", []):
+            status = g.get("status") or "none"
+            actual = g.get("actual")
+            values = [f"{task.code}#{g['no']}", NAME_SEP.join(task.units), g["text"],
+                      describe(g), "" if actual is None else f"{actual:g}{g['unit']}",
+                      g.get("actual_date") or "", STATUS_LABELS[status]]
+            cells = [self.styles.cell(v, "centre" if c.centre else "text")
+                     for v, c in zip(values, self.columns, strict=True)]
+            lines = max(wrapped_lines(str(v), c.width) for v, c in
+                        zip(values, self.columns, strict=True))
+            _append(self.ws, cells, len(self.rows) + 3, max(lines * LINE_HEIGHT + 6, 20))
+            self.rows.append({"status": g.get("status")})
+
+    def counts(self) -> dict[str, int]:
+        from taskduty.targets import count_statuses
+
+        return count_statuses(self.rows)
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        from taskduty.targets import counts_line
+
+        row = len(self.rows) + 3
+        last = get_column_letter(len(self.columns))
+        self.ws.append([self.styles.cell(f"合计：{counts_line(self.counts())}",
+                                         "subtitle")])
+        self.ws.merged_cells.add(f"A{row}:{last}{row}")
+        self.ws.auto_filter.ref = f"A2:{last}{max(row - 1, 2)}"
 
 
 class _LateSheet:

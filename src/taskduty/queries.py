@@ -678,6 +678,7 @@ def summary_rows(tasks: list[TaskView], by: str) -> list[dict[str, Any]]:
         row["mean_progress"] = round(sum(progress_of(t) for t in items) / len(items), 1)
         lights = Counter(t.warning for t in items)
         row |= {light: lights.get(light, 0) for light in LIGHTS}
+        row |= _target_counts(items)
         out.append(row)
     if by == "goal":
         out.sort(key=lambda r: int(r["name"].split(".")[0]))
@@ -707,7 +708,35 @@ def summary_total(tasks: list[TaskView]) -> dict[str, Any]:
     row["mean_progress"] = round(sum(progress_of(t) for t in tasks) / n, 1) if n else 0.0
     lights = Counter(t.warning for t in tasks)
     row |= {light: lights.get(light, 0) for light in LIGHTS}
+    row |= _target_counts(tasks)
     return row
+
+
+def _target_counts(tasks: list[TaskView]) -> dict[str, int]:
+    """A summary row's quantitative targets: ``targets`` (how many) and ``targets_ok``
+    (how many are met or on course)."""
+    from taskduty.targets import count_statuses
+
+    counts = count_statuses([g for t in tasks for g in t.targets])
+    return {"targets": counts["targets"], "targets_ok": counts["ok"]}
+
+
+def target_rows(tasks: list[TaskView]) -> list[dict[str, Any]]:
+    """Every quantitative target of ``tasks``, one row each: ``code`` (CODE#N), the task's
+    lead units, the target (``text``, ``target`` as 目标 reads it, kind, value, upper, unit,
+    bound) and its latest ``actual``, ``actual_date`` and ``status``."""
+    from taskduty.targets import STATUS_LABELS, describe
+
+    rows = []
+    for t in tasks:
+        for g in t.targets:
+            rows.append({"code": f"{t.code}#{g['no']}", "task": t.code, "no": g["no"],
+                         "units": t.units, "text": g["text"], "target": describe(g),
+                         "kind": g["kind"], "value": g["value"], "upper": g["upper"],
+                         "unit": g["unit"], "bound": g["bound"], "actual": g.get("actual"),
+                         "actual_date": g.get("actual_date"), "status": g.get("status"),
+                         "status_label": STATUS_LABELS[g.get("status") or "none"]})
+    return rows
 
 
 def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | None = None,

@@ -475,6 +475,23 @@ def assess(target: Target | dict[str, Any], actual: float | None, elapsed: float
     return "met" if elapsed >= 1.0 else "on_course"
 
 
+def count_statuses(targets: list[dict[str, Any]]) -> dict[str, int]:
+    """How many ``targets`` (with their ``status``) there are, and how many are met, on
+    course, behind, and without an actual value (``none``); ``ok`` is met plus on course."""
+    from collections import Counter
+
+    counts = Counter(t.get("status") or "none" for t in targets)
+    out = {"targets": len(targets), **{k: counts.get(k, 0) for k in STATUS_LABELS}}
+    out["ok"] = out["met"] + out["on_course"]
+    return out
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """``量化指标33项：已达标5项、达序时20项、未达序时3项、未报5项`` (as bulletins count)."""
+    parts = "、".join(f"{label}{counts[k]}项" for k, label in STATUS_LABELS.items())
+    return f"量化指标{counts['targets']}项：{parts}"
+
+
 def describe(target: Target | dict[str, Any]) -> str:
     """The target in a few characters: ``≥60%``, ``≈9%``, ``4.5–5%``, ``58座``."""
     t = target if isinstance(target, dict) else target.to_dict()

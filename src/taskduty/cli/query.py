@@ -312,7 +312,8 @@ def years(fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -
 @app.command()
 def summary(
     by: Annotated[str, typer.Option(
-        "--by", "-b", help="Group by leader, unit or goal.")] = "leader",
+        "--by", "-b", help="Group by leader, unit or goal; or `target`: each quantitative "
+        "target with its latest actual value.")] = "leader",
     blue_days: BlueDaysOption = None,
     yellow_points: YellowPointsOption = None,
     year: YearOption = None,
@@ -325,12 +326,17 @@ def summary(
     share done, mean progress.
 
     Example: taskduty summary --by unit --month 2018-06
+
+    Example: taskduty summary --by target --month 2018-06
     """
     from taskduty import queries, render
 
-    if by not in ("leader", "unit", "goal"):
-        raise UsageError(f"--by {by!r} is not one of leader, unit, goal")
+    if by not in ("leader", "unit", "goal", "target"):
+        raise UsageError(f"--by {by!r} is not one of leader, unit, goal, target")
     when = as_of_date(as_of, month)
+    if by == "target":
+        _target_summary(year, when, fmt, output)
+        return
     with get_db().read() as reader:
         rows, total = queries.summary_with_total(reader, by,
                                                  queries.year_for(reader, year, when), when,
@@ -340,8 +346,36 @@ def summary(
     label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]
     columns = [("name", label), ("tasks", "任务数"), *STATUSES.items(),
                ("done_pct", "完成率%"), *LIGHT_LABELS.items(), ("mean_progress", "平均进度")]
+    if output_format(fmt, output) != "table" and total["targets"]:  # the table's title has them
+        columns += [("targets", "量化指标"), ("targets_ok", "达序时")]
     title = f"截至 {when or date.today()}"
+    if total["targets"]:
+        title += f"  量化指标{total['targets']}项，达到序时进度{total['targets_ok']}项"
     kind = output_format(fmt, output)
     # the table ends with the workbook's 合计 row (each task once); csv and json stay rows
     render.output_rows(rows, columns, kind, output, title=title, bar="done_pct",
                        total=total if kind == "table" else None)
+
+
+def _target_summary(year: int | None, when: date | None, fmt: OutputFormat,
+                    output: Path | None) -> None:
+    """``summary --by target``: every quantitative target with its latest actual value."""
+    from taskduty import queries, render
+    from taskduty.targets import count_statuses, counts_line
+
+    with get_db().read() as reader:
+        found = queries.list_tasks(reader, queries.TaskFilter(
+            year=queries.year_for(reader, year, when), as_of=when))
+    rows = queries.target_rows(found)
+    for r in rows:
+        r["actual_text"] = "" if r["actual"] is None else f"{r['actual']:g}{r['unit']}"
+    columns = [("code", "任务编号"), ("units", "牵头单位"), ("text", "量化指标"),
+               ("target", "目标"), ("actual_text", "实际完成值"), ("actual_date", "截至"),
+               ("status_label", "状态")]
+    kind = output_format(fmt, output)
+    if kind == "json":
+        for r in rows:
+            del r["actual_text"], r["status_label"]
+    counts = count_statuses(rows)
+    render.output_rows(rows, columns, kind, output,
+                       title=f"截至 {when or date.today()}  {counts_line(counts)}")

@@ -92,7 +92,10 @@ def export(
                    f"{info.behind_or_stale} behind or stale"
                    + _("; lights: {red} red, {yellow} yellow, {blue} blue").format(
                        red=lights.get("red", 0), yellow=lights.get("yellow", 0),
-                       blue=lights.get("blue", 0)))
+                       blue=lights.get("blue", 0))
+                   + (_("; quantitative targets: {n}, {ok} met or on course").format(
+                       n=info.targets["targets"], ok=info.targets["ok"])
+                      if info.targets and info.targets["targets"] else ""))
 
 
 @contextmanager
