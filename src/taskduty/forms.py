@@ -128,14 +128,18 @@ class FormsWritten:
 
 def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
                 units: Sequence[str] = (),
-                on_form: Callable[[int, int, str], None] | None = None) -> FormsWritten:
+                on_form: Callable[[int, int, str], None] | None = None,
+                thresholds: Any = None) -> FormsWritten:
     """One form per lead unit (``units``, already resolved, or all) into ``outdir``.
 
-    ``on_form(done, total, unit)`` is called after each form (for a progress bar).
+    ``on_form(done, total, unit)`` is called after each form (for a progress bar);
+    ``thresholds`` (:class:`taskduty.schedule.Thresholds`) light the tasks' 预警.
     """
     from taskduty import queries
+    from taskduty.schedule import Thresholds
 
-    tasks = queries.list_tasks(reader, queries.TaskFilter(year=year, as_of=month.last))
+    tasks = queries.list_tasks(reader, queries.TaskFilter(
+        year=year, as_of=month.last, thresholds=thresholds or Thresholds()))
     by_unit: dict[str, list[Any]] = {}
     for task in tasks:
         for unit in task.units:

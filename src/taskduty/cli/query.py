@@ -36,14 +36,22 @@ YellowPointsOption = Annotated[float | None, typer.Option(
     help="黄灯 when progress is more than this many points below 序时进度 (default 10).")]
 
 
-def thresholds(blue_days: int | None = None, yellow_points: float | None = None) -> Any:
-    """The warning thresholds: the command's options, else the defaults."""
+def thresholds(blue_days: int | None = None, yellow_points: float | None = None,
+               reader: Any = None) -> Any:
+    """The warning thresholds: the command's options, else the office's settings
+    (``blue_days``, ``yellow_points``: environment, settings file, database), else the
+    defaults (:data:`taskduty.schedule.BLUE_DAYS`, :data:`~taskduty.schedule.YELLOW_POINTS`)."""
     from taskduty.schedule import Thresholds
 
-    base = Thresholds()
-    return Thresholds(blue_days=base.blue_days if blue_days is None else blue_days,
-                      yellow_points=base.yellow_points if yellow_points is None
-                      else yellow_points)
+    try:
+        from taskduty import settings
+    except ImportError:  # before the settings module (issue 14): options, else defaults
+        base = Thresholds()
+        return Thresholds(blue_days=base.blue_days if blue_days is None else blue_days,
+                          yellow_points=base.yellow_points if yellow_points is None
+                          else yellow_points)
+    return Thresholds(blue_days=settings.get("blue_days", reader, flag=blue_days),
+                      yellow_points=settings.get("yellow_points", reader, flag=yellow_points))
 
 
 def parse_warnings(values: list[str] | None) -> list[str]:
@@ -193,7 +201,7 @@ def tasks(
             goal=goal, search=search, statuses=parse_statuses(status),
             as_of=when, stale_days=stale, overdue=overdue,
             targets=parse_target_statuses(target), warnings=parse_warnings(warning),
-            thresholds=thresholds(blue_days, yellow_points))
+            thresholds=thresholds(blue_days, yellow_points, reader))
         found = queries.list_tasks(reader, flt)
     kind = output_format(fmt, output)
     render.output_tasks(found, kind, output)
@@ -222,7 +230,7 @@ def show(
     when = as_of_date(as_of, month)
     with get_db().read() as reader:
         task = queries.get_task(reader, code, queries.year_for(reader, year, when), when,
-                                withdrawn, thresholds(blue_days, yellow_points))
+                                withdrawn, thresholds(blue_days, yellow_points, reader))
     if fmt == OutputFormat.json:
         render.emit(render.to_json(task.as_dict(with_history=True)))
     elif fmt == OutputFormat.csv:
@@ -340,7 +348,7 @@ def summary(
     with get_db().read() as reader:
         rows, total = queries.summary_with_total(reader, by,
                                                  queries.year_for(reader, year, when), when,
-                                                 thresholds(blue_days, yellow_points))
+                                                 thresholds(blue_days, yellow_points, reader))
     from taskduty.schedule import LIGHT_LABELS
 
     label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]

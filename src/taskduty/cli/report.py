@@ -68,7 +68,7 @@ def export(
         leaders = queries.resolve_names(reader, "leader", leader or [], year)
         units = queries.resolve_names(reader, "unit", unit or [], year)
         flt = queries.TaskFilter(year=year, leaders=leaders, units=units, as_of=when,
-                                 thresholds=thresholds(blue_days, yellow_points))
+                                 thresholds=thresholds(blue_days, yellow_points, reader))
         _pid, plan_year = queries.plan_id(reader, year)
         if suffix == ".csv":
             render.emit(render.tasks_csv(queries.list_tasks(reader, flt)), out, bom=True)
@@ -153,7 +153,8 @@ def forms(
         units = queries.resolve_names(reader, "unit", unit or [], year)
         try:
             with _progress() as step:
-                result = write_forms(reader, outdir, year, which, units, on_form=step)
+                result = write_forms(reader, outdir, year, which, units, on_form=step,
+                                 thresholds=thresholds(None, None, reader))
         except FormsIncomplete as exc:
             for name, path, n in exc.written:
                 typer.echo(f"{path}\t{name}\t{n}")
