@@ -88,8 +88,13 @@ def tasks_json(run: Any, *args: str) -> list[dict[str, Any]]:
     return json.loads(result.stdout)
 
 
+# What follows from the year a table is loaded as, not from its content.
+_YEARLY = ("deadline_date", "days_left", "milestones")
+
+
 def without_inherited(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in r.items() if not k.endswith("_inherited")} for r in rows]
+    return [{k: v for k, v in r.items() if not k.endswith("_inherited") and k not in _YEARLY}
+            for r in rows]
 
 
 @pytest.mark.parametrize("writer", [write_seed_xlsx, write_seed_docx], ids=["xlsx", "docx"])

@@ -194,3 +194,20 @@ def test_web_table_copied_one_cell_per_line(run: Any, tmp_path: Path) -> None:
     result = run("--db", str(other), "tasks", "--year", "2023", "-f", "json")
     assert [(t["leaders"], t["units"]) for t in json.loads(result.stdout)] == [
         (["李四"], ["建设局"]), (["王五"], ["招商局", "服务局"])]
+
+
+def test_xlsx_heading_and_rule_above_the_header(run: Any, tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某县2023年重点工作分解（责任单位中排在第一位的为牵头单位）"])
+    ws.append(["一、稳定增长"])
+    ws.append(["序号", "具体任务", "责任单位"])
+    ws.append([1, "新开工项目20个。", "县发改局、县住建局"])
+    path = tmp_path / "分解.xlsx"
+    wb.save(path)
+    load(run, path)
+    (task,) = tasks(run)
+    assert (task["goal"], task["units"], task["co_units"]) == ("稳定增长", ["县发改局"],
+                                                              ["县住建局"])

@@ -57,6 +57,7 @@ def read_docx_table(path: Path) -> SourceTable:
 
     tables: list[tuple[int, list[list[_GridCell]], str | None]] = []
     paragraphs: list[str] = []  # since the previous table
+    above: list[list[str]] = []  # the last paragraphs above each table
     for element in doc.element.body.iterchildren():
         if element.tag == _q("p"):
             text = _title_text(_paragraph_lines(element))
@@ -66,6 +67,7 @@ def read_docx_table(path: Path) -> SourceTable:
             grid = [_row_cells(tr) for tr in _rows(element)]
             # The title is among the last paragraphs above: 附件1 / title / date line.
             tables.append((len(tables) + 1, grid, pick_title(paragraphs[-4:])))
+            above.append(paragraphs[-4:])
             paragraphs = []
 
     searched: list[list[str]] = []
@@ -79,6 +81,7 @@ def read_docx_table(path: Path) -> SourceTable:
         header_i, header = found
         if result is None:
             result = _read_table(grid, header_i, header, table_no, paragraph)
+            result.above = list(above[table_no - 1])
             header_key = [squeeze(h) for h in header]
             first_no = table_no
         elif [squeeze(h) for h in header] == header_key:

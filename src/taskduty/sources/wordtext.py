@@ -70,4 +70,5 @@ def parse_word_text(text: str, name: str = "text") -> SourceTable:
         title=" ".join(title_lines) or None,
         input_format="text",
         notes=notes,
+        above=title_lines,
     )

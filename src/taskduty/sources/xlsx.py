@@ -120,7 +120,8 @@ def _read_sheet(ws: Any) -> SourceTable:
             letters = ", ".join(_column_letter(c) for c in extra)
             outside.append(f"row {r}: text in column {letters} has no header and was ignored")
 
-    table = SourceTable(header=header, rows=rows, title=_title(title_rows), input_format="xlsx")
+    table = SourceTable(header=header, rows=rows, title=_title(title_rows), input_format="xlsx",
+                        above=[" ".join(t for t in row if t) for row in title_rows if any(row)])
     if repeated:
         table.notes.append(repeated_header_note([f"row {r}" for r in repeated]))
     table.warnings.extend(outside)
