@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taskduty.cli import admin, dbcmd, load, query, report, status  # noqa: F401  (registers the commands)
+from taskduty.cli import admin, bulletin, dbcmd, load, query, report, status  # noqa: F401  (registers the commands)
 from taskduty.cli.app import app
 
 
