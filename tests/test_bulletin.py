@@ -72,10 +72,12 @@ def section(doc, heading: str) -> list[str]:
     return out
 
 
-def summary_total(run) -> list[str]:
-    text = run("summary", "--month", "2019-03").stdout
-    line = next(x for x in text.splitlines() if x.startswith("合计（任务不重复计）"))
-    return line.split()[1:]
+def summary_total(run) -> dict[str, str]:
+    """The terminal summary's 合计 row, by column header."""
+    lines = run("summary", "--month", "2019-03").stdout.splitlines()
+    header = next(x for x in lines if x.startswith("分管领导"))
+    line = next(x for x in lines if x.startswith("合计（任务不重复计）"))
+    return dict(zip(header.split(), line.split(), strict=False))
 
 
 def test_bulletin_sections_names_and_counts(month, tmp_path):
@@ -96,10 +98,11 @@ def test_bulletin_sections_names_and_counts(month, tmp_path):
 
     # 一、总体情况: the counts table equals summary's 合计 row; 逾期 equals tasks --overdue
     total = summary_total(run)
-    n, not_started, in_progress, behind, done = (int(x) for x in total[:5])
+    n, not_started, in_progress, behind, done = (
+        int(total[k]) for k in ("任务数", "未启动", "推进中", "滞后", "已完成"))
     counts = {row.cells[0].text: (row.cells[1].text, row.cells[2].text)
               for row in doc.tables[0].rows[1:]}
-    assert counts["已完成"] == (str(done), f"{float(total[5]):.1f}%")
+    assert counts["已完成"] == (str(done), f"{float(total['完成率%']):.1f}%")
     assert counts["正常推进"][0] == str(in_progress)
     assert counts["滞后"][0] == str(behind)
     assert counts["未启动"][0] == str(not_started)
@@ -133,7 +136,7 @@ def test_bulletin_sections_names_and_counts(month, tmp_path):
     # 四、the units that did not report: what remind lists
     remind = json.loads(run("remind", "--month", "2019-03", "-f", "json").stdout)
     missing = [u["unit"] for u in remind["units"]]
-    assert "商务局" in missing and "发展改革局" not in missing
+    assert "商务局" in missing and "水务局" not in missing
     assert f"以下{len(missing)}家单位未报送2019年3月进展情况：{'、'.join(missing)}。" in \
         section(doc, "四、未报送进展情况的单位")[0]
     units = json.loads(run("units", "-f", "json").stdout)
@@ -217,7 +220,7 @@ def test_the_example_template_is_filled(month, tmp_path):
     assert "第3期" in body and "青山区人民政府督查室\t2019年4月5日" in body
     assert "2019年《政府工作报告》目标任务推进情况通报（截至2019年3月31日）" in body
     total = summary_total(run)
-    assert f"已完成：{total[4]}项" in body and f"滞后：{total[3]}项" in body
+    assert f"已完成：{total['已完成']}项" in body and f"滞后：{total['滞后']}项" in body
     assert "3.1 完成河道整治12条。（牵头单位：水务局）" in body
     assert "进展情况：12个项目已开工，土地报批滞后" in body
     assert "商务局" in body

@@ -178,10 +178,13 @@ def test_terminal_summary_has_the_workbooks_total(seeded, tmp_path):
                  if r[0] == "合计（任务不重复计）")
     for by in ("leader", "unit"):
         text = seeded("summary", "--by", by, "--month", "2018-03").stdout
-        line = next(x for x in text.splitlines() if x.startswith("合计（任务不重复计）"))
-        numbers = line.split()[1:]
-        assert [int(n) for n in numbers[:5]] == list(total[1:6])
-        assert float(numbers[5]) == round(100 * total[6], 1)
+        lines = text.splitlines()
+        header = next(x for x in lines if x.startswith(("分管领导", "牵头单位"))).split()
+        line = next(x for x in lines if x.startswith("合计（任务不重复计）")).split()
+        row = dict(zip(header[1:], line[1:], strict=False))
+        assert [int(row[k]) for k in ("任务数", "未启动", "推进中", "滞后", "已完成")] == \
+            list(total[1:6])
+        assert float(row["完成率%"]) == round(100 * total[6], 1)
 
 
 def test_names_are_never_split_across_lines(small, tmp_path):

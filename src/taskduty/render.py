@@ -480,6 +480,11 @@ def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]],
     for key, header in columns:
         if key in numeric:
             table.add_column(header, justify="right", no_wrap=True)
+        elif total is not None and key == columns[0][0] and out.width >= 100:
+            # the 合计 label on one line, as in the workbook (when there is room for it)
+            from rich.cells import cell_len
+
+            table.add_column(header, overflow="fold", min_width=cell_len(_plain(total[key])))
         else:
             table.add_column(header, overflow="fold")
     if bar and out.width >= 100:
