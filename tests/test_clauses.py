@@ -286,6 +286,9 @@ def test_group_words_and_deadlines_inside_a_clause() -> None:
     assert (timed.units, timed.co_units, timed.deadline) == (["甲局"], ["乙局", "丙局"],
                                                              "9月底前完成")
     assert bracket_clause("年底前完成") is None  # a deadline alone stays in the text
+    dated = bracket_clause("甲部、乙委等按职责分工负责，2026年底前完成")
+    assert dated is not None and (dated.units, dated.deadline) == (["甲部", "乙委"],
+                                                                  "2026年底前完成")
     assert strip_title("副县长吴九") == "吴九"
 
 
@@ -298,3 +301,11 @@ def test_unnumbered_paragraphs_closed_by_a_clause_are_tasks() -> None:
     assert [row(table, i)["牵头单位"] for i in range(4)] == [["甲局"], ["乙局"], ["丙局"],
                                                             ["丁局"]]
     assert row(table, 3)["分管领导"] == ["周八"]
+
+
+def test_yishi_headings() -> None:
+    table = parse_notice(["二、扩大内需", "一是推动消费恢复。（甲部牵头）",
+                          "二是扩大有效投资。（乙委牵头，各地区配合）"])
+    assert [(row(table, i)["目标名称"], row(table, i)["工作标准"]) for i in range(2)] == [
+        (["扩大内需"], ["推动消费恢复。"]), (["扩大内需"], ["扩大有效投资。"])]
+    assert row(table, 1)["配合单位"] == ["各地区"]

@@ -81,7 +81,14 @@ def header_field(text: str) -> str | None:
     key = _key(text)
     if key in HEADER_ALIASES:
         return HEADER_ALIASES[key]
-    return next((name for suffix, name in _SUFFIXES if key.endswith(suffix)), None)
+    if found := next((name for suffix, name in _SUFFIXES if key.endswith(suffix)), None):
+        return found
+    # Any other spelling the responsibility-clause grammar knows (分管省领导, 主要责任单位 …).
+    from taskduty.clauses import label_kind
+
+    kind = label_kind(key) if key else None
+    return {"leaders": "leaders", "units": "units", "plain": "units", "co_units": "co_units",
+            "deadline": "deadline"}.get(kind[0]) if kind else None
 
 
 def map_header(header: list[str]) -> dict[str, int]:

@@ -14,6 +14,7 @@ import re
 
 from taskduty.clauses import label_kind
 from taskduty.fields import header_field, is_header_row, squeeze
+from taskduty.i18n import _
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable, pick_title
 
 _BAR = re.compile(r"\s*[|｜]\s*$")
@@ -96,12 +97,12 @@ def parse_cell_lines(text: str, name: str) -> SourceTable:
     notes = []
     if current:
         missing = "、".join(header[len(current):])
-        notes.append(f"line {line_of_row}: the last row is cut short; its missing cells "
-                     f"({missing}) count as blank cells")
+        notes.append(_("line {n}: the last row is cut short; its missing cells ({cells}) "
+                       "count as blank cells").format(n=line_of_row, cells=missing))
         current += [SourceCell() for _ in range(width - len(current))]
         rows.append(SourceRow(current, f"line {line_of_row}"))
     if skipped:
-        notes.append(f"skipped {skipped} repeated header rows")
+        notes.append(_("skipped {n} repeated header rows").format(n=skipped))
     above = [c for _, c in cells[:start]]
     return SourceTable(header, rows, title=pick_title(above), input_format="text", notes=notes,
                        above=above)
