@@ -309,3 +309,11 @@ def test_yishi_headings() -> None:
     assert [(row(table, i)["目标名称"], row(table, i)["工作标准"]) for i in range(2)] == [
         (["扩大内需"], ["推动消费恢复。"]), (["扩大内需"], ["扩大有效投资。"])]
     assert row(table, 1)["配合单位"] == ["各地区"]
+
+
+def test_an_item_without_a_clause_before_the_first_task_keeps_the_heading() -> None:
+    table = parse_notice(["附件：1.甲表", "2.乙表", "一、民生", "1.修缮体育馆。",
+                          "2.新建学校。（甲局负责）"])
+    assert [row(table, 0)["目标名称"], row(table, 0)["工作标准"]] == [["民生"], ["新建学校。"]]
+    assert any("paragraph 4" in w and "without a responsibility clause" in w
+               for w in table.warnings)

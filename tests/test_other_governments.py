@@ -216,7 +216,8 @@ def test_xlsx_heading_and_rule_above_the_header(run: Any, tmp_path: Path) -> Non
 def test_column_headers_in_the_clause_grammars_spellings(run: Any, tmp_path: Path) -> None:
     path = tmp_path / "表.csv"
     path.write_text("序号,主要任务,分管省领导,主要责任单位,协同配合单位\n"
-                    "1,建成高速公路100公里。,冯甲,省交通厅,省自然资源厅\n", encoding="utf-8")
+                    "1,建成高速公路100公里。,冯甲副省长,省交通厅,省自然资源厅\n",
+                    encoding="utf-8")
     load(run, path)
     (task,) = tasks(run)
     assert (task["leaders"], task["units"], task["co_units"]) == (

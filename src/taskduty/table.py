@@ -24,6 +24,7 @@ from taskduty.clauses import (
     parse_roles,
     space_split,
     states_rule,
+    strip_title,
 )
 from taskduty.errors import SourceError
 from taskduty.fields import (
@@ -380,7 +381,7 @@ class _Normaliser:
         (各街办（新区）) stays.
         """
         if kind == "leaders":
-            bare = _ANY_BRACKET.sub("", name).strip()
+            bare = strip_title(_ANY_BRACKET.sub("", name).strip())  # 王五副市长 -> 王五
             if not bare or bare == name:
                 return name, None
             self.note_remark(name, bare)

@@ -439,13 +439,19 @@ def _preamble_end(blocks: list[_Block]) -> int:
     first = next((i for i, b in enumerate(blocks) if b.is_task), None)
     if first is None:
         return 0
-    seen = {blocks[first].style}
-    start = first
-    for j in range(first - 1, -1, -1):
-        if blocks[j].style in seen:
+    style = blocks[first].style
+    j = first - 1
+    while j >= 0 and blocks[j].style == style:  # items before it without a clause
+        j -= 1
+    if j < 0:  # nothing but such items above: they are the preamble's (附件：1.… 2.…)
+        return first
+    seen = {style}
+    start = first if j == first - 1 else j + 1
+    for k in range(j, -1, -1):
+        if blocks[k].style in seen:
             break
-        seen.add(blocks[j].style)
-        start = j
+        seen.add(blocks[k].style)
+        start = k
     return start
 
 
