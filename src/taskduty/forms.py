@@ -512,6 +512,17 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
     if not path.is_file():
         problems.append(Problem(name, None, "no such file"))
         return None
+    from taskduty import limits
+
+    try:
+        # A form is one unit's tasks: a tenth of a whole table's limits is still far more
+        # than any real form; refused before openpyxl reads it row by row.
+        whole = limits.current()
+        limits.check_package(path, "xlsx", limits.Limits(
+            cells=whole.cells // 10, rows=whole.rows // 10, bytes=whole.bytes // 4))
+    except TaskdutyError as exc:
+        problems.append(Problem(name, None, exc.message))
+        return None
     try:
         data = path.read_bytes()
         wb = load_workbook(path)

@@ -543,6 +543,14 @@ def print_load_report(report: Any, verbose: bool = True) -> None:
         if not items:
             continue
         err.print(f"{heading}:", markup=False, style="bold yellow" if kind == "warning" else "bold")
-        for r in items:
+        from taskduty.limits import listed
+
+        shown, more = listed(items)
+        for r in shown:
             ref = f"{r.ref}: " if r.ref else ""
             err.print(f"  {ref}{r.message}", markup=False)
+        if more:
+            from taskduty.i18n import _
+
+            err.print("  " + _("… and {n} more (-f json lists them all)").format(n=more),
+                      markup=False)

@@ -123,6 +123,11 @@ def root(
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Show the version and exit.",
     )] = False,
+    max_cells: Annotated[int | None, typer.Option(
+        "--max-cells", envvar="TASKDUTY_MAX_CELLS", show_envvar=True, min=1,
+        help="Refuse workbooks and documents with more cells than this (default 2,000,000; "
+        "rows and uncompressed size limits rise with it).",
+    )] = None,
     raw_csv: Annotated[bool, typer.Option(
         "--raw-csv", envvar="TASKDUTY_RAW_CSV", show_envvar=True,
         help="Write CSV cells exactly as stored: do not prefix ' to a cell starting with "
@@ -130,10 +135,11 @@ def root(
     )] = False,
 ) -> None:
     """Track the year's 目标任务责任分解表 from the command line."""
-    from taskduty import csvsafe
+    from taskduty import csvsafe, limits
 
     state.db = db
     csvsafe.settings.raw = raw_csv
+    limits.settings.max_cells = max_cells
 
 
 def get_db(fast_reads: bool = True) -> Any:

@@ -182,7 +182,7 @@ def collect(
 
     Example: taskduty collect returned/*.xlsx --month 2018-03
     """
-    from taskduty import render
+    from taskduty import i18n, render
     from taskduty.forms import FormProblems
     from taskduty.forms import collect as collect_forms
 
@@ -190,8 +190,14 @@ def collect(
     try:
         result = collect_forms(get_db(), files, year, which)
     except FormProblems as exc:
-        for problem in exc.problems:
+        from taskduty.limits import listed
+
+        shown, more = listed(exc.problems)
+        for problem in shown:
             render.message(f"  {problem}")
+        if more:
+            render.message("  " + i18n._("… and {n} more problems (the first {shown} are listed)")
+                           .format(n=more, shown=len(shown)))
         raise
     if fmt == OutputFormat.json:
         render.emit(render.to_json({

@@ -25,6 +25,13 @@ def read_source(
     if not path.exists():
         raise SourceError(f"no such file: {path}", hint="check the path")
     fmt = input_format or _detect(path)
+    if sheet is not None and fmt != "xlsx":
+        raise UsageError(f"--sheet is for Excel workbooks; {path.name} is read as {fmt}",
+                         hint="leave out --sheet, or give the .xlsx file")
+    if fmt == "xlsx" or (fmt in ("docx", "notice") and path.suffix.lower() == ".docx"):
+        from taskduty.limits import check_package
+
+        check_package(path, "xlsx" if fmt == "xlsx" else "docx")
     if fmt == "csv":
         from taskduty.sources.csvfile import read_csv
 
