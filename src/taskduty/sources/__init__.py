@@ -25,9 +25,9 @@ def read_source(
     if not path.exists():
         raise SourceError(f"no such file: {path}", hint="check the path")
     fmt = input_format or _detect(path)
-    if sheet is not None and fmt != "xlsx":
+    if sheet is not None and fmt not in ("xlsx", "xls"):
         raise UsageError(f"--sheet is for Excel workbooks; {path.name} is read as {fmt}",
-                         hint="leave out --sheet, or give the .xlsx file")
+                         hint="leave out --sheet, or give the workbook (.xlsx, .xls)")
     if fmt == "xlsx" or (fmt in ("docx", "notice") and path.suffix.lower() == ".docx"):
         from taskduty.limits import check_package
 
