@@ -133,6 +133,12 @@ def test_bulletin_sections_names_and_counts(month, tmp_path):
     head22 = next(p for p in late if p.startswith("2.2【"))
     assert "逾期，完成时限2019年1月底" in head22 and "住房建设局" in head22
     assert not any(p.startswith(("1.1【", "2.1【", "3.1【")) for p in late)
+    # below 序时 (25% at the end of March): 1.3 was reported (in February) and is named; the
+    # tasks never reported on are counted, their units named in 四、
+    assert any(p.startswith("1.3【欠序时】") for p in late)
+    assert not any(p.startswith(("2.3【", "3.2【")) for p in late)
+    assert "另有2项任务尚无进展报告，按序时进度计为欠序时" in late[-1]
+    assert counts["其中：欠序时"][0] == "5"  # 1.2 and 2.2 (past due), 1.3, 2.3, 3.2
     # 四、the units that did not report: what remind lists
     remind = json.loads(run("remind", "--month", "2019-03", "-f", "json").stdout)
     missing = [u["unit"] for u in remind["units"]]

@@ -91,11 +91,20 @@ class Bulletin:
 
     @property
     def late(self) -> list[Any]:
-        """Tasks behind (滞后, or 欠序时 by the schedule) or overdue (逾期), in goal order."""
+        """The tasks 三、 names, in goal order: reported 滞后, overdue (逾期), or reported
+        progress below 序时 (欠序时). A task below 序时 only because nothing was ever reported
+        on it is counted in 一、, and its unit named in 四、, not listed one by one."""
         behind = {id(t) for t in self.behind_schedule or []}
         overdue = {id(t) for t in self.overdue}
         return [t for t in self.tasks
-                if t.status == "behind" or id(t) in behind or id(t) in overdue]
+                if t.status == "behind" or id(t) in overdue
+                or (id(t) in behind and t.updated is not None)]
+
+    @property
+    def unreported_behind(self) -> int:
+        """Tasks below 序时 with no report at all (not named in 三、)."""
+        return sum(1 for t in self.behind_schedule or []
+                   if t.updated is None and t.status != "behind" and not self.is_overdue(t))
 
     def is_overdue(self, task: Any) -> bool:
         return any(t is task for t in self.overdue)
@@ -546,6 +555,7 @@ def _counts_table(doc: Any, b: Bulletin) -> None:
             p = cell.paragraphs[0]
             p.style = doc.styles[STYLE_NAMES["table"]]
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.keep_with_next = r < len(rows) - 1  # the table on one page
             run = p.add_run(value)
             if r == 0 or values[0] == "合计":
                 run.bold = True
@@ -692,6 +702,9 @@ def build_document(b: Bulletin, chart: tuple[bytes, str] | None = None) -> Any:
             _para(doc, note)
     else:
         _para(doc, "本期没有滞后或逾期的任务。")
+    if b.unreported_behind:
+        _para(doc, f"另有{b.unreported_behind}项任务尚无进展报告，按序时进度计为欠序时，"
+                   "其牵头单位见第四部分，任务见附件。")
 
     _para(doc, "四、未报送进展情况的单位", "heading")
     if b.unreported:
@@ -749,6 +762,7 @@ PLACEHOLDERS: dict[str, str] = {
     "done_tasks": "a list of {code, goal, standard, units, leaders, note, line} done",
     "late_tasks": "a list of {code, goal, standard, units, leaders, note, status, head, "
                   "progress_note} behind or overdue",
+    "unreported_behind": "the number of tasks below 序时 with no report at all (not in late_tasks)",
     "units_total": "the number of lead units",
     "units_reported": "the number of lead units that reported in the month",
     "unreported_units": "the names of the lead units that did not report, joined by 、",
@@ -784,6 +798,7 @@ def template_context(b: Bulletin) -> dict[str, Any]:
         **{k: b.total[k] for k in STATUSES}, "overdue": len(b.overdue),
         "done_share": share(b.total["done"], total),
         "done_tasks": [task(t) for t in b.done], "late_tasks": late,
+        "unreported_behind": b.unreported_behind,
         "units_total": len(b.units), "units_reported": b.reported,
         "unreported_units": names(b.unreported), "unreported_count": len(b.unreported),
         "demands": b.demands, "chart": "", "chart_caption": "",

@@ -190,7 +190,7 @@ def _base_styles(ws: Any) -> Styles:
     styles.define("title", font=Font(name=FONT, size=16, bold=True),
                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
     styles.define("subtitle", font=Font(name=FONT, size=10, color="404040"),
-                  alignment=Alignment(horizontal="left", vertical="center"))
+                  alignment=Alignment(horizontal="left", vertical="center", wrap_text=True))
     styles.define("heading", font=Font(name=FONT, size=12, bold=True),
                   alignment=Alignment(vertical="center"))
     styles.define("header", font=Font(name=FONT, size=10, bold=True), border=border,
@@ -644,8 +644,11 @@ def _summary_sheet(ws: Any, tally: StatusTally, year: int, as_of: date,
         from taskduty.targets import counts_line
 
         quantified = f"{counts_line(tally.targets)}（见“量化指标”表）。"
-    ws.append([styles.cell(f"共{tally.total}项任务：{line}；预警：{lights}。{quantified}",
-                           "subtitle")])
+    subtitle = f"共{tally.total}项任务：{line}；预警：{lights}。{quantified}"
+    # a merged cell does not grow by itself: as many lines as the text takes over the table
+    ws.row_dimensions[2].height = wrapped_lines(subtitle, sum(c.width for c in columns) - 2) \
+        * LINE_HEIGHT + 4
+    ws.append([styles.cell(subtitle, "subtitle")])
     ws.merged_cells.add(f"A2:{last}2")
     ws.row_dimensions[3].height = 20
     ws.append([styles.cell(c.header, "header") for c in columns])
