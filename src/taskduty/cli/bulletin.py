@@ -14,6 +14,16 @@ from taskduty.errors import UsageError
 from taskduty.i18n import _
 
 
+def office_name(reader: object, flag: str | None) -> str:
+    """The office's name: ``--office``, else the ``office_name`` setting (set once per
+    database with ``taskduty config set --shared``), else 督查室."""
+    try:
+        from taskduty import settings
+    except ImportError:  # before the settings module (issue 14)
+        return flag or "督查室"
+    return str(settings.get("office_name", reader, flag=flag))
+
+
 class ChartBy(StrEnum):
     leader = "leader"
     unit = "unit"
@@ -39,7 +49,8 @@ def bulletin(
         "--template", "-t", metavar="FILE.docx",
         help=_("An office's own Word template with placeholders to fill."))] = None,
     office: Annotated[str | None, typer.Option(
-        "--office", help=_("The office's name in the masthead and signature; default 督查室."))
+        "--office", help=_("The office's name in the masthead and signature; default the "
+                           "office_name setting (taskduty config), else 督查室."))
     ] = None,
     to: Annotated[str | None, typer.Option(
         "--to", metavar="TEXT", help=_("The addressees line (主送机关)."))] = None,
@@ -79,7 +90,7 @@ def bulletin(
         from taskduty import queries
 
         data = bl.gather(reader, queries.year_for(reader, year, which.last), which,
-                         issue=issue, issued=day, office=office or "督查室",
+                         issue=issue, issued=day, office=office_name(reader, office),
                          addressees=to or bl.DEFAULT_ADDRESSEES, demands=paragraphs)
     written = bl.write_bulletin(out, data, chart_by=chart.value, template=template)
     for note in written.notes:
