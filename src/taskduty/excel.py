@@ -325,6 +325,10 @@ def task_value(task: Any, key: str, width: float | None = None) -> Any:
         if key == "warning":
             return LIGHT_LABELS.get(sched.warning or "", None)
         return sched.expected_progress
+    if key == "note" and getattr(task, "reports_differ", False):
+        from taskduty.reports import report_line  # each lead unit's own latest report
+
+        return "\n".join(report_line(r) for r in task.reports)
     return getattr(task, key)
 
 

@@ -42,7 +42,11 @@ FORM_COLUMNS: list[tuple[str, str, float]] = [
     ("actual", "实际完成值", 12),
     # what the office sees at the month's end: the due date in force, 序时进度 and the light
     ("due", "完成时限", 11), ("expected_progress", "序时进度", 8), ("warning", "预警", 7),
+    ("others", "其他牵头单位", 14), ("last_note", "上次进展情况", 30),
 ]
+# The lines under the table a unit fills in with the form: (key, label)
+CONTACT_LINES: list[tuple[str, str]] = [
+    ("filled_by", "填报人"), ("phone", "联系电话"), ("approved_by", "单位负责人（审核）")]
 FILL_IN = ("status", "progress", "note")
 # A task with quantitative targets gets a row per target under its own (任务编号 CODE#N),
 # where only 实际完成值 and 进展情况 are filled in; the task's row leaves 实际完成值 locked.
@@ -96,13 +100,28 @@ def form_signature(secret: str, year: int, month: str, unit: str,
     return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
 
 
-def _current(task: Any) -> str:
-    text = STATUSES.get(task.status, task.status)
-    pct = 100 if task.status == "done" else task.progress
+def _own_report(task: Any, unit: str) -> dict[str, Any] | None:
+    """The unit's own latest report on a task with several lead units (None: it has none
+    or the task has one lead unit)."""
+    return next((r for r in getattr(task, "reports", []) if r["unit"] == unit), None)
+
+
+def _current(task: Any, unit: str = "") -> str:
+    """当前状态 as this unit last reported it: never another lead unit's figure."""
+    own = _own_report(task, unit)
+    if getattr(task, "reports", None) and own is not None:
+        if own["status"] is None:
+            return "本单位未报送"
+        status, pct = own["status"], own["progress"]
+        day = date.fromisoformat(own["date"])
+    else:
+        status, pct, day = task.status, task.progress, task.updated
+    text = STATUSES.get(status, status)
+    pct = 100 if status == "done" else pct
     if pct is not None:
         text += f" {pct}%"
-    if task.updated:
-        text += f"\n（{task.updated.isoformat()}）"
+    if day:
+        text += f"\n（{day.isoformat()}）"
     return text
 
 
@@ -115,6 +134,27 @@ def _due(task: Any) -> str | None:
     if task.deadline:
         return task.deadline
     return task.deadline_date.isoformat() if task.deadline_date else None
+
+
+def _form_value(task: Any, key: str, unit: str) -> Any:
+    """A read-only cell of a unit's form."""
+    from taskduty.excel import task_value
+
+    if key == "current":
+        return _current(task, unit)
+    if key == "others":
+        return "、".join(u for u in task.units if u != unit) or None
+    if key == "last_note":
+        own = _own_report(task, unit)
+        return own["note"] if getattr(task, "reports", None) and own else task.note
+    if key == "due":
+        return _due(task)
+    if key in (*FILL_IN, "actual"):
+        return None
+    value = task_value(task, key)
+    if key == "expected_progress" and value is not None:
+        return f"{value:g}%"
+    return value
 
 
 @dataclass
@@ -201,7 +241,6 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
         LIGHT_COLOURS,
         LINE_HEIGHT,
         set_text,
-        task_value,
         wrapped_lines,
     )
 
@@ -251,10 +290,7 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
         task_rows.append(r)
         for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
             cell = ws.cell(r, c)
-            value = _current(task) if key == "current" else _due(task) if key == "due" else (
-                None if key in (*FILL_IN, "actual") else task_value(task, key))
-            if key == "expected_progress" and value is not None:
-                value = f"{value:g}%"
+            value = _form_value(task, key, unit)
             if isinstance(value, str):
                 set_text(cell, value)
                 lines = max(lines, wrapped_lines(value, width))
@@ -262,7 +298,8 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
             cell.border = border
             cell.alignment = centre if key in ("code", "leaders", "current", "status",
                                                "progress", "actual", "due",
-                                               "expected_progress", "warning") else wrap
+                                               "expected_progress", "warning",
+                                               "others") else wrap
             light = getattr(task, "warning", None)
             if key == "warning" and light in LIGHT_COLOURS:
                 paint, ink = LIGHT_COLOURS[light]
@@ -289,15 +326,34 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     spans = _spans(task_rows)  # status and progress only on the tasks' own rows
     for a, b in spans:
         status_dv.add(f"{col['status']}{a}:{col['status']}{b}")
-    progress_dv = DataValidation(type="whole", operator="between", formula1="0",
-                                 formula2="100", allow_blank=True, showErrorMessage=True,
-                                 errorTitle="进度", error="进度请填写 0 到 100 的整数",
-                                 promptTitle="进度", prompt="0–100 的整数（已完成为 100）",
-                                 showInputMessage=True)
+    # What collect accepts: a number 0–100 (or 0–1 in a cell formatted as a percentage,
+    # which is how Excel stores 60% typed), or text such as 80% / 80％ / " 30 ".
+    top = f"{col['progress']}{spans[0][0] if spans else first}"
+    progress_dv = DataValidation(
+        type="custom", formula1=progress_rule(top),
+        allow_blank=True, showErrorMessage=True, errorTitle="进度",
+        error="进度请填写 0 到 100 的整数，如 60 或 60%",
+        promptTitle="进度", prompt="0–100 的整数，如 60 或 60%（已完成为 100）",
+        showInputMessage=True)
     for a, b in spans:
         progress_dv.add(f"{col['progress']}{a}:{col['progress']}{b}")
     ws.add_data_validation(status_dv)
     ws.add_data_validation(progress_dv)
+
+    # 填报人 / 联系电话 / 单位负责人（审核）under the table: collected with the batch
+    below = r + 1  # the first free row after the tasks' (and targets') rows, and a gap
+    for i, (_key, label) in enumerate(CONTACT_LINES):
+        r = below + i
+        ws.merge_cells(f"A{r}:B{r}")
+        set_text(ws.cell(r, 1), f"{label}：")
+        ws.cell(r, 1).font = Font(name=FONT, size=10, bold=True)
+        ws.cell(r, 1).alignment = Alignment(horizontal="right", vertical="center")
+        entry = ws.cell(r, 3)
+        entry.fill = fill_in
+        entry.border = border
+        entry.font = body
+        entry.protection = Protection(locked=False)
+        ws.row_dimensions[r].height = 22
 
     ws.freeze_panes = f"A{first}"
     ws.print_title_rows = f"1:{HEADER_ROW}"
@@ -387,6 +443,14 @@ def _target_row(ws: Any, r: int, task: Any, target: dict[str, Any], body: Any, b
         elif key in FILL_IN:
             cell.fill = grey
     ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
+
+
+def progress_rule(cell: str) -> str:
+    """The 进度 cells' validation formula (relative to their first ``cell``): a number
+    0–100, or text that is one once spaces and a % or ％ are taken off."""
+    bare = f'TRIM(SUBSTITUTE(SUBSTITUTE({cell},"%",""),"％",""))'
+    return (f"OR(AND(ISNUMBER({cell}),{cell}>=0,{cell}<=100),"
+            f"AND(ISTEXT({cell}),ISNUMBER(VALUE({bare})),VALUE({bare})>=0,VALUE({bare})<=100))")
 
 
 def _custom_properties(wb: Any, values: dict[str, Any]) -> None:

@@ -362,6 +362,11 @@ def print_task(task: Any) -> None:
             rows.append((LABELS["days_left"], str(sched.days_left)))
     if task.note:
         rows.append((LABELS["note"], task.note))
+    if getattr(task, "reports_differ", False):
+        from taskduty.reports import report_line
+
+        for i, r in enumerate(task.reports):
+            rows.append(("各单位" if i == 0 else "", report_line(r)))
     for t in getattr(task, "targets", []):
         rows.append((f"指标{t['no']}", target_line(t)))
     rows.append(("来源", task.source_ref))

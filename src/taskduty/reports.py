@@ -122,3 +122,20 @@ def report_dict(unit: str, report: Report | None) -> dict[str, Any]:
     return {"unit": unit, "status": report.status,
             "progress": 100 if report.status == "done" else report.progress,
             "note": report.note, "date": report.date.isoformat()}
+
+
+def report_line(r: Mapping[str, Any], with_note: bool = True) -> str:
+    """``发改局：推进中 40%（2018-03-31）招标完成`` for one unit's latest report (a
+    :func:`report_dict`); ``发改局：未报送`` when it has none."""
+    from taskduty.fields import STATUSES
+
+    if r.get("status") is None:
+        return f"{r['unit']}：未报送"
+    text = f"{r['unit']}：{STATUSES.get(r['status'], r['status'])}"
+    if r.get("progress") is not None:
+        text += f" {r['progress']}%"
+    if r.get("date"):
+        text += f"（{r['date']}）"
+    if with_note and r.get("note"):
+        text += r["note"]
+    return text
