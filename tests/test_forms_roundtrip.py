@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -22,10 +23,11 @@ def _forms(run, outdir: Path, *args: str) -> dict[str, Path]:
 
 
 def _rows(path: Path) -> dict[str, int]:
-    """Task code -> row (a target's row, CODE#N, is left out)."""
+    """Task code -> row (a target's row, CODE#N, and the contact lines under the table are
+    left out)."""
     ws = openpyxl.load_workbook(path).worksheets[0]
     return {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)
-            if "#" not in ws.cell(r, 1).value}
+            if re.fullmatch(r"\d+\.\d+", str(ws.cell(r, 1).value or ""))}
 
 
 def _fill(path: Path, dest: Path, values: dict[str, tuple]) -> Path:
@@ -69,19 +71,25 @@ def test_form_structure(seeded, tmp_path):
     assert header[:3] == ["任务编号", "目标名称", "工作标准"]
     assert header[STATUS_COL - 1] == "状态" and header[NOTE_COL - 1] == "进展情况"
     mine = json.loads(seeded("tasks", "--unit", "发改局", "-f", "json").stdout)
-    codes = [ws.cell(r, 1).value for r in range(4, ws.max_row + 1)]
+    codes = list(_rows(path))
     # a task's quantitative targets have rows CODE#N under it (tests/test_targets_forms.py)
-    assert [c for c in codes if "#" not in c] == [t["code"] for t in mine]
-    task_rows = [r for r in range(4, ws.max_row + 1) if "#" not in ws.cell(r, 1).value]
+    assert codes == [t["code"] for t in mine]
+    task_rows = list(_rows(path).values())
+    last = max(task_rows)
     dvs = {dv.type: dv for dv in ws.data_validations.dataValidation}
     assert dvs["list"].formula1 == '"未启动,推进中,滞后,已完成"'
     assert all(f"F{r}" in dvs["list"].sqref for r in task_rows)
-    assert (dvs["whole"].formula1, dvs["whole"].formula2) == ("0", "100")
-    assert all(f"G{r}" in dvs["whole"].sqref for r in task_rows)
+    assert dvs["custom"].formula1.startswith("OR(AND(ISNUMBER(G4),G4>=0,G4<=100)")
+    assert all(f"G{r}" in dvs["custom"].sqref for r in task_rows)
+    assert header[12:14] == ["其他牵头单位", "上次进展情况"]
     assert ws.protection.sheet
-    for col in range(1, 9):
+    for col in range(1, 15):
         locked = ws.cell(4, col).protection.locked
         assert locked == (col not in (STATUS_COL, PROGRESS_COL, NOTE_COL))
+    # the contact lines under the table, with their fill-in cells
+    labels = {ws.cell(r, 1).value: r for r in range(last + 1, ws.max_row + 1)}
+    for label in ("填报人：", "联系电话：", "单位负责人（审核）："):
+        assert ws.cell(labels[label], 3).protection.locked is False
     assert ws.print_title_rows == "$1:$3"
     assert ws.page_setup.orientation == "landscape"
 
@@ -225,7 +233,7 @@ def test_form_of_another_loaded_year_is_refused(seeded, tmp_path):
             row[1].value = 2017
     wb.worksheets[0].cell(4, STATUS_COL).value = "推进中"
     wb.save(tmp_path / "y2017.xlsx")
-    assert len(FORM_COLUMNS) == 12  # 实际完成值 last of the fill-in columns
+    assert len(FORM_COLUMNS) == 14  # 实际完成值 last of the fill-in columns
     result = seeded("collect", str(tmp_path / "y2017.xlsx"), "--year", "2018")
     assert result.exit_code == 1
     assert "for 2017, not 2018" in result.stderr

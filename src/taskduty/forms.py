@@ -51,6 +51,7 @@ FILL_IN = ("status", "progress", "note")
 # A task with quantitative targets gets a row per target under its own (任务编号 CODE#N),
 # where only 实际完成值 and 进展情况 are filled in; the task's row leaves 实际完成值 locked.
 TARGET_FILL_IN = ("actual", "note")
+_CODE = re.compile(r"\s*\d+\s*[.．]\s*\d+\s*")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -471,6 +472,7 @@ class Problem:
     file: str
     row: int | None
     reason: str
+    hint: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}, row {self.row}" if self.row else self.file
@@ -482,9 +484,12 @@ class FormProblems(TaskdutyError):
 
     def __init__(self, problems: list[Problem], files: int) -> None:
         n = len(problems)
+        hints = list(dict.fromkeys(p.hint for p in problems if p.hint))
+        if any(p.row and not p.hint for p in problems):
+            hints.append(_("fix the listed rows and run collect again with all the files"))
         super().__init__(f"{n} problem{'s' if n != 1 else ''} in the forms "
                          f"({files} file{'s' if files != 1 else ''}); nothing was recorded",
-                         hint="fix the listed rows and run collect again with all the files")
+                         hint="; ".join(hints[:3]) or None)
         self.problems = problems
 
 
@@ -526,6 +531,8 @@ class Form:
     # the hidden sheet's (code, id) rows as stored, and the signature over them
     signed_tasks: list[tuple[str, Any]] = field(default_factory=list)
     signature: str | None = None
+    copied: bool = False  # copied into a new workbook: no hidden sheet, matched by code
+    contact: dict[str, str] = field(default_factory=dict)  # filled_by, phone, approved_by
 
     def signature_ok(self, secret: str) -> bool:
         """Whether the hidden sheet is as this database wrote it."""
@@ -563,6 +570,70 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _header_key(text: str) -> str:
+    """A header cell for matching: no spaces, no bracketed remark (进度(%) is 进度)."""
+    return re.sub(r"[（(][^）)]*[）)]", "", squeeze(text))
+
+
+def _label_pattern(label: str) -> re.Pattern[str]:
+    """``单位负责人（审核）`` matched with spaces anywhere and its remark optional."""
+    stem = re.sub(r"[（(][^）)]*[）)]", "", label)
+    chars = r"\s*".join(map(re.escape, stem))
+    return re.compile(rf"\s*{chars}\s*(?:[（(][^）)]*[）)])?\s*[：:]?\s*(.*)", re.S)
+
+
+_CONTACT_PATTERNS = [(key, _label_pattern(label)) for key, label in CONTACT_LINES]
+
+
+def _contact_line(values: Sequence[Any], into: dict[str, str]) -> bool:
+    """Read a 填报人 / 联系电话 / 单位负责人（审核） row into ``into``; whether it was one.
+
+    The value follows the label in its own cell (``填报人：张三``) or in the next cell."""
+    cells = [_text(v) for v in values]
+    hit = False
+    for i, text in enumerate(cells):
+        for key, pattern in _CONTACT_PATTERNS:
+            m = pattern.fullmatch(text)
+            if not m:
+                continue
+            hit = True
+            rest = m.group(1).strip()
+            if not rest:
+                rest = next((c for c in cells[i + 1:] if c), "")
+                if any(p.fullmatch(rest) for _k, p in _CONTACT_PATTERNS):
+                    rest = ""
+            if rest:
+                into[key] = rest
+            break
+    return hit
+
+
+def _copied_form(path: Path, wb: Any, digest: str) -> tuple[Form, Any, int] | None:
+    """A form copied into a new workbook (its hidden sheet lost): read from its title
+    (the month), its 填报单位 line (the unit; 年度 too when given) and its header row."""
+    from taskduty.dates import find_month
+
+    wanted = {_header_key(label) for key, label, _w in FORM_COLUMNS
+              if key in ("code", *FILL_IN)}
+    for ws in sorted(wb.worksheets, key=lambda s: s.title != "填报"):
+        above: list[str] = []
+        for r, values in enumerate(ws.iter_rows(max_row=15, values_only=True), 1):
+            cells = [_text(v) for v in values]
+            if wanted <= {_header_key(c) for c in cells}:
+                text = "\n".join(above)
+                month = find_month(text)
+                unit = re.search(r"填报单位[：:]\s*([^\s　]+)", text)
+                year = re.search(r"年度[：:]\s*(\d{4})", text)
+                if month is None or unit is None:
+                    return None
+                form = Form(path=path, year=int(year.group(1)) if year else month.year,
+                            month=month, unit=unit.group(1), version=0, digest=digest,
+                            copied=True)
+                return form, ws, r
+            above += [c for c in cells if c]
+    return None
+
+
 def read_form(path: Path, problems: list[Problem]) -> Form | None:
     """Read one filled form; problems go to ``problems`` (the form is None when unusable)."""
     from zipfile import BadZipFile
@@ -574,7 +645,8 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
 
     name = str(path)
     if not path.is_file():
-        problems.append(Problem(name, None, "no such file"))
+        problems.append(Problem(name, None, "no such file",
+                                hint=_("check the file name; forms are .xlsx files")))
         return None
     from taskduty import limits
 
@@ -591,49 +663,64 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
         data = path.read_bytes()
         wb = load_workbook(path)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        problems.append(Problem(name, None, "not an Excel workbook (.xlsx); not a taskduty form"))
+        problems.append(Problem(name, None, "not an Excel workbook (.xlsx); not a taskduty form",
+                                hint=_("open it in Excel and save it as an Excel workbook "
+                                       "(.xlsx)")))
         return None
-    meta = _meta(wb)
-    if not meta or meta.get("kind") != FORM_KIND:
-        problems.append(Problem(name, None, "not a taskduty form (no _taskduty sheet); "
-                                "forms come from: taskduty forms OUTDIR"))
-        return None
-    try:
-        signed = _task_rows(wb)
-        month = read_month(str(meta["month"]))
-        if month is None:
-            raise ValueError("month")
-        form = Form(path=path, year=int(meta["year"]), month=month,
-                    unit=str(meta["unit"]), version=int(meta.get("version") or 0),
-                    digest=hashlib.sha256(data).hexdigest(),
-                    task_ids={c: t for c, t in signed if isinstance(t, int)},
-                    signed_tasks=signed,
-                    signature=str(meta["signature"]) if meta.get("signature") else None)
-        header_row = int(meta.get("header_row") or HEADER_ROW)
-    except (KeyError, TypeError, ValueError, UsageError):
-        problems.append(Problem(name, None, "the form's _taskduty sheet is damaged "
-                                "(year, month or unit missing)"))
-        return None
-    if form.version > FORM_VERSION:
-        problems.append(Problem(name, None, f"form version {form.version} is newer than this "
-                                f"taskduty understands ({FORM_VERSION}); upgrade taskduty"))
-        return None
-    sheets = [wb[s] for s in wb.sheetnames if s != META_SHEET]
-    if not sheets:
-        problems.append(Problem(name, None, _("the form has no 填报 sheet (it was deleted); "
-                                              "send the unit a new form")))
-        return None
-    ws = next((s for s in sheets if s.title == "填报"), sheets[0])
-    header = [squeeze(_text(c)) for c in next(ws.iter_rows(
+    if META_SHEET in wb.sheetnames:
+        meta = _meta(wb)
+        if not meta or meta.get("kind") != FORM_KIND:
+            problems.append(Problem(name, None, "not a taskduty form (no _taskduty sheet); "
+                                    "forms come from: taskduty forms OUTDIR"))
+            return None
+        try:
+            signed = _task_rows(wb)
+            month = read_month(str(meta["month"]))
+            if month is None:
+                raise ValueError("month")
+            form = Form(path=path, year=int(meta["year"]), month=month,
+                        unit=str(meta["unit"]), version=int(meta.get("version") or 0),
+                        digest=hashlib.sha256(data).hexdigest(),
+                        task_ids={c: t for c, t in signed if isinstance(t, int)},
+                        signed_tasks=signed,
+                        signature=str(meta["signature"]) if meta.get("signature") else None)
+            header_row = int(meta.get("header_row") or HEADER_ROW)
+        except (KeyError, TypeError, ValueError, UsageError):
+            problems.append(Problem(name, None, "the form's _taskduty sheet is damaged "
+                                    "(year, month or unit missing)"))
+            return None
+        if form.version > FORM_VERSION:
+            problems.append(Problem(name, None, f"form version {form.version} is newer than "
+                                    f"this taskduty understands ({FORM_VERSION}); upgrade "
+                                    "taskduty"))
+            return None
+        sheets = [wb[s] for s in wb.sheetnames if s != META_SHEET]
+        if not sheets:
+            problems.append(Problem(name, None, _("the form has no 填报 sheet (it was deleted); "
+                                                  "send the unit a new form")))
+            return None
+        ws = next((s for s in sheets if s.title == "填报"), sheets[0])
+    else:
+        found = _copied_form(path, wb, hashlib.sha256(data).hexdigest())
+        if found is None:
+            problems.append(Problem(name, None, _(
+                "not a taskduty form (no _taskduty sheet, and no title with the month, "
+                "填报单位 line and 任务编号 column)"), hint=_(
+                "forms come from: taskduty forms OUTDIR; a copied form needs its title "
+                "(2018年3月…填报表), its 填报单位：… line and its header row")))
+            return None
+        form, ws, header_row = found
+    header = [_header_key(_text(c)) for c in next(ws.iter_rows(
         min_row=header_row, max_row=header_row, values_only=True), ())]
     where = {}
     for key, label, _w in FORM_COLUMNS:
-        if squeeze(label) in header:
-            where[key] = header.index(squeeze(label))
+        if _header_key(label) in header:
+            where[key] = header.index(_header_key(label))
     missing = [label for key, label, _w in FORM_COLUMNS
                if key in ("code", *FILL_IN) and key not in where]
     if missing:
-        problems.append(Problem(name, header_row, f"header lacks {'、'.join(missing)}"))
+        problems.append(Problem(name, header_row, f"header lacks {'、'.join(missing)}",
+                                hint=_("keep the form's header row as it was written")))
         return None
     seen: dict[str, int] = {}
     cached: list[Any] = []  # the workbook with formulas' last computed values, when needed
@@ -650,6 +737,8 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
                 value = shown if shown is not None else value
             return value
 
+        if not _CODE.fullmatch(_text(get("code"))) and _contact_line(values, form.contact):
+            continue  # 填报人 / 联系电话 / 单位负责人（审核）
         code = _text(get("code"))
         if "#" in code.replace("＃", "#"):
             _read_actual(form, ws, r, code, get, where, seen, problems)
@@ -765,7 +854,8 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
     years = sorted({f.year for f in forms})
     if year is None and len(years) > 1:
         problems.append(Problem("", None, f"the forms are for different years "
-                                f"({', '.join(map(str, years))}); collect one year at a time"))
+                                f"({', '.join(map(str, years))}); collect one year at a time",
+                                hint=_("collect each year's forms separately, or give --year")))
     target = year if year is not None else (years[0] if years else None)
     known: dict[str, Any] = {}
     by_id: dict[int, Any] = {}
@@ -786,25 +876,37 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
         if form.year != target:
             if year is not None:
                 problems.append(Problem(str(form.path), None, f"this form is for {form.year}, "
-                                        f"not {year}; refused"))
+                                        f"not {year}; refused", hint=_(
+                                            "collect it with --year {year}, or leave --year "
+                                            "out").format(year=form.year)))
             continue
         if month is not None and str(form.month) != str(month):
             problems.append(Problem(str(form.path), None, f"this form is for {form.month}, "
-                                    f"not {month}; refused"))
+                                    f"not {month}; refused", hint=_(
+                                        "collect the {month} forms on their own (--month "
+                                        "{month}), or leave --month out").format(
+                                            month=str(form.month))))
             continue
         if not known:
             continue
         file = str(form.path)
+        if form.copied:
+            problems.extend(_check_copied(file, form, known, lead_units))
+            continue
         if not form.signature:
             problems.append(Problem(file, None, _(
                 "the form carries no signature (written by an older taskduty, or its hidden "
-                "sheet was edited); refused: send the unit a new form (taskduty forms)")))
+                "sheet was edited); refused: send the unit a new form (taskduty forms)"),
+                hint=_("send {unit} a new form: taskduty forms OUTDIR --unit {unit} --month "
+                       "{month}").format(unit=form.unit, month=str(form.month))))
             continue
         if not form.signature_ok(secret):
             problems.append(Problem(file, None, _(
                 "the form's hidden _taskduty sheet was changed after it was written, or the "
                 "form comes from another taskduty database (its signature does not match); "
-                "refused")))
+                "refused"), hint=_("send {unit} a new form: taskduty forms OUTDIR --unit {unit} "
+                                   "--month {month}").format(unit=form.unit,
+                                                             month=str(form.month))))
             continue
         unit_problem = check_unit(file, form.unit, lead_units, form.year)
         if unit_problem:
@@ -845,7 +947,9 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
                          moved=moved)
     digest = hashlib.sha256("".join(sorted(f.digest for f in forms)).encode()).hexdigest()
     result = record_batch(db, target, updates, kind="collect", source_key=digest,
-                          skip_identical=True, actuals=actuals)
+                          skip_identical=True, actuals=actuals,
+                          forms=[{"unit": f.unit, "file": f.path.name, **f.contact}
+                                 for f in forms])
     return Collected(year=result.year, batch_id=result.batch_id, forms=forms,
                      recorded=result.recorded, skipped=result.skipped, moved=moved,
                      actuals=result.actuals,
@@ -878,13 +982,39 @@ def _check_actuals(forms: Sequence[Form], known: dict[str, Any],
                                                 target=describe(t))))
 
 
+def _check_copied(file: str, form: Form, known: dict[str, Any],
+                  lead_units: set[str]) -> list[Problem]:
+    """A copied form (no hidden sheet): its unit must lead tasks, each row's 任务编号 must be
+    a task of the table, and a task the unit leads."""
+    from taskduty.queries import normalise_code
+
+    unit_problem = check_unit(file, form.unit, lead_units, form.year)
+    if unit_problem:
+        return [unit_problem]
+    out: list[Problem] = []
+    matched: list[tuple[FormRow, Any]] = []
+    for row in form.rows:
+        task = known.get(normalise_code(row.code))
+        if task is None:
+            out.append(Problem(file, row.row, _("unknown task code {code} in {year}").format(
+                code=row.code, year=form.year), hint=_(
+                    "check the 任务编号 column against: taskduty tasks --unit {unit}").format(
+                        unit=form.unit)))
+            continue
+        row.code = task.code
+        matched.append((row, task))
+    return out + check_own_tasks(file, form.unit, matched, form.year)
+
+
 def check_unit(file: str, unit: str, lead_units: set[str], year: int) -> Problem | None:
     """A form's unit must be a lead unit of the current table (names compared without
     spaces); else the problem naming the file."""
     if squeeze(unit) in lead_units:
         return None
     return Problem(file, None, _("the form's unit {unit} leads no task in the {year} table; "
-                                 "refused").format(unit=unit, year=year))
+                                 "refused").format(unit=unit, year=year),
+                   hint=_("check the form's 填报单位; the lead units are listed by: "
+                          "taskduty units"))
 
 
 def check_own_tasks(file: str, unit: str, matched: Sequence[tuple[Any, Any]],
@@ -901,7 +1031,8 @@ def check_own_tasks(file: str, unit: str, matched: Sequence[tuple[Any, Any]],
             out.append(Problem(file, row.row, _(
                 "task {code} is led by {units}, not by {unit}; a form may only report its "
                 "own unit's tasks").format(code=task.code, units="、".join(task.units),
-                                            unit=unit)))
+                                            unit=unit),
+                hint=_("clear that row: a task is reported on its own lead units' forms")))
     return out
 
 

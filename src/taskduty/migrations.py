@@ -329,3 +329,17 @@ def upgrade(db: Database) -> Upgrade | None:
         db.check_sqlite_file(must_exist=True)
     with db.errors("upgrade"):
         return ensure(db)
+
+
+@migration(6)
+def _v5_batch_form(conn: Any) -> None:
+    """Who filled in, and who approved, each collected form (kept with its batch)."""
+    from sqlalchemy import text
+
+    key = ("id INTEGER NOT NULL PRIMARY KEY" if conn.dialect.name == "sqlite"
+           else "id SERIAL PRIMARY KEY")
+    conn.execute(text(
+        f"CREATE TABLE batch_form ({key}, batch_id INTEGER NOT NULL REFERENCES batch (id), "
+        "unit VARCHAR NOT NULL, file VARCHAR NOT NULL, filled_by VARCHAR, phone VARCHAR, "
+        "approved_by VARCHAR)"))
+    conn.execute(text("CREATE INDEX ix_batch_form_batch_id ON batch_form (batch_id)"))

@@ -113,6 +113,20 @@ class Batch(SQLModel, table=True):
     withdrawn_at: datetime | None = None
 
 
+class BatchForm(SQLModel, table=True):
+    """A collected form's 填报人, 联系电话 and 单位负责人（审核）, kept with its batch."""
+
+    __tablename__ = "batch_form"
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="batch.id", index=True)
+    unit: str
+    file: str = ""
+    filled_by: str | None = None
+    phone: str | None = None
+    approved_by: str | None = None
+
+
 class Update(SQLModel, table=True):
     """One status update (填报). Never changed except to mark it withdrawn."""
 

@@ -602,16 +602,21 @@ def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = N
     ext_sql = _EXTENSION_SQL.format(where="WHERE e.task_id = :t"
                                     + ("" if withdrawn else " AND e.withdrawn_at IS NULL"))
     task.extensions = [_extension_dict(r, withdrawn) for r in reader.all(ext_sql, {"t": task.id})]
-    sql = ("SELECT id, date, status, progress, note, by, recorded_by, recorded_at, "
-           "withdrawn_at, withdrawn_by FROM task_update WHERE task_id = :t")
+    sql = ("SELECT u.id, u.date, u.status, u.progress, u.note, u.by, u.recorded_by, "
+           "u.recorded_at, u.withdrawn_at, u.withdrawn_by, f.filled_by, f.phone, "
+           "f.approved_by FROM task_update u LEFT JOIN batch_form f ON f.batch_id = "
+           "u.batch_id AND f.unit = u.by WHERE u.task_id = :t")
     if not withdrawn:
-        sql += " AND withdrawn_at IS NULL"
-    sql += " ORDER BY date, id"
-    for r in reader.all(sql.replace(" by,", ' "by",'), {"t": task.id}):
+        sql += " AND u.withdrawn_at IS NULL"
+    sql += " ORDER BY u.date, u.id"
+    for r in reader.all(sql.replace("u.by", 'u."by"'), {"t": task.id}):
         entry = {"id": r["id"], "date": as_date(r["date"]).isoformat(), "status": r["status"],
                  "progress": r["progress"], "note": r["note"], "by": r["by"],
                  "recorded_by": r["recorded_by"],
                  "recorded_at": _iso(as_datetime(r["recorded_at"]))}
+        for key in ("filled_by", "phone", "approved_by"):  # from a collected form
+            if r[key]:
+                entry[key] = r[key]
         if withdrawn:
             entry["withdrawn_at"] = _iso(as_datetime(r["withdrawn_at"]))
             entry["withdrawn_by"] = r["withdrawn_by"]

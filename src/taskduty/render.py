@@ -377,6 +377,9 @@ def print_task(task: Any) -> None:
         withdrawn = "withdrawn_at" in task.history[0]
         columns = [("id", "ID"), ("date", "日期"), ("status", "状态"), ("progress", "进度"),
                    ("note", "进展情况"), ("by", "填报人"), ("recorded_by", "录入人")]
+        if any(h.get("filled_by") or h.get("phone") or h.get("approved_by")
+               for h in task.history):
+            columns.insert(-1, ("contact", "填报人/联系电话/审核"))
         if withdrawn:
             columns.append(("withdrawn", "撤回"))
         rows_out = []
@@ -384,6 +387,9 @@ def print_task(task: Any) -> None:
             row = dict(h)
             row["status"] = status_label(h["status"])
             row["progress"] = "" if h["progress"] is None else f"{h['progress']}%"
+            row["contact"] = " ".join(filter(None, (
+                h.get("filled_by"), h.get("phone"),
+                f"审核：{h['approved_by']}" if h.get("approved_by") else None)))
             if withdrawn:
                 row["withdrawn"] = (f"{h['withdrawn_at']} {h['withdrawn_by']}"
                                     if h["withdrawn_at"] else "")

@@ -129,7 +129,8 @@ def clean_note(note: str | None) -> str | None:
 def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
                  kind: str = "update", source_key: str | None = None,
                  recorded_by: str | None = None, skip_identical: bool = False,
-                 actuals: list[NewActual] | None = None) -> BatchResult:
+                 actuals: list[NewActual] | None = None,
+                 forms: list[dict[str, Any]] | None = None) -> BatchResult:
     """Append ``updates`` as one batch, in one transaction.
 
     Without ``year``, the table is that of the updates' dates' year when it is loaded, else
@@ -140,7 +141,8 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
 
     ``actuals`` are recorded in the same batch (an ``undo`` takes both back); each names a
     target of its task that exists and a value readable in that target's unit, or nothing is
-    written.
+    written. ``forms`` (unit, file, filled_by, phone, approved_by of each collected form)
+    are kept with the batch.
     """
     from sqlmodel import col, select
 
@@ -217,6 +219,11 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
         for _info, actual in actual_rows:
             actual.batch_id = batch.id or 0
             session.add(actual)
+        from taskduty.models import BatchForm
+
+        for info in forms or []:
+            if any(info.get(k) for k in ("filled_by", "phone", "approved_by")):
+                session.add(BatchForm(batch_id=batch.id or 0, **info))
         session.flush()
         result.batch_id = batch.id
         result.recorded = [{"code": new.code.strip(), "status": u.status, "id": u.id,

@@ -183,7 +183,7 @@ def collect(
     Example: taskduty collect returned/*.xlsx --month 2018-03
     """
     from taskduty import i18n, render
-    from taskduty.forms import FormProblems
+    from taskduty.forms import CONTACT_LINES, FormProblems
     from taskduty.forms import collect as collect_forms
 
     which = _month(month) if month else None
@@ -208,11 +208,16 @@ def collect(
             "moved": [{"file": f, "form_code": a, "code": b} for f, a, b in result.moved],
             "conflicts": result.conflicts,
             "forms": [{"file": str(f.path), "unit": f.unit, "month": str(f.month),
-                       "rows": len(f.rows)} for f in result.forms]}))
+                       "rows": len(f.rows), "copied": f.copied, **f.contact}
+                      for f in result.forms]}))
         return
     for form in result.forms:
+        contact = "; ".join(f"{label} {form.contact[key]}" for key, label in CONTACT_LINES
+                            if form.contact.get(key))
         render.message(f"{form.path.name}: {form.unit}, {form.month}, {len(form.rows)} "
-                       f"filled row{'s' if len(form.rows) != 1 else ''}")
+                       f"filled row{'s' if len(form.rows) != 1 else ''}"
+                       + (_(" (a copied form, matched by 任务编号)") if form.copied else "")
+                       + (f" ({contact})" if contact else ""))
     for r in result.recorded:
         pct = f" {r['progress']}%" if r["progress"] is not None else ""
         typer.echo(f"{result.year} {r['code']}: {render.status_label(r['status'])}{pct} "
