@@ -332,7 +332,7 @@ def upgrade(db: Database) -> Upgrade | None:
 
 
 @migration(6)
-def _v5_batch_form(conn: Any) -> None:
+def _v6_batch_form(conn: Any) -> None:
     """Who filled in, and who approved, each collected form (kept with its batch)."""
     from sqlalchemy import text
 
