@@ -22,7 +22,9 @@ def forms(run, outdir: Path, month: str = "2019-03") -> dict[str, Path]:
 
 
 def rows(ws) -> dict[str, int]:
-    return {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    """Code (or CODE#N) -> row; the contact lines under the table (填报人：…) left out."""
+    return {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)
+            if str(ws.cell(r, 1).value or "")[:1].isdigit()}
 
 
 def fill(path: Path, dest: Path, cells: dict[tuple[str, int], tuple[object, str | None]]

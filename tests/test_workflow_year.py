@@ -308,7 +308,7 @@ def test_100_percent_typed_in_excel_is_progress_100(seeded, tmp_path):
     codes = [t["code"] for t in _json(seeded, "tasks", "--unit", "发改局")][:5]
     ws = openpyxl.load_workbook(forms["发改局"]).worksheets[0]
     rows = [r for r in range(4, ws.max_row + 1)  # the tasks' rows (not their targets' CODE#N)
-            if "#" not in ws.cell(r, 1).value][:5]
+            if "#" not in str(ws.cell(r, 1).value or "#")][:5]
     filled = _fill_cells(forms["发改局"], tmp_path / "f.xlsx", [
         (rows[0], "推进中", 1, "0%"), (rows[1], "已完成", 1, "0%"),
         (rows[2], "推进中", 0.6, "0.00%"), (rows[3], "推进中", "80％", "@"),
