@@ -222,3 +222,28 @@ def test_column_headers_in_the_clause_grammars_spellings(run: Any, tmp_path: Pat
     (task,) = tasks(run)
     assert (task["leaders"], task["units"], task["co_units"]) == (
         ["冯甲"], ["省交通厅"], ["省自然资源厅"])
+
+
+def test_merged_leader_cell_wins_over_a_heading_naming_a_leader(run: Any,
+                                                                tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["序号", "具体任务", "分管领导", "责任单位"])
+    ws.append(["一、钱二副区长牵头工作"])
+    ws.merge_cells("A2:D2")
+    ws.append([1, "甲任务。", "孙三", "甲局"])
+    ws.append([2, "乙任务。", None, "乙局"])
+    ws.merge_cells("C3:C4")
+    ws.append([3, "丙任务。", None, "丙局"])
+    path = tmp_path / "表.xlsx"
+    wb.save(path)
+    load(run, path)
+    assert [t["leaders"] for t in tasks(run)] == [["孙三"], ["孙三"], ["孙三"]]
+    ws["C3"] = None
+    wb.save(path)
+    other = tmp_path / "other.db"
+    assert run("--db", str(other), "load", str(path), "--year", "2023").exit_code == 0
+    result = run("--db", str(other), "tasks", "--year", "2023", "-f", "json")
+    assert [t["leaders"] for t in json.loads(result.stdout)] == [["钱二"]] * 3

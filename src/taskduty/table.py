@@ -732,11 +732,14 @@ class _Normaliser:
                         "repaired", ref, f"{code} 牵头单位: {'、'.join(moved)} marked as "
                         "cooperating (配合) -> 配合单位", code))
             from_heading = getattr(self.heading_clause, attr) if self.heading_clause else None
-            if not values and from_heading:
+            can_inherit = (self.inherits and previous is not None and bool(getattr(previous, attr))
+                           and attr in self.columns)
+            if not values and from_heading and not can_inherit:
+                # a blank or merged cell continues the task above; the heading names the
+                # rest (and fills a column the table does not have)
                 values = list(from_heading)
                 marked = marked or attr == "units"
-            elif (not values and self.inherits and previous is not None
-                    and getattr(previous, attr)):
+            elif not values and can_inherit:
                 values = list(getattr(previous, attr))
                 setattr(task, f"{attr}_inherited", True)
                 how = "merged cell" if cell.merged else "blank cell"
