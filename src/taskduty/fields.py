@@ -120,6 +120,24 @@ def map_header(header: list[str]) -> dict[str, int]:
     return found
 
 
+NAME_FIELDS = ("leaders", "units", "co_units")
+
+
+def extra_columns(header: list[str]) -> dict[str, list[int]]:
+    """Columns naming a field that another column already holds (two 工作标准, two
+    牵头单位): field -> the extra columns' indexes (:func:`map_header` keeps the first)."""
+    found = map_header(header)
+    used = set(found.values())
+    keys = [_key(h) for h in header]
+    has_lead = any(k in _LEAD_KEYS for k in keys)
+    extra: dict[str, list[int]] = {}
+    for i, (key, text) in enumerate(zip(keys, header, strict=True)):
+        name = "co_units" if key in _PLAIN_UNIT_KEYS and has_lead else header_field(text)
+        if name and i not in used and name in found:
+            extra.setdefault(name, []).append(i)
+    return extra
+
+
 def is_header_row(cells: list[str]) -> bool:
     """True when the cells look like a table header: they name the standard and at least
     two other required fields, or a task column (重点工作 alone is one), a unit column and a

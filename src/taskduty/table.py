@@ -29,6 +29,8 @@ from taskduty.clauses import (
 from taskduty.errors import SourceError
 from taskduty.fields import (
     LABELS,
+    NAME_FIELDS,
+    extra_columns,
     header_field,
     map_header,
     split_outside_brackets,
@@ -210,6 +212,8 @@ class _Normaliser:
         self.source = source
         self.lead_first = lead_first
         self.columns = map_header(source.header)
+        self.extra = {k: v for k, v in extra_columns(source.header).items()
+                      if k in NAME_FIELDS}
         header_keys = {header_field(h): squeeze(h) for h in source.header}
         # A lead-unit column (牵头单位) marks who leads; 责任单位 alone lists without marking.
         self.lead_column = _key_is_lead(header_keys.get("units", ""))
@@ -247,6 +251,24 @@ class _Normaliser:
         # A notice is a list, not a table: a task without a label has none (no merged cells).
         self.inherits = source.input_format != "notice"
 
+    def check_duplicates(self) -> None:
+        """Two columns of the same role: names are read from both; any other is an error
+        naming both columns (reading the first alone would drop the other silently)."""
+        header = self.source.header
+        for name, extra in extra_columns(header).items():
+            if name in NAME_FIELDS:
+                cols = "、".join(repr(header[i].strip()) for i in [self.columns[name], *extra])
+                self.repairs.append(Repair("note", "", (
+                    f"{LABELS[name]}: names read from every column of that role ({cols})")))
+                continue
+            first = self.columns[name]
+            cols = [first, *extra]
+            named = " and ".join(f"{header[i].strip()!r} (column {_letters(i)})" for i in cols)
+            raise SourceError(
+                f"the table has {len(cols)} {LABELS[name]} columns: {named}; "
+                "taskduty cannot tell which one to read",
+                hint="rename or delete the extra column, then load the file again")
+
     def check_columns(self) -> None:
         # Without a 目标名称 column the goals come from heading rows (一、…) or form one group;
         # without a 分管领导 column the leaders come from group rows that name them.
@@ -263,7 +285,14 @@ class _Normaliser:
         index = self.columns.get(name)
         if index is None or index >= len(cells):
             return SourceCell()
-        return cells[index]
+        more = [cells[i] for i in self.extra.get(name, ()) if i < len(cells)]
+        if not more:
+            return cells[index]
+        # two columns of names (牵头单位 and 责任单位 …): both are read, never the first alone
+        parts = [cells[index], *more]
+        return SourceCell(values=[v for c in parts for v in c.values],
+                          merged=all(c.merged or c.blank for c in parts)
+                          and any(c.merged for c in parts))
 
     def names(self, cell: SourceCell, ref: str, kind: str) -> list[str]:
         """The names of a leader (``kind="leaders"``) or unit cell, cleaned and repaired.
@@ -507,6 +536,7 @@ class _Normaliser:
     def run(self) -> PlanTable:
         """Every row in turn: note rows, heading rows, then tasks; then the summary."""
         self.check_columns()
+        self.check_duplicates()
         self.task_numbers = self.numbers_tasks()
         if self.task_numbers:
             self.repairs.append(Repair(
@@ -782,6 +812,16 @@ class _Normaliser:
             self.repairs.append(Repair(
                 "cleaned", "", f"name {raw!r} read as {name!r}: remark {dropped!r} dropped "
                 f"({times} cells)"))
+
+
+def _letters(index: int) -> str:
+    """A 0-based column index as a spreadsheet column letter: 0 -> A, 27 -> AB."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
 
 
 def normalise(source: SourceTable, lead_first: bool = False) -> PlanTable:

@@ -43,6 +43,18 @@ def find_delimiter(text: str) -> str | None:
     return None
 
 
+def unclosed_quote_line(text: str) -> int | None:
+    """The line where a quote opens that is never closed (an odd number of quotes from
+    there to the end), or None. A doubled quote inside a quoted cell counts twice."""
+    inside, opened = False, None
+    for number, line in enumerate(text.split("\n"), 1):
+        for _ in range(line.count('"')):
+            inside = not inside
+            if inside:
+                opened = number
+    return opened if inside else None
+
+
 def parse_csv(text: str, name: str) -> SourceTable:
     """Split delimited text into title rows, header and rows."""
     delimiter = find_delimiter(text)
@@ -61,6 +73,11 @@ def parse_csv(text: str, name: str) -> SourceTable:
             records = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:
         raise SourceError(f"{name}: not a valid CSV file ({exc})") from None
+    if (line := unclosed_quote_line(text)) is not None:
+        raise SourceError(
+            f"{name}, line {line}: a quote (\") opens a cell and is never closed, so every "
+            "line below it would be read into that one cell",
+            hint="close the quote or remove it (a quote inside a cell is written twice: \"\")")
     searched = [[c.strip() for c in r] for r in records[:20]]
     width = max((len(r) for r in searched), default=0)
     searched = [r + [""] * (width - len(r)) for r in searched]
