@@ -86,6 +86,11 @@ def one(text: str) -> tuple:
     ("新建公园三至五个", ("range", 3, 5, "个", "exact")),
     ("新增城镇就业3万至5万人", ("range", 3, 5, "万人", "exact")),
     ("经济增长6.5%～7%左右", ("range", 6.5, 7, "%", "about")),
+    # a ceiling given or take: still a ceiling
+    ("居民消费价格涨幅控制在3%左右", ("growth", 3, None, "%", "at_most")),
+    # a bare number introduced by 达到/控制在
+    ("营商环境评价指数达到90以上", ("level", 90, None, "", "at_least")),
+    ("万元地区生产总值能耗控制在0.35以内", ("level", 0.35, None, "", "at_most")),
 ])
 def test_one_target(text: str, expected: tuple) -> None:
     assert one(text) == expected

@@ -65,7 +65,7 @@ _NOT_AFTER = re.compile(
 _CLAUSE_END = re.compile(r"[，。；;！？!?\n]|,(?!\d{3})")
 _PIECE_SEP = "、"
 
-_GROWTH = ("增长", "增加", "提高", "提升", "增幅", "增速", "递增", "增收", "上升")
+_GROWTH = ("增长", "增加", "提高", "提升", "增幅", "增速", "递增", "增收", "上升", "涨幅")
 _REDUCTION = ("下降", "降低", "减少", "削减", "压减", "压降", "压缩", "减排", "下调")
 _SHARE = ("占比", "比重", "比例", "占")
 _RATE = ("率",)
@@ -368,7 +368,10 @@ def extract_targets(text: str) -> list[Target]:
             t_start = kept[i - 1].end if i else c_start
             t_end = h.end if i + 1 < len(kept) else c_end
             window = s[t_start:h.start]
-            bound = h.after_bound or _bound_before(window) or "exact"
+            before = _bound_before(window)
+            bound = h.after_bound or before or "exact"
+            if before == "at_most" and h.after_bound == "about":
+                bound = "at_most"  # 控制在3%左右: a ceiling, give or take
             kind = "range" if h.upper is not None else _kind(window, h.percent)
             phrase = text[t_start:t_end].strip().lstrip("、和及与并且，,").strip()
             phrase = phrase.rstrip("、，。；;,.")
