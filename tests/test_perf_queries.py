@@ -91,8 +91,9 @@ def test_iter_tasks_is_lazy(history: Database) -> None:
         read_so_far = len(recorder.statements)
         rest = list(tasks)
     assert len(first) == 10 and len(rest) > 90
-    # the year, then one page with its leaders, units and statuses; then many more pages
-    assert read_so_far <= 5
+    # the year, then one page with its leaders, units, statuses (and what later issues read
+    # per page: reports, extensions, targets' actual values); then many more pages
+    assert read_so_far <= 8
     assert len(recorder.statements) > read_so_far + 3 * 9
 
 
@@ -139,9 +140,15 @@ def test_a_narrow_filter_reads_only_its_tasks(history: Database) -> None:
     assert 0 < len(found) < plan_size
     ids = {t.id for t in found}
     links = sum(len(t.leaders) + len(t.units) + len(t.co_units) for t in found)
-    by_id = [(sql, params, n) for sql, params, n in recorder.statements if "i0" in params]
-    assert len(by_id) == 3  # leaders, units, statuses
-    assert len(recorder.statements) == 5  # plus the plan and the listing itself
+    by_id = [(sql, params, n) for sql, params, n in recorder.statements
+             if "i0" in params and "target_actual" not in sql]
+    assert len(by_id) == 4  # leaders, units, statuses, extensions
+    # the actual values of quantitative targets: read for those of the tasks that have any
+    actuals = [params for sql, params, _ in recorder.statements if "target_actual" in sql]
+    assert len(actuals) <= 1
+    assert all({v for k, v in p.items() if k.startswith("i")} <= ids for p in actuals)
+    # plus the plan, the listing itself and the unit aliases (for several lead units)
+    assert len(recorder.statements) == 7 + len(actuals)
     for sql, params, _ in by_id:
         assert {v for k, v in params.items() if k.startswith("i")} == ids
         assert ":p" not in sql  # nothing read for the whole plan
