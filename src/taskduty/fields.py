@@ -67,8 +67,11 @@ _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
 
 
 def squeeze(text: str) -> str:
-    """Remove every kind of white space (ASCII, full-width, NBSP, line breaks)."""
-    return _SPACE.sub("", text.replace("\u3000", " ").replace("\xa0", " "))
+    """Remove every kind of white space (ASCII, full-width, NBSP, line breaks) and every
+    invisible character (zero-width, bidi controls, BOMs: see :mod:`taskduty.textclean`)."""
+    from taskduty.textclean import clean_text
+
+    return _SPACE.sub("", clean_text(text).replace("\u3000", " ").replace("\xa0", " "))
 
 
 def _key(text: str) -> str:

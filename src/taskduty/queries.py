@@ -280,8 +280,10 @@ def _task_query(reader: Reader, flt: TaskFilter) -> tuple[int, int, str, dict[st
     if flt.search:
         sql += (" AND (t.standard LIKE :q ESCAPE '\\' OR g.name LIKE :q ESCAPE '\\'"
                 " OR t.code = :code)")
-        params["q"] = _like(flt.search.strip())
-        params["code"] = flt.search.strip()
+        from taskduty.textclean import clean_text
+
+        params["q"] = _like(clean_text(flt.search).strip())
+        params["code"] = clean_text(flt.search).strip()
     return pid, year, sql, params
 
 

@@ -830,7 +830,39 @@ def normalise(source: SourceTable, lead_first: bool = False) -> PlanTable:
     ``lead_first``: where a unit list marks no lead, the first-listed unit leads and the
     others cooperate (the convention of some provinces; ``load --lead-first``).
     """
-    return _Normaliser(source, lead_first).run()
+    invisible = clean_invisible(source)
+    table = _Normaliser(source, lead_first).run()
+    table.repairs[:0] = invisible
+    return table
+
+
+def clean_invisible(source: SourceTable) -> list[Repair]:
+    """Remove invisible characters (zero-width, bidi controls, stray BOMs) from every cell,
+    header and title of ``source``, in place; one repair per row that had any."""
+    from taskduty.textclean import clean_text, invisible_in
+
+    out: list[Repair] = []
+
+    def clean(values: list[str], ref: str) -> list[str]:
+        found = [name for v in values for name in invisible_in(v)]
+        if found:
+            out.append(Repair("cleaned", ref, "invisible characters removed: "
+                              + ", ".join(dict.fromkeys(found))))
+        return [clean_text(v) for v in values]
+
+    source.header = clean(source.header, "header")
+    if source.title:
+        source.title = clean([source.title], "title")[0]
+    for row in source.rows:
+        found_before = len(out)
+        for cell in row.cells:
+            cell.values = clean(cell.values, row.ref)
+        if len(out) > found_before + 1:  # one line per row
+            merged = ", ".join(dict.fromkeys(
+                n for r in out[found_before:] for n in r.message.split(": ", 1)[1].split(", ")))
+            out[found_before:] = [Repair("cleaned", row.ref,
+                                         f"invisible characters removed: {merged}")]
+    return out
 
 
 def read_table(path: Path, input_format: str | None = None, sheet: str | None = None) -> PlanTable:

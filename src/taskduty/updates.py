@@ -122,7 +122,9 @@ def clean_note(note: str | None) -> str | None:
     """A note with Windows line breaks (``\r\n`` from Excel) as ``\n``, trailing spaces off."""
     if note is None:
         return None
-    lines = note.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    from taskduty.textclean import clean_text
+
+    lines = clean_text(note).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(line.rstrip() for line in lines).strip() or None
 
 
@@ -150,7 +152,10 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
     from taskduty.queries import normalise_code
 
     recorded_by = recorded_by or login_name()
-    updates = [replace(u, code=normalise_code(u.code), note=clean_note(u.note)) for u in updates]
+    from taskduty.textclean import clean_text
+
+    updates = [replace(u, code=normalise_code(u.code), note=clean_note(u.note),
+                       by=clean_text(u.by) if u.by else u.by) for u in updates]
     actuals = [replace(a, code=normalise_code(a.code), note=clean_note(a.note))
                for a in actuals or []]
     with db.write() as session:
