@@ -108,7 +108,11 @@ def test_seed_saved_as_workbook_or_document_loads_like_the_text(
     assert run("load", str(SEED_TEXT), "--year", "2017", "-q").exit_code == 0
     from_text = [{**r, "year": 2018} for r in tasks_json(run, "--year", "2017")]
     assert len(from_file) == len(from_text) == len(seed_table().tasks)
-    assert without_inherited(from_file) == without_inherited(from_text)
+    # dates read from the text fall in the table's year (2017 here): compared without them
+    dated = ("deadline_date", "milestones", "days_left", "expected_progress", "warning")
+    assert ([{k: v for k, v in r.items() if k not in dated} for r in without_inherited(from_file)]
+            == [{k: v for k, v in r.items() if k not in dated}
+                for r in without_inherited(from_text)])
     # every leader/unit cell was filled in the file, so nothing is inherited there
     assert not any(r["leaders_inherited"] or r["units_inherited"] for r in from_file)
     assert any(r["leaders_inherited"] for r in from_text)

@@ -14,6 +14,7 @@ from taskduty.schedule import (
     most_severe,
     parse_deadline,
     read_deadline,
+    tally,
     warning_light,
     year_share,
 )
@@ -245,3 +246,13 @@ def test_an_extension_turns_a_red_task_back() -> None:
     assert before.warning == "red"
     assert after.warning is None and not after.overdue and after.extended
     assert after.due == D(2018, 9, 30) and after.days_left == 89
+
+
+def test_tally_counts_what_a_bulletin_prints() -> None:
+    day = D(2018, 7, 3)
+    found = [assess(day, 2018, [D(2018, 6, 30)], status="in_progress", progress=80),
+             assess(day, 2018, [], status="in_progress", progress=60),
+             assess(day, 2018, [], status="done", progress=100),
+             assess(day, 2018, [], status="in_progress", progress=20), None]
+    assert tally(found) == {"tasks": 4, "overdue": 1, "on_schedule": 2, "behind": 2,
+                            "red": 1, "yellow": 1, "blue": 0}

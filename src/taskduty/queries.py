@@ -51,6 +51,7 @@ class TaskView:
     milestones: list[dict[str, Any]] = field(default_factory=list)  # [{date, step}]
     deadline_inferred: bool = False
     extension: dict[str, Any] | None = None  # the approved extension in force (延期)
+    extension_id: int | None = None
     schedule: Assessment | None = None  # 序时进度, light, days left at the as-of date
     history: list[dict[str, Any]] = field(default_factory=list)
     # quantitative targets read from the text: no, text, kind, value, upper, unit, bound,
@@ -235,7 +236,10 @@ def resolve_names(reader: Reader, kind: str, queries: list[str], year: int | Non
 _TASK_SQL = (
     "SELECT t.id, t.code, t.goal_no, t.seq, t.standard, t.deadline, t.deadline_date, "
     "t.deadline_kind, t.milestones, t.deadline_inferred, t.leaders_inherited, "
-    "t.units_inherited, t.source_ref, t.targets, g.name AS goal, g.section "
+    "t.units_inherited, t.source_ref, t.targets, g.name AS goal, g.section, "
+    # the approved extension in force (延期), if any: its details are read only for these
+    "(SELECT MAX(e.id) FROM task_extension e WHERE e.task_id = t.id "
+    "AND e.withdrawn_at IS NULL) AS extension_id "
     "FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :plan AND t.removed = :no"
 )
 
@@ -367,7 +371,7 @@ def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
     if flt.targets:
         wanted = {None if s == "none" else s for s in flt.targets}
         tasks = [t for t in tasks if any(g["status"] in wanted for g in t.targets)]
-    _attach_extensions(reader, pid, tasks, by_ids=by_ids)
+    _attach_extensions(reader, tasks)
     attach_schedule(tasks, as_of, flt.thresholds)
     if flt.statuses:
         tasks = [t for t in tasks if t.status in flt.statuses]
@@ -410,22 +414,16 @@ def _extension_dict(r: dict[str, Any], withdrawn: bool = False) -> dict[str, Any
     return out
 
 
-def _attach_extensions(reader: Reader, pid: int, tasks: list[TaskView],
-                       by_ids: bool = True) -> None:
-    """Set each task's extension in force: its latest one not withdrawn."""
-    if not tasks:
+def _attach_extensions(reader: Reader, tasks: list[TaskView]) -> None:
+    """Set each task's extension in force (its latest one not withdrawn, whose id the task
+    query found): no statement at all when no task has one."""
+    wanted = [t.extension_id for t in tasks if t.extension_id is not None]
+    if not wanted:
         return
-    where = "WHERE e.withdrawn_at IS NULL"
-    if by_ids:
-        rows = _by_ids(reader, _EXTENSION_SQL.format(where=where + " AND e.task_id IN {ids}"),
-                       [t.id for t in tasks])
-    else:
-        rows = reader.all(_EXTENSION_SQL.format(
-            where="JOIN task t ON t.id = e.task_id " + where + " AND t.plan_id = :p"),
-            {"p": pid})
-    latest = {r["task_id"]: r for r in rows}  # ordered by id: the last one wins
+    rows = _by_ids(reader, _EXTENSION_SQL.format(where="WHERE e.id IN {ids}"), wanted)
+    found = {r["id"]: r for r in rows}
     for task in tasks:
-        r = latest.get(task.id)
+        r = found.get(task.extension_id) if task.extension_id is not None else None
         task.extension = _extension_dict(r) if r is not None else None
 
 
@@ -499,7 +497,7 @@ def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
         units=units[r["id"]], co_units=co_units[r["id"]], deadline=r["deadline"],
         deadline_date=as_date(r["deadline_date"]), deadline_kind=r["deadline_kind"],
         milestones=json.loads(r["milestones"]) if r["milestones"] else [],
-        deadline_inferred=bool(r["deadline_inferred"]),
+        deadline_inferred=bool(r["deadline_inferred"]), extension_id=r["extension_id"],
         leaders_inherited=bool(r["leaders_inherited"]),
         units_inherited=bool(r["units_inherited"]), source_ref=r["source_ref"] or "",
         targets=_targets(r["targets"]),
@@ -599,7 +597,7 @@ def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = N
     task = _assemble(reader, pid, found_year, rows)[0]
     _attach_status(reader, pid, [task], as_of or date.today())
     _attach_actuals(reader, pid, found_year, [task], as_of or date.today())
-    _attach_extensions(reader, pid, [task])
+    _attach_extensions(reader, [task])
     attach_schedule([task], as_of or date.today(), thresholds)
     ext_sql = _EXTENSION_SQL.format(where="WHERE e.task_id = :t"
                                     + ("" if withdrawn else " AND e.withdrawn_at IS NULL"))

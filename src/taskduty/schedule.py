@@ -26,7 +26,8 @@ Warning lights
     ``yellow`` 黄灯 status behind, or progress more than ``yellow_points`` below 序时; ``blue``
     蓝灯 the due date (or the next milestone) within ``blue_days`` days and not done; else
     None. The more severe light wins. A task with no report counts as progress 0.
-    :func:`assess` computes all of it for one task at once (:class:`Assessment`).
+    :func:`assess` computes all of it for one task at once (:class:`Assessment`);
+    :func:`tally` counts 逾期, 达序时, 欠序时 and each light over many.
 
 Example::
 
@@ -496,3 +497,19 @@ def assess(as_of: date, year: int, dates: Sequence[date] = (), *, status: str | 
         warning=light, due=due, days_left=(due - as_of).days if due else None,
         overdue=due is not None and due < as_of and status != "done",
         extended=extended_to is not None)
+
+
+def tally(assessments: Iterable[Assessment | None]) -> dict[str, int]:
+    """Counts a bulletin prints: ``overdue`` (逾期), ``on_schedule`` (达序时: at or above
+    序时进度, done included), ``behind`` (欠序时), and one per light (``red``, ``yellow``,
+    ``blue``). A task without an assessment is not counted."""
+    out = dict.fromkeys(("tasks", "overdue", "on_schedule", "behind", *LIGHTS), 0)
+    for a in assessments:
+        if a is None:
+            continue
+        out["tasks"] += 1
+        out["overdue"] += a.overdue
+        out["behind" if a.behind else "on_schedule"] += 1
+        if a.warning:
+            out[a.warning] += 1
+    return out
