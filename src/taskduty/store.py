@@ -119,11 +119,8 @@ def name_ids(session: Any, model: Any, names: set[str]) -> dict[str, int]:
             ids[row.name] = row.id
     missing = [n for n in wanted if n not in ids]
     if missing:
-        result = session.execute(
-            insert(model).returning(model.id, model.name, sort_by_parameter_order=True),
-            [{"name": n} for n in missing],
-        )
-        for row in result:
+        for row in insert_returning(session, insert(model).returning(model.id, model.name),
+                                    [{"name": n} for n in missing]):
             ids[row.name] = row.id
     return ids
 
@@ -179,24 +176,23 @@ def ensure_goals(session: Any, plan_id: int, table: PlanTable) -> dict[int, int]
     missing = [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
                for no, t in firsts.items() if no not in existing]
     if missing:
-        rows = insert_returning(
-            session, insert(Goal).returning(Goal.id, Goal.goal_no, sort_by_parameter_order=True),
-            missing)
+        rows = insert_returning(session, insert(Goal).returning(Goal.id, Goal.goal_no), missing)
         ids |= {r.goal_no: r.id for r in rows}
     return ids
 
 
 def insert_returning(session: Any, statement: Any, rows: list[dict[str, Any]],
-                     chunk: int = 100) -> list[Any]:
-    """Execute an ``INSERT … RETURNING`` for many rows, a chunk at a time.
+                     chunk: int = 5000) -> list[Any]:
+    """Execute an ``INSERT … RETURNING`` for many rows, a chunk at a time, through Core.
 
-    With ``sort_by_parameter_order`` on SQLite, SQLAlchemy inserts one row per statement and
-    joins each result onto all earlier ones, which takes time quadratic in the rows of one
-    call (a 50k-task load spent minutes there); chunks keep it linear.
+    The returned rows come in no particular order: callers return a key with the id (a
+    task's code, a goal's number), unique among ``rows``. Asking SQLAlchemy for parameter
+    order (``sort_by_parameter_order``) makes it insert one row per statement on SQLite.
     """
+    conn = session.connection()
     out: list[Any] = []
     for start in range(0, len(rows), chunk):
-        out += session.execute(statement, rows[start:start + chunk]).all()
+        out += conn.execute(statement, rows[start:start + chunk]).all()
     return out
 
 
@@ -210,7 +206,7 @@ def insert_task_rows(session: Any, plan_id: int, year: int, goal_ids: dict[int, 
     if not tasks:
         return {}
     rows = insert_returning(
-        session, insert(Task).returning(Task.id, Task.code, sort_by_parameter_order=True),
+        session, insert(Task).returning(Task.id, Task.code),
         [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in tasks],
     )
     return {r.code: r.id for r in rows}
@@ -230,10 +226,11 @@ def insert_links(session: Any, tasks: list[TaskRow], ids: list[int]) -> None:
                   for t, tid in zip(tasks, ids, strict=True)
                   for role, names in (("lead", t.units), ("co", t.co_units))
                   for i, n in enumerate(names)]
+    conn = session.connection()  # Core executemany: no ORM bulk bookkeeping per row
     if leader_links:
-        session.execute(insert(TaskLeader), leader_links)
+        conn.execute(insert(TaskLeader), leader_links)
     if unit_links:
-        session.execute(insert(TaskUnit), unit_links)
+        conn.execute(insert(TaskUnit), unit_links)
 
 
 def insert_notes(session: Any, plan_id: int, repairs: list[Repair]) -> None:
@@ -244,7 +241,7 @@ def insert_notes(session: Any, plan_id: int, repairs: list[Repair]) -> None:
     notes = [{"plan_id": plan_id, "kind": r.kind, "ref": r.ref, "code": r.code,
               "message": r.message} for r in repairs]
     if notes:
-        session.execute(insert(LoadNote), notes)
+        session.connection().execute(insert(LoadNote), notes)
 
 
 def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]:

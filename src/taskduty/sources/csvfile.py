@@ -92,11 +92,14 @@ def parse_csv(text: str, name: str) -> SourceTable:
         header = header[:-1]
     rows: list[SourceRow] = []
     skipped: list[int] = []
+    fields = [header_field(h) for h in header]
     for number, record in enumerate(records[start:], start=start + 1):
         cells = [c.strip() for c in record]
         if not any(cells):
             continue
-        if [header_field(c) for c in cells[: len(header)]] == [header_field(h) for h in header]:
+        # The first cell decides for almost every row, so a long table is not read twice.
+        if (cells and fields and header_field(cells[0]) == fields[0]
+                and [header_field(c) for c in cells[: len(header)]] == fields):
             skipped.append(number)
             continue
         cells += [""] * (len(header) - len(cells))
