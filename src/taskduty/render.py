@@ -32,15 +32,43 @@ def warning_label(key: str | None) -> str:
     return LIGHT_LABELS.get(key or "", "")
 
 
+class Settings:
+    """Output settings of this run: ``quiet`` (``-q/--quiet``) silences :func:`message`."""
+
+    quiet: bool = False
+
+
+settings = Settings()
+
+
+def stop_quietly() -> None:
+    """The reader of stdout went away (``| head -1``): end with exit 0, as Unix tools do."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # a captured stdout has no file descriptor
+        pass
+    raise SystemExit(0)
+
+
 def console(stderr: bool = False) -> Any:
     """A rich console on stdout or stderr (created per call so captured streams work)."""
     from rich.console import Console
 
-    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=stderr)
+    class QuietPipeConsole(Console):
+        def on_broken_pipe(self) -> None:  # rich's own exits with 1
+            stop_quietly()
+
+    return QuietPipeConsole(file=sys.stderr if stderr else sys.stdout, highlight=False,
+                            soft_wrap=stderr, quiet=stderr and settings.quiet)
 
 
 def message(text: str, style: str | None = None) -> None:
-    """A message for the person at the terminal, on stderr."""
+    """A message for the person at the terminal, on stderr (silent with ``--quiet``)."""
+    if settings.quiet:
+        return
     console(stderr=True).print(text, style=style, markup=False, highlight=False)
 
 

@@ -56,6 +56,9 @@ class TaskdutyGroup(TyperGroup):
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
         return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_root_options(self, ctx, list(args)))
+
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -68,16 +71,63 @@ class TaskdutyGroup(TyperGroup):
             print_error("interrupted; nothing was written by the unfinished step")
             raise typer.Exit(130) from None
         except BrokenPipeError:
-            # The reader (e.g. `| head`) went away: stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(141) from None
+            # The reader (e.g. `| head -1`) went away: stop quietly with 0, as `tasks` does.
+            from taskduty.render import stop_quietly
+
+            stop_quietly()
         except Exception as exc:  # the last line of defence: never a traceback
             if os.environ.get("TASKDUTY_DEBUG"):
                 raise
             print_error(f"unexpected failure: {type(exc).__name__}: {exc}",
                         hint="rerun with TASKDUTY_DEBUG=1 for the details, and report it")
             raise typer.Exit(1) from None
+
+
+# Root options people also write after the command name (`taskduty tasks --db x.db`):
+# option -> whether it takes a value. -q/--quiet moves only where the command has no
+# option of that name itself (`tasks -q` is --search, `load --quiet` its own).
+ROOT_OPTIONS = {"--db": True, "--quiet": False, "-q": False, "--raw-csv": False,
+                "--max-cells": True}
+
+
+def _command_options(command: Any) -> set[str]:
+    names: set[str] = set()
+    for param in getattr(command, "params", []):
+        names.update(getattr(param, "opts", []))
+        names.update(getattr(param, "secondary_opts", []))
+    for sub in getattr(command, "commands", {}).values():
+        names |= _command_options(sub)
+    return names
+
+
+def hoist_root_options(group: Any, ctx: Any, args: list[str]) -> list[str]:
+    """``args`` with root options given after the command name moved before it."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):  # root options before the command
+        i += 2 if ROOT_OPTIONS.get(args[i].split("=", 1)[0]) and "=" not in args[i] else 1
+    if i >= len(args):
+        return args
+    command = group.get_command(ctx, args[i])
+    if command is None:
+        return args
+    own = _command_options(command)
+    head, tail, moved = args[:i + 1], args[i + 1:], []
+    kept: list[str] = []
+    j = 0
+    while j < len(tail):
+        arg = tail[j]
+        if arg == "--":
+            kept += tail[j:]
+            break
+        name = arg.split("=", 1)[0]
+        if name in ROOT_OPTIONS and name not in own:
+            takes = ROOT_OPTIONS[name] and "=" not in arg
+            moved += tail[j:j + 2] if takes else [arg]
+            j += 2 if takes else 1
+            continue
+        kept.append(arg)
+        j += 1
+    return moved + head + kept if moved else args
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -128,6 +178,9 @@ def root(
         help="Refuse workbooks and documents with more cells than this (default 2,000,000; "
         "rows and uncompressed size limits rise with it).",
     )] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No report on stderr (errors still show); data on stdout only.",
+    )] = False,
     raw_csv: Annotated[bool, typer.Option(
         "--raw-csv", envvar="TASKDUTY_RAW_CSV", show_envvar=True,
         help="Write CSV cells exactly as stored: do not prefix ' to a cell starting with "
@@ -135,9 +188,10 @@ def root(
     )] = False,
 ) -> None:
     """Track the year's 目标任务责任分解表 from the command line."""
-    from taskduty import csvsafe, limits
+    from taskduty import csvsafe, limits, render
 
     state.db = db
+    render.settings.quiet = quiet
     csvsafe.settings.raw = raw_csv
     limits.settings.max_cells = max_cells
 

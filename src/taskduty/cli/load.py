@@ -82,7 +82,9 @@ def load(
         if dry_run:
             data["parse"] = parsed_tasks(table)
         render.emit(render.to_json(data))
-    render.print_load_report(report, verbose=not quiet)
+        return  # JSON only: the report is the JSON
+    if not render.settings.quiet:
+        render.print_load_report(report, verbose=not quiet)
 
 
 def lead_first_setting(flag: bool | None) -> bool:

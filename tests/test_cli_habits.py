@@ -1,0 +1,65 @@
+"""Options as people write them, and output a script can trust."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SEED_TEXT
+
+
+def test_db_after_the_command_name(seeded, db_url, tmp_path):
+    result = seeded("tasks", "--leader", "陆秋明", "-f", "json", "--db", db_url,
+                    env={"TASKDUTY_DB": str(tmp_path / "elsewhere.db")})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)
+    eq = seeded("show", "1.1", f"--db={db_url}", "-f", "json",
+                env={"TASKDUTY_DB": str(tmp_path / "elsewhere.db")})
+    assert eq.exit_code == 0 and json.loads(eq.stdout)["code"] == "1.1"
+
+
+def test_quiet_on_every_command(seeded, tmp_path):
+    loud = seeded("update", "1.1", "--status", "推进中", "--date", "2018-03-01")
+    assert loud.exit_code == 0
+    again = seeded("update", "1.1", "--status", "推进中", "--date", "2018-03-01", "--quiet")
+    assert again.exit_code == 0 and again.stderr == ""
+    for args in (("tasks", "--leader", "陆秋明"), ("remind", "--month", "2018-03"),
+                 ("check",), ("forms", str(tmp_path / "f"), "--month", "2018-03", "-u",
+                              "发改局"), ("summary",)):
+        result = seeded(*args, "--quiet")
+        assert result.exit_code == 0, result.output
+        assert result.stderr == "", args
+        assert result.stdout
+    assert seeded("-q", "load", str(SEED_TEXT), "--year", "2018").stderr == ""
+    # errors still show
+    bad = seeded("show", "99.9", "-q")
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error:")
+    # tasks keeps -q as --search
+    found = seeded("tasks", "-q", "污水", "-f", "json")
+    assert all("污水" in t["standard"] or "污水" in t["goal"] for t in json.loads(found.stdout))
+
+
+def test_load_json_prints_json_and_nothing_on_stderr(run):
+    result = run("load", str(SEED_TEXT), "--year", "2018", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["year"] == 2018
+    assert result.stderr == ""
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.parametrize("args", [["check"], ["show", "1.1"], ["tasks"], ["summary"]])
+def test_head_one_ends_quietly_with_exit_0(seeded, db_url, args):
+    seeded("update", "1.1", "-s", "推进中", "-n", "长" * 4000, "-d", "2018-03-01")
+    env = {**os.environ, "TASKDUTY_DB": db_url, "COLUMNS": "80"}
+    proc = subprocess.Popen([sys.executable, "-m", "taskduty", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # what `| head -1` does
+    err = proc.stderr.read()
+    assert proc.wait() == 0
+    assert b"Error" not in err and b"Traceback" not in err
