@@ -9,7 +9,7 @@ import typer
 from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
 from taskduty.cli.query import parse_day
 from taskduty.errors import UsageError
-from taskduty.i18n import _
+from taskduty.i18n import _, ngettext
 
 
 @app.command()
@@ -172,7 +172,8 @@ def _print_withdrawn(entries: list[dict], fmt: OutputFormat, heading: str,
     if n or not extensions:
         render.message(f"{heading}: {n} update{'s' if n != 1 else ''}")
     if extensions:
-        render.message(_("{heading}: {n} extensions").format(heading=heading,
+        render.message(ngettext("{heading}: {n} extension", "{heading}: {n} extensions",
+                                len(extensions)).format(heading=heading,
                                                              n=len(extensions)))
     for e in entries:
         typer.echo(f"{e['year']} {e['code']}: withdrew update {e['id']} "
@@ -217,5 +218,7 @@ def extend(
         was = r["deadline"] or _("no deadline")
         typer.echo(_("{year} {code}: due {to} (was {was}) [id {id}]").format(
             year=result.year, code=r["code"], to=r["to"], was=was, id=r["id"]))
-    render.message(_("Recorded {n} extensions as batch {batch} (undo with: taskduty undo)")
+    render.message(ngettext("Recorded {n} extension as batch {batch} (undo with: taskduty undo)",
+                            "Recorded {n} extensions as batch {batch} (undo with: taskduty "
+                            "undo)", len(result.recorded))
                    .format(n=len(result.recorded), batch=result.batch_id))
