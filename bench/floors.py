@@ -17,6 +17,7 @@ same database. Each is a command, so it pays for starting Python as taskduty doe
 from __future__ import annotations
 
 import csv
+import getpass
 import json
 import shutil
 import sqlite3
@@ -113,10 +114,19 @@ def load(empty: str, csv_path: str, db: str, year: int) -> None:
                          [(i, n) for n, i in leaders.items()])
         conn.executemany("INSERT INTO unit (id, name) VALUES (?, ?)",
                          [(i, n) for n, i in units.items()])
+        # Columns added by later schema versions get their zero value.
+        extra = [(name, "0" if kind.upper() in ("INTEGER", "BOOLEAN", "FLOAT") else "''")
+                 for _, name, kind, notnull, default, _ in conn.execute("PRAGMA table_info(task)")
+                 if notnull and default is None and name not in (
+                     "id", "plan_id", "goal_id", "goal_no", "seq", "code", "standard",
+                     "leaders_inherited", "units_inherited", "source_ref", "text_key",
+                     "removed")]
+        cols = "".join(f", {name}" for name, _ in extra)
+        values = "".join(f", {value}" for _, value in extra)
         conn.executemany(
             "INSERT INTO task (id, plan_id, goal_id, goal_no, seq, code, standard, deadline, "
-            "leaders_inherited, units_inherited, source_ref, text_key, removed) "
-            f"VALUES (?, {plan}, ?, ?, ?, ?, ?, ?, 0, 0, '', '', 0)", tasks)
+            f"leaders_inherited, units_inherited, source_ref, text_key, removed{cols}) "
+            f"VALUES (?, {plan}, ?, ?, ?, ?, ?, ?, 0, 0, '', '', 0{values})", tasks)
         conn.executemany("INSERT INTO task_leader (task_id, leader_id, position) "
                          "VALUES (?, ?, ?)", task_leaders)
         conn.executemany("INSERT INTO task_unit (task_id, unit_id, role, position) "
@@ -146,7 +156,7 @@ def update(db: str, year: int, code: str) -> None:
     (task_id,) = conn.execute("SELECT t.id FROM task t JOIN plan p ON p.id = t.plan_id "
                               "WHERE p.year = ? AND t.code = ?", (year, code)).fetchone()
     batch = conn.execute("INSERT INTO batch (kind, recorded_by, recorded_at) VALUES "
-                         "('update', 'bench', ?)", (now,)).lastrowid
+                         "('update', ?, ?)", (getpass.getuser(), now)).lastrowid
     conn.execute('INSERT INTO task_update (task_id, batch_id, date, status, progress, note, "by",'
                  " recorded_by, recorded_at) VALUES (?, ?, ?, 'in_progress', 50, '按序时推进', "
                  "'', 'bench', ?)", (task_id, batch, f"{year}-12-20", now))

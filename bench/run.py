@@ -1,9 +1,14 @@
 """taskduty's benchmark: startup, a query in a terminal, and how load, query, summary, update,
 export and forms grow with the size of a table.
 
-    .venv/bin/python bench/run.py                 # 1k, 10k and 50k tasks (about 6–8 minutes)
-    .venv/bin/python bench/run.py --quick         # 1k and 10k, fewer repeats (about a minute)
+    .venv/bin/python bench/run.py                 # 1k, 10k and 50k tasks
+    .venv/bin/python bench/run.py --large         # and 200k (long: a 200k load takes minutes)
+    .venv/bin/python bench/run.py --quick         # 1k and 10k, fewer repeats, no in-process
     .venv/bin/python bench/run.py --sizes 2000,20000 --runs 7
+
+Every operation that grows with the table is timed next to its floor, the same work done
+plainly (``bench/floors.py``: stdlib ``sqlite3``, a bare openpyxl workbook), and the ratio is
+checked against issue 19's budget. A budget this run did not measure prints as skipped.
 
 Each operation is timed as a whole command (a subprocess: wall time and the child's peak RSS)
 and, where it has a library function, in-process (wall time and the tracemalloc peak). Budgets
@@ -36,6 +41,7 @@ from generate import add_updates, make_rows, write_csv
 from timing import Stats, time_call, time_command, time_commands
 
 ROOT = Path(__file__).resolve().parent.parent
+FLOORS = Path(__file__).resolve().parent / "floors.py"
 SEED = ROOT / "data" / "seed_table.csv"
 RESULTS = Path(__file__).resolve().parent / "results"
 YEAR = 2025  # the synthetic tables' year: all twelve monthly updates are in the past
@@ -163,6 +169,17 @@ def load_call(csv_path: Path, db: Path, year: int) -> Callable[[], Any]:
     return call
 
 
+def after_first(fn: Callable[[], Any]) -> Callable[[], None]:
+    """``fn`` before every run but the first (to take back what the previous run wrote)."""
+    calls = [0]
+
+    def before() -> None:
+        calls[0] += 1
+        if calls[0] > 1:
+            fn()
+    return before
+
+
 def safely(results: list[Stats], name: str, kind: str, measure: Callable[[], Stats]) -> None:
     """Run one measurement; an exception becomes a failed row with the message."""
     try:
@@ -247,13 +264,20 @@ def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
     info["generate_s"] = round(time.perf_counter() - start, 2)
 
     db = folder / "cmd.db"
+    py, floors = sys.executable, str(FLOORS)
     out.append(time_command("load", [td, "--db", str(db), "load", str(csv_path), "--year",
                                      str(YEAR), "--quiet"], env, cwd, runs=runs,
                             before=lambda: remove(db)))
+    floor_db = folder / "floor.db"
+    out.append(time_command("floor: load", [py, floors, "load", str(ctx["empty"]),
+                                            str(csv_path), str(floor_db), str(YEAR)],
+                            env, cwd, runs=runs, before=lambda: remove(floor_db)))
+    remove(floor_db)
     dbi = folder / "call.db"
-    safely(out, "load (in-process)", "call", lambda: time_call(
-        "load (in-process)", load_call(csv_path, dbi, YEAR), runs=runs, warmup=0,
-        trace_memory=trace, before=lambda: remove(dbi)))
+    if ctx["inprocess"]:
+        safely(out, "load (in-process)", "call", lambda: time_call(
+            "load (in-process)", load_call(csv_path, dbi, YEAR), runs=runs, warmup=0,
+            trace_memory=trace, before=lambda: remove(dbi)))
     remove(dbi)
     if not db.exists():  # the command failed: load in-process so the rest can run
         load_call(csv_path, db, YEAR)()
@@ -271,8 +295,36 @@ def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
         "tasks --leader (table)": [*q, "tasks", "--leader", leader],
         "summary --by unit -f json": [*q, "summary", "--by", "unit", "-f", "json"],
         "summary (table)": [*q, "summary"],
+        "tasks -f json (whole year)": [*q, "tasks", "--year", str(YEAR), "-f", "json"],
+        "floor: table --leader": [py, floors, "table", str(db), str(YEAR), leader],
+        "floor: summary": [py, floors, "summary", str(db), str(YEAR)],
+        "floor: status (whole year)": [py, floors, "status", str(db), str(YEAR)],
     }
+    if n <= ctx["whole_table_max"]:  # a rich table of a whole big year takes minutes
+        commands["tasks (table, whole year)"] = [*q, "tasks", "--year", str(YEAR)]
+        commands["floor: table (whole year)"] = [py, floors, "table", str(db), str(YEAR)]
     out += time_commands(commands, env, cwd, runs=qruns, warmup=0).values()
+    one = codes(db, YEAR, 1)[0]
+    floor_undo = [py, floors, "undo", str(db)]
+    floor_update = [py, floors, "update", str(db), str(YEAR), one]
+    # Each update is followed by an undo (and the reverse), so every run records anew.
+    out.append(time_command("update (1 task)", [*q, "update", one, "--status", "in_progress",
+                                                "--progress", "50", "--date", f"{YEAR}-12-20"],
+                            env, cwd, runs=ctx["runs"], before=after_first(
+                                lambda: subprocess.run([*q, "undo"], env=env, cwd=cwd,
+                                                       check=True, capture_output=True))))
+    subprocess.run([*q, "undo"], env=env, cwd=cwd, check=True, capture_output=True)
+    out.append(time_command("floor: update (1 task)", floor_update, env, cwd, runs=ctx["runs"],
+                            before=after_first(lambda: subprocess.run(
+                                floor_undo, env=env, cwd=cwd, check=True,
+                                capture_output=True))))
+    subprocess.run(floor_undo, env=env, cwd=cwd, check=True, capture_output=True)
+    out.append(time_command("undo", [*q, "undo"], env, cwd, runs=ctx["runs"],
+                            before=lambda: subprocess.run(floor_update, env=env, cwd=cwd,
+                                                          check=True, capture_output=True)))
+    out.append(time_command("floor: undo", floor_undo, env, cwd, runs=ctx["runs"],
+                            before=lambda: subprocess.run(floor_update, env=env, cwd=cwd,
+                                                          check=True, capture_output=True)))
     for name, fn in (
         ("tasks --leader (in-process)", tasks_call(db, True, leaders=[leader])),
         ("tasks --leader, SQLAlchemy reads (in-process)", tasks_call(db, False,
@@ -280,16 +332,19 @@ def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
         ("tasks --unit (in-process)", tasks_call(db, True, units=[unit])),
         ("tasks --search (in-process)", tasks_call(db, True, search=SEARCH)),
         ("summary --by unit (in-process)", summary_call(db, "unit")),
-    ):
+    ) if ctx["inprocess"] else ():
         safely(out, name, "call", lambda name=name, fn=fn: time_call(name, fn, runs=qruns))
 
     sample = codes(db, YEAR, 20)
     upd = ["update", *sample, "--status", "in_progress", "--progress", "50",
            "--date", f"{YEAR}-12-20", "--note", "12月：按序时推进，完成年度投资的95%。"]
     out.append(time_command("update (20 tasks, one batch)", [*q, *upd], env, cwd,
-                            runs=ctx["runs"]))
-    safely(out, "update (in-process)", "call", lambda: time_call(
-        "update (in-process)", cli_call(["--db", str(db), *upd]), runs=ctx["runs"]))
+                            runs=ctx["runs"], before=after_first(lambda: subprocess.run(
+                                [*q, "undo"], env=env, cwd=cwd, check=False,
+                                capture_output=True))))
+    if ctx["inprocess"]:
+        safely(out, "update (in-process)", "call", lambda: time_call(
+            "update (in-process)", cli_call(["--db", str(db), *upd]), runs=ctx["runs"]))
 
     for command, target, extra in (("export", folder / "report.xlsx", []),
                                    ("forms", folder / "forms", [])):
@@ -300,18 +355,41 @@ def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
         args = ["--db", str(db), command, str(target), *extra]
         out.append(time_command(command, [td, *args], env, cwd, runs=runs,
                                 before=lambda t=target: remove(t)))
-        safely(out, f"{command} (in-process)", "call", lambda c=command, a=args, t=target:
-               time_call(f"{c} (in-process)", cli_call(a), runs=runs, warmup=0,
-                         trace_memory=trace, before=lambda: remove(t)))
+        floor_target = target.with_name("floor-" + target.name)
+        out.append(time_command(f"floor: {command}", [py, floors, command, str(db), str(YEAR),
+                                                      str(floor_target)], env, cwd, runs=runs,
+                                before=lambda t=floor_target: remove(t)))
+        if ctx["inprocess"]:
+            safely(out, f"{command} (in-process)", "call", lambda c=command, a=args, t=target:
+                   time_call(f"{c} (in-process)", cli_call(a), runs=runs, warmup=0,
+                             trace_memory=trace, before=lambda: remove(t)))
     return out, info
 
 
 # -- budgets --------------------------------------------------------------------------------
 def budget(name: str, value: float | None, limit: float, unit: str, note: str = "",
            ) -> dict[str, Any]:
-    passed = value is not None and value == value and value <= limit
+    """One budget; ``value`` None means this run did not measure it (skipped, not FAIL)."""
+    passed = None if value is None else value == value and value <= limit
     return {"budget": name, "measured": value, "limit": limit, "unit": unit,
             "passed": passed, "note": note}
+
+
+# issue 19: (label, taskduty's measurement, its floor, the budget ×)
+FLOOR_BUDGETS = [
+    ("load / floor", "load", "floor: load", 3.0),
+    ("tasks (table, whole year) / plain text", "tasks (table, whole year)",
+     "floor: table (whole year)", 2.0),
+    ("tasks --leader (table) / plain text", "tasks --leader (table)", "floor: table --leader",
+     2.0),
+    ("summary --by unit / one GROUP BY", "summary --by unit -f json", "floor: summary", 2.0),
+    ("whole-year status (tasks -f json) / LIMIT 1 lookups", "tasks -f json (whole year)",
+     "floor: status (whole year)", 2.0),
+    ("update 1 task / sqlite3", "update (1 task)", "floor: update (1 task)", 3.0),
+    ("undo / sqlite3", "undo", "floor: undo", 3.0),
+    ("forms / bare workbooks", "forms", "floor: forms", 2.0),
+    ("export / write-only workbook", "export", "floor: export", 3.0),
+]
 
 
 def find(stats: list[Stats], name: str) -> Stats | None:
@@ -330,6 +408,17 @@ def min_ratio(a: Stats | None, b: Stats | None) -> str:
 def check_budgets(startup_stats: list[Stats], seed_stats: list[Stats],
                   sizes: dict[int, list[Stats]]) -> list[dict[str, Any]]:
     out = []
+    for n in sorted(sizes):
+        for label, mine, floor, limit in FLOOR_BUDGETS:
+            a, b = find(sizes[n], mine), find(sizes[n], floor)
+            out.append(budget(f"{n // 1000}k: {label}", ratio(a, b), limit, "×",
+                              min_ratio(a, b) if a and b else "not measured in this run"))
+    if sizes:
+        largest = max(sizes)
+        load = find(sizes[largest], "load")
+        out.append(budget(f"load peak RSS at {largest // 1000}k (< 150 MiB at 200k)",
+                          load.peak_mib if load else None, 150, " MiB",
+                          "" if largest >= 200_000 else "200k not run (--large)"))
     su_help = find(startup_stats, "sqlite-utils --help")
     for cmd in ("taskduty --help", "taskduty --version"):
         mine = find(startup_stats, cmd)
@@ -401,14 +490,27 @@ def show_budgets(rows: list[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Budgets (issue 7)", title_justify="left")
+    table = Table(title="Budgets (issues 7 and 19)", title_justify="left")
     for col in ("budget", "measured", "limit", "result", "note"):
         table.add_column(col)
     for b in rows:
         value = "–" if b["measured"] is None else f"{b['measured']:.2f}{b['unit']}"
-        result = "[green]PASS[/green]" if b["passed"] else "[red]FAIL[/red]"
+        result = ("[yellow]skipped[/yellow]" if b["passed"] is None
+                  else "[green]PASS[/green]" if b["passed"] else "[red]FAIL[/red]")
         table.add_row(b["budget"], value, f"≤ {b['limit']}{b['unit']}", result, b["note"])
     Console().print(table)
+
+
+def empty_schema(work: Path) -> Path:
+    """A taskduty database with the schema and no table, for the load floor."""
+    from taskduty.db import Database
+
+    path = work / "empty.db"
+    remove(path)
+    database = Database(str(path))
+    database.prepare_schema()
+    database.dispose()
+    return path
 
 
 def machine() -> dict[str, Any]:
@@ -426,7 +528,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default=None,
                         help="comma-separated table sizes in tasks (default 1000,10000,50000)")
     parser.add_argument("--quick", action="store_true",
-                        help="sizes 1000,10000 and fewer repeats")
+                        help="sizes 1000,10000, fewer repeats, no in-process timings")
+    parser.add_argument("--large", action="store_true", help="add 200,000 tasks to the sizes")
     parser.add_argument("--runs", type=int, default=None, help="repeats per measurement")
     parser.add_argument("--work", type=Path, default=None,
                         help="keep generated tables and databases in this folder")
@@ -435,6 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = ([int(s) for s in args.sizes.split(",")] if args.sizes
              else [1000, 10000] if args.quick else [1000, 10000, 50000])
+    if args.large and 200_000 not in sizes:
+        sizes.append(200_000)
     parts = set(args.only or ("startup", "seed", "sizes"))
 
     taskduty = tool("taskduty")
@@ -450,6 +555,8 @@ def main(argv: list[str] | None = None) -> int:
         "taskduty": taskduty, "sqlite_utils": tool("sqlite-utils"), "work": work, "env": env,
         "runs": args.runs or (3 if args.quick else 5),
         "startup_runs": args.runs or (7 if args.quick else 21),
+        "inprocess": not args.quick, "whole_table_max": 10_000 if args.quick else 50_000,
+        "empty": empty_schema(work),
     }
     ctx["has"] = {c: has_command(taskduty, c, env, work) for c in ("export", "forms")}
     if not ctx["sqlite_utils"]:
