@@ -90,14 +90,14 @@ def read_month(text: str) -> Month | None:
         m = pattern.fullmatch(plain)
         if m:
             year, month = int(m.group(1)), int(m.group(2))
-            return Month(year, month) if 1 <= month <= 12 else None
+            return Month(year, month) if 1 <= month <= 12 and year >= 1 else None
     return None
 
 
 def find_month(text: str) -> Month | None:
     """The first ``2018年3月``-style month inside a longer text (a form's title), or None."""
     m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月", _plain(text))
-    if m and 1 <= int(m.group(2)) <= 12:
+    if m and 1 <= int(m.group(2)) <= 12 and int(m.group(1)) >= 1:
         return Month(int(m.group(1)), int(m.group(2)))
     return None
 

@@ -226,8 +226,19 @@ class Database:
                 f"{self.display} is not a SQLite database",
                 hint="point --db (or TASKDUTY_DB) at a taskduty database file",
             )
-        return DatabaseError(f"cannot {doing} {self.display}: {text}",
-                             hint="try again; another process may hold the database")
+        lower = text.lower()
+        if "disk i/o error" in lower or "disk image is malformed" in lower:
+            hint = ("the disk or file system failed (a removed drive, a network share, a "
+                    "damaged disk): check it, then try again; nothing was written")
+        elif "database or disk is full" in lower:
+            hint = "the disk is full: free some space, then try again; nothing was written"
+        elif "readonly" in lower or "read-only" in lower or "unable to open" in lower:
+            hint = "check that the file and its folder can be written by you"
+        elif "locked" in lower or "busy" in lower:
+            hint = "another taskduty is writing to it; try again when it has finished"
+        else:
+            hint = "try again; if it keeps failing, check the disk and the file"
+        return DatabaseError(f"cannot {doing} {self.display}: {text}", hint=hint)
 
     @contextmanager
     def errors(self, doing: str = "open") -> Iterator[None]:
@@ -309,11 +320,36 @@ class Database:
         from sqlmodel import Session
 
         self.check_sqlite_file(must_exist=False)
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.prepare_schema()
-        with self.errors("write to"), Session(self.engine()) as session, session.begin():
-            yield session
+        made: list[Path] = []  # what this call creates: removed again if the command fails
+        if self.path is not None and not self.path.exists():
+            made = [p for p in (self.path.parent, *self.path.parent.parents) if not p.exists()]
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"cannot create {self.display}: {exc.strerror}",
+                                    hint="check that the folder can be written by you") from None
+            made.insert(0, self.path)
+        try:
+            self.prepare_schema()
+            with self.errors("write to"), Session(self.engine()) as session, session.begin():
+                yield session
+        except BaseException:
+            if made:
+                self._remove_new_file(made)
+            raise
+
+    def _remove_new_file(self, made: list[Path]) -> None:
+        """A failing command on a database path that did not exist leaves nothing there."""
+        self.dispose()
+        self._engine = None
+        path, *folders = made
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        for folder in folders:  # innermost first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
     def prepare_schema(self) -> None:
         """Create the schema in an empty database, or upgrade an older one (announced on
@@ -378,11 +414,23 @@ class Database:
         if not exists:
             return None
         rows = reader.all("SELECT value FROM meta WHERE key = 'schema_version'")
-        return int(rows[0]["value"]) if rows else None
+        return parse_version(rows[0]["value"], self.display) if rows else None
 
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
+
+
+def parse_version(value: Any, where: str) -> int:
+    """A stored schema version as a number; a :class:`DatabaseError` when it is none."""
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        raise DatabaseError(
+            f"{where} records schema version {str(value)[:20]!r}, which is not a number: "
+            "the database is damaged or was not made by taskduty",
+            hint="restore it from a backup (taskduty.db.bak-…) or point --db at another "
+            "database") from None
 
 
 def _short(exc: Exception, url: str | None = None) -> str:

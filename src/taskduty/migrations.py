@@ -182,7 +182,9 @@ def current_version(conn: Any) -> int | None:
     if "meta" not in inspect(conn).get_table_names():
         return None
     row = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
-    return int(row[0]) if row else None
+    from taskduty.db import parse_version
+
+    return parse_version(row[0], "the database") if row else None
 
 
 def peek_version(db: Database) -> int | None:
@@ -196,7 +198,9 @@ def peek_version(db: Database) -> int | None:
                                 "AND name = 'meta'").fetchall():
                 return None
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            return int(row[0]) if row else None
+            from taskduty.db import parse_version
+
+            return parse_version(row[0], db.display) if row else None
         except sqlite3.DatabaseError as exc:
             raise db.sqlite_error(exc) from None
         finally:

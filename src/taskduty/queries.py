@@ -376,7 +376,9 @@ def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
     if flt.statuses:
         tasks = [t for t in tasks if t.status in flt.statuses]
     if flt.stale_days is not None:
-        limit = as_of - timedelta(days=flt.stale_days)
+        # --stale 10000000 reaches before year 1: every task is stale then
+        limit = (as_of - timedelta(days=flt.stale_days)
+                 if flt.stale_days <= (as_of - date.min).days else date.min)
         tasks = [t for t in tasks
                  if t.status != "done" and (t.updated is None or t.updated < limit)]
     if flt.overdue:

@@ -528,7 +528,9 @@ def unload_plan(db: Database, year: int, force: bool = False) -> dict[str, int]:
     )
 
     with db.write() as session:
-        plan = session.execute(select(Plan).where(Plan.year == year)).scalars().first()
+        # a year no database integer holds is simply not loaded (and not an overflow)
+        plan = (session.execute(select(Plan).where(Plan.year == year)).scalars().first()
+                if -2**31 < year < 2**31 else None)
         if plan is None:
             known = [str(y) for y in
                      session.execute(select(Plan.year).order_by(Plan.year)).scalars()]

@@ -415,13 +415,15 @@ def withdraw(db: Database, ids: list[int], recorded_by: str | None = None,
     with db.write() as session:
         rows = session.exec(
             select(Update, Task, Plan).join(Task, col(Task.id) == Update.task_id)
-            .join(Plan, col(Plan.id) == Task.plan_id).where(col(Update.id).in_(ids))).all()
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(col(Update.id).in_([i for i in ids if 0 < i < 2**63]))).all()
         found = {u.id: (u, t, p) for u, t, p in rows}
         missing = [str(i) for i in ids if i not in found]
         arows = session.exec(
             select(TargetActual, Task, Plan).join(Task, col(Task.id) == TargetActual.task_id)
             .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(col(TargetActual.id).in_(actual_ids))).all() if actual_ids else []
+            .where(col(TargetActual.id).in_([i for i in actual_ids if 0 < i < 2**63]))
+        ).all() if actual_ids else []
         afound = {a.id: (a, t, p) for a, t, p in arows}
         missing += [f"A{i}" for i in actual_ids if i not in afound]
         if missing:

@@ -40,6 +40,19 @@ def print_error(message: str, hint: str | None = None) -> None:
 # click or a vendored copy of it, so the usage-error base class is found through Typer itself.
 _CLICK_EXCEPTION = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 _PASS_THROUGH = (typer.Exit, typer.Abort, _CLICK_EXCEPTION)
+_CLICK_USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+def _show_usage_error(self: Any, file: Any = None) -> None:
+    """A usage error (unknown option, bad choice, missing argument) as every other error:
+    one ``Error:`` line and one ``Hint:`` line naming the command's help, exit 2."""
+    message = " ".join(self.format_message().split())
+    path = self.ctx.command_path if self.ctx is not None else "taskduty"
+    hint = f"see the options and an example with: {path} -h"
+    print_error(message, hint)
+
+
+_CLICK_USAGE_ERROR.show = _show_usage_error
 
 
 # The order `taskduty --help` lists commands in: the month's work, then administration.
@@ -75,6 +88,21 @@ class TaskdutyGroup(TyperGroup):
             from taskduty.render import stop_quietly
 
             stop_quietly()
+        except OSError as exc:  # a file or disk failure no library code expected
+            if os.environ.get("TASKDUTY_DEBUG"):
+                raise
+            from taskduty.safeio import os_reason
+
+            where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
+            print_error(f"cannot read or write{where}: {os_reason(exc)}",
+                        hint="check the disk, the path and its permissions, then try again")
+            raise typer.Exit(1) from None
+        except (OverflowError, RecursionError) as exc:
+            if os.environ.get("TASKDUTY_DEBUG"):
+                raise
+            print_error(f"a value is out of range ({exc})",
+                        hint="check the numbers, dates and sizes given")
+            raise typer.Exit(1) from None
         except Exception as exc:  # the last line of defence: never a traceback
             if os.environ.get("TASKDUTY_DEBUG"):
                 raise
