@@ -12,6 +12,7 @@ import pytest
 
 from helpers import filters, full_scans, plan_of, statements
 from taskduty import queries
+from taskduty.db import Database
 
 
 @pytest.mark.parametrize("name", ["plan/year", "leader", "unit", "search", "status as of"])
@@ -65,3 +66,19 @@ def test_pages_continue_along_the_index(db_path: Path) -> None:
     plan = "\n".join(plan_of(db_path, *pages[3]))
     assert re.search(r"SEARCH t USING INDEX \S+ \(plan_id=\? AND \(goal_no,seq\)>\(\?,\?\)\)",
                      plan), plan
+
+
+def test_an_exact_name_is_one_indexed_lookup(db_path: Path) -> None:
+    """Resolving a name typed in full does not read the year's whole list of names."""
+    with Database(str(db_path)).read() as reader:
+        pid, _ = queries.plan_id(reader, 2018)
+        unit = queries.known_names(reader, "unit", pid)[0]
+        leader = queries.known_names(reader, "leader", pid)[0]
+    for kind, name in (("unit", unit), ("leader", leader)):
+        found = statements(db_path, lambda r, k=kind, n=name: queries.resolve_names(
+            r, k, [n], 2018))
+        assert not any("DISTINCT" in sql for sql, _ in found), found
+        for sql, params in found:
+            assert not full_scans(plan_of(db_path, sql, params)), sql
+        with Database(str(db_path)).read() as reader:
+            assert queries.resolve_names(reader, kind, [name], 2018) == [name]

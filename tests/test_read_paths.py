@@ -99,6 +99,8 @@ def test_names_and_aliases(both: Callable[..., tuple[Any, Any]]) -> None:
         resolved = same(both, lambda r, k=kind, n=names[0]: queries.resolve_names(
             r, k, [n], 2018))
         assert resolved == [names[0]]
+        assert same(both, lambda r, k=kind, n=names[0]: queries.has_name(r, k, pid, n))
+        assert not same(both, lambda r, k=kind: queries.has_name(r, k, pid, "不存在的名字"))
 
 
 def filters(both: Callable[..., tuple[Any, Any]]) -> list[queries.TaskFilter]:
@@ -165,7 +167,8 @@ def test_year_for(both: Callable[..., tuple[Any, Any]]) -> None:
         same(both, lambda r, y=year, d=day: queries.year_for(r, y, d))
 
 
-COVERED = {"years", "plan_id", "known_names", "aliases", "resolve_names", "list_tasks",
+COVERED = {"years", "plan_id", "known_names", "has_name", "aliases", "resolve_names",
+           "list_tasks",
            "get_task", "goals", "name_counts", "summary", "year_for",
            "task_names", "summary_with_total",
            "iter_tasks", "task_facts"}  # compared in tests/test_perf_queries.py

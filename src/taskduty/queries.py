@@ -227,9 +227,28 @@ def resolve_names(reader: Reader, kind: str, queries: list[str], year: int | Non
     if not queries:
         return []
     pid, _ = plan_id(reader, year)
-    names = known_names(reader, kind, pid)
-    alias_map = aliases(reader, kind)
-    return list(dict.fromkeys(resolve_name(q, names, alias_map, kind) for q in queries))
+    names: list[str] | None = None
+    alias_map: dict[str, str] = {}
+    out: list[str] = []
+    for q in queries:
+        if (wanted := squeeze(q)) and has_name(reader, kind, pid, wanted):
+            out.append(wanted)  # the usual case: one indexed lookup, not the year's names
+            continue
+        if names is None:
+            names, alias_map = known_names(reader, kind, pid), aliases(reader, kind)
+        out.append(resolve_name(q, names, alias_map, kind))
+    return list(dict.fromkeys(out))
+
+
+def has_name(reader: Reader, kind: str, pid: int, name: str) -> bool:
+    """Whether a leader or unit of exactly ``name`` has a task in the plan (an EXISTS by
+    index, where :func:`known_names` reads every link of the year)."""
+    table, link, key = (("leader", "task_leader", "leader_id") if kind == "leader"
+                        else ("unit", "task_unit", "unit_id"))
+    return bool(reader.all(
+        f"SELECT 1 AS hit FROM {table} n WHERE n.name = :n AND EXISTS (SELECT 1 FROM {link} k "
+        f"JOIN task t ON t.id = k.task_id WHERE k.{key} = n.id AND t.plan_id = :p)",
+        {"n": name, "p": pid}))
 
 
 # -- tasks ----------------------------------------------------------------------------------
