@@ -63,3 +63,54 @@ def test_head_one_ends_quietly_with_exit_0(seeded, db_url, args):
     err = proc.stderr.read()
     assert proc.wait() == 0
     assert b"Error" not in err and b"Traceback" not in err
+
+
+def _codes(run, *args: str) -> list[str]:
+    result = run("tasks", *args, "-f", "json")
+    assert result.exit_code == 0, result.output
+    return [t["code"] for t in json.loads(result.stdout)]
+
+
+def test_a_repeated_filter_means_any_of_its_values(seeded):
+    two, three = _codes(seeded, "--goal", "2"), _codes(seeded, "--goal", "3")
+    assert two and three
+    both = _codes(seeded, "--goal", "2", "--goal", "3")
+    assert both == two + three
+    assert _codes(seeded, "--goal", "2,3") == both == _codes(seeded, "-g", "2，3")
+    assert _codes(seeded, "-g", "2、3") == both
+    water, school = _codes(seeded, "-q", "污水"), _codes(seeded, "-q", "学校")
+    either = _codes(seeded, "-q", "污水", "-q", "学校")
+    assert set(either) == set(water) | set(school) and len(either) > len(water)
+    bad = seeded("tasks", "--goal", "二")
+    assert bad.exit_code == 2 and "is not a goal number" in bad.stderr
+
+
+@pytest.mark.parametrize("sep", [",", "，", "、"])
+def test_one_value_may_list_several_names(seeded, sep):
+    a, b = _codes(seeded, "--leader", "陆秋明"), _codes(seeded, "--leader", "是峰")
+    assert set(_codes(seeded, "--leader", f"陆秋明{sep}是峰")) == set(a) | set(b)
+    units = set(_codes(seeded, "--unit", "发改局")) | set(_codes(seeded, "--unit", "财政局"))
+    assert set(_codes(seeded, "--unit", f"发改局{sep}财政局")) == units
+    seeded("update", "1.1", "-s", "推进中", "-d", "2018-03-01")
+    seeded("update", "1.2", "-s", "滞后", "-d", "2018-03-01")
+    assert set(_codes(seeded, "--status", f"推进中{sep}滞后")) == {"1.1", "1.2"}
+
+
+@pytest.mark.parametrize(("word", "key"), [("单位", "unit"), ("units", "unit"),
+                                           ("领导", "leader"), ("leaders", "leader"),
+                                           ("目标", "goal"), ("Goals", "goal")])
+def test_choice_words_in_chinese_and_plural(seeded, word, key):
+    got = seeded("summary", "--by", word, "-f", "json")
+    want = seeded("summary", "--by", key, "-f", "json")
+    assert got.exit_code == 0, got.output
+    assert json.loads(got.stdout) == json.loads(want.stdout)
+
+
+def test_tables_are_captioned_with_year_and_count(seeded):
+    assert "2018年 · 114项" in seeded("tasks").stdout
+    count = len(_codes(seeded, "--leader", "陆秋明"))
+    assert f"2018年 · {count}项" in seeded("tasks", "--leader", "陆秋明").stdout
+    assert "2018年 · 114项" in seeded("summary", "--by", "unit").stdout
+    units = json.loads(seeded("units", "-f", "json").stdout)
+    assert f"2018年 · {len(units)}个" in seeded("units").stdout
+    assert "2018年 ·" in seeded("goals").stdout

@@ -96,6 +96,7 @@ def test_show_history_after_updates(plan, db_url):
     for width in (80, 120):
         table = ok(plan("tasks", "-g", "1", env={"COLUMNS": str(width)})).splitlines()
         assert max(cell_len(line) for line in table) <= width
+        assert table.pop(0).strip().startswith("2019年 · ")  # the caption: year and count
         assert "进度" in table[0] + table[1]
         row = next(line for line in table if line.startswith("1.2 "))
         assert row.split()[-2:] == ["滞后", "40%"]
@@ -125,7 +126,7 @@ def test_leaders_most_tasks_first(plan):
                                                              key=lambda kv: -kv[1])
     assert counts["王五"] > counts["张强"] > counts["张小虎"]
     text = ok(plan("leaders"))
-    lines = text.splitlines()
+    lines = text.splitlines()[1:]  # below the caption (2019年 · 3人)
     assert lines[0].split() == ["分管领导", "任务数", "未启动", "推进中", "滞后", "已完成"]
     assert lines[2].split()[:2] == ["王五", str(rows[0]["tasks"])]
 
@@ -136,11 +137,12 @@ def test_units_counts(plan):
     assert counts["监管办"] == 8 and counts["财政局"] == 3 and counts["住建局"] == 2
     assert rows[0]["name"] == "监管办"
     assert [r["tasks"] for r in rows] == sorted(counts.values(), reverse=True)
-    assert ok(plan("units")).splitlines()[0].split()[:2] == ["牵头单位", "任务数"]
+    assert ok(plan("units")).splitlines()[1].split()[:2] == ["牵头单位", "任务数"]
 
 
 def test_goals_table(plan):
-    lines = ok(plan("goals")).splitlines()
+    caption, *lines = ok(plan("goals")).splitlines()
+    assert caption.strip() == "2019年 · 11个目标"
     assert lines[0].split() == ["序号", "目标名称", "任务数"]
     assert lines[2].split() == ["1", "经济发展目标", "12"]
     assert [line.split()[0] for line in lines[2:]] == [str(n) for n in range(1, 12)]

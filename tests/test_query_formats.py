@@ -161,6 +161,7 @@ def test_task_table_fits_and_wraps_without_losing_text(plan, width):
     lines = text.splitlines()
     assert max(cell_len(line) for line in lines) <= width
     assert "…" not in text
+    assert lines.pop(0).strip().startswith("2019年 · ")  # the caption: year and count
     for header in ("目标名称", "工作标准", "分管领导", "牵头单位", "状态"):
         assert header in lines[0] + lines[1]
     standards = column(text, "工作标准", "分管领导")

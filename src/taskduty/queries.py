@@ -112,6 +112,8 @@ class TaskFilter:
     units: list[str] = field(default_factory=list)
     co_units: list[str] = field(default_factory=list)
     goal: int | None = None
+    goals: list[int] = field(default_factory=list)  # any of them (with ``goal``: that one)
+    searches: list[str] = field(default_factory=list)  # text matching any of them
     search: str | None = None
     statuses: list[str] = field(default_factory=list)
     as_of: date | None = None
@@ -230,12 +232,18 @@ def resolve_names(reader: Reader, kind: str, queries: list[str], year: int | Non
     names: list[str] | None = None
     alias_map: dict[str, str] = {}
     out: list[str] = []
-    for q in queries:
+    pending = list(queries)
+    while pending:
+        q = pending.pop(0)
         if (wanted := squeeze(q)) and has_name(reader, kind, pid, wanted):
             out.append(wanted)  # the usual case: one indexed lookup, not the year's names
             continue
         if names is None:
             names, alias_map = known_names(reader, kind, pid), aliases(reader, kind)
+        pieces = split_list(q)
+        if len(pieces) > 1 and wanted not in {squeeze(a) for a in alias_map}:
+            pending[:0] = pieces  # 陆秋明,是峰: each name on its own
+            continue
         out.append(resolve_name(q, names, alias_map, kind))
     return list(dict.fromkeys(out))
 
@@ -249,6 +257,16 @@ def has_name(reader: Reader, kind: str, pid: int, name: str) -> bool:
         f"SELECT 1 AS hit FROM {table} n WHERE n.name = :n AND EXISTS (SELECT 1 FROM {link} k "
         f"JOIN task t ON t.id = k.task_id WHERE k.{key} = n.id AND t.plan_id = :p)",
         {"n": name, "p": pid}))
+
+
+LIST_SEPARATORS = ",，、;；"
+
+
+def split_list(text: str) -> list[str]:
+    """One option value naming several: ``陆秋明,是峰``, ``2，3``, ``发改局、财政局``."""
+    import re
+
+    return [p.strip() for p in re.split(f"[{LIST_SEPARATORS}]", text) if p.strip()] or [text]
 
 
 # -- tasks ----------------------------------------------------------------------------------
@@ -296,17 +314,27 @@ def _task_query(reader: Reader, flt: TaskFilter) -> tuple[int, int, str, dict[st
         sql += (" AND t.id IN (SELECT tu.task_id FROM task_unit tu JOIN unit u "
                 f"ON u.id = tu.unit_id WHERE tu.role = 'co' AND u.name IN {ids})")
         params |= p
-    if flt.goal is not None:
-        _check_goal(reader, pid, year, flt.goal)
+    goals = list(dict.fromkeys(flt.goals or ([flt.goal] if flt.goal is not None else [])))
+    for g in goals:
+        _check_goal(reader, pid, year, g)
+    if len(goals) == 1:
         sql += " AND t.goal_no = :goal"
-        params["goal"] = flt.goal
-    if flt.search:
-        sql += (" AND (t.standard LIKE :q ESCAPE '\\' OR g.name LIKE :q ESCAPE '\\'"
-                " OR t.code = :code)")
+        params["goal"] = goals[0]
+    elif goals:
+        ids, p = in_params("g", goals)
+        sql += f" AND t.goal_no IN {ids}"
+        params |= p
+    searches = flt.searches or ([flt.search] if flt.search else [])
+    if searches:
         from taskduty.textclean import clean_text
 
-        params["q"] = _like(clean_text(flt.search).strip())
-        params["code"] = clean_text(flt.search).strip()
+        parts = []
+        for i, text in enumerate(searches):  # any of them
+            parts.append(f"(t.standard LIKE :q{i} ESCAPE '\\' OR g.name LIKE :q{i} "
+                         f"ESCAPE '\\' OR t.code = :code{i})")
+            params[f"q{i}"] = _like(clean_text(text).strip())
+            params[f"code{i}"] = clean_text(text).strip()
+        sql += " AND (" + " OR ".join(parts) + ")"
     return pid, year, sql, params
 
 

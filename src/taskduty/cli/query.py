@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -108,9 +109,32 @@ def output_format(fmt: OutputFormat, output: Path | None) -> str:
                      "*.csv or *.json")
 
 
-def parse_statuses(values: list[str] | None) -> list[str]:
+def caption(year: int | None, count: int, unit: str = "项") -> str | None:
+    """A table's caption: the year it shows and how many rows, e.g. ``2018年 · 114项``."""
+    return f"{year}年 · {count}{unit}" if year else None
+
+
+def parse_goals(values: list[str] | None) -> list[int]:
+    """``--goal 2 --goal 3`` or ``--goal 2,3`` / ``2，3`` / ``2、3``: the goal numbers."""
+    from taskduty.i18n import _
+    from taskduty.queries import split_list
+
     out = []
     for value in values or []:
+        for piece in split_list(value):
+            text = unicodedata.normalize("NFKC", piece).strip()
+            if not text.isdigit():
+                raise UsageError(_("--goal {value!r} is not a goal number").format(value=piece),
+                                 hint=_("give the 序号, e.g. --goal 2 or --goal 2,3"))
+            out.append(int(text))
+    return out
+
+
+def parse_statuses(values: list[str] | None) -> list[str]:
+    from taskduty.queries import split_list
+
+    out = []
+    for value in [p for v in values or [] for p in split_list(v)]:
         key = parse_status(value)
         if key is None:
             allowed = ", ".join(f"{k} ({v})" for k, v in STATUSES.items())
@@ -145,10 +169,12 @@ def tasks(
     co_unit: Annotated[list[str] | None, typer.Option(
         "--co-unit", "-c", metavar="NAME",
         help="A cooperating unit, 配合单位 (repeat for any of several).")] = None,
-    goal: Annotated[int | None, typer.Option(
-        "--goal", "-g", metavar="N", help="A goal number (序号).")] = None,
-    search: Annotated[str | None, typer.Option(
-        "--search", "-q", metavar="TEXT", help="Text in 工作标准 or 目标名称.")] = None,
+    goal: Annotated[list[str] | None, typer.Option(
+        "--goal", "-g", metavar="N", help="A goal number (序号); repeat or list (2,3) for "
+        "any of several.")] = None,
+    search: Annotated[list[str] | None, typer.Option(
+        "--search", "-q", metavar="TEXT", help="Text in 工作标准 or 目标名称 (repeat for any "
+        "of several).")] = None,
     status: Annotated[list[str] | None, typer.Option(
         "--status", "-s", help="not_started/未启动, in_progress/推进中, behind/滞后, done/已完成 "
         "(repeat for any of several).")] = None,
@@ -198,13 +224,15 @@ def tasks(
             leaders=queries.resolve_names(reader, "leader", leader or [], year),
             units=queries.resolve_names(reader, "unit", unit or [], year),
             co_units=queries.resolve_names(reader, "unit", co_unit or [], year),
-            goal=goal, search=search, statuses=parse_statuses(status),
+            goals=parse_goals(goal), searches=[q for q in search or [] if q.strip()],
+            statuses=parse_statuses(status),
             as_of=when, stale_days=stale, overdue=overdue,
             targets=parse_target_statuses(target), warnings=parse_warnings(warning),
             thresholds=thresholds(blue_days, yellow_points, reader))
         found = queries.list_tasks(reader, flt)
+        _, shown_year = queries.plan_id(reader, year)
     kind = output_format(fmt, output)
-    render.output_tasks(found, kind, output)
+    render.output_tasks(found, kind, output, title=caption(shown_year, len(found)))
     if kind == "table":
         render.message(f"{len(found)} tasks")
 
@@ -245,11 +273,14 @@ def _names(kind: str, year: int | None, as_of: str | None, month: str | None,
 
     when = as_of_date(as_of, month)
     with get_db().read() as reader:
-        rows = queries.name_counts(reader, kind, queries.year_for(reader, year, when), when)
+        year = queries.year_for(reader, year, when)
+        rows = queries.name_counts(reader, kind, year, when)
+        _, shown_year = queries.plan_id(reader, year)
     label = "分管领导" if kind == "leader" else "牵头单位"
     columns = [("name", label), ("tasks", "任务数")] + [(k, v) for k, v in STATUSES.items()]
     data = [{k: r[k] for k, _ in columns} for r in rows]
-    render.output_rows(data, columns, output_format(fmt, output), output)
+    render.output_rows(data, columns, output_format(fmt, output), output,
+                       title=caption(shown_year, len(data), "人" if kind == "leader" else "个"))
 
 
 @app.command()
@@ -296,10 +327,12 @@ def goals(
 
     with get_db().read() as reader:
         rows = queries.goals(reader, year)
+        _, shown_year = queries.plan_id(reader, year)
     columns = [("goal_no", "序号"), ("goal", "目标名称"), ("tasks", "任务数")]
     if any(r["section"] for r in rows):
         columns.insert(0, ("section", "类别"))
-    render.output_rows(rows, columns, output_format(fmt, output), output)
+    render.output_rows(rows, columns, output_format(fmt, output), output,
+                       title=caption(shown_year, len(rows), "个目标"))
 
 
 @app.command()
@@ -317,11 +350,34 @@ def years(fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -
     render.output_rows(rows, columns, output_format(fmt, output), output)
 
 
+# Choice words as people write them: English singular or plural, or Chinese.
+BY_WORDS = {
+    "leader": ("leader", "leaders", "领导", "分管领导", "责任领导"),
+    "unit": ("unit", "units", "单位", "牵头单位", "部门", "责任单位"),
+    "goal": ("goal", "goals", "目标", "目标名称", "目标任务"),
+    "target": ("target", "targets", "指标", "量化指标"),
+}
+
+
+def choice_word(value: str, words: dict[str, tuple[str, ...]], option: str) -> str:
+    """The key of a choice typed in any of its spellings (``单位``, ``units`` -> unit)."""
+    from taskduty.i18n import _
+
+    typed = unicodedata.normalize("NFKC", value).strip().lower()
+    for key, spellings in words.items():
+        if typed in spellings:
+            return key
+    raise UsageError(_("{option} {value!r} is not one of {choices}").format(
+        option=option, value=value, choices=", ".join(words)),
+        hint=_("e.g. {option} {key} (or {cn})").format(
+            option=option, key=next(iter(words)), cn=next(iter(words.values()))[2]))
+
+
 @app.command()
 def summary(
     by: Annotated[str, typer.Option(
-        "--by", "-b", help="Group by leader, unit or goal; or `target`: each quantitative "
-        "target with its latest actual value.")] = "leader",
+        "--by", "-b", help="Group by leader, unit or goal (领导, 单位, 目标; plurals too); or "
+        "`target`: each quantitative target with its latest actual value.")] = "leader",
     blue_days: BlueDaysOption = None,
     yellow_points: YellowPointsOption = None,
     year: YearOption = None,
@@ -339,16 +395,16 @@ def summary(
     """
     from taskduty import queries, render
 
-    if by not in ("leader", "unit", "goal", "target"):
-        raise UsageError(f"--by {by!r} is not one of leader, unit, goal, target")
+    by = choice_word(by, BY_WORDS, "--by")
     when = as_of_date(as_of, month)
     if by == "target":
         _target_summary(year, when, fmt, output)
         return
     with get_db().read() as reader:
-        rows, total = queries.summary_with_total(reader, by,
-                                                 queries.year_for(reader, year, when), when,
+        year = queries.year_for(reader, year, when)
+        rows, total = queries.summary_with_total(reader, by, year, when,
                                                  thresholds(blue_days, yellow_points, reader))
+        _, shown_year = queries.plan_id(reader, year)
     from taskduty.schedule import LIGHT_LABELS
 
     label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]
@@ -356,7 +412,7 @@ def summary(
                ("done_pct", "完成率%"), *LIGHT_LABELS.items(), ("mean_progress", "平均进度")]
     if output_format(fmt, output) != "table" and total["targets"]:  # the table's title has them
         columns += [("targets", "量化指标"), ("targets_ok", "达序时")]
-    title = f"截至 {when or date.today()}"
+    title = f"{caption(shown_year, total['tasks'])}  截至 {when or date.today()}"
     if total["targets"]:
         title += f"  量化指标{total['targets']}项，达到序时进度{total['targets_ok']}项"
     kind = output_format(fmt, output)
