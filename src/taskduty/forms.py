@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import json
 import re
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -662,7 +663,9 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
     try:
         data = path.read_bytes()
         wb = load_workbook(path)
-    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
+            AttributeError, IndexError, EOFError, zlib.error, SyntaxError):
+        # SyntaxError: defusedxml's ParseError for broken XML
         problems.append(Problem(name, None, "not an Excel workbook (.xlsx); not a taskduty form",
                                 hint=_("open it in Excel and save it as an Excel workbook "
                                        "(.xlsx)")))

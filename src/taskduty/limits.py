@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def check_package(path: Path, kind: str, limits: Limits | None = None) -> None:
                                     n=f"{limits.cells:,}"), limits)
                         tail = data[-16:]
             except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError,
-                    NotImplementedError) as exc:
+                    NotImplementedError, zlib.error) as exc:
                 raise SourceError(_("{name} is a damaged zip file ({why})").format(
                     name=path.name, why=type(exc).__name__),
                     hint=_("open it in Excel, WPS or Word and save it again")) from None

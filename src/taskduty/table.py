@@ -483,7 +483,8 @@ class _Normaliser:
         (一, （二）) with text in the task column and nothing else, not even a merged unit
         cell — a goal or section, not a task without units."""
         no_i, std_i = self.columns.get("goal_no"), self.columns.get("standard")
-        if "goal" in self.columns or sorted(filled) != sorted([no_i, std_i]):
+        if (no_i is None or std_i is None or "goal" in self.columns
+                or sorted(filled) != sorted([no_i, std_i])):
             return None
         if any(self.cell(cells, f).merged for f in ("units", "leaders")):
             return None
