@@ -374,5 +374,5 @@ def _remind_due(year: int | None, as_of: str | None, days: int, office: str,
 
 def _remind_summary(late: list[dict[str, Any]], which: Any) -> str:
     n = sum(len(e["tasks"]) for e in late)
-    return _("{units} units have not reported for {month} ({tasks} tasks)").format(
+    return _("{units} units have not reported for {month} ({tasks} task reports missing)").format(
         units=len(late), month=str(which), tasks=n)
