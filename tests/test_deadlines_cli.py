@@ -115,6 +115,7 @@ def test_warning_filter_and_thresholds(dated: Any) -> None:
     assert set(both) == {"1.1", "1.2", "1.7", "1.8"}
     assert {t["warning"] for t in both.values()} == {"red", "yellow"}
     assert listing(dated, "-w", "黄灯", "-w", "红灯", *at).keys() == both.keys()
+    assert listing(dated, "-w", "黄灯、红灯", *at).keys() == both.keys()
     # 35 against 50 is 15 points below: yellow at 10, not at 20
     assert list(listing(dated, "--warning", "yellow", *at)) == ["1.7", "1.8"]
     assert list(listing(dated, "--warning", "yellow", "--yellow-points", "20", *at)) == []

@@ -56,14 +56,15 @@ def thresholds(blue_days: int | None = None, yellow_points: float | None = None,
 
 
 def parse_warnings(values: list[str] | None) -> list[str]:
-    """``--warning red`` / ``--warning yellow,red`` / 红灯: light keys."""
+    """``--warning red`` / ``--warning yellow,red`` (，、 too) / 红灯: light keys."""
+    from taskduty.queries import split_list
     from taskduty.schedule import LIGHT_LABELS, LIGHTS
 
     names = {**{k: k for k in LIGHTS}, **{v: k for k, v in LIGHT_LABELS.items()},
              **{v[0]: k for k, v in LIGHT_LABELS.items()}}
     out: list[str] = []
     for value in values or []:
-        for piece in value.replace("，", ",").split(","):
+        for piece in split_list(value):
             key = names.get(piece.strip().lower())
             if key is None:
                 raise UsageError(_("unknown warning light {value!r}").format(value=piece),
