@@ -190,9 +190,10 @@ def _print_withdrawn(entries: list[dict], fmt: OutputFormat, heading: str,
 def extend(
     codes: Annotated[list[str], typer.Argument(metavar="CODE", help="Task codes, e.g. 1.2 3.4.")],
     to: Annotated[str, typer.Option(
-        "--to", help="The approved new due date (YYYY-MM-DD).")],
+        "--to", metavar="DATE",
+        help="The approved new due date (2018-09-30, 2018/9/30 or 2018年9月30日).")],
     reason: Annotated[str, typer.Option(
-        "--reason", "-r", help="Why the extension (延期) was granted.")],
+        "--reason", "-r", metavar="TEXT", help="Why the extension (延期) was granted.")],
     approved_by: Annotated[str | None, typer.Option(
         "--approved-by", metavar="NAME", help="Who approved it.")] = None,
     year: YearOption = None,
