@@ -17,6 +17,7 @@ import json
 import re
 import zlib
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -285,37 +286,45 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
 
     first = HEADER_ROW + 1
     grey = PatternFill("solid", fgColor="EDEDED")
+    # Each kind of cell is styled once and its style copied after: assigning a font or a
+    # fill looks it up by hash in the workbook, which made the forms most of their cost.
+    styles: dict[tuple[Any, ...], Any] = {}
     task_rows: list[int] = []
     r = first
     for task in tasks:
         lines = 1
         task_rows.append(r)
+        light = getattr(task, "warning", None)
         for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
             cell = ws.cell(r, c)
+            style_key = ("task", key, light if key == "warning" else None)
+            if (style := styles.get(style_key)) is not None:
+                cell._style = copy(style)
+            else:
+                cell.font = body
+                cell.border = border
+                cell.alignment = centre if key in ("code", "leaders", "current", "status",
+                                                   "progress", "actual", "due",
+                                                   "expected_progress", "warning",
+                                                   "others") else wrap
+                if key == "warning" and light in LIGHT_COLOURS:
+                    paint, ink = LIGHT_COLOURS[light]
+                    cell.fill = PatternFill("solid", fgColor=paint)
+                    cell.font = Font(name=FONT, size=10, bold=True, color=ink)
+                if key in FILL_IN:
+                    cell.fill = fill_in
+                    cell.protection = Protection(locked=False)
+                elif key == "actual":
+                    cell.fill = grey
+                styles[style_key] = copy(cell._style)
             value = _form_value(task, key, unit)
             if isinstance(value, str):
                 set_text(cell, value)
                 lines = max(lines, wrapped_lines(value, width))
-            cell.font = body
-            cell.border = border
-            cell.alignment = centre if key in ("code", "leaders", "current", "status",
-                                               "progress", "actual", "due",
-                                               "expected_progress", "warning",
-                                               "others") else wrap
-            light = getattr(task, "warning", None)
-            if key == "warning" and light in LIGHT_COLOURS:
-                paint, ink = LIGHT_COLOURS[light]
-                cell.fill = PatternFill("solid", fgColor=paint)
-                cell.font = Font(name=FONT, size=10, bold=True, color=ink)
-            if key in FILL_IN:
-                cell.fill = fill_in
-                cell.protection = Protection(locked=False)
-            elif key == "actual":
-                cell.fill = grey
         ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
         r += 1
         for target in getattr(task, "targets", []):
-            _target_row(ws, r, task, target, body, border, wrap, centre, fill_in, grey)
+            _target_row(ws, r, task, target, body, border, wrap, centre, fill_in, grey, styles)
             r += 1
 
     col = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(FORM_COLUMNS, 1)}
@@ -414,7 +423,8 @@ def _spans(rows: list[int]) -> list[tuple[int, int]]:
 
 
 def _target_row(ws: Any, r: int, task: Any, target: dict[str, Any], body: Any, border: Any,
-                wrap: Any, centre: Any, fill_in: Any, grey: Any) -> None:
+                wrap: Any, centre: Any, fill_in: Any, grey: Any,
+                styles: dict[tuple[Any, ...], Any] | None = None) -> None:
     """The row under a task for one of its quantitative targets: CODE#N, the target, its
     latest actual value, and the 实际完成值 and 进展情况 cells to fill in."""
     from openpyxl.styles import Protection
@@ -429,21 +439,26 @@ def _target_row(ws: Any, r: int, task: Any, target: dict[str, Any], body: Any, b
               "standard": f"量化指标{target['no']}：{target['text']}",
               "current": f"目标 {describe(target)}{last}"}
     lines = 1
+    styles = {} if styles is None else styles
     for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
         cell = ws.cell(r, c)
+        if (style := styles.get(("target", key))) is not None:
+            cell._style = copy(style)
+        else:
+            cell.font = body
+            cell.border = border
+            cell.alignment = wrap if key in ("standard", "note") else centre
+            if key in TARGET_FILL_IN:
+                cell.fill = fill_in
+                cell.protection = Protection(locked=False)
+                if key == "actual":
+                    cell.number_format = "@"  # typed as text: 62% stays 62%, not 0.62
+            elif key in FILL_IN:
+                cell.fill = grey
+            styles[("target", key)] = copy(cell._style)
         if key in values:
             set_text(cell, values[key])
             lines = max(lines, wrapped_lines(values[key], width))
-        cell.font = body
-        cell.border = border
-        cell.alignment = wrap if key in ("standard", "note") else centre
-        if key in TARGET_FILL_IN:
-            cell.fill = fill_in
-            cell.protection = Protection(locked=False)
-            if key == "actual":
-                cell.number_format = "@"  # typed as text: 62% stays 62%, not 0.62
-        elif key in FILL_IN:
-            cell.fill = grey
     ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
 
 
