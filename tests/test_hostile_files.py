@@ -106,3 +106,13 @@ def test_at_most_50_problems_are_listed(seeded, tmp_path):
     assert "… and 20 more problems" in result.stderr
     assert "70 problems in the forms" in result.stderr
     assert _rows(forms["发改局"])
+
+
+def test_a_huge_text_file_is_refused_by_its_size(tmp_path):
+    from taskduty.limits import check_file_size
+
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x" * 5000)
+    check_file_size(path, Limits(cells=10, rows=10, bytes=10_000))
+    with pytest.raises(SourceError, match="on disk"):
+        check_file_size(path, Limits(cells=10, rows=10, bytes=1000))

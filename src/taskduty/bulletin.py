@@ -337,15 +337,10 @@ def write_bulletin(path: Path, b: Bulletin, *, chart_by: str = "leader",
             notes.append(_("bulletin written without its chart: {reason} ({hint})").format(
                 reason=exc.message, hint=exc.hint))
     doc = build_document(b, chart) if template is None else fill_template(template, b, chart)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    try:
+    from taskduty.safeio import atomic_path
+
+    with atomic_path(path) as tmp:  # whole or not at all; a full disk is one line
         doc.save(str(tmp))
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise TaskdutyError(_("cannot write {path}: {reason}").format(
-            path=path, reason=exc.strerror or exc)) from None
     return Written(path=path, notes=notes)
 
 
@@ -875,8 +870,10 @@ def build_example_template(path: Path) -> None:
     _para(doc, "{{p attachment }}", "plain")
     doc.core_properties.title = "督查通报（示例模板）"
     doc.core_properties.author = "taskduty"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    from taskduty.safeio import atomic_path
+
+    with atomic_path(path) as tmp:
+        doc.save(str(tmp))
 
 
 def fill_template(path: Path, b: Bulletin, chart: tuple[bytes, str] | None) -> Any:

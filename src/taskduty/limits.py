@@ -124,6 +124,18 @@ def check_package(path: Path, kind: str, limits: Limits | None = None) -> None:
                     hint=_("open it in Excel, WPS or Word and save it again")) from None
 
 
+def check_file_size(path: Path, limits: Limits | None = None) -> None:
+    """Refuse a file larger on disk than the uncompressed size limit (text files, .xls and
+    .doc are read whole)."""
+    limits = limits or current()
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the reader says what is wrong with the path
+    if size > limits.bytes:
+        raise _refuse(path, _("{size} on disk").format(size=_mb(size)), limits)
+
+
 def _mb(n: int) -> str:
     return f"{n / 1024 / 1024:,.0f} MB"
 

@@ -28,9 +28,10 @@ def read_source(
     if sheet is not None and fmt not in ("xlsx", "xls"):
         raise UsageError(f"--sheet is for Excel workbooks; {path.name} is read as {fmt}",
                          hint="leave out --sheet, or give the workbook (.xlsx, .xls)")
-    if fmt == "xlsx" or (fmt in ("docx", "notice") and path.suffix.lower() == ".docx"):
-        from taskduty.limits import check_package
+    from taskduty.limits import check_file_size, check_package
 
+    check_file_size(path)  # any format: text, .xls and .doc files are read whole
+    if fmt == "xlsx" or (fmt in ("docx", "notice") and path.suffix.lower() == ".docx"):
         check_package(path, "xlsx" if fmt == "xlsx" else "docx")
     if fmt == "csv":
         from taskduty.sources.csvfile import read_csv
