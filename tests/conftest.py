@@ -32,6 +32,10 @@ from typer.testing import CliRunner
 
 from helpers import load_plan
 
+# The suite runs the English interface (the Chinese one has its own tests, test_i18n.py).
+# Set before any taskduty module is imported: help texts are translated at import.
+os.environ["TASKDUTY_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = ROOT / "data" / "seed_2018.txt"
 SEED_CSV = ROOT / "data" / "seed_table.csv"
@@ -123,11 +127,17 @@ def pg_schema_url() -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def _fixed_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+def _fixed_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("LINES", "50")
     monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("TASKDUTY_LANG", "en")
     monkeypatch.delenv("TASKDUTY_DEBUG", raising=False)
+    # No settings from the machine running the tests: an empty app folder, no TASKDUTY_*.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
+    for name in ("TASKDUTY_CONFIG", "TASKDUTY_OFFICE_NAME", "TASKDUTY_BLUE_DAYS",
+                 "TASKDUTY_YELLOW_POINTS", "TASKDUTY_LEAD_FIRST", "TASKDUTY_STALE_DAYS"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(params=BACKENDS)

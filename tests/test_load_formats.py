@@ -202,7 +202,7 @@ def test_workbook_with_variants_loads(run: Any, tmp_path: Path) -> None:
 def test_optional_columns_shown_in_table_csv_and_convert(run: Any, tmp_path: Path) -> None:
     path = workbook_2019(tmp_path / "plan.xlsx")
     assert run("load", str(path), "-q").exit_code == 0
-    table = run("tasks")
+    table = run("tasks", env={"TASKDUTY_LANG": "zh"})  # the default interface
     assert "配合单位" in table.stdout and "完成时限" in table.stdout
     exported = list(csv.reader(io.StringIO(run("tasks", "-f", "csv").stdout)))
     header = exported[0]

@@ -135,7 +135,7 @@ def test_two_heading_levels_give_section_and_goal(run: Any, tmp_path: Path) -> N
     assert tasks[2]["leaders"] == ["周九"] and tasks[3]["co_units"] == ["区住建局"]
     goals = json.loads(run("goals", "-f", "json").stdout)
     assert [g["section"] for g in goals] == ["全力抓好重点工作"] * 2 + ["切实保障改善民生"]
-    assert "类别" in run("goals").stdout
+    assert "类别" in run("goals", env={"TASKDUTY_LANG": "zh"}).stdout
 
 
 def test_convert_notice_to_the_clean_csv_layout(run: Any, tmp_path: Path) -> None:

@@ -29,9 +29,11 @@ def test_show_json_is_one_object(plan):
     assert task["units"] == ["经信局", "财政局"] and task["units_inherited"] is True
     assert task["history"] == [] and task["status"] == "not_started"
 
+ZH = {"TASKDUTY_LANG": "zh"}  # the default, Chinese interface (table text)
+
 
 def test_show_table_names_the_inherited_cells(plan):
-    text = ok(plan("show", "1.4"))
+    text = ok(plan("show", "1.4", env=ZH))
     lines = {line.split()[0]: line.split(None, 1)[1].strip() for line in text.splitlines()
              if line.strip()}
     assert lines["任务编号"] == "2019 1.4"
@@ -40,14 +42,14 @@ def test_show_table_names_the_inherited_cells(plan):
     assert lines["分管领导"] == "张强、王五（沿用上一行）"
     assert lines["牵头单位"] == "经信局、财政局（沿用上一行）"
     assert lines["状态"] == "未启动"
-    plain = ok(plan("show", "1.3"))
+    plain = ok(plan("show", "1.3", env=ZH))
     assert "沿用" not in plain and "张强、王五" in plain
 
 
 def test_show_wraps_long_text_at_80_columns(plan, tmp_path):
     long = "推进" + "重点项目建设，" * 20 + "确保按期完成。"
     load_plan(plan, tmp_path, "2020", [(1, "长目标", long, "张强", "发改局")])
-    text = ok(plan("show", "1.1", env={"COLUMNS": "80"}))
+    text = ok(plan("show", "1.1", env={**ZH, "COLUMNS": "80"}))
     assert max(cell_len(line) for line in text.splitlines()) <= 80
     body = [line[len("工作标准"):].strip() if line.startswith("工作标准") else line.strip()
             for line in text.splitlines()]
@@ -85,7 +87,7 @@ def test_show_history_after_updates(plan, db_url):
     assert (shown["status"], shown["progress"]) == ("behind", 40)
     at_march = json.loads(ok(plan("show", "1.2", "-f", "json", "--as-of", "2019-04-01")))
     assert (at_march["status"], at_march["progress"]) == ("in_progress", 30)
-    text = ok(plan("show", "1.2"))
+    text = ok(plan("show", "1.2", env=ZH))
     assert "填报记录" in text and "半年滞后" in text and "一季度" in text
     history = text[text.index("填报记录"):]
     assert history.index("2019-03-31") < history.index("2019-06-30")
@@ -94,7 +96,7 @@ def test_show_history_after_updates(plan, db_url):
     assert (listed[0]["status"], listed[0]["progress"], listed[0]["updated"]) == (
         "behind", 40, "2019-06-30")
     for width in (80, 120):
-        table = ok(plan("tasks", "-g", "1", env={"COLUMNS": str(width)})).splitlines()
+        table = ok(plan("tasks", "-g", "1", env={**ZH, "COLUMNS": str(width)})).splitlines()
         assert max(cell_len(line) for line in table) <= width
         assert table.pop(0).strip().startswith("2019年 · ")  # the caption: year and count
         assert "进度" in table[0] + table[1]
@@ -125,7 +127,7 @@ def test_leaders_most_tasks_first(plan):
     assert [(r["name"], r["tasks"]) for r in rows] == sorted(counts.items(),
                                                              key=lambda kv: -kv[1])
     assert counts["王五"] > counts["张强"] > counts["张小虎"]
-    text = ok(plan("leaders"))
+    text = ok(plan("leaders", env=ZH))
     lines = text.splitlines()[1:]  # below the caption (2019年 · 3人)
     assert lines[0].split() == ["分管领导", "任务数", "未启动", "推进中", "滞后", "已完成"]
     assert lines[2].split()[:2] == ["王五", str(rows[0]["tasks"])]
@@ -137,11 +139,11 @@ def test_units_counts(plan):
     assert counts["监管办"] == 8 and counts["财政局"] == 3 and counts["住建局"] == 2
     assert rows[0]["name"] == "监管办"
     assert [r["tasks"] for r in rows] == sorted(counts.values(), reverse=True)
-    assert ok(plan("units")).splitlines()[1].split()[:2] == ["牵头单位", "任务数"]
+    assert ok(plan("units", env=ZH)).splitlines()[1].split()[:2] == ["牵头单位", "任务数"]
 
 
 def test_goals_table(plan):
-    caption, *lines = ok(plan("goals")).splitlines()
+    caption, *lines = ok(plan("goals", env=ZH)).splitlines()
     assert caption.strip() == "2019年 · 11个目标"
     assert lines[0].split() == ["序号", "目标名称", "任务数"]
     assert lines[2].split() == ["1", "经济发展目标", "12"]
@@ -153,7 +155,7 @@ def test_years_lists_each_loaded_year(plan, tmp_path):
     rows = json.loads(ok(plan("years", "-f", "json")))
     assert [(r["year"], r["tasks"], r["goals"]) for r in rows] == [(2019, len(ROWS), 11),
                                                                    (2018, 1, 1)]
-    lines = ok(plan("years")).splitlines()
+    lines = ok(plan("years", env=ZH)).splitlines()
     assert lines[0].split()[:3] == ["年度", "任务数", "目标数"]
     assert [line.split()[0] for line in lines[2:]] == ["2019", "2018"]
 

@@ -18,6 +18,7 @@ TASK_FIELDS = {"code", "year", "goal_no", "goal", "standard", "leaders", "units"
                "leaders_inherited", "units_inherited", "status", "progress", "note", "updated"}
 
 
+ZH = {"TASKDUTY_LANG": "zh"}  # the default, Chinese interface (table text)
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:
@@ -128,7 +129,8 @@ def test_table_to_a_file_is_refused(plan, tmp_path):
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"Error: cannot write a table to {tmp_path / 'x.txt'}",
-        "Hint: use --format csv or --format json with -o, or name the file *.csv or *.json"]
+        "Hint: use --format json/jsonl/csv/tsv with -o, or name the file "
+        "*.json *.jsonl *.csv *.tsv"]
     assert not (tmp_path / "x.txt").exists()
 
 
@@ -156,7 +158,7 @@ def column(text: str, header: str, next_header: str | None) -> list[str]:
 
 @pytest.mark.parametrize("width", [120, 100, 80])
 def test_task_table_fits_and_wraps_without_losing_text(plan, width):
-    result = plan("tasks", env={"COLUMNS": str(width)})
+    result = plan("tasks", env={**ZH, "COLUMNS": str(width)})
     text = ok(result)
     lines = text.splitlines()
     assert max(cell_len(line) for line in lines) <= width
@@ -176,7 +178,7 @@ def test_task_table_fits_and_wraps_without_losing_text(plan, width):
 
 
 def test_task_table_at_120_keeps_short_rows_on_one_line(plan):
-    text = ok(plan("tasks", "-g", "1"))
+    text = ok(plan("tasks", "-g", "1", env=ZH))
     row = next(line for line in text.splitlines() if line.startswith("1.3 "))
     assert "规模以上工业增加值增长10%。" in row and "张强、王五" in row
     assert "经信局、财政局" in row and "未启动" in row
@@ -186,7 +188,7 @@ def test_task_table_at_120_keeps_short_rows_on_one_line(plan):
 @pytest.mark.parametrize("width", [120, 80])
 @pytest.mark.parametrize("args", [*LISTINGS, ("show", "2.3"), ("tasks", "-l", "陆秋明")])
 def test_seed_tables_fit_the_terminal(seeded, width, args):
-    text = ok(seeded(*args, env={"COLUMNS": str(width)}))
+    text = ok(seeded(*args, env={**ZH, "COLUMNS": str(width)}))
     assert text.strip()
     assert max(cell_len(line) for line in text.splitlines()) <= width
     assert "…" not in text
@@ -195,6 +197,7 @@ def test_seed_tables_fit_the_terminal(seeded, width, args):
 def test_seed_task_table_at_80_wraps_the_longest_standard(seeded):
     tasks = json.loads(ok(seeded("tasks", "-f", "json")))
     longest = max(tasks, key=lambda t: len(t["standard"]))
-    text = ok(seeded("tasks", "-g", str(longest["goal_no"]), env={"COLUMNS": "80"}))
+    text = ok(seeded("tasks", "-g", str(longest["goal_no"]),
+                      env={**ZH, "COLUMNS": "80"}))
     standards = "".join(column(text, "工作标准", "分管领导"))
     assert longest["standard"].replace(" ", "") in standards

@@ -53,10 +53,10 @@ def test_text_notice_per_unit(seeded):
 
 
 def test_table_format(seeded):
-    result = seeded("remind", "--month", "2018-03")
+    result = seeded("remind", "--month", "2018-03", env={"TASKDUTY_LANG": "zh"})
     assert result.exit_code == 0, result.output
     assert "未报送" in result.stdout and "发改局" in result.stdout
-    assert "have not reported for 2018-03" in result.stderr
+    assert "未报送 2018-03" in result.stderr
 
 
 def test_bad_month_is_usage_error(seeded):

@@ -7,7 +7,6 @@ fast), elsewhere SQLAlchemy Core. Both run the same SQL text, written to be port
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -36,13 +35,16 @@ def default_path() -> Path:
 
 
 def resolve_url(value: str | None) -> str:
-    """A SQLAlchemy URL from ``--db`` (a path or URL), else ``$TASKDUTY_DB``, else the default.
+    """A SQLAlchemy URL from ``value`` (a path or URL), else the ``db`` setting
+    (``--db``, ``$TASKDUTY_DB``, the settings file), else the default.
 
     ``postgres://`` and ``postgresql://`` mean PostgreSQL through psycopg 3. A password
     written unencoded (holding ``#``, ``?``, ``@``, ``/``, ``:`` or a space) is percent-encoded,
     so the driver gets the whole password and never reads part of it as the host.
     """
-    value = value or os.environ.get(ENV_VAR) or str(default_path())
+    from taskduty import settings
+
+    value = value or settings.get("db") or str(default_path())
     if "://" in value:
         value = re.sub(r"^(postgres|postgresql)://", "postgresql+psycopg://", value)
         parts = split_url(value)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The exit codes of ``taskduty`` (the README lists them)."""
+
+    OK = 0
+    FAILURE = 1  # an Error: line (bad input, no table loaded, database trouble)
+    USAGE = 2  # a usage error: unknown option, bad option value
+    INTERRUPTED = 130  # Ctrl-C
+    BROKEN_PIPE = 141  # the reader of stdout went away (| head)
+
 
 class TaskdutyError(Exception):
     """A failure the user can act on: printed as ``Error: …`` with an optional hint, exit 1."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURE
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -17,7 +29,7 @@ class TaskdutyError(Exception):
 class UsageError(TaskdutyError):
     """Bad option values or missing information on the command line: exit 2."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class SourceError(TaskdutyError):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from taskduty.i18n import N_
+
 # Canonical fields of a task row, in table order, with the header shown to users.
 LABELS: dict[str, str] = {
     "section": "类别",
@@ -23,6 +25,28 @@ LABELS: dict[str, str] = {
     "expected_progress": "序时进度",
     "warning": "预警",
     "days_left": "剩余天数",
+}
+
+# The same fields' headers as English message ids: tables show them in the interface
+# language; their Chinese translations are the labels above (tests/test_i18n.py checks).
+HEADERS: dict[str, str] = {
+    "section": N_("Section"),
+    "goal_no": N_("No."),
+    "goal": N_("Goal"),
+    "code": N_("Code"),
+    "standard": N_("Standard"),
+    "leaders": N_("Leaders"),
+    "units": N_("Lead units"),
+    "co_units": N_("Co-units"),
+    "deadline": N_("Deadline"),
+    "status": N_("Status"),
+    "progress": N_("Progress"),
+    "note": N_("Note"),
+    "updated": N_("Updated"),
+    "expected_progress": N_("Expected progress"),
+    "warning": N_("Warning"),
+    "days_left": N_("Days left"),
+    "year": N_("Year"),
 }
 
 REQUIRED = ("goal", "standard", "leaders", "units")

@@ -1,17 +1,172 @@
-"""Translations of user-facing text (gettext).
+"""Translations of user-facing text, by standard gettext.
 
 Every message, hint, report line, help text and table header a person reads goes through
-``_()`` with its English text as the message id; the Chinese catalog translates it.
+``_()`` with its English text as the message id; ``N_()`` marks a message id to be
+translated later (a table of headers). Format after translating::
+
+    _("no table loaded for {year}").format(year=y)
+    ngettext("{n} task", "{n} tasks", n).format(n=n)
+
+The catalog is ``locale/zh_CN/LC_MESSAGES/taskduty.po`` in this package. It is compiled at
+start-up, in memory, into a standard ``gettext.GNUTranslations`` catalog (the same bytes
+``msgfmt`` would write), so the repository holds only the ``.po`` and nothing is built.
+
+The interface is Chinese by default; English when ``TASKDUTY_LANG`` is ``en`` (or any
+``en_*``), or, without ``TASKDUTY_LANG``, when the locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``) is English. ``TASKDUTY_LANG=zh`` forces Chinese.
 """
 
 from __future__ import annotations
 
+import gettext
+import os
+import struct
+from pathlib import Path
+
+LANG_ENV = "TASKDUTY_LANG"
+DOMAIN = "taskduty"
+PO_FILE = Path(__file__).parent / "locale" / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def language() -> str:
+    """``zh`` or ``en``, from ``TASKDUTY_LANG`` or the locale (Chinese by default)."""
+    wanted = os.environ.get(LANG_ENV, "").strip().lower()
+    if not wanted:
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            value = os.environ.get(var, "").strip().lower()
+            if value:
+                wanted = value if value.startswith(("en", "zh")) else ""
+                break
+    return "en" if wanted.startswith("en") else "zh"
+
+
+def parse_po(text: str) -> list[tuple[str, str | None, list[str]]]:
+    """The translated entries of a ``.po`` file: (msgid, msgid_plural or None, msgstrs).
+    Fuzzy and untranslated entries are left out; the header (msgid "") is kept."""
+    entries: list[tuple[str, str | None, list[str]]] = []
+    fields: dict[str, str] = {}
+    key: str | None = None
+    fuzzy = False
+
+    def flush() -> None:
+        nonlocal fuzzy
+        msgid = fields.get("msgid")
+        if msgid is not None and not fuzzy:
+            if "msgid_plural" in fields:
+                forms = [fields[k] for k in sorted(k for k in fields if k.startswith("msgstr["))]
+                if forms and all(forms):
+                    entries.append((msgid, fields["msgid_plural"], forms))
+            elif fields.get("msgstr") or msgid == "":
+                entries.append((msgid, None, [fields.get("msgstr", "")]))
+        fields.clear()
+        fuzzy = False
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            if "msgid" in fields:
+                flush()
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            continue
+        if line.startswith('"'):
+            if key is not None:
+                fields[key] += _unquote(line)
+            continue
+        word, _sep, rest = line.partition(" ")
+        if word == "msgid" and "msgid" in fields:
+            flush()
+        key = word
+        fields[key] = _unquote(rest.strip())
+    flush()
+    return entries
+
+
+def _unquote(text: str) -> str:
+    body = text[1:-1] if len(text) >= 2 and text[0] == text[-1] == '"' else text
+    out = []
+    i = 0
+    escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            out.append(escapes.get(body[i + 1], body[i + 1]))
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def compile_mo(entries: list[tuple[str, str | None, list[str]]]) -> bytes:
+    """A GNU ``.mo`` file's bytes for ``entries`` (as :func:`parse_po` gives them)."""
+    pairs: dict[bytes, bytes] = {}
+    for msgid, plural, forms in entries:
+        key = msgid if plural is None else f"{msgid}\0{plural}"
+        pairs[key.encode()] = "\0".join(forms).encode()
+    keys = sorted(pairs)
+    ids = b"".join(k + b"\0" for k in keys)
+    n = len(keys)
+    start = 7 * 4 + 16 * n
+    id_table, str_table, id_pos, str_pos = [], [], 0, 0
+    for k in keys:
+        id_table.append(struct.pack("ii", len(k), start + id_pos))
+        str_table.append(struct.pack("ii", len(pairs[k]), start + len(ids) + str_pos))
+        id_pos += len(k) + 1
+        str_pos += len(pairs[k]) + 1
+    strs = b"".join(pairs[k] + b"\0" for k in keys)
+    header = struct.pack("Iiiiiii", 0x950412DE, 0, n, 7 * 4, 7 * 4 + 8 * n, 0, 0)
+    return header + b"".join(id_table) + b"".join(str_table) + ids + strs
+
+
+_catalogs: dict[str, gettext.NullTranslations] = {}
+
+
+def catalog(lang: str) -> gettext.NullTranslations:
+    """The catalog for ``zh`` (from the ``.po``) or ``en`` (the message ids themselves)."""
+    if lang not in _catalogs:
+        if lang == "zh" and PO_FILE.exists():
+            import io
+
+            data = compile_mo(parse_po(PO_FILE.read_text(encoding="utf-8")))
+            _catalogs[lang] = gettext.GNUTranslations(io.BytesIO(data))
+        else:
+            _catalogs[lang] = gettext.NullTranslations()
+    return _catalogs[lang]
+
+
+_current = catalog(language())
+
+
+def use(lang: str | None = None) -> None:
+    """Switch the interface language for this process (``None``: from the environment).
+    Help texts already built keep their language; messages follow at once."""
+    global _current
+    _current = catalog(lang or language())
+
+
+def current() -> str:
+    """The language in use: ``zh`` or ``en``."""
+    return "zh" if isinstance(_current, gettext.GNUTranslations) else "en"
+
 
 def _(message: str) -> str:
-    """The message in the interface language (for now: as written)."""
-    return message
+    """``message`` in the interface language."""
+    return _current.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """The singular or plural form of a message for ``n``."""
-    return singular if n == 1 else plural
+    """The singular or plural form of a message for ``n``, in the interface language."""
+    return _current.ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it now (gettext_noop)."""
+    return message
+
+
+def chinese(message: str) -> str:
+    """``message`` in Chinese whatever the interface language (CSV headers, documents)."""
+    return catalog("zh").gettext(message)

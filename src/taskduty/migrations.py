@@ -143,6 +143,15 @@ def _v5_deadlines(conn: Any) -> None:
                           "deadline_inferred = :f, deadline_date = :d WHERE id = :i"), values)
 
 
+@migration(6)
+def _v6_settings(conn: Any) -> None:
+    """A table for the settings an office shares (thresholds, the office's name)."""
+    from sqlalchemy import text
+
+    conn.execute(text("CREATE TABLE IF NOT EXISTS setting "
+                      "(key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (key))"))
+
+
 def describe(version: int) -> str:
     """The first line of migration ``version``'s docstring."""
     doc = (MIGRATIONS[version].__doc__ or "").strip()

@@ -214,3 +214,13 @@ class LoadNote(SQLModel, table=True):
     ref: str = ""
     code: str | None = None
     message: str
+
+
+class StoredSetting(SQLModel, table=True):
+    """A setting the whole office shares, stored with the data (``taskduty config set
+    --shared``): thresholds, the office's name. See :mod:`taskduty.settings`."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str

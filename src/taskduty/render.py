@@ -1,6 +1,34 @@
-"""Turning query results into output: rich tables for people, JSON and CSV for scripts.
+"""The one output path: every command returns a :class:`Result`, :func:`output` renders it.
 
-Data goes to stdout; messages go to stderr (see :func:`message`).
+Data goes to stdout (or ``-o FILE``); messages go to stderr (:func:`message`).
+
+A command that gives something back builds a ``Result`` and hands it to ``output``::
+
+    from taskduty import render
+    from taskduty.i18n import N_
+
+    COLUMNS = render.columns(("name", N_("Lead unit")), ("tasks", N_("Tasks")))
+
+    @app.command()
+    def units(fmt: ListingFormat = "table", output: OutputOption = None,
+              fields: FieldsOption = None) -> None:
+        rows = queries.something(...)                     # a list of dicts, JSON-ready
+        render.output(render.Result(rows=rows, columns=COLUMNS), fmt, output, fields)
+
+- ``rows`` + ``columns`` (a listing) give every format: ``table`` (a rich table),
+  ``json`` (a list of objects, or ``data`` when set), ``jsonl`` (one object a line),
+  ``csv`` and ``tsv`` (headers are the columns' Chinese names, as in the glossary, so a
+  spreadsheet reads the same on every computer; several values joined by 、). Declare the
+  option with ``ListingFormat`` (cli/app.py) and add ``FieldsOption``: ``--fields a,b``
+  chooses and orders the columns (JSON keys) in every format.
+- ``data`` + ``lines`` (a report: a load, a status) give ``table`` (the lines, on stdout,
+  or on stderr with ``lines_to_stderr``) and ``json`` (``data``): declare ``ReportFormat``.
+- ``notes`` are stderr lines for the person at the terminal, shown with the ``table`` format.
+- A custom table layout (the task table) is ``Result(show=fn)``: ``fn(rows, columns)``;
+  a format only one command gives (remind's ``text``) is ``Result(texts={"text": fn})``.
+
+Column headers are English message ids (``N_``): a table shows them in the interface
+language, CSV/TSV in Chinese. Every CSV/TSV cell passes through :func:`csv_cell`.
 """
 
 from __future__ import annotations
@@ -10,15 +38,20 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from taskduty import csvsafe
-from taskduty.fields import LABELS, STATUSES
-from taskduty.i18n import _
+from taskduty.errors import UsageError
+from taskduty.fields import HEADERS, LABELS, STATUSES
+from taskduty.i18n import N_, _, chinese, ngettext
 
-FORMATS = ("table", "json", "csv")
+LISTING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+REPORT_FORMATS = ("table", "json")
+SUFFIX_FORMATS = {".csv": "csv", ".tsv": "tsv", ".json": "json", ".jsonl": "jsonl",
+                  ".ndjson": "jsonl"}
 STATUS_STYLES = {"not_started": "dim", "in_progress": "cyan", "behind": "bold red",
                  "done": "green"}
 WARNING_STYLES = {"red": "bold white on red", "yellow": "black on yellow",
@@ -51,6 +84,41 @@ def stop_quietly() -> None:
     except (OSError, ValueError):  # a captured stdout has no file descriptor
         pass
     raise SystemExit(0)
+@dataclass(frozen=True)
+class Column:
+    """A listing's column: its JSON key, its header (an English message id) and, optionally,
+    how a value is shown in tables and CSV (``text(value, row) -> str``)."""
+
+    key: str
+    header: str
+    text: Callable[[Any, dict[str, Any]], Any] | None = None
+
+    def cell(self, row: dict[str, Any]) -> Any:
+        value = row.get(self.key)
+        return self.text(value, row) if self.text else value
+
+
+def columns(*specs: tuple[str, str] | Column) -> list[Column]:
+    """Columns from ``(key, header)`` pairs or :class:`Column` objects."""
+    return [s if isinstance(s, Column) else Column(*s) for s in specs]
+
+
+@dataclass
+class Result:
+    """What a command gives back, for :func:`output` (see the module docstring)."""
+
+    rows: list[dict[str, Any]] | None = None
+    columns: Sequence[Column] = ()
+    data: Any = None
+    lines: Sequence[str] | None = None
+    notes: Sequence[str] = ()
+    title: str | None = None
+    bar: str | None = None  # a 0-100 column drawn as a bar in tables
+    show: Callable[[list[dict[str, Any]], list[Column]], None] | None = None
+    lines_to_stderr: bool = False
+    total: dict[str, Any] | None = None  # a last row set off below the others (tables only)
+    # formats only this command gives (remind's text notices): name -> the text
+    texts: dict[str, Callable[[], str]] = field(default_factory=dict)
 
 
 def console(stderr: bool = False) -> Any:
@@ -76,12 +144,24 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+def csv_cell(value: Any) -> Any:
+    """One CSV/TSV cell: lists joined by 、, None blank, formulas neutralised (csvsafe).
+
+    The single place every exported cell passes through.
+    """
+    if isinstance(value, tuple):
+        value = list(value)
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return csvsafe.cell(value)
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: str = ",") -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
+    writer = csv.writer(buffer, lineterminator="\n", delimiter=delimiter)
+    writer.writerow([csv_cell(h) for h in header])
     for row in rows:
-        writer.writerow([csvsafe.cell(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return buffer.getvalue()
 
 
@@ -91,41 +171,146 @@ def emit(text: str, output: Path | None = None, bom: bool = False) -> None:
         from taskduty.safeio import write_text
 
         write_text(output, text, encoding="utf-8-sig" if bom else "utf-8")
-        message(f"Wrote {output}")
-    else:
+        message(_("Wrote {path}").format(path=output))
+    elif text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def format_for(fmt: str, output: Path | None, offered: Sequence[str] = LISTING_FORMATS) -> str:
+    """The format to write: ``-o x.csv`` / ``x.json`` … imply it when no format is given."""
+    if output is None or fmt != "table":
+        return fmt
+    kind = SUFFIX_FORMATS.get(output.suffix.lower())
+    if kind in offered and kind != "table":
+        return kind
+    names = [f for f in offered if f != "table"]
+    raise UsageError(_("cannot write a table to {path}").format(path=output),
+                     hint=_("use --format {formats} with -o, or name the file {files}").format(
+                         formats="/".join(names), files=" ".join(f"*.{n}" for n in names)))
+
+
+def pick_fields(result: Result, fields: str | Sequence[str] | None) -> list[Column]:
+    """The columns ``--fields a,b,c`` chooses, in that order (all columns without it)."""
+    cols = list(result.columns)
+    if not fields:
+        return cols
+    names = [f.strip() for f in (fields.split(",") if isinstance(fields, str) else fields)]
+    names = [n for n in names if n]
+    known = {c.key: c for c in cols}
+    if result.rows:
+        for key in result.rows[0]:
+            known.setdefault(key, Column(key, key))
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(_("unknown field {name!r}").format(name=unknown[0]),
+                         hint=_("fields: {names}").format(names=", ".join(known)))
+    return [known[n] for n in names]
+
+
+def write(result: Result, fmt: str = "table", output: Path | None = None,
+          fields: str | Sequence[str] | None = None) -> None:
+    """Render ``result`` as ``fmt`` on stdout or into ``output`` (the one output path)."""
+    fmt = format_for(str(fmt), output)
+    if fmt in result.texts:
+        text = result.texts[fmt]()
+        if text or output is not None:
+            emit(text, output)
+        for note in result.notes:
+            message(note)
+        return
+    cols = pick_fields(result, fields)
+    rows = result.rows
+    chosen = [c.key for c in cols] if fields else None
+    if fmt == "json":
+        if result.data is not None and not fields:
+            emit(to_json(result.data), output)
+        else:
+            emit(to_json(_json_rows(rows or [], chosen)), output)
+    elif fmt == "jsonl":
+        items = _json_rows(rows or [], chosen) if rows is not None else [result.data]
+        emit("".join(json.dumps(i, ensure_ascii=False, default=str) + "\n" for i in items),
+             output)
+    elif fmt in ("csv", "tsv"):
+        text = to_csv([chinese(c.header) for c in cols],
+                      ([c.cell(r) for c in cols] for r in rows or []),
+                      delimiter="," if fmt == "csv" else "\t")
+        emit(text, output, bom=output is not None)
+    else:
+        _show_table(result, cols, custom=not fields)
+        for note in result.notes:
+            message(note)
+
+
+def _json_rows(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str, Any]]:
+    if keys is None:
+        return rows
+    return [{k: r.get(k) for k in keys} for r in rows]
+
+
+def _show_table(result: Result, cols: list[Column], custom: bool = True) -> None:
+    rows = result.rows
+    if rows is not None and not custom:  # --fields: the plain table of those columns
+        print_rows(rows, cols, result.title, result.bar, result.total)
+        return
+    if rows is not None and result.show is not None:
+        result.show(rows, cols)
+    elif rows is not None and (rows or result.lines is None):
+        print_rows(rows, cols, result.title, result.bar, result.total)
+    if result.lines is not None:
+        if result.lines_to_stderr:  # a report for the person at the terminal (-q: silent)
+            for line in result.lines:
+                message(line)
+        else:
+            sys.stdout.write("".join(line + "\n" for line in result.lines))
 
 
 def status_label(key: str | None) -> str:
     return STATUSES.get(key or "not_started", key or "")
 
 
+def label(key: str) -> str:
+    """A task field's header in the interface language (the glossary's Chinese by default)."""
+    return _(HEADERS[key]) if key in HEADERS else LABELS[key]
+
+
+def _status_text(value: Any, _row: dict[str, Any]) -> str:
+    return status_label(value)
+
+
+def _warning_text(value: Any, _row: dict[str, Any]) -> str:
+    return warning_label(value)
+
+
+STATUS_COLUMNS = [Column(k, v) for k, v in (
+    ("not_started", N_("Not started")), ("in_progress", N_("In progress")),
+    ("behind", N_("Behind")), ("done", N_("Done")))]
+
+
 # -- tasks ------------------------------------------------------------------------------------
 TASK_CSV_FIELDS = ("code", "year", "goal_no", "goal", "standard", "leaders", "units",
                    "co_units", "deadline", "status", "progress", "note", "updated",
                    "expected_progress", "warning")
+TASK_COLUMNS = [Column(k, HEADERS[k], {"status": _status_text, "warning": _warning_text}.get(k))
+                for k in TASK_CSV_FIELDS]
+
+
+def tasks_result(tasks: list[Any], title: str | None = None) -> Result:
+    """A listing of tasks: every field in JSON, the task table for people."""
+    return Result(rows=[t.as_dict() for t in tasks], columns=TASK_COLUMNS,
+                  show=lambda _rows, _cols: print_tasks_table(tasks, title),
+                  notes=[ngettext("{n} task", "{n} tasks", len(tasks)).format(n=len(tasks))])
 
 
 def tasks_csv(tasks: list[Any]) -> str:
     """One row per task, Chinese headers, several values joined by 、."""
-    header = [LABELS.get(f, {"year": "年度"}.get(f, f)) for f in TASK_CSV_FIELDS]
-    rows = []
-    for t in tasks:
-        d = t.as_dict()
-        d["status"] = status_label(d["status"])
-        d["warning"] = warning_label(d["warning"])
-        rows.append([d[f] for f in TASK_CSV_FIELDS])
-    return to_csv(header, rows)
+    rows = [t.as_dict() for t in tasks]
+    return to_csv([chinese(c.header) for c in TASK_COLUMNS],
+                  ([c.cell(r) for c in TASK_COLUMNS] for r in rows))
 
 
 def output_tasks(tasks: list[Any], fmt: str, output: Path | None = None,
                  title: str | None = None) -> None:
-    if fmt == "json":
-        emit(to_json([t.as_dict() for t in tasks]), output)
-    elif fmt == "csv":
-        emit(tasks_csv(tasks), output, bom=output is not None)
-    else:
-        print_tasks_table(tasks, title)
+    write(tasks_result(tasks, title), fmt, output)
 
 
 def print_tasks_table(tasks: list[Any], title: str | None = None) -> None:
@@ -170,7 +355,7 @@ class TaskColumn:
 
     def __init__(self, key: str, natural: int, least: int, cap: int) -> None:
         self.key = key
-        self.header = LABELS[key]
+        self.header = label(key)
         self.natural = natural
         self.least = min(least, natural)
         self.width = min(natural, cap)
@@ -178,7 +363,7 @@ class TaskColumn:
 
 def task_cells(task: Any, first_in_goal: bool) -> dict[str, Any]:
     """The table's cell values for one task: plain text, or name tokens for name columns."""
-    marker = " (沿用)"
+    marker = " " + _("(inherited)")
     return {
         "code": task.code,
         "goal": f"{task.goal_no}.{task.goal}" if first_in_goal else "",
@@ -213,7 +398,7 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[Task
     def natural(key: str) -> int:
         values = [c[key] for c in cells]
         lengths = [cell_len("".join(v) if isinstance(v, list) else v) for v in values]
-        return max([cell_len(LABELS[key]) // 2, *lengths, 1])
+        return max([cell_len(label(key)) // 2, *lengths, 1])
 
     def longest_token(key: str) -> int:
         return max([cell_len(tok.strip()) for c in cells for tok in c[key]] + [4])
@@ -229,6 +414,10 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[Task
     if show_progress:
         keys.append("progress")
     code_w = max(natural("code"), 4)
+    # English headers are wider than the values (Status, Progress): they must not wrap.
+    status_w = max(6, cell_len(label("status")))
+    progress_w = max(4, cell_len(label("progress")))
+    warning_w = max(4, cell_len(label("warning")))
     spec = {
         "code": (code_w, code_w, 8 if width >= 100 else code_w),
         "goal": (natural("goal"), 6, max(8, width // 8)),
@@ -236,9 +425,9 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[Task
         "units": (natural("units"), min(longest_token("units"), 8), max(10, width // 8)),
         "co_units": (natural("co_units") if "co_units" in keys else 1, 8, max(8, width // 10)),
         "deadline": (natural("deadline") if "deadline" in keys else 1, 6, max(6, width // 12)),
-        "status": (6, 6, 6),
-        "progress": (4, 4, 4),
-        "warning": (4, 4, 4),
+        "status": (status_w, status_w, status_w),
+        "progress": (progress_w, progress_w, progress_w),
+        "warning": (warning_w, warning_w, warning_w),
     }
     cols = []
     for key in keys:
@@ -364,52 +553,51 @@ def print_task(task: Any) -> None:
     grid.add_column(style="bold", no_wrap=True, width=label_w)
     grid.add_column(width=value_w, overflow="fold")
     rows = [
-        (LABELS["code"], f"{task.year} {task.code}"),
-        (LABELS["goal"], f"{task.goal_no}. {task.goal}"),
-        (LABELS["standard"], task.standard),
-        (LABELS["leaders"], "、".join(task.leaders)
-         + ("（沿用上一行）" if task.leaders_inherited else "")),
-        (LABELS["units"], "、".join(task.units)
-         + ("（沿用上一行）" if task.units_inherited else "")),
+        (label("code"), f"{task.year} {task.code}"),
+        (label("goal"), f"{task.goal_no}. {task.goal}"),
+        (label("standard"), task.standard),
+        (label("leaders"), "、".join(task.leaders)
+         + (_("(inherited from the row above)") if task.leaders_inherited else "")),
+        (label("units"), "、".join(task.units)
+         + (_("(inherited from the row above)") if task.units_inherited else "")),
     ]
     if task.section:
-        rows.insert(1, (LABELS["section"], task.section))
+        rows.insert(1, (label("section"), task.section))
     if task.co_units:
-        rows.append((LABELS["co_units"], "、".join(task.co_units)))
+        rows.append((label("co_units"), "、".join(task.co_units)))
     rows += schedule_rows(task)
-    rows.append((LABELS["status"], status_label(task.status)
+    rows.append((label("status"), status_label(task.status)
                  + (f"  {task.progress}%" if task.progress is not None else "")
                  + (f"  ({task.updated})" if task.updated else "")))
     sched = getattr(task, "schedule", None)
     if sched is not None:
         behind = _("behind") if sched.behind else _("on schedule")
-        rows.append((LABELS["expected_progress"], f"{sched.expected_progress:g}%  ({behind})"))
+        rows.append((label("expected_progress"), f"{sched.expected_progress:g}%  ({behind})"))
         if sched.warning:
-            rows.append((LABELS["warning"], warning_label(sched.warning)))
+            rows.append((label("warning"), warning_label(sched.warning)))
         if sched.days_left is not None:
-            rows.append((LABELS["days_left"], str(sched.days_left)))
+            rows.append((label("days_left"), str(sched.days_left)))
     if task.note:
-        rows.append((LABELS["note"], task.note))
+        rows.append((label("note"), task.note))
     if getattr(task, "reports_differ", False):
         from taskduty.reports import report_line
 
         for i, r in enumerate(task.reports):
-            rows.append(("各单位" if i == 0 else "", report_line(r)))
+            rows.append((_("Each unit") if i == 0 else "", report_line(r)))
     for t in getattr(task, "targets", []):
-        rows.append((f"指标{t['no']}", target_line(t)))
-    rows.append(("来源", task.source_ref))
-    for label, value in rows:
-        grid.add_row(Text(label), Text("\n".join(wrap_cells(value or "", value_w))))
+        rows.append((_("Target {no}").format(no=t["no"]), target_line(t)))
+    rows.append((_("Source"), task.source_ref))
+    for name, value in rows:
+        grid.add_row(Text(name), Text("\n".join(wrap_cells(value or "", value_w))))
     out.print(grid)
     if task.history:
         withdrawn = "withdrawn_at" in task.history[0]
-        columns = [("id", "ID"), ("date", "日期"), ("status", "状态"), ("progress", "进度"),
-                   ("note", "进展情况"), ("by", "填报人"), ("recorded_by", "录入人")]
+        columns = list(HISTORY_COLUMNS)
         if any(h.get("filled_by") or h.get("phone") or h.get("approved_by")
                for h in task.history):
-            columns.insert(-1, ("contact", "填报人/联系电话/审核"))
+            columns.insert(-1, Column("contact", N_("Filled by / phone / approved by")))
         if withdrawn:
-            columns.append(("withdrawn", "撤回"))
+            columns.append(Column("withdrawn", N_("Withdrawn")))
         rows_out = []
         for h in task.history:
             row = dict(h)
@@ -423,7 +611,7 @@ def print_task(task: Any) -> None:
                                     if h["withdrawn_at"] else "")
             rows_out.append(row)
         out.print()
-        print_rows(rows_out, columns, title="填报记录")
+        print_rows(rows_out, columns, title=_("Updates"))
     actuals = getattr(task, "actual_history", [])
     if actuals:
         withdrawn = "withdrawn_at" in actuals[0]
@@ -473,9 +661,9 @@ def schedule_rows(task: Any) -> list[tuple[str, str]]:
     text), its milestones, and the approved extension in force with who approved it and why."""
     rows: list[tuple[str, str]] = []
     if task.deadline:
-        rows.append((LABELS["deadline"], task.deadline))
+        rows.append((label("deadline"), task.deadline))
     elif getattr(task, "deadline_inferred", False) and task.deadline_date:
-        rows.append((LABELS["deadline"], f"{task.deadline_date}（{_('read from the task text')}）"))
+        rows.append((label("deadline"), f"{task.deadline_date}（{_('read from the task text')}）"))
     milestones = getattr(task, "milestones", None) or []
     if len(milestones) > 1 or (milestones and milestones[0].get("step")):
         rows.append(("时间节点", "；".join(f"{m['date']} {m['step']}".strip()
@@ -488,50 +676,50 @@ def schedule_rows(task: Any) -> list[tuple[str, str]]:
     return rows
 
 
+HISTORY_COLUMNS = columns(("id", N_("ID")), ("date", N_("Date")), ("status", HEADERS["status"]),
+                          ("progress", HEADERS["progress"]), ("note", HEADERS["note"]),
+                          ("by", N_("Reported by")), ("recorded_by", N_("Recorded by")))
+
+
 # -- generic rows -------------------------------------------------------------------------
-def output_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]], fmt: str,
-                output: Path | None = None, title: str | None = None,
+def output_rows(rows: list[dict[str, Any]], columns: Sequence[tuple[str, str] | Column],
+                fmt: str, output: Path | None = None, title: str | None = None,
                 bar: str | None = None, total: dict[str, Any] | None = None) -> None:
-    """Rows of plain values: ``columns`` is [(key, header)]; ``bar`` names a 0–100 column
-    drawn as a small bar in tables; ``total`` is a last row set off below the others (tables
-    only). CSV headers are the Chinese column headers."""
-    if fmt == "json":
-        emit(to_json(rows), output)
-        return
-    if fmt == "csv":
-        emit(to_csv([h for _, h in columns], [[r.get(k) for k, _ in columns] for r in rows]),
-             output, bom=output is not None)
-        return
-    print_rows(rows, columns, title, bar, total)
+    """Rows through :func:`write` (kept for callers of the older API)."""
+    write(Result(rows=rows, columns=globals()["columns"](*columns), title=title, bar=bar,
+                 total=total), fmt, output)
 
 
-def print_rows(rows: list[dict[str, Any]], columns: list[tuple[str, str]],
+def print_rows(rows: list[dict[str, Any]], columns: Sequence[tuple[str, str] | Column],
                title: str | None = None, bar: str | None = None,
                total: dict[str, Any] | None = None) -> None:
-    """A compact rich table of plain rows; text columns wrap to fit the terminal."""
+    """A compact rich table of plain rows; text columns wrap to fit the terminal.
+    ``columns``: :class:`Column` objects or ``(key, header)`` pairs."""
     from rich.text import Text
 
+    columns = [c if isinstance(c, Column) else Column(*c) for c in columns]
     out = console()
-    numeric = {k for k, _ in columns
-               if rows and all(isinstance(r.get(k), int | float) or r.get(k) is None
+    numeric = {c.key for c in columns
+               if rows and all(isinstance(c.cell(r), int | float) or c.cell(r) is None
                                for r in rows)}
     table = new_table(title)
-    for key, header in columns:
-        if key in numeric:
-            table.add_column(header, justify="right", no_wrap=True)
-        elif total is not None and key == columns[0][0] and out.width >= 100:
+    for c in columns:
+        if c.key in numeric:
+            table.add_column(_(c.header), justify="right", no_wrap=True)
+        elif total is not None and c.key == columns[0].key and out.width >= 100:
             # the 合计 label on one line, as in the workbook (when there is room for it)
             from rich.cells import cell_len
 
-            table.add_column(header, overflow="fold", min_width=cell_len(_plain(total[key])))
+            table.add_column(_(c.header), overflow="fold",
+                             min_width=cell_len(_plain(total.get(c.key))))
         else:
-            table.add_column(header, overflow="fold")
+            table.add_column(_(c.header), overflow="fold")
     if bar and out.width >= 100:
         table.add_column("", no_wrap=True)
     else:
         bar = None
     for i, r in enumerate([*rows, *([total] if total else [])]):
-        cells = [Text(_plain(r.get(k))) for k, _ in columns]
+        cells = [Text(_plain(c.cell(r))) for c in columns]
         if bar:
             cells.append(Text(progress_bar(float(r.get(bar) or 0))))
         last = total is not None and i == len(rows)
@@ -554,42 +742,43 @@ def progress_bar(pct: float, width: int = 10) -> str:
 
 
 # -- load report ------------------------------------------------------------------------------
-def print_load_report(report: Any, verbose: bool = True) -> None:
-    """The load report, on stderr: counts, then every inheritance, repair and warning."""
-    err = console(stderr=True)
-    verb = {"loaded": "Loaded", "unchanged": "Unchanged", "dry-run": "Dry run (nothing written)",
-            "replaced": "Replaced"}.get(report.outcome, report.outcome)
-    err.print(f"{verb}: {report.year} from {report.source} ({report.input_format})",
-              markup=False, style="bold")
+def load_report_lines(report: Any, verbose: bool = True) -> list[str]:
+    """The load report: counts, then every inheritance, repair and warning."""
+    verb = {"loaded": _("Loaded"), "unchanged": _("Unchanged"),
+            "dry-run": _("Dry run (nothing written)"),
+            "replaced": _("Replaced")}.get(report.outcome, report.outcome)
+    lines = [_("{outcome}: {year} from {source} ({format})").format(
+        outcome=verb, year=report.year, source=report.source, format=report.input_format)]
     if report.outcome == "unchanged":
-        err.print(f"  {report.year} is already loaded with the same content; nothing changed.",
-                  markup=False)
-    err.print(f"  goals {report.goals}, tasks {report.tasks}, leaders {report.leaders}, "
-              f"units {report.units}, inherited cells {report.inherited}, "
-              f"repairs {sum(r.kind == 'repaired' for r in report.repairs)}, "
-              f"warnings {sum(r.kind == 'warning' for r in report.repairs)}", markup=False)
-    extra = getattr(report, "changes", None)
-    if extra:
-        for line in extra:
-            err.print(f"  {line}", markup=False)
+        lines.append("  " + _("{year} is already loaded with the same content; nothing "
+                              "changed.").format(year=report.year))
+    lines.append("  " + _("goals {goals}, tasks {tasks}, leaders {leaders}, units {units}, "
+                          "inherited cells {inherited}, repairs {repairs}, warnings "
+                          "{warnings}").format(
+        goals=report.goals, tasks=report.tasks, leaders=report.leaders, units=report.units,
+        inherited=report.inherited,
+        repairs=sum(r.kind == "repaired" for r in report.repairs),
+        warnings=sum(r.kind == "warning" for r in report.repairs)))
+    lines += [f"  {line}" for line in getattr(report, "changes", None) or []]
     if not verbose:
-        return
-    titles = {"inherited": "Inherited from the cell above (merged or blank cells)",
-              "repaired": "Repaired", "cleaned": "Cleaned names", "note": "Notes",
-              "warning": "Warnings"}
+        return lines
+    titles = {"inherited": _("Inherited from the cell above (merged or blank cells)"),
+              "repaired": _("Repaired"), "cleaned": _("Cleaned names"), "note": _("Notes"),
+              "warning": _("Warnings")}
     for kind, heading in titles.items():
         items = [r for r in report.repairs if r.kind == kind]
-        if not items:
-            continue
-        err.print(f"{heading}:", markup=False, style="bold yellow" if kind == "warning" else "bold")
-        from taskduty.limits import listed
+        if items:
+            from taskduty.limits import listed
 
-        shown, more = listed(items)
-        for r in shown:
-            ref = f"{r.ref}: " if r.ref else ""
-            err.print(f"  {ref}{r.message}", markup=False)
-        if more:
-            from taskduty.i18n import _
+            shown, more = listed(items)
+            lines.append(_("{heading}:").format(heading=heading))
+            lines += [f"  {r.ref + ': ' if r.ref else ''}{r.message}" for r in shown]
+            if more:
+                lines.append("  " + _("… and {n} more (-f json lists them all)").format(n=more))
+    return lines
 
-            err.print("  " + _("… and {n} more (-f json lists them all)").format(n=more),
-                      markup=False)
+
+def print_load_report(report: Any, verbose: bool = True) -> None:
+    """The load report, on stderr."""
+    for line in load_report_lines(report, verbose):
+        message(line)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from taskduty.cli import admin, bulletin, dbcmd, load, query, report, status  # noqa: F401  (registers the commands)
-from taskduty.cli.app import app
+from taskduty.cli import (  # noqa: F401  (registers the commands)
+    admin,
+    bulletin,
+    config,
+    dbcmd,
+    load,
+    query,
+    report,
+    status,
+)
+from taskduty.cli.app import app, translate_docstrings
+
+translate_docstrings(app)
 
 
 def main() -> None:

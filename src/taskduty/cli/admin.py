@@ -6,15 +6,26 @@ from typing import Annotated, Any
 
 import typer
 
-from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
+from taskduty.cli.app import (
+    FieldsOption,
+    ListingFormat,
+    OutputOption,
+    YearOption,
+    app,
+    choice,
+    get_db,
+)
 from taskduty.errors import UsageError
+from taskduty.i18n import N_, _
 
 
 @app.command()
 def unload(
-    year: Annotated[int, typer.Argument(metavar="YEAR", help="The year whose table to remove.")],
+    year: Annotated[int, typer.Argument(
+        metavar="YEAR", help=_("The year whose table to remove."))],
     force: Annotated[bool, typer.Option(
-        "--force", help="Also when the year has status history (it is deleted too).")] = False,
+        "--force", help=_("Also when the year has status history (it is deleted too)."))]
+    = False,
 ) -> None:
     """Remove a year loaded by mistake: its tasks, goals, links, load notes and updates.
 
@@ -26,17 +37,31 @@ def unload(
     from taskduty.store import unload_plan
 
     counts = unload_plan(get_db(), year, force=force)
-    render.message(f"Unloaded {year}: {counts['tasks']} tasks in {counts['goals']} goals, "
-                   f"{counts['updates']} updates deleted")
+    render.message(_("Unloaded {year}: {tasks} tasks in {goals} goals, {updates} updates "
+                     "deleted").format(year=year, tasks=counts["tasks"], goals=counts["goals"],
+                                       updates=counts["updates"]))
+
+
+CHECK_HEADINGS = {
+    "warning": N_("Warnings"),
+    "variant": N_("Names that look like variants (taskduty alias ALIAS NAME merges them)"),
+    "no_leader": N_("Tasks without a leader"), "no_unit": N_("Tasks without a lead unit"),
+    "repaired": N_("Repaired fragments"), "inherited": N_("Inherited cells"),
+    "cleaned": N_("Cleaned names"), "removed": N_("Removed tasks kept for their history"),
+    "note": N_("Notes")}
 
 
 @app.command()
 def check(
     year: YearOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """A data-quality report: inherited cells, repaired fragments, warnings, names that look
     like variants of one another, tasks without a leader or a lead unit.
+
+    json gives the whole report; csv, tsv and jsonl one row per item (kind, item).
 
     Example: taskduty check --year 2018 --format json
     """
@@ -44,31 +69,20 @@ def check(
 
     with get_db().read() as reader:
         report = checks.data_quality(reader, year)
-    if fmt == OutputFormat.json:
-        render.emit(render.to_json(report))
-        return
-    if fmt == OutputFormat.csv:
-        rows = [[kind, item] for kind, item in _check_lines(report)]
-        render.emit(render.to_csv(["kind", "item"], rows))
-        return
-    out = render.console()
-    out.print(f"Check {report['year']}: {report['tasks']} tasks, "
-              f"{checks.problem_count(report)} to look at", style="bold", markup=False)
-    headings = {"warning": "Warnings", "variant": "Names that look like variants "
-                "(taskduty alias ALIAS NAME merges them)",
-                "no_leader": "Tasks without a leader", "no_unit": "Tasks without a lead unit",
-                "repaired": "Repaired fragments", "inherited": "Inherited cells",
-                "cleaned": "Cleaned names", "removed": "Removed tasks kept for their history",
-                "note": "Notes"}
-    lines = _check_lines(report)
-    for kind, heading in headings.items():
-        items = [item for k, item in lines if k == kind]
-        if items:
-            out.print(f"{heading} ({len(items)}):", style="bold", markup=False)
-            for item in items:
-                out.print(f"  {item}", markup=False)
-    if not lines:
-        out.print("  nothing to report", markup=False)
+    items = _check_lines(report)
+    lines = [_("Check {year}: {tasks} tasks, {n} to look at").format(
+        year=report["year"], tasks=report["tasks"], n=checks.problem_count(report))]
+    for kind, heading in CHECK_HEADINGS.items():
+        mine = [item for k, item in items if k == kind]
+        if mine:
+            lines.append(_("{heading} ({n}):").format(heading=_(heading), n=len(mine)))
+            lines += [f"  {item}" for item in mine]
+    if not items:
+        lines.append("  " + _("nothing to report"))
+    render.write(render.Result(
+        rows=[{"kind": k, "item": i} for k, i in items],
+        columns=render.columns(("kind", N_("Kind")), ("item", N_("Item"))),
+        data=report, lines=lines, show=lambda _rows, _cols: None), fmt, output, fields)
 
 
 def _check_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
@@ -76,8 +90,10 @@ def _check_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
         return f"{n['ref']}: " if n.get("ref") else ""
 
     lines = [("warning", where(n) + n["message"]) for n in report["warnings"]]
-    lines += [("variant", f"{v['kind']} {v['names'][0]} ({v['tasks'][0]} tasks) / "
-               f"{v['names'][1]} ({v['tasks'][1]} tasks): {v['reason']}")
+    lines += [("variant", _("{kind} {a} ({a_tasks} tasks) / {b} ({b_tasks} tasks): "
+                            "{reason}").format(kind=v["kind"], a=v["names"][0],
+                                               a_tasks=v["tasks"][0], b=v["names"][1],
+                                               b_tasks=v["tasks"][1], reason=v["reason"]))
               for v in report["variants"]]
     lines += [("no_leader", code) for code in report["no_leader"]]
     lines += [("no_unit", code) for code in report["no_unit"]]
@@ -90,18 +106,25 @@ def _check_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
     return lines
 
 
+KINDS = ("leader", "unit")
+
+
 @app.command()
 def alias(
     alias_name: Annotated[str | None, typer.Argument(
-        metavar="ALIAS", help="Another spelling, e.g. 经开区.")] = None,
+        metavar="ALIAS", help=_("Another spelling, e.g. 经开区."))] = None,
     name: Annotated[str | None, typer.Argument(
-        metavar="NAME", help="The name it stands for, e.g. 常州经开区.")] = None,
+        metavar="NAME", help=_("The name it stands for, e.g. 常州经开区."))] = None,
     kind: Annotated[str | None, typer.Option(
-        "--kind", "-k", help="leader or unit (default: whichever knows NAME).")] = None,
-    list_: Annotated[bool, typer.Option("--list", help="List the aliases.")] = False,
+        "--kind", "-k", metavar="[leader|unit]", callback=choice(KINDS, "--kind"),
+        autocompletion=lambda: list(KINDS),
+        help=_("leader or unit, 领导 or 单位 (default: whichever knows NAME)."))] = None,
+    list_: Annotated[bool, typer.Option("--list", help=_("List the aliases."))] = False,
     remove: Annotated[str | None, typer.Option(
-        "--remove", metavar="ALIAS", help="Forget this alias.")] = None,
-    fmt: FormatOption = OutputFormat.table,
+        "--remove", metavar="ALIAS", help=_("Forget this alias."))] = None,
+    fmt: ListingFormat = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Record another spelling (别名) of a leader or unit name, used on every load and query.
 
@@ -112,30 +135,34 @@ def alias(
     from taskduty import render
     from taskduty.store import add_alias, list_aliases, remove_alias
 
-    if kind is not None and kind not in ("leader", "unit"):
-        raise UsageError(f"--kind {kind!r} is not one of leader, unit")
     db = get_db()
+    columns = render.columns(("kind", N_("Kind")), ("alias", N_("Alias")),
+                             ("name", N_("Name")))
     if list_:
         if alias_name or remove:
-            raise UsageError("--list takes no other arguments")
-        rows = list_aliases(db)
-        columns = [("kind", "类型"), ("alias", "别名"), ("name", "名称")]
-        render.output_rows(rows, columns, fmt.value)
+            raise UsageError(_("--list takes no other arguments"))
+        render.write(render.Result(rows=list_aliases(db), columns=columns), fmt, output, fields)
         return
     if remove is not None:
         if alias_name or name:
-            raise UsageError("--remove takes only the alias",
+            raise UsageError(_("--remove takes only the alias"),
                              hint=f"taskduty alias --remove {remove}")
-        for r in remove_alias(db, remove, kind):
-            render.message(f"Removed {r['kind']} alias {r['alias']} -> {r['name']}")
+        removed = remove_alias(db, remove, kind)
+        render.write(render.Result(
+            rows=removed, columns=columns, show=lambda _rows, _cols: None,
+            notes=[_("Removed {kind} alias {alias} -> {name}").format(**r) for r in removed]),
+            fmt, output, fields)
         return
     if not alias_name or not name:
-        raise UsageError("give an alias and the name it stands for",
-                         hint="taskduty alias 经开区 常州经开区 (or --list, --remove ALIAS)")
+        raise UsageError(_("give an alias and the name it stands for"),
+                         hint=_("taskduty alias 经开区 常州经开区 (or --list, --remove ALIAS)"))
     result = add_alias(db, alias_name, name, kind)
-    if fmt == OutputFormat.json:
-        render.emit(render.to_json(result))
-    was = f" (was {result['was']})" if result["was"] and result["was"] != result["name"] else ""
-    moved = (f"; {result['relinked']} task links moved from {result['alias']}"
+    was = (_(" (was {name})").format(name=result["was"])
+           if result["was"] and result["was"] != result["name"] else "")
+    moved = (_("; {n} task links moved from {alias}").format(n=result["relinked"],
+                                                             alias=result["alias"])
              if result["relinked"] else "")
-    render.message(f"{result['kind']} alias {result['alias']} -> {result['name']}{was}{moved}")
+    render.write(render.Result(
+        rows=[result], columns=columns, data=result, show=lambda _rows, _cols: None,
+        notes=[_("{kind} alias {alias} -> {name}").format(**result) + was + moved]),
+        fmt, output, fields)

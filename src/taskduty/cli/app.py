@@ -8,32 +8,43 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from taskduty import __version__
-from taskduty.errors import TaskdutyError
+from taskduty import __version__, settings
+from taskduty.errors import ExitCode, TaskdutyError
+from taskduty.i18n import _
 
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+LISTING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")  # = render.LISTING_FORMATS
+REPORT_FORMATS = ("table", "json")
+# Chinese words accepted wherever a choice is typed (lower-cased English works too).
+CHOICE_WORDS = {
+    "表格": "table", "表": "table", "文本": "text", "通知": "text", "逗号分隔": "csv",
+    "制表符分隔": "tsv", "领导": "leader", "分管领导": "leader", "单位": "unit",
+    "牵头单位": "unit", "目标": "goal", "目标名称": "goal", "指标": "target", "量化指标": "target",
+    "是": "true", "否": "false",
+}
 
 
 def print_error(message: str, hint: str | None = None) -> None:
-    """``Error: …`` (and ``Hint: …``) on stderr, one line each, with no trace of the
-    database password."""
+    """``Error: …`` (and ``Hint: …``) on stderr, one line each (``错误：…``/``提示：…``), with
+    no trace of the database password."""
     from taskduty.db import scrub
 
-    url = state.db or os.environ.get("TASKDUTY_DB")
+    try:
+        url = settings.get("db")
+    except TaskdutyError:  # a broken settings file: still mask what the environment gives
+        url = os.environ.get("TASKDUTY_DB")
     message = " ".join(scrub(str(message), url).split("\n"))
-    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.write(_("Error: {message}").format(message=message) + "\n")
     if hint:
-        sys.stderr.write(f"Hint: {' '.join(scrub(hint, url).splitlines())}\n")
+        hint = " ".join(scrub(hint, url).splitlines())
+        sys.stderr.write(_("Hint: {hint}").format(hint=hint) + "\n")
 
 
 # Exceptions that carry their own exit code and message: let them through. Typer may use
@@ -58,7 +69,7 @@ _CLICK_USAGE_ERROR.show = _show_usage_error
 # The order `taskduty --help` lists commands in: the month's work, then administration.
 COMMAND_ORDER = ("load", "convert", "tasks", "show", "leaders", "units", "goals", "years",
                  "update", "undo", "withdraw", "extend", "summary", "export", "forms",
-                 "collect", "remind", "check", "alias", "unload", "db")
+                 "collect", "remind", "check", "alias", "unload", "db", "config", "completion")
 
 
 class TaskdutyGroup(TyperGroup):
@@ -81,8 +92,8 @@ class TaskdutyGroup(TyperGroup):
         except _PASS_THROUGH:
             raise
         except KeyboardInterrupt:
-            print_error("interrupted; nothing was written by the unfinished step")
-            raise typer.Exit(130) from None
+            print_error(_("interrupted; nothing was written by the unfinished step"))
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
         except BrokenPipeError:
             # The reader (e.g. `| head -1`) went away: stop quietly with 0, as `tasks` does.
             from taskduty.render import stop_quietly
@@ -106,16 +117,17 @@ class TaskdutyGroup(TyperGroup):
         except Exception as exc:  # the last line of defence: never a traceback
             if os.environ.get("TASKDUTY_DEBUG"):
                 raise
-            print_error(f"unexpected failure: {type(exc).__name__}: {exc}",
-                        hint="rerun with TASKDUTY_DEBUG=1 for the details, and report it")
-            raise typer.Exit(1) from None
+            print_error(_("unexpected failure: {kind}: {error}").format(
+                kind=type(exc).__name__, error=exc),
+                hint=_("rerun with TASKDUTY_DEBUG=1 for the details, and report it"))
+            raise typer.Exit(ExitCode.FAILURE) from None
 
 
 # Root options people also write after the command name (`taskduty tasks --db x.db`):
 # option -> whether it takes a value. -q/--quiet moves only where the command has no
 # option of that name itself (`tasks -q` is --search, `load --quiet` its own).
-ROOT_OPTIONS = {"--db": True, "--quiet": False, "-q": False, "--raw-csv": False,
-                "--max-cells": True}
+ROOT_OPTIONS = {"--db": True, "--config": True, "--quiet": False, "-q": False,
+                "--raw-csv": False, "--max-cells": True}
 
 
 def _command_options(command: Any) -> set[str]:
@@ -163,9 +175,9 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     cls=TaskdutyGroup,
     name="taskduty",
-    help="Track the year's 《政府工作报告》目标任务责任分解表: load it, query it, record "
-    "progress, report it.\n\nExample: taskduty load data/seed_table.csv --year 2018 && "
-    "taskduty tasks --leader 陆秋明",
+    help=_("Track the year's 《政府工作报告》目标任务责任分解表: load it, query it, record "
+           "progress, report it.\n\nExample: taskduty load data/seed_table.csv --year 2018 "
+           "&& taskduty tasks --leader 陆秋明"),
     context_settings=CONTEXT,
     no_args_is_help=True,
     add_completion=False,
@@ -174,15 +186,6 @@ app = typer.Typer(
     # doubles the time of `taskduty --help` (bench/run.py measures it).
     rich_markup_mode=None,
 )
-
-
-class State:
-    """Options of the root command, shared by every subcommand."""
-
-    db: str | None = None
-
-
-state = State()
 
 
 def _version(value: bool) -> None:
@@ -194,41 +197,93 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     db: Annotated[str | None, typer.Option(
-        "--db", envvar="TASKDUTY_DB", show_envvar=True,
-        help="Database: a SQLite file path or a SQLAlchemy URL "
-        "(postgresql+psycopg://user@host/db). Default: taskduty.db in the user's app folder.",
+        "--db", metavar="PATH|URL",
+        help=_("Database: a SQLite file path or a SQLAlchemy URL "
+               "(postgresql+psycopg://user@host/db); also TASKDUTY_DB or `db` in the settings "
+               "file. Default: taskduty.db in the user's app folder."),
+    )] = None,
+    config: Annotated[str | None, typer.Option(
+        "--config", metavar="FILE", envvar=settings.CONFIG_ENV, show_envvar=True,
+        help=_("The settings file (TOML). Default: config.toml in the user's app folder."),
     )] = None,
     version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Show the version and exit.",
+        "--version", callback=_version, is_eager=True, help=_("Show the version and exit."),
     )] = False,
     max_cells: Annotated[int | None, typer.Option(
         "--max-cells", envvar="TASKDUTY_MAX_CELLS", show_envvar=True, min=1,
-        help="Refuse workbooks and documents with more cells than this (default 2,000,000; "
-        "rows and uncompressed size limits rise with it).",
+        help=_("Refuse workbooks and documents with more cells than this (default 2,000,000; "
+               "rows and uncompressed size limits rise with it)."),
     )] = None,
     quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="No report on stderr (errors still show); data on stdout only.",
+        "--quiet", "-q",
+        help=_("No report on stderr (errors still show); data on stdout only."),
     )] = False,
     raw_csv: Annotated[bool, typer.Option(
         "--raw-csv", envvar="TASKDUTY_RAW_CSV", show_envvar=True,
-        help="Write CSV cells exactly as stored: do not prefix ' to a cell starting with "
-        "= + - @ TAB or CR (which a spreadsheet would run as a formula).",
+        help=_("Write CSV cells exactly as stored: do not prefix ' to a cell starting with "
+               "= + - @ TAB or CR (which a spreadsheet would run as a formula)."),
     )] = False,
 ) -> None:
     """Track the year's 目标任务责任分解表 from the command line."""
-    from taskduty import csvsafe, limits, render
+    from taskduty import csvsafe, i18n, limits, render
 
-    state.db = db
+    i18n.use()  # messages follow TASKDUTY_LANG even when the CLI runs twice in one process
+    settings.reset()
+    settings.use_config(config)
+    settings.set_flag("db", db)
     render.settings.quiet = quiet
     csvsafe.settings.raw = raw_csv
     limits.settings.max_cells = max_cells
 
 
+def translate_docstrings(typer_app: typer.Typer) -> None:
+    """Commands' help comes from their docstrings (English message ids): translate them.
+
+    ``tools/po.py`` extracts these docstrings (``inspect.cleandoc``) into the catalog.
+    """
+    import inspect
+
+    for info in typer_app.registered_commands:
+        if info.help is None and info.callback is not None and info.callback.__doc__:
+            info.help = _(inspect.cleandoc(info.callback.__doc__))
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            translate_docstrings(group.typer_instance)
+
+
 def get_db(fast_reads: bool = True) -> Any:
-    """The database named by ``--db`` / ``TASKDUTY_DB`` / the default."""
+    """The database named by ``--db`` / ``TASKDUTY_DB`` / the settings file / the default."""
     from taskduty.db import Database
 
-    return Database(state.db, fast_reads=fast_reads)
+    return Database(settings.get("db") or None, fast_reads=fast_reads)
+
+
+def choice(values: Sequence[str], option: str) -> Callable[[Any], Any]:
+    """An option callback accepting ``values`` in any case, or their Chinese words
+    (:data:`CHOICE_WORDS`); anything else is a usage error naming the choices."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, list | tuple):
+            return [check(v) for v in value]
+        key = str(value).strip().lower()
+        key = CHOICE_WORDS.get(key, key)
+        if key in values:
+            return key
+        raise typer.BadParameter(_("{value!r} is not one of {choices}").format(
+            value=value, choices=", ".join(values)), param_hint=option)
+
+    return check
+
+
+def format_option(formats: Sequence[str], help: str | None = None) -> Any:
+    """``--format/-f`` offering exactly ``formats``."""
+    return typer.Option(
+        "--format", "-f", metavar="[" + "|".join(formats) + "]",
+        callback=choice(formats, "--format"), autocompletion=lambda: list(formats),
+        help=help or _("Output: table for people; {others} for scripts.").format(
+            others=", ".join(f for f in formats if f != "table")))
 
 
 def _lean_coercion() -> None:
@@ -309,10 +364,32 @@ _SLOW = object()
 _lean_coercion()
 
 
-FormatOption = Annotated[OutputFormat, typer.Option(
-    "--format", "-f", help="Output: a table for people, json or csv for scripts.",
-    case_sensitive=False)]
+ListingFormat = Annotated[str, format_option(LISTING_FORMATS)]
+ReportFormat = Annotated[str, format_option(REPORT_FORMATS)]
+
+
+class OutputFormat(StrEnum):
+    """The older format names (a StrEnum, so ``fmt == OutputFormat.json`` still works on the
+    plain strings the options above give). New commands: ListingFormat/ReportFormat and
+    ``render.write``."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+
+
+# Older option (table, json, csv), kept so work in flight still runs; prefer ListingFormat.
+FormatOption = Annotated[str, format_option(("table", "json", "csv"))]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", metavar="FILE",
+    help=_("Write the output to this file (format from --format or the file's suffix: .csv, "
+           ".tsv, .json, .jsonl; CSV and TSV get a BOM for Excel)."))]
+FieldsOption = Annotated[str | None, typer.Option(
+    "--fields", metavar="A,B,C",
+    help=_("The columns to give, in this order (JSON key names, e.g. code,leaders,status)."))]
 YearOption = Annotated[int | None, typer.Option(
     "--year", "-y",
-    help="The table's year (default: the year of --month/--as-of/--date when that year "
-    "is loaded, else the latest).")]
+    help=_("The table's year (default: the year of --month/--as-of/--date when that year "
+           "is loaded, else the latest)."))]

@@ -10,44 +10,46 @@ from typing import Annotated
 
 import typer
 
-from taskduty.cli.app import OutputFormat, app, get_db
+from taskduty.cli.app import REPORT_FORMATS, app, choice, format_option, get_db
 from taskduty.errors import UsageError
 from taskduty.i18n import _
+from taskduty.sources import INPUT_FORMATS
 
 InputFormatOption = Annotated[str | None, typer.Option(
-    "--input-format", "-i",
-    help="The input's format, when the file name does not tell: text, csv, xlsx, xls (also "
-    ".et), docx, doc (also .wps), notice.")]
+    "--input-format", "-i", metavar="[" + "|".join(INPUT_FORMATS) + "]",
+    callback=choice(INPUT_FORMATS, "--input-format"), autocompletion=lambda: list(INPUT_FORMATS),
+    help=_("The input's format, when the file name does not tell: text, csv, xlsx, xls (also "
+           ".et), docx, doc (also .wps), notice (通知)."))]
 SheetOption = Annotated[str | None, typer.Option(
-    "--sheet", help="XLSX: the sheet to read (default: the first).")]
+    "--sheet", help=_("XLSX: the sheet to read (default: the first)."))]
 
 
 @app.command()
 def load(
     file: Annotated[Path, typer.Argument(
         metavar="FILE",
-        help="The table: .txt (a table or a notice), .csv/.tsv, .xlsx, .xls/.et, .docx, "
-        ".doc/.wps (.doc/.wps need LibreOffice).")],
+        help=_("The table: .txt (a table or a notice), .csv/.tsv, .xlsx, .xls/.et, .docx, "
+               ".doc/.wps (.doc/.wps need LibreOffice)."))],
     year: Annotated[int | None, typer.Option(
-        "--year", "-y", help="The table's year (default: a year in its title or file name).")]
-    = None,
+        "--year", "-y",
+        help=_("The table's year (default: a year in its title or file name)."))] = None,
     dry_run: Annotated[bool, typer.Option(
-        "--dry-run", "-n", help="Show the load report; write nothing.")] = False,
+        "--dry-run", "-n", help=_("Show the load report; write nothing."))] = False,
     replace: Annotated[bool, typer.Option(
-        "--replace", help="Replace the year's table, keeping every task's history.")] = False,
+        "--replace", help=_("Replace the year's table, keeping every task's history."))]
+    = False,
     input_format: InputFormatOption = None,
     sheet: SheetOption = None,
     quiet: Annotated[bool, typer.Option(
-        "--quiet", "-q", help="Only the counts, not every repair.")] = False,
-    fmt: Annotated[OutputFormat, typer.Option(
-        "--format", "-f", help=_("table: the report on stderr; json: the report on stdout "
-                                 "(with --dry-run, also every task as parsed)."))]
-    = OutputFormat.table,
+        "--quiet", "-q", help=_("Only the counts, not every repair."))] = False,
+    fmt: Annotated[str, format_option(REPORT_FORMATS, help=_(
+        "table: the report on stderr; json: the report on stdout (with --dry-run, also "
+        "every task as parsed)."))] = "table",
     lead_first: Annotated[bool | None, typer.Option(
         "--lead-first/--no-lead-first",
-        help=_("Where a unit list marks no lead (责任单位：A、B、C), the first-listed unit leads "
-               "and the others cooperate (setting lead_first). A document that states this "
-               "rule (列第一位者为牵头单位) gets it without the option."))] = None,
+        help=_("Where a unit list marks no lead (责任单位：A、B、C), the first-listed unit "
+               "leads and the others cooperate (setting lead_first). A document that states "
+               "this rule (列第一位者为牵头单位) gets it without the option."))] = None,
 ) -> None:
     """Load a year's responsibility table into the database, in one transaction.
 
@@ -64,35 +66,32 @@ def load(
     from taskduty.table import normalise, year_from
 
     with load_progress(3) as step:
-        step(f"reading {file.name}")
+        step(_("reading {file}").format(file=file.name))
         source = read_source(file, input_format, sheet)
-        step(f"normalising {len(source.rows)} rows")
+        step(_("normalising {n} rows").format(n=len(source.rows)))
         table = normalise(source, lead_first=lead_first_setting(lead_first))
         year = year or year_from(table.title, file.name)
         if year is None:
             raise UsageError(
-                f"cannot tell the year of {file.name} (no year in its title or name)",
-                hint=f"give it: taskduty load {file} --year YYYY")
+                _("cannot tell the year of {file} (no year in its title or name)").format(
+                    file=file.name),
+                hint=_("give it: taskduty load {path} --year YYYY").format(path=file))
         check_year(year)
-        step(f"storing {len(table.tasks)} tasks")
+        step(_("storing {n} tasks").format(n=len(table.tasks)))
         store = replace_plan if replace else load_plan
         report = store(get_db(), table, year, file.name, dry_run=dry_run)
-    if fmt == OutputFormat.json:
-        data = report.as_dict()
-        if dry_run:
-            data["parse"] = parsed_tasks(table)
-        render.emit(render.to_json(data))
-        return  # JSON only: the report is the JSON
-    if not render.settings.quiet:
-        render.print_load_report(report, verbose=not quiet)
+    data = report.as_dict()
+    if dry_run and fmt == "json":
+        data["parse"] = parsed_tasks(table)
+    # table: the report on stderr (for the person at the terminal); json: the JSON only
+    render.write(render.Result(data=data, lines=render.load_report_lines(report, not quiet),
+                               lines_to_stderr=True), fmt)
 
 
 def lead_first_setting(flag: bool | None) -> bool:
-    """``--lead-first``, else the ``lead_first`` setting where the settings module has it."""
-    try:
-        from taskduty import settings  # type: ignore[attr-defined]
-    except ImportError:
-        return bool(flag)
+    """``--lead-first``, else the ``lead_first`` setting (environment, file, database)."""
+    from taskduty import settings
+
     return bool(settings.get("lead_first", get_db(), flag))
 
 
@@ -146,15 +145,17 @@ def load_progress(steps: int, delay: float = 0.4) -> Iterator[Callable[[str], No
 
 def check_year(year: int) -> None:
     if not 1949 <= year <= 2100:
-        raise UsageError(f"{year} is not a plausible year", hint="use four digits, e.g. 2018")
+        raise UsageError(_("{year} is not a plausible year").format(year=year),
+                         hint=_("use four digits, e.g. 2018"))
 
 
 @app.command()
 def convert(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="Any supported table or notice.")],
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help=_("Any supported table or notice."))],
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the CSV here (UTF-8 with BOM, for Excel); "
-        "default: stdout.")] = None,
+        "--output", "-o", help=_("Write the CSV here (UTF-8 with BOM, for Excel); "
+                                 "default: stdout."))] = None,
     input_format: InputFormatOption = None,
     sheet: SheetOption = None,
 ) -> None:
@@ -171,6 +172,7 @@ def convert(
     table = read_table(file, input_format, sheet)
     render.emit(clean_csv(table), output, bom=output is not None)
     render.message(
-        f"{len(table.tasks)} tasks in {len(table.goals)} goals; "
-        f"{table.count('inherited')} inherited cells, {table.count('repaired')} repairs, "
-        f"{table.count('warning')} warnings (taskduty load --dry-run lists them)")
+        _("{tasks} tasks in {goals} goals; {inherited} inherited cells, {repairs} repairs, "
+          "{warnings} warnings (taskduty load --dry-run lists them)").format(
+            tasks=len(table.tasks), goals=len(table.goals), inherited=table.count("inherited"),
+            repairs=table.count("repaired"), warnings=table.count("warning")))

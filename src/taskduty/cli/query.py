@@ -9,32 +9,38 @@ from typing import Annotated, Any
 
 import typer
 
-from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
+from taskduty.cli.app import (
+    FieldsOption,
+    ListingFormat,
+    OutputOption,
+    YearOption,
+    app,
+    get_db,
+)
 from taskduty.errors import UsageError
-from taskduty.fields import STATUSES, parse_status
-from taskduty.i18n import _
+from taskduty.fields import HEADERS, STATUSES, parse_status
+from taskduty.i18n import N_, _
 
 LeaderOption = Annotated[list[str] | None, typer.Option(
-    "--leader", "-l", metavar="NAME", help="A responsible leader (repeat for any of several).")]
+    "--leader", "-l", metavar="NAME",
+    help=_("A responsible leader (repeat for any of several)."))]
 UnitOption = Annotated[list[str] | None, typer.Option(
-    "--unit", "-u", metavar="NAME", help="A lead unit (repeat for any of several).")]
+    "--unit", "-u", metavar="NAME", help=_("A lead unit (repeat for any of several)."))]
 AsOfOption = Annotated[str | None, typer.Option(
-    "--as-of", help="Status in force on this day (2018-03-31, 2018/3/31, 20180331 or "
-    "2018年3月31日); default today.")]
+    "--as-of", help=_("Status in force on this day (2018-03-31, 2018/3/31, 20180331 or "
+                      "2018年3月31日); default today."))]
 MonthOption = Annotated[str | None, typer.Option(
-    "--month", "-m", help="Status at the end of this month (2018-03, 201803 or 2018年3月).")]
-OutputOption = Annotated[Path | None, typer.Option(
-    "--output", "-o", metavar="FILE",
-    help="Write csv or json to this file (format from --format or the file's suffix; "
-    "CSV gets a BOM for Excel).")]
+    "--month", "-m",
+    help=_("Status at the end of this month (2018-03, 201803 or 2018年3月)."))]
 
 
 BlueDaysOption = Annotated[int | None, typer.Option(
     "--blue-days", metavar="DAYS", min=0,
-    help="蓝灯 when due within this many days (default 15).")]
+    help=_("蓝灯 when due within this many days (default: the blue_days setting, 15)."))]
 YellowPointsOption = Annotated[float | None, typer.Option(
     "--yellow-points", metavar="POINTS", min=0,
-    help="黄灯 when progress is more than this many points below 序时进度 (default 10).")]
+    help=_("黄灯 when progress is more than this many points below 序时进度 (default: the "
+           "yellow_points setting, 10)."))]
 
 
 def thresholds(blue_days: int | None = None, yellow_points: float | None = None,
@@ -92,22 +98,10 @@ def month_end(text: str, option: str = "--month") -> date:
 def as_of_date(as_of: str | None, month: str | None) -> date | None:
     """The day a view is taken on, from ``--as-of`` or ``--month``."""
     if as_of and month:
-        raise UsageError("give --as-of or --month, not both")
+        raise UsageError(_("give --as-of or --month, not both"))
     if month:
         return month_end(month)
     return parse_day(as_of, "--as-of") if as_of else None
-
-
-def output_format(fmt: OutputFormat, output: Path | None) -> str:
-    """The format to write: ``-o x.csv`` / ``-o x.json`` imply it when no format is given."""
-    if output is None or fmt != OutputFormat.table:
-        return fmt.value
-    suffix = output.suffix.lower()
-    if suffix in (".csv", ".json"):
-        return suffix[1:]
-    raise UsageError(f"cannot write a table to {output}",
-                     hint="use --format csv or --format json with -o, or name the file "
-                     "*.csv or *.json")
 
 
 def caption(year: int | None, count: int, unit: str = "项") -> str | None:
@@ -139,7 +133,8 @@ def parse_statuses(values: list[str] | None) -> list[str]:
         key = parse_status(value)
         if key is None:
             allowed = ", ".join(f"{k} ({v})" for k, v in STATUSES.items())
-            raise UsageError(f"unknown status {value!r}", hint=f"use one of: {allowed}")
+            raise UsageError(_("unknown status {value!r}").format(value=value),
+                             hint=_("use one of: {choices}").format(choices=allowed))
         out.append(key)
     return out
 
@@ -169,37 +164,39 @@ def tasks(
     unit: UnitOption = None,
     co_unit: Annotated[list[str] | None, typer.Option(
         "--co-unit", "-c", metavar="NAME",
-        help="A cooperating unit, 配合单位 (repeat for any of several).")] = None,
+        help=_("A cooperating unit, 配合单位 (repeat for any of several)."))] = None,
     goal: Annotated[list[str] | None, typer.Option(
-        "--goal", "-g", metavar="N", help="A goal number (序号); repeat or list (2,3) for "
-        "any of several.")] = None,
+        "--goal", "-g", metavar="N", help=_("A goal number (序号); repeat or list (2,3) for "
+                                            "any of several."))] = None,
     search: Annotated[list[str] | None, typer.Option(
-        "--search", "-q", metavar="TEXT", help="Text in 工作标准 or 目标名称 (repeat for any "
-        "of several).")] = None,
+        "--search", "-q", metavar="TEXT", help=_("Text in 工作标准 or 目标名称 (repeat for any "
+                                                 "of several)."))] = None,
     status: Annotated[list[str] | None, typer.Option(
-        "--status", "-s", help="not_started/未启动, in_progress/推进中, behind/滞后, done/已完成 "
-        "(repeat for any of several).")] = None,
+        "--status", "-s", help=_("not_started/未启动, in_progress/推进中, behind/滞后, "
+                                 "done/已完成 (repeat for any of several)."))] = None,
     stale: Annotated[int | None, typer.Option(
-        "--stale", help="Only tasks with no update in the N days before the as-of date.",
+        "--stale", help=_("Only tasks with no update in the N days before the as-of date."),
         min=0)] = None,
     overdue: Annotated[bool, typer.Option(
-        "--overdue", help="Only tasks past their due date (or approved extension) and not "
-        "done.")] = False,
+        "--overdue", help=_("Only tasks past their due date (or approved extension) and not "
+                            "done."))] = False,
     target: Annotated[list[str] | None, typer.Option(
         "--target", "-t", metavar="STATUS",
-        help="Only tasks with a quantitative target that is met (已达标), on_course (达序时), "
-        "behind (未达序时) or none (no actual value yet); repeat for any of several.")] = None,
+        help=_("Only tasks with a quantitative target that is met (已达标), on_course (达序时), "
+               "behind (未达序时) or none (no actual value yet); repeat for any of several."))]
+    = None,
     warning: Annotated[list[str] | None, typer.Option(
         "--warning", "-w", metavar="LIGHT",
-        help="Only tasks lit red (红灯), yellow (黄灯) or blue (蓝灯); several: "
-        "--warning yellow,red.")] = None,
+        help=_("Only tasks lit red (红灯), yellow (黄灯) or blue (蓝灯); several: "
+               "--warning yellow,red."))] = None,
     blue_days: BlueDaysOption = None,
     yellow_points: YellowPointsOption = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
     output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """List tasks, filtered by leader, unit, goal, text, status, quantitative targets and
     warning light.
@@ -231,26 +228,28 @@ def tasks(
             targets=parse_target_statuses(target), warnings=parse_warnings(warning),
             thresholds=thresholds(blue_days, yellow_points, reader))
         found = queries.list_tasks(reader, flt)
-        _, shown_year = queries.plan_id(reader, year)
-    kind = output_format(fmt, output)
-    render.output_tasks(found, kind, output, title=caption(shown_year, len(found)))
-    if kind == "table":
-        render.message(f"{len(found)} tasks")
+        _plan, shown_year = queries.plan_id(reader, year)
+    render.write(render.tasks_result(found, caption(shown_year, len(found))), fmt, output,
+                 fields)
 
 
 @app.command()
 def show(
-    code: Annotated[str, typer.Argument(metavar="CODE", help="The task code, e.g. 1.2.")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help=_("The task code, e.g. 1.2."))],
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
     withdrawn: Annotated[bool, typer.Option(
-        "--withdrawn", help="Also list withdrawn updates and extensions.")] = False,
+        "--withdrawn", help=_("Also list withdrawn updates and extensions."))] = False,
     blue_days: BlueDaysOption = None,
     yellow_points: YellowPointsOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Show one task in full: goal, text, leaders, units, what was inherited, its history.
+
+    json gives the task with its history; csv, tsv and jsonl give the task as a row.
 
     Example: taskduty show 1.2 --format json
     """
@@ -260,28 +259,36 @@ def show(
     with get_db().read() as reader:
         task = queries.get_task(reader, code, queries.year_for(reader, year, when), when,
                                 withdrawn, thresholds(blue_days, yellow_points, reader))
-    if fmt == OutputFormat.json:
-        render.emit(render.to_json(task.as_dict(with_history=True)))
-    elif fmt == OutputFormat.csv:
-        render.emit(render.tasks_csv([task]))
-    else:
-        render.print_task(task)
+    result = render.tasks_result([task])
+    result.data = task.as_dict(with_history=True)
+    result.show = lambda _rows, _cols: render.print_task(task)
+    result.notes = ()
+    render.write(result, fmt, output, fields)
+
+
+def _status_columns() -> list:
+    from taskduty import render
+
+    return render.STATUS_COLUMNS
 
 
 def _names(kind: str, year: int | None, as_of: str | None, month: str | None,
-           fmt: OutputFormat, output: Path | None) -> None:
+           fmt: str, output: Path | None, fields: str | None) -> None:
     from taskduty import queries, render
 
     when = as_of_date(as_of, month)
     with get_db().read() as reader:
         year = queries.year_for(reader, year, when)
         rows = queries.name_counts(reader, kind, year, when)
-        _, shown_year = queries.plan_id(reader, year)
-    label = "分管领导" if kind == "leader" else "牵头单位"
-    columns = [("name", label), ("tasks", "任务数")] + [(k, v) for k, v in STATUSES.items()]
-    data = [{k: r[k] for k, _ in columns} for r in rows]
-    render.output_rows(data, columns, output_format(fmt, output), output,
-                       title=caption(shown_year, len(data), "人" if kind == "leader" else "个"))
+        _plan, shown_year = queries.plan_id(reader, year)
+    label = N_("Leader") if kind == "leader" else N_("Lead unit")
+    columns = [render.Column("name", label), render.Column("tasks", N_("Tasks")),
+               *_status_columns()]
+    data = [{c.key: r[c.key] for c in columns} for r in rows]
+    render.write(render.Result(
+        rows=data, columns=columns,
+        title=caption(shown_year, len(data), "人" if kind == "leader" else "个")),
+        fmt, output, fields)
 
 
 @app.command()
@@ -289,14 +296,15 @@ def leaders(
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
     output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Each responsible leader with their number of tasks and counts per status.
 
     Example: taskduty leaders --format json
     """
-    _names("leader", year, as_of, month, fmt, output)
+    _names("leader", year, as_of, month, fmt, output, fields)
 
 
 @app.command()
@@ -304,21 +312,23 @@ def units(
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
     output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Each lead unit with its number of tasks and counts per status.
 
     Example: taskduty units --month 2018-06
     """
-    _names("unit", year, as_of, month, fmt, output)
+    _names("unit", year, as_of, month, fmt, output, fields)
 
 
 @app.command()
 def goals(
     year: YearOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
     output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """The year's goals: number, name and task count.
 
@@ -328,16 +338,19 @@ def goals(
 
     with get_db().read() as reader:
         rows = queries.goals(reader, year)
-        _, shown_year = queries.plan_id(reader, year)
-    columns = [("goal_no", "序号"), ("goal", "目标名称"), ("tasks", "任务数")]
+        _plan, shown_year = queries.plan_id(reader, year)
+    columns = render.columns(("goal_no", HEADERS["goal_no"]), ("goal", HEADERS["goal"]),
+                             ("tasks", N_("Tasks")))
     if any(r["section"] for r in rows):
-        columns.insert(0, ("section", "类别"))
-    render.output_rows(rows, columns, output_format(fmt, output), output,
-                       title=caption(shown_year, len(rows), "个目标"))
+        columns.insert(0, render.Column("section", HEADERS["section"]))
+    render.write(render.Result(rows=rows, columns=columns,
+                               title=caption(shown_year, len(rows), "个目标")),
+                 fmt, output, fields)
 
 
 @app.command()
-def years(fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -> None:
+def years(fmt: ListingFormat = "table", output: OutputOption = None,
+          fields: FieldsOption = None) -> None:
     """The years loaded, with their task counts.
 
     Example: taskduty years --format json
@@ -346,9 +359,13 @@ def years(fmt: FormatOption = OutputFormat.table, output: OutputOption = None) -
 
     with get_db().read() as reader:
         rows = queries.years(reader)
-    columns = [("year", "年度"), ("tasks", "任务数"), ("goals", "目标数"), ("source", "来源"),
-               ("loaded_at", "导入时间")]
-    render.output_rows(rows, columns, output_format(fmt, output), output)
+    columns = render.columns(("year", HEADERS["year"]), ("tasks", N_("Tasks")),
+                             ("goals", N_("Goals")), ("source", N_("Source")),
+                             ("loaded_at", N_("Loaded at")))
+    render.write(render.Result(rows=rows, columns=columns), fmt, output, fields)
+
+
+GROUPS = ("leader", "unit", "goal", "target")
 
 
 # Choice words as people write them: English singular or plural, or Chinese.
@@ -377,15 +394,18 @@ def choice_word(value: str, words: dict[str, tuple[str, ...]], option: str) -> s
 @app.command()
 def summary(
     by: Annotated[str, typer.Option(
-        "--by", "-b", help="Group by leader, unit or goal (领导, 单位, 目标; plurals too); or "
-        "`target`: each quantitative target with its latest actual value.")] = "leader",
+        "--by", "-b", metavar="[leader|unit|goal|target]",
+        autocompletion=lambda: list(GROUPS),
+        help=_("Group by leader, unit or goal (领导, 单位, 目标; plurals too); or `target` "
+               "(指标): each quantitative target with its latest actual value."))] = "leader",
     blue_days: BlueDaysOption = None,
     yellow_points: YellowPointsOption = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
     output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Progress per leader, unit or goal: tasks, count per status and per warning light,
     share done, mean progress.
@@ -399,7 +419,7 @@ def summary(
     by = choice_word(by, BY_WORDS, "--by")
     when = as_of_date(as_of, month)
     if by == "target":
-        _target_summary(year, when, fmt, output)
+        _target_summary(year, when, fmt, output, fields)
         return
     with get_db().read() as reader:
         year = queries.year_for(reader, year, when)
@@ -408,22 +428,26 @@ def summary(
         _, shown_year = queries.plan_id(reader, year)
     from taskduty.schedule import LIGHT_LABELS
 
-    label = {"leader": "分管领导", "unit": "牵头单位", "goal": "目标名称"}[by]
-    columns = [("name", label), ("tasks", "任务数"), *STATUSES.items(),
-               ("done_pct", "完成率%"), *LIGHT_LABELS.items(), ("mean_progress", "平均进度")]
-    if output_format(fmt, output) != "table" and total["targets"]:  # the table's title has them
-        columns += [("targets", "量化指标"), ("targets_ok", "达序时")]
-    title = f"{caption(shown_year, total['tasks'])}  截至 {when or date.today()}"
+    label = {"leader": N_("Leader"), "unit": N_("Lead unit"), "goal": HEADERS["goal"]}[by]
+    lights = [render.Column(k, v) for k, v in LIGHT_LABELS.items()]
+    columns = [render.Column("name", label), render.Column("tasks", N_("Tasks")),
+               *_status_columns(), render.Column("done_pct", N_("Done %")), *lights,
+               render.Column("mean_progress", N_("Mean progress"))]
+    if render.format_for(fmt, output) != "table" and total["targets"]:  # the title has them
+        columns += [render.Column("targets", N_("Targets")),
+                    render.Column("targets_ok", N_("On course"))]
+    title = f"{caption(shown_year, total['tasks'])}  " + _("As of {date}").format(
+        date=when or date.today())
     if total["targets"]:
-        title += f"  量化指标{total['targets']}项，达到序时进度{total['targets_ok']}项"
-    kind = output_format(fmt, output)
-    # the table ends with the workbook's 合计 row (each task once); csv and json stay rows
-    render.output_rows(rows, columns, kind, output, title=title, bar="done_pct",
-                       total=total if kind == "table" else None)
+        title += "  " + _("{n} quantitative targets, {ok} on course").format(
+            n=total["targets"], ok=total["targets_ok"])
+    # the table ends with the workbook's 合计 row (each task once); other formats stay rows
+    render.write(render.Result(rows=rows, columns=columns, title=title, bar="done_pct",
+                               total=total), fmt, output, fields)
 
 
-def _target_summary(year: int | None, when: date | None, fmt: OutputFormat,
-                    output: Path | None) -> None:
+def _target_summary(year: int | None, when: date | None, fmt: str,
+                    output: Path | None, fields: str | None = None) -> None:
     """``summary --by target``: every quantitative target with its latest actual value."""
     from taskduty import queries, render
     from taskduty.targets import count_statuses, counts_line
@@ -432,15 +456,15 @@ def _target_summary(year: int | None, when: date | None, fmt: OutputFormat,
         found = queries.list_tasks(reader, queries.TaskFilter(
             year=queries.year_for(reader, year, when), as_of=when))
     rows = queries.target_rows(found)
-    for r in rows:
-        r["actual_text"] = "" if r["actual"] is None else f"{r['actual']:g}{r['unit']}"
-    columns = [("code", "任务编号"), ("units", "牵头单位"), ("text", "量化指标"),
-               ("target", "目标"), ("actual_text", "实际完成值"), ("actual_date", "截至"),
-               ("status_label", "状态")]
-    kind = output_format(fmt, output)
-    if kind == "json":
-        for r in rows:
-            del r["actual_text"], r["status_label"]
+    columns = render.columns(
+        ("code", HEADERS["code"]), ("units", HEADERS["units"]), ("text", N_("Target")),
+        ("target", N_("Goal value")),
+        render.Column("actual", N_("Actual value"),
+                      lambda v, r: "" if v is None else f"{v:g}{r['unit']}"),
+        ("actual_date", N_("As of")),
+        render.Column("status", HEADERS["status"], lambda _v, r: r.get("status_label")))
     counts = count_statuses(rows)
-    render.output_rows(rows, columns, kind, output,
-                       title=f"截至 {when or date.today()}  {counts_line(counts)}")
+    data = [{k: v for k, v in r.items() if k != "status_label"} for r in rows]
+    render.write(render.Result(rows=rows, columns=columns, data=data,
+                               title=_("As of {date}").format(date=when or date.today())
+                               + f"  {counts_line(counts)}"), fmt, output, fields)

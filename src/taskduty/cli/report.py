@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
+from taskduty.cli.app import (
+    LISTING_FORMATS,
+    FieldsOption,
+    ListingFormat,
+    OutputOption,
+    YearOption,
+    app,
+    format_option,
+    get_db,
+)
 from taskduty.cli.query import (
     AsOfOption,
     BlueDaysOption,
@@ -23,9 +31,9 @@ from taskduty.cli.query import (
     thresholds,
 )
 from taskduty.errors import UsageError
-from taskduty.i18n import _
+from taskduty.i18n import N_, _, ngettext
 
-EXPORT_SUFFIXES = (".xlsx", ".csv", ".json")
+EXPORT_SUFFIXES = (".xlsx", ".csv", ".tsv", ".json", ".jsonl")
 
 
 def _month(text: str | None, future: bool = False) -> Any:
@@ -38,16 +46,17 @@ def _month(text: str | None, future: bool = False) -> Any:
 def export(
     out: Annotated[Path, typer.Argument(
         metavar="OUT",
-        help="The file to write: .xlsx (the printable report), .csv or .json (the rows of "
-        "`tasks`).")],
+        help=_("The file to write: .xlsx (the printable report), or .csv, .tsv, .json, "
+               ".jsonl (the rows of `tasks`)."))],
     leader: LeaderOption = None,
     unit: UnitOption = None,
     year: YearOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
-    stale_days: Annotated[int, typer.Option(
-        "--stale-days", help="A task is stale after this many days without an update.",
-        min=0)] = 30,
+    stale_days: Annotated[int | None, typer.Option(
+        "--stale-days", help=_("A task is stale after this many days without an update "
+                               "(default: the stale_days setting, 30)."),
+        min=0)] = None,
     blue_days: BlueDaysOption = None,
     yellow_points: YellowPointsOption = None,
 ) -> None:
@@ -56,12 +65,12 @@ def export(
 
     Example: taskduty export 2018-03.xlsx --month 2018-03
     """
-    from taskduty import queries, render
+    from taskduty import queries, render, settings
 
     suffix = out.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
-        raise UsageError(f"cannot export to {out.name!r}: unknown file type",
-                         hint="end the name with .xlsx, .csv or .json")
+        raise UsageError(_("cannot export to {name!r}: unknown file type").format(name=out.name),
+                         hint=_("end the name with .xlsx, .csv, .tsv, .json or .jsonl"))
     when = as_of_date(as_of, month) or date.today()
     with get_db().read() as reader:
         year = queries.year_for(reader, year, when)
@@ -69,16 +78,14 @@ def export(
         units = queries.resolve_names(reader, "unit", unit or [], year)
         flt = queries.TaskFilter(year=year, leaders=leaders, units=units, as_of=when,
                                  thresholds=thresholds(blue_days, yellow_points, reader))
-        _pid, plan_year = queries.plan_id(reader, year)
-        if suffix == ".csv":
-            render.emit(render.tasks_csv(queries.list_tasks(reader, flt)), out, bom=True)
-            return
-        if suffix == ".json":
+        _plan, plan_year = queries.plan_id(reader, year)
+        if suffix != ".xlsx":
             found = queries.list_tasks(reader, flt)
-            render.emit(render.to_json([t.as_dict() for t in found]), out)
+            render.write(render.tasks_result(found), "table", out)
             return
         from taskduty.excel import write_report
 
+        stale_days = settings.get("stale_days", reader, flag=stale_days)
         scope = "；".join(part for part in (
             f"分管领导：{'、'.join(leaders)}" if leaders else "",
             f"牵头单位：{'、'.join(units)}" if units else "") if part)
@@ -88,14 +95,14 @@ def export(
                             scope, co_units=facts.co_units, deadlines=facts.deadlines,
                             names=queries.task_names(reader, flt))
     lights = info.lights or {}
-    render.message(f"Wrote {info.path}: {info.tasks} tasks, "
-                   f"{info.behind_or_stale} behind or stale"
-                   + _("; lights: {red} red, {yellow} yellow, {blue} blue").format(
-                       red=lights.get("red", 0), yellow=lights.get("yellow", 0),
-                       blue=lights.get("blue", 0))
-                   + (_("; quantitative targets: {n}, {ok} met or on course").format(
-                       n=info.targets["targets"], ok=info.targets["ok"])
-                      if info.targets and info.targets["targets"] else ""))
+    render.message(_("Wrote {path}: {tasks} tasks, {late} behind or stale").format(
+        path=info.path, tasks=info.tasks, late=info.behind_or_stale)
+        + _("; lights: {red} red, {yellow} yellow, {blue} blue").format(
+            red=lights.get("red", 0), yellow=lights.get("yellow", 0),
+            blue=lights.get("blue", 0))
+        + (_("; quantitative targets: {n}, {ok} met or on course").format(
+            n=info.targets["targets"], ok=info.targets["ok"])
+           if info.targets and info.targets["targets"] else ""))
 
 
 @contextmanager
@@ -107,10 +114,11 @@ def _progress() -> Iterator[Any]:
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=render.console(stderr=True), transient=True) as bar:
-        job = bar.add_task("writing forms", total=None)
+        job = bar.add_task(_("writing forms"), total=None)
 
         def step(done: int, total: int, label: str) -> None:
-            bar.update(job, completed=done, total=total, description=f"writing forms: {label}")
+            bar.update(job, completed=done, total=total,
+                       description=_("writing forms: {unit}").format(unit=label))
 
         yield step
 
@@ -129,12 +137,16 @@ def _not_after_next_month(which: Any) -> None:
 
 @app.command()
 def forms(
-    outdir: Annotated[Path, typer.Argument(metavar="OUTDIR", help="The folder for the forms.")],
+    outdir: Annotated[Path, typer.Argument(
+        metavar="OUTDIR", help=_("The folder for the forms."))],
     unit: UnitOption = None,
     month: Annotated[str | None, typer.Option(
-        "--month", "-m", help="The month reported on (2018-03, 201803 or 2018年3月); "
-        "default this month.")] = None,
+        "--month", "-m", help=_("The month reported on (2018-03, 201803 or 2018年3月); "
+                                "default this month."))] = None,
     year: YearOption = None,
+    fmt: ListingFormat = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Write one fill-in form per lead unit (all, or --unit ...) for a month.
 
@@ -159,20 +171,29 @@ def forms(
             for name, path, n in exc.written:
                 typer.echo(f"{path}\t{name}\t{n}")
             raise
-    for name, path, n in result.forms:
-        typer.echo(f"{path}\t{name}\t{n}")
-    render.message(f"Wrote {len(result.forms)} forms for {which} ({result.year}) to {outdir}")
+    rows = [{"file": str(path), "unit": name, "tasks": n} for name, path, n in result.forms]
+    n = len(rows)
+    render.write(render.Result(
+        rows=rows, columns=render.columns(("file", N_("File")), ("unit", N_("Lead unit")),
+                                          ("tasks", N_("Tasks"))),
+        lines=[f"{r['file']}\t{r['unit']}\t{r['tasks']}" for r in rows],
+        show=lambda _rows, _cols: None,
+        notes=[ngettext("Wrote {n} form for {month} ({year}) to {folder}",
+                        "Wrote {n} forms for {month} ({year}) to {folder}", n).format(
+            n=n, month=which, year=result.year, folder=outdir)]), fmt, output, fields)
 
 
 @app.command()
 def collect(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Filled forms (.xlsx).")],
+    files: Annotated[list[Path], typer.Argument(
+        metavar="FILE", help=_("Filled forms (.xlsx)."))],
     month: Annotated[str | None, typer.Option(
-        "--month", "-m", help="Only accept forms for this month (2018-03, 201803 or "
-        "2018年3月); a form for "
-        "another month is refused.")] = None,
+        "--month", "-m", help=_("Only accept forms for this month (2018-03, 201803 or "
+                                "2018年3月); a form for another month is refused."))] = None,
     year: YearOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Record filled forms as one batch (`taskduty undo` takes it back whole).
 
@@ -180,9 +201,13 @@ def collect(
     problem is listed with file and row. Blank rows are skipped; a form collected twice is
     not recorded twice. Each update is dated the last day of its form's month.
 
+    json gives the whole batch (recorded, skipped, moved, conflicts, forms); csv, tsv and
+    jsonl one row per recorded update.
+
     Example: taskduty collect returned/*.xlsx --month 2018-03
     """
-    from taskduty import i18n, render
+    from taskduty import render
+    from taskduty.cli.status import _recorded_result
     from taskduty.forms import CONTACT_LINES, FormProblems
     from taskduty.forms import collect as collect_forms
 
@@ -196,56 +221,60 @@ def collect(
         for problem in shown:
             render.message(f"  {problem}")
         if more:
-            render.message("  " + i18n._("… and {n} more problems (the first {shown} are listed)")
+            render.message("  " + _("… and {n} more problems (the first {shown} are listed)")
                            .format(n=more, shown=len(shown)))
         raise
-    if fmt == OutputFormat.json:
-        render.emit(render.to_json({
-            "year": result.year, "batch": result.batch_id, "recorded": result.recorded,
-            "skipped": result.skipped,
-            "actuals": [{k: v for k, v in a.items() if k != "target_spec"}
-                        for a in result.actuals],
-            "moved": [{"file": f, "form_code": a, "code": b} for f, a, b in result.moved],
-            "conflicts": result.conflicts,
-            "forms": [{"file": str(f.path), "unit": f.unit, "month": str(f.month),
-                       "rows": len(f.rows), "copied": f.copied, **f.contact}
-                      for f in result.forms]}))
-        return
+    out = _recorded_result(result.year, result.batch_id, result.recorded, result.actuals)
+    out.data.update({
+        "skipped": result.skipped,
+        "actuals": [{k: v for k, v in a.items() if k != "target_spec"}
+                    for a in result.actuals],
+        "moved": [{"file": f, "form_code": a, "code": b} for f, a, b in result.moved],
+        "conflicts": result.conflicts,
+        "forms": [{"file": str(f.path), "unit": f.unit, "month": str(f.month),
+                   "rows": len(f.rows), "copied": f.copied, **f.contact}
+                  for f in result.forms]})
+    notes = []
     for form in result.forms:
         contact = "; ".join(f"{label} {form.contact[key]}" for key, label in CONTACT_LINES
                             if form.contact.get(key))
-        render.message(f"{form.path.name}: {form.unit}, {form.month}, {len(form.rows)} "
-                       f"filled row{'s' if len(form.rows) != 1 else ''}"
-                       + (_(" (a copied form, matched by 任务编号)") if form.copied else "")
-                       + (f" ({contact})" if contact else ""))
-    for r in result.recorded:
-        pct = f" {r['progress']}%" if r["progress"] is not None else ""
-        typer.echo(f"{result.year} {r['code']}: {render.status_label(r['status'])}{pct} "
-                   f"on {r['date']} [id {r['id']}]")
-    for a in result.actuals:
-        typer.echo(_("{year} {code}#{no}: 实际完成值 {value:g}{unit} on {date} [id {id}]").format(
-            year=result.year, code=a["code"], no=a["target"], value=a["value"],
-            unit=a["unit"], date=a["date"], id=a["id"]))
-    for file, was, now in result.moved:
-        render.message(f"{Path(file).name}: task {was} is now {now} (the table was reloaded); "
-                       f"recorded as {now}")
+        notes.append(ngettext("{file}: {unit}, {month}, {n} filled row",
+                              "{file}: {unit}, {month}, {n} filled rows", len(form.rows)).format(
+            file=form.path.name, unit=form.unit, month=form.month, n=len(form.rows))
+            + (_(" (a copied form, matched by 任务编号)") if form.copied else "")
+            + (f" ({contact})" if contact else ""))
+    out.lines = [_("{year} {code}: {label}{pct} on {date} [id {id}]").format(
+        year=result.year, code=r["code"], label=render.status_label(r["status"]),
+        pct=f" {r['progress']}%" if r["progress"] is not None else "", date=r["date"],
+        id=r["id"]) for r in result.recorded]
+    out.lines += [_("{year} {code}#{no}: 实际完成值 {value:g}{unit} on {date} [id {id}]").format(
+        year=result.year, code=a["code"], no=a["target"], value=a["value"],
+        unit=a["unit"], date=a["date"], id=a["id"]) for a in result.actuals]
+    notes += [_("{file}: task {was} is now {now} (the table was reloaded); recorded as "
+                "{now}").format(file=Path(file).name, was=was, now=now)
+              for file, was, now in result.moved]
     for c in result.conflicts:
         told = "; ".join(f"{r['unit']} {_report_text(r)}" for r in c["reports"])
-        render.message(_("Note: {code} was reported differently by its lead units ({told}); "
-                         "each report is kept, and its status is the least advanced: "
-                         "{status}").format(code=c["code"], told=told,
-                                            status=_report_text(c)))
+        notes.append(_("Note: {code} was reported differently by its lead units ({told}); "
+                       "each report is kept, and its status is the least advanced: "
+                       "{status}").format(code=c["code"], told=told, status=_report_text(c)))
     if result.skipped:
-        render.message(f"Skipped {len(result.skipped)} update(s) already recorded "
-                       f"(the same form collected before): {', '.join(result.skipped)}")
+        notes.append(_("Skipped {n} update(s) already recorded (the same form collected "
+                       "before): {codes}").format(n=len(result.skipped),
+                                                 codes=", ".join(result.skipped)))
     if result.batch_id is None:
-        render.message("Nothing new to record.")
+        notes.append(_("Nothing new to record."))
     else:
         n = len(result.recorded)
         values = (_(" and {n} actual values").format(n=len(result.actuals))
                   if result.actuals else "")
-        render.message(f"Recorded {n} update{'s' if n != 1 else ''}{values} as batch "
-                       f"{result.batch_id} (undo with: taskduty undo)")
+        notes.append(ngettext("Recorded {n} update{values} as batch {batch} (undo with: "
+                              "taskduty undo)",
+                              "Recorded {n} updates{values} as batch {batch} (undo with: "
+                              "taskduty undo)", n).format(n=n, values=values,
+                                                          batch=result.batch_id))
+    out.notes = notes
+    render.write(out, fmt, output, fields)
 
 
 def _report_text(r: dict[str, Any]) -> str:
@@ -253,37 +282,36 @@ def _report_text(r: dict[str, Any]) -> str:
     from taskduty import render
 
     if r.get("status") is None:
-        return "未报送"
+        return _("not reported")
     pct = f" {r['progress']}%" if r.get("progress") is not None else ""
     return f"{render.status_label(r['status'])}{pct}"
 
 
-class RemindFormat(StrEnum):
-    table = "table"
-    json = "json"
-    text = "text"
+REMIND_FORMATS = (*LISTING_FORMATS, "text")
 
 
 @app.command()
 def remind(
     month: Annotated[str | None, typer.Option(
-        "--month", "-m", help="The month reported on (2018-03, 201803 or 2018年3月); "
-        "default this month.")] = None,
+        "--month", "-m", help=_("The month reported on (2018-03, 201803 or 2018年3月); "
+                                "default this month."))] = None,
     year: YearOption = None,
     deadline: Annotated[str | None, typer.Option(
-        "--deadline", help="The day to report by, in the notice (2018-04-05, 2018/4/5 or "
-        "2018年4月5日); "
-        "default 5 days after the month ends.")] = None,
-    office: Annotated[str, typer.Option(
-        "--office", help="Who signs the notice.")] = "督查室",
+        "--deadline", help=_("The day to report by, in the notice (2018-04-05, 2018/4/5 or "
+                             "2018年4月5日); default 5 days after the month ends."))] = None,
+    office: Annotated[str | None, typer.Option(
+        "--office", help=_("Who signs the notice (default: the office_name setting, "
+                           "督查室)."))] = None,
     due_within: Annotated[int | None, typer.Option(
         "--due-within", metavar="DAYS", min=0,
-        help="Instead: the lead units with tasks not done that fall due in the next DAYS "
-        "days (from --as-of, default today), with a 到期提醒 notice each.")] = None,
+        help=_("Instead: the lead units with tasks not done that fall due in the next DAYS "
+               "days (from --as-of, default today), with a 到期提醒 notice each."))] = None,
     as_of: AsOfOption = None,
-    fmt: Annotated[RemindFormat, typer.Option(
-        "--format", "-f", help="table, json, or text: a 催办 notice per unit.",
-        case_sensitive=False)] = RemindFormat.table,
+    fmt: Annotated[str, format_option(
+        REMIND_FORMATS, help=_("table, json, jsonl, csv, tsv, or text: a 催办 notice per "
+                               "unit (文本)."))] = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """The lead units that have not reported for a month (未报送), with their tasks; or,
     with --due-within DAYS, the lead units with tasks coming due.
@@ -295,12 +323,12 @@ def remind(
     Example: taskduty remind --month 2018-03 --format text;
     taskduty remind --due-within 15 --as-of 2018-06-15
     """
-    from taskduty import queries, render
+    from taskduty import queries, render, settings
     from taskduty.cli.query import parse_day
     from taskduty.forms import reminder_text, unreported
 
     if due_within is not None:
-        _remind_due(year, as_of, due_within, office, fmt)
+        _remind_due(year, as_of, due_within, office, fmt, output, fields)
         return
     if as_of:
         raise UsageError(_("--as-of goes with --due-within"),
@@ -310,66 +338,67 @@ def remind(
     due = (parse_day(deadline, "--deadline", future=True) if deadline
            else which.last + timedelta(days=5))
     with get_db().read() as reader:
-        _pid, plan_year = queries.plan_id(reader, queries.year_for(reader, year, which.last))
+        _plan, plan_year = queries.plan_id(reader, queries.year_for(reader, year, which.last))
         late = unreported(reader, plan_year, which)
-    if fmt == RemindFormat.json:
-        render.emit(render.to_json({"year": plan_year, "month": str(which),
-                                    "deadline": due.isoformat(), "units": late}))
-        return
-    if fmt == RemindFormat.text:
+        office = settings.get("office_name", reader, flag=office)
+
+    def notices() -> str:
         sep = "\n" + "-" * 40 + "\n\n"
-        if late:
-            render.emit(sep.join(reminder_text(e, plan_year, which, due, office)
-                                 for e in late))
-        render.message(_remind_summary(late, which))
-        return
-    from rich.table import Table
+        return sep.join(reminder_text(e, plan_year, which, due, office) for e in late)
 
-    table = Table(title=f"{which.cn} 未报送单位（{plan_year}年 · {len(late)}个单位）",
-                  header_style="bold")
-    for name in ("牵头单位", "分管领导", "未报/牵头", "未报任务"):
-        table.add_column(name, no_wrap=name == "未报/牵头")
-    for e in late:
-        table.add_row(e["unit"], "、".join(e["leaders"]), f"{len(e['tasks'])}/{e['total']}",
-                      " ".join(t["code"] for t in e["tasks"]))
-    render.console().print(table)
-    render.message(_remind_summary(late, which))
+    rows = [{**e, "tasks": len(e["tasks"]),
+             "codes": [t["code"] for t in e["tasks"]]} for e in late]
+    result = render.Result(
+        rows=rows,
+        columns=render.columns(
+            ("unit", N_("Lead unit")), ("leaders", N_("Leaders")),
+            render.Column("tasks", N_("Not reported / led"),
+                          lambda v, r: f"{v}/{r['total']}" if "total" in r else v),
+            render.Column("codes", N_("Tasks not reported"), lambda v, _r: " ".join(v))),
+        data={"year": plan_year, "month": str(which), "deadline": due.isoformat(),
+              "units": late},
+        title=_("{month}: units that have not reported ({year}, {n} units)").format(
+            month=which.cn, year=plan_year, n=len(late)),
+        texts={"text": notices},
+        notes=[_remind_summary(late, which)])
+    render.write(result, fmt, output, fields)
 
 
-def _remind_due(year: int | None, as_of: str | None, days: int, office: str,
-                fmt: RemindFormat) -> None:
+def _remind_due(year: int | None, as_of: str | None, days: int, office: str | None,
+                fmt: str, output: Path | None, fields: str | None) -> None:
     """``remind --due-within DAYS``: the lead units with tasks coming due."""
-    from taskduty import queries, render
+    from taskduty import queries, render, settings
     from taskduty.due import coming_due, due_notice
+    from taskduty.fields import HEADERS
 
     when = as_of_date(as_of, None) or date.today()
     with get_db().read() as reader:
         _pid, plan_year = queries.plan_id(reader, queries.year_for(reader, year, when))
         units = coming_due(reader, plan_year, when, days)
+        office = settings.get("office_name", reader, flag=office)
     n = len({t["code"] for e in units for t in e["tasks"]})
     summary = _("{units} units have {tasks} tasks due within {days} days of {day}").format(
         units=len(units), tasks=n, days=days, day=when.isoformat())
-    if fmt == RemindFormat.json:
-        render.emit(render.to_json({"year": plan_year, "as_of": when.isoformat(),
-                                    "within": days, "units": units}))
-        return
-    if fmt == RemindFormat.text:
-        if units:
-            sep = "\n" + "-" * 40 + "\n\n"
-            render.emit(sep.join(due_notice(e, plan_year, when, days, office) for e in units))
-        render.message(summary)
-        return
-    rows = [{"unit": e["unit"], "leaders": e["leaders"], "code": t["code"], "due": t["due"]
-             + ("（延期）" if t["extended"] else ""), "days_left": t["days_left"],
-             "status": render.status_label(t["status"]),
-             "warning": render.warning_label(t["warning"])}
-            for e in units for t in e["tasks"]]
-    render.print_rows(rows, [("unit", "牵头单位"), ("leaders", "分管领导"), ("code", "任务编号"),
-                             ("due", "完成时限"), ("days_left", "剩余天数"), ("status", "状态"),
-                             ("warning", "预警")],
-                      title=_("Due within {days} days of {day}").format(
-                          days=days, day=when.isoformat()))
-    render.message(summary)
+
+    def notices() -> str:
+        sep = "\n" + "-" * 40 + "\n\n"
+        return sep.join(due_notice(e, plan_year, when, days, office) for e in units)
+
+    rows = [{"unit": e["unit"], "leaders": e["leaders"], "code": t["code"], "due": t["due"],
+             "extended": t["extended"], "days_left": t["days_left"], "status": t["status"],
+             "warning": t["warning"]} for e in units for t in e["tasks"]]
+    columns = render.columns(
+        ("unit", HEADERS["units"]), ("leaders", HEADERS["leaders"]), ("code", HEADERS["code"]),
+        render.Column("due", HEADERS["deadline"],
+                      lambda v, r: f"{v}" + (_("(extended)") if r["extended"] else "")),
+        ("days_left", HEADERS["days_left"]),
+        render.Column("status", HEADERS["status"], lambda v, _r: render.status_label(v)),
+        render.Column("warning", HEADERS["warning"], lambda v, _r: render.warning_label(v)))
+    render.write(render.Result(
+        rows=rows, columns=columns, texts={"text": notices}, notes=[summary],
+        data={"year": plan_year, "as_of": when.isoformat(), "within": days, "units": units},
+        title=_("Due within {days} days of {day}").format(days=days, day=when.isoformat())),
+        fmt, output, fields)
 
 
 def _remind_summary(late: list[dict[str, Any]], which: Any) -> str:

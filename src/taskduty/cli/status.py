@@ -2,43 +2,74 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from taskduty.cli.app import FormatOption, OutputFormat, YearOption, app, get_db
+from taskduty.cli.app import FieldsOption, ListingFormat, OutputOption, YearOption, app, get_db
 from taskduty.cli.query import parse_day
 from taskduty.errors import UsageError
-from taskduty.i18n import _, ngettext
+from taskduty.i18n import N_, _, ngettext
+
+
+def _status_text(value: Any, _row: dict) -> str:
+    from taskduty import render
+
+    return render.status_label(value) if value else ""
+
+
+def _recorded_result(year: int, batch: int | None, recorded: list[dict],
+                     actuals: list[dict] | None = None) -> Any:
+    """The updates (and actual values) a batch recorded: one row each; JSON keeps the batch
+    around them."""
+    from taskduty import render
+    from taskduty.fields import HEADERS
+
+    rows = [{"year": year, "batch": batch, **r} for r in recorded]
+    rows += [{"year": year, "batch": batch, "code": f"{a['code']}#{a['target']}",
+              "status": None, "progress": None, "value": a.get("value"), "date": a["date"],
+              "id": f"A{a['id']}"} for a in actuals or []]
+    columns = render.columns(
+        ("year", HEADERS["year"]), ("code", HEADERS["code"]),
+        render.Column("status", HEADERS["status"], _status_text),
+        ("progress", HEADERS["progress"]), ("date", N_("Date")), ("id", N_("ID")))
+    if actuals:
+        columns.insert(4, render.Column("value", N_("Actual value")))
+    return render.Result(rows=rows, columns=columns, show=lambda _rows, _cols: None,
+                         data={"year": year, "batch": batch, "recorded": recorded})
 
 
 @app.command()
 def update(
-    codes: Annotated[list[str], typer.Argument(metavar="CODE", help="Task codes, e.g. 1.2 3.4; "
-        "CODE#N names a task's Nth quantitative target (for --actual), e.g. 1.5#2.")],
+    codes: Annotated[list[str], typer.Argument(
+        metavar="CODE", help=_("Task codes, e.g. 1.2 3.4; CODE#N names a task's Nth "
+                               "quantitative target (for --actual), e.g. 1.5#2."))],
     status: Annotated[str | None, typer.Option(
-        "--status", "-s", help="not_started/未启动, in_progress/推进中, behind/滞后, "
-        "done/已完成 (synonyms such as 欠进度, 达进度, 办结 work too).")] = None,
+        "--status", "-s", help=_("not_started/未启动, in_progress/推进中, behind/滞后, "
+                                 "done/已完成 (synonyms such as 欠进度, 达进度, 办结 work too)."))]
+    = None,
     progress: Annotated[str | None, typer.Option(
-        "--progress", "-p", help="Progress 0–100, as 40 or 40% (done means 100).")] = None,
-    note: Annotated[str | None, typer.Option("--note", "-n", help="进展情况: what was done.")]
-    = None,
+        "--progress", "-p", help=_("Progress 0–100, as 40 or 40% (done means 100)."))] = None,
+    note: Annotated[str | None, typer.Option(
+        "--note", "-n", help=_("进展情况: what was done."))] = None,
     on: Annotated[str | None, typer.Option(
-        "--date", "-d", help="The day the update describes (2018-03-05, 2018/3/5, 20180305 "
-        "or 2018年3月5日); default today.")]
-    = None,
+        "--date", "-d", help=_("The day the update describes (2018-03-05, 2018/3/5, 20180305 "
+                               "or 2018年3月5日); default today."))] = None,
     by: Annotated[str | None, typer.Option(
-        "--by", help="Who reported it (a unit or person); default your login name.")] = None,
+        "--by", help=_("Who reported it (a unit or person); default your login name."))]
+    = None,
     actual: Annotated[str | None, typer.Option(
         "--actual", "-a", metavar="VALUE",
-        help="实际完成值 of a quantitative target, in its unit or with one (7.9, 7.9亿美元, "
-        "62%); a task with several targets needs CODE#N or --target N.")] = None,
+        help=_("实际完成值 of a quantitative target, in its unit or with one (7.9, 7.9亿美元, "
+               "62%); a task with several targets needs CODE#N or --target N."))] = None,
     target: Annotated[int | None, typer.Option(
         "--target", "-t", metavar="N", min=1,
-        help="Which target of the task --actual is for (1 = the first); same as CODE#N.")]
+        help=_("Which target of the task --actual is for (1 = the first); same as CODE#N."))]
     = None,
     year: YearOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Record a status update, or an actual value of a target, for one or more tasks
     (one batch; `taskduty undo` takes it back).
@@ -84,23 +115,21 @@ def update(
         NewActual(code=c, target_no=n or (target or 0), value=actual, date=when,
                   note=note if status is None else None, by=who) for c, n in split]
     result = record_batch(get_db(), year, updates, skip_identical=True, actuals=actuals)
-    if fmt == OutputFormat.json:
-        render.emit(render.to_json({"year": result.year, "batch": result.batch_id,
-                                    "recorded": result.recorded, "skipped": result.skipped,
-                                    "reopened": result.reopened, "actuals": result.actuals}))
-    else:
-        for r in result.recorded:
-            pct = f" {r['progress']}%" if r["progress"] is not None else ""
-            typer.echo(f"{result.year} {r['code']}: {render.status_label(r['status'])} "
-                       f"({r['status']}){pct} on {r['date']} [id {r['id']}]")
-        for a in result.actuals:
-            typer.echo(_("{year} {code}#{no}: 实际完成值 {value} (target {target}: {text}) "
-                         "on {date} [id {id}]").format(
-                year=result.year, code=a["code"], no=a["target"],
-                value=describe({"value": a["value"], "unit": a["unit"], "bound": "exact",
-                                "kind": "level", "upper": None}),
-                target=describe(a["target_spec"]), text=a["text"], date=a["date"],
-                id=a["id"]))
+    out = _recorded_result(result.year, result.batch_id, result.recorded, result.actuals)
+    out.data.update({"skipped": result.skipped, "reopened": result.reopened,
+                     "actuals": result.actuals})
+    out.lines = [_("{year} {code}: {label} ({status}){pct} on {date} [id {id}]").format(
+        year=result.year, code=r["code"], label=render.status_label(r["status"]),
+        status=r["status"], pct=f" {r['progress']}%" if r["progress"] is not None else "",
+        date=r["date"], id=r["id"]) for r in result.recorded]
+    out.lines += [_("{year} {code}#{no}: 实际完成值 {value} (target {target}: {text}) "
+                    "on {date} [id {id}]").format(
+        year=result.year, code=a["code"], no=a["target"],
+        value=describe({"value": a["value"], "unit": a["unit"], "bound": "exact",
+                        "kind": "level", "upper": None}),
+        target=describe(a["target_spec"]), text=a["text"], date=a["date"], id=a["id"])
+        for a in result.actuals]
+    render.write(out, fmt, output, fields)
     if result.skipped:
         render.message(_("Skipped {codes}: the same update is already recorded "
                          "(nothing recorded twice)").format(codes=", ".join(result.skipped)))
@@ -114,7 +143,8 @@ def update(
 
 
 @app.command()
-def undo(fmt: FormatOption = OutputFormat.table) -> None:
+def undo(fmt: ListingFormat = "table", output: OutputOption = None,
+         fields: FieldsOption = None) -> None:
     """Withdraw the most recent batch you entered (one `update` or `collect` call).
 
     Another person's batches are never touched; withdrawn updates stay in the database
@@ -125,21 +155,23 @@ def undo(fmt: FormatOption = OutputFormat.table) -> None:
     from taskduty.updates import undo as undo_batch
 
     result = undo_batch(get_db())
-    _print_withdrawn(result.entries, fmt, f"Withdrew batch {result.batch_id}", result.actuals)
+    _write_withdrawn(result.entries, fmt, output, fields,
+                     _("Withdrew batch {batch}").format(batch=result.batch_id), result.actuals)
 
 
 @app.command()
 def withdraw(
     ids: Annotated[list[str], typer.Argument(
-        metavar="ID", help="Update ids, as `taskduty show` lists them (A12 is an actual "
-        "value's).")],
-    fmt: FormatOption = OutputFormat.table,
+        metavar="ID", help=_("Update ids, as `taskduty show` lists them (A12 is an actual "
+                             "value's)."))],
+    fmt: ListingFormat = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Withdraw single updates by id (they stay in the database, marked withdrawn).
 
     Example: taskduty withdraw 17 18 A3
     """
-    from taskduty.i18n import _
     from taskduty.updates import withdraw as withdraw_updates
 
     plain: list[int] = []
@@ -153,51 +185,60 @@ def withdraw(
                                     "number (A3), as `taskduty show CODE` lists them"))
         (actual_ids if digits != text else plain).append(int(digits))
     result = withdraw_updates(get_db(), plain, actual_ids=actual_ids)
-    _print_withdrawn(result.entries, fmt, "Withdrew", result.actuals)
+    _write_withdrawn(result.entries, fmt, output, fields, _("Withdrew"), result.actuals)
 
 
-def _print_withdrawn(entries: list[dict], fmt: OutputFormat, heading: str,
-                     actuals: list[dict] | None = None) -> None:
+def _write_withdrawn(entries: list[dict], fmt: str, output: Any, fields: str | None,
+                     heading: str, actuals: list[dict] | None = None) -> None:
+    """What was withdrawn: one row per update, extension or actual value (json: a list, the
+    actual values told apart by their "target" key, extensions by "kind")."""
     from taskduty import render
-    from taskduty.i18n import _
+    from taskduty.fields import HEADERS
 
     actuals = actuals or []
-    if fmt == OutputFormat.json:
-        # actual values appear beside updates, told apart by their "target" key
-        render.emit(render.to_json(entries + actuals))
-        return
     extensions = [e for e in entries if e.get("kind") == "extension"]
-    entries = [e for e in entries if e.get("kind") != "extension"]
-    n = len(entries) + len(actuals)
+    updates = [e for e in entries if e.get("kind") != "extension"]
+    n = len(updates) + len(actuals)
+    notes = []
     if n or not extensions:
-        render.message(f"{heading}: {n} update{'s' if n != 1 else ''}")
+        notes.append(ngettext("{heading}: {n} update", "{heading}: {n} updates", n).format(
+            heading=heading, n=n))
     if extensions:
-        render.message(ngettext("{heading}: {n} extension", "{heading}: {n} extensions",
-                                len(extensions)).format(heading=heading,
-                                                             n=len(extensions)))
-    for e in entries:
-        typer.echo(f"{e['year']} {e['code']}: withdrew update {e['id']} "
-                   f"({render.status_label(e['status'])}, {e['date']})")
-    for e in extensions:
-        typer.echo(_("{year} {code}: withdrew extension {id} (to {date})").format(**e))
-    for a in actuals:
-        typer.echo(_("{year} {code}#{no}: withdrew actual value {id} ({value}, {date})").format(
-            year=a["year"], code=a["code"], no=a["target"], id=a["id"],
-            value=f"{a['value']:g}", date=a["date"]))
+        notes.append(ngettext("{heading}: {n} extension", "{heading}: {n} extensions",
+                              len(extensions)).format(heading=heading, n=len(extensions)))
+    lines = [_("{year} {code}: withdrew update {id} ({label}, {date})").format(
+        year=e["year"], code=e["code"], id=e["id"], label=render.status_label(e["status"]),
+        date=e["date"]) for e in updates]
+    lines += [_("{year} {code}: withdrew extension {id} (to {date})").format(**e)
+              for e in extensions]
+    lines += [_("{year} {code}#{no}: withdrew actual value {id} ({value}, {date})").format(
+        year=a["year"], code=a["code"], no=a["target"], id=a["id"],
+        value=f"{a['value']:g}", date=a["date"]) for a in actuals]
+    rows = [*entries, *({**a, "code": f"{a['code']}#{a['target']}", "id": f"A{a['id']}"}
+                        for a in actuals)]
+    columns = render.columns(
+        ("year", HEADERS["year"]), ("code", HEADERS["code"]), ("id", N_("ID")),
+        render.Column("status", HEADERS["status"], _status_text), ("date", N_("Date")))
+    render.write(render.Result(rows=rows, columns=columns, data=entries + actuals,
+                               show=lambda _rows, _cols: None, notes=notes, lines=lines),
+                 fmt, output, fields)
 
 
 @app.command()
 def extend(
-    codes: Annotated[list[str], typer.Argument(metavar="CODE", help="Task codes, e.g. 1.2 3.4.")],
+    codes: Annotated[list[str], typer.Argument(
+        metavar="CODE", help=_("Task codes, e.g. 1.2 3.4."))],
     to: Annotated[str, typer.Option(
         "--to", metavar="DATE",
-        help="The approved new due date (2018-09-30, 2018/9/30 or 2018年9月30日).")],
+        help=_("The approved new due date (2018-09-30, 2018/9/30 or 2018年9月30日)."))],
     reason: Annotated[str, typer.Option(
-        "--reason", "-r", metavar="TEXT", help="Why the extension (延期) was granted.")],
+        "--reason", "-r", metavar="TEXT", help=_("Why the extension (延期) was granted."))],
     approved_by: Annotated[str | None, typer.Option(
-        "--approved-by", metavar="NAME", help="Who approved it.")] = None,
+        "--approved-by", metavar="NAME", help=_("Who approved it."))] = None,
     year: YearOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    fmt: ListingFormat = "table",
+    output: OutputOption = None,
+    fields: FieldsOption = None,
 ) -> None:
     """Record an approved extension (延期): a new due date for one or more tasks.
 
@@ -208,18 +249,23 @@ def extend(
     """
     from taskduty import render
     from taskduty.extensions import extend as record_extension
+    from taskduty.fields import HEADERS
 
     day = parse_day(to, "--to", future=True)
     result = record_extension(get_db(), year, codes, day, reason, approved_by)
-    if fmt == OutputFormat.json:
-        render.emit(render.to_json({"year": result.year, "batch": result.batch_id,
-                                    "recorded": result.recorded}))
-        return
-    for r in result.recorded:
-        was = r["deadline"] or _("no deadline")
-        typer.echo(_("{year} {code}: due {to} (was {was}) [id {id}]").format(
-            year=result.year, code=r["code"], to=r["to"], was=was, id=r["id"]))
-    render.message(ngettext("Recorded {n} extension as batch {batch} (undo with: taskduty undo)",
-                            "Recorded {n} extensions as batch {batch} (undo with: taskduty "
-                            "undo)", len(result.recorded))
-                   .format(n=len(result.recorded), batch=result.batch_id))
+    rows = [{"year": result.year, "batch": result.batch_id, **r} for r in result.recorded]
+    render.write(render.Result(
+        rows=rows, data={"year": result.year, "batch": result.batch_id,
+                         "recorded": result.recorded},
+        columns=render.columns(("year", HEADERS["year"]), ("code", HEADERS["code"]),
+                               ("to", N_("Due")), ("deadline", HEADERS["deadline"]),
+                               ("id", N_("ID"))),
+        show=lambda _rows, _cols: None,
+        lines=[_("{year} {code}: due {to} (was {was}) [id {id}]").format(
+            year=result.year, code=r["code"], to=r["to"], was=r["deadline"] or _("no deadline"),
+            id=r["id"]) for r in result.recorded],
+        notes=[ngettext("Recorded {n} extension as batch {batch} (undo with: taskduty undo)",
+                        "Recorded {n} extensions as batch {batch} (undo with: taskduty undo)",
+                        len(result.recorded)).format(n=len(result.recorded),
+                                                     batch=result.batch_id)]),
+        fmt, output, fields)
