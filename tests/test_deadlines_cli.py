@@ -128,7 +128,7 @@ def test_warning_filter_and_thresholds(dated: Any) -> None:
 
 
 def test_table_shows_the_light(dated: Any) -> None:
-    text = ok(dated("tasks", "--as-of", "2018-07-01"))
+    text = ok(dated("tasks", "--as-of", "2018-07-01", env={"TASKDUTY_LANG": "zh"}))
     assert "预警" in "".join(text.splitlines()[:3])
     row = next(line for line in text.splitlines() if line.startswith("1.1 "))
     assert "红灯" in row
