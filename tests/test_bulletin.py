@@ -74,7 +74,7 @@ def section(doc, heading: str) -> list[str]:
 
 def summary_total(run) -> dict[str, str]:
     """The terminal summary's 合计 row, by column header."""
-    lines = run("summary", "--month", "2019-03").stdout.splitlines()
+    lines = run("summary", "--month", "2019-03", env={"TASKDUTY_LANG": "zh"}).stdout.splitlines()
     header = next(x for x in lines if x.startswith("分管领导"))
     line = next(x for x in lines if x.startswith("合计（任务不重复计）"))
     return dict(zip(header.split(), line.split(), strict=False))

@@ -296,7 +296,8 @@ def test_remind_names_units_with_tasks_coming_due(dated: Any) -> None:
     assert text.exit_code == 0, text.output
     assert "住建局：" in text.stdout and "2018年7月10日（已批准延期）" in text.stdout
     assert "剩余10天" in text.stdout
-    table = ok(dated("remind", "--due-within", "15", "--as-of", "2018-06-30"))
+    table = ok(dated("remind", "--due-within", "15", "--as-of", "2018-06-30",
+                     env={"TASKDUTY_LANG": "zh"}))
     assert "1.1" in table and "剩余天数" in table
     bad = dated("remind", "--as-of", "2018-06-30")
     assert bad.exit_code == 2

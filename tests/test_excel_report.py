@@ -177,7 +177,8 @@ def test_terminal_summary_has_the_workbooks_total(seeded, tmp_path):
     total = next(r for r in openpyxl.load_workbook(out)["汇总"].iter_rows(values_only=True)
                  if r[0] == "合计（任务不重复计）")
     for by in ("leader", "unit"):
-        text = seeded("summary", "--by", by, "--month", "2018-03").stdout
+        text = seeded("summary", "--by", by, "--month", "2018-03",
+                      env={"TASKDUTY_LANG": "zh"}).stdout
         lines = text.splitlines()
         header = next(x for x in lines if x.startswith(("分管领导", "牵头单位"))).split()
         line = next(x for x in lines if x.startswith("合计（任务不重复计）")).split()

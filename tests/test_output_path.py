@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ROWS, load_plan, ok
 from taskduty.cli.app import LISTING_FORMATS, REPORT_FORMATS
-from test_query_filters import ROWS, load_plan, ok
 
 # command -> (arguments, the formats it offers). Every command with --format is here.
 LISTINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -30,7 +30,7 @@ LISTINGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "db status": (("db", "status"), REPORT_FORMATS),
 }
 # Commands that write: run once per format on a fresh step (see test_writing_commands).
-WRITERS = ("update", "undo", "withdraw", "forms", "collect", "load", "db upgrade")
+WRITERS = ("update", "undo", "withdraw", "extend", "forms", "collect", "load", "db upgrade")
 
 
 def offered(command: str) -> tuple[str, ...] | None:
@@ -179,6 +179,9 @@ def test_writing_commands_in_every_format(plan, tmp_path):
                                    "-f", "jsonl")))
     assert forms and all(Path(r["file"]).exists() for r in forms)
     assert {"file", "unit", "tasks"} <= set(forms[0])
+    extended = parse("tsv", ok(plan("extend", "1.5", "--to", "2019-12-31", "--reason", "延期",
+                                    "-f", "tsv")))
+    assert len(extended) == 1
     report = json.loads(ok(plan("db", "upgrade", "-f", "json")))
     assert report["from_version"] == report["to_version"]
 

@@ -25,7 +25,7 @@ def test_summary_counts_targets_per_group_and_lists_them(run, tmp_path):
     assert (rows["发改局"]["targets"], rows["发改局"]["targets_ok"]) == (2, 1)
     assert (rows["教育局"]["targets"], rows["教育局"]["targets_ok"]) == (2, 1)  # 3所 met
     assert (rows["人社局"]["targets"], rows["人社局"]["targets_ok"]) == (1, 0)  # no actual
-    table = run("summary", "--by", "goal", "--as-of", "2019-03-31")
+    table = run("summary", "--by", "goal", "--as-of", "2019-03-31", env={"TASKDUTY_LANG": "zh"})
     assert "量化指标7项，达到序时进度3项" in table.stdout
     listed = json.loads(run("summary", "--by", "target", "--as-of", "2019-03-31",
                             "-f", "json").stdout)
