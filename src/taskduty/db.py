@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 ENV_VAR = "TASKDUTY_DB"
 # How long a SQLite writer waits for another one to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 60_000

@@ -143,15 +143,6 @@ def _v5_deadlines(conn: Any) -> None:
                           "deadline_inferred = :f, deadline_date = :d WHERE id = :i"), values)
 
 
-@migration(6)
-def _v6_settings(conn: Any) -> None:
-    """A table for the settings an office shares (thresholds, the office's name)."""
-    from sqlalchemy import text
-
-    conn.execute(text("CREATE TABLE IF NOT EXISTS setting "
-                      "(key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (key))"))
-
-
 def describe(version: int) -> str:
     """The first line of migration ``version``'s docstring."""
     doc = (MIGRATIONS[version].__doc__ or "").strip()
@@ -356,3 +347,12 @@ def _v6_batch_form(conn: Any) -> None:
         "unit VARCHAR NOT NULL, file VARCHAR NOT NULL, filled_by VARCHAR, phone VARCHAR, "
         "approved_by VARCHAR)"))
     conn.execute(text("CREATE INDEX ix_batch_form_batch_id ON batch_form (batch_id)"))
+
+
+@migration(7)
+def _v7_settings(conn: Any) -> None:
+    """A table for the settings an office shares (thresholds, the office's name)."""
+    from sqlalchemy import text
+
+    conn.execute(text("CREATE TABLE IF NOT EXISTS setting "
+                      "(key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (key))"))

@@ -36,7 +36,7 @@ from taskduty.i18n import N_, _
 
 CONFIG_ENV = "TASKDUTY_CONFIG"
 FILE_NAME = "config.toml"
-TABLE = "setting"  # the per-database table (migration 6)
+TABLE = "setting"  # the per-database table (migration 7)
 
 
 @dataclass(frozen=True)
