@@ -190,4 +190,6 @@ def test_load_json_report_and_table_report(run, tmp_path):
     load_plan(run, tmp_path)
     again = run("load", str(tmp_path / "plan2019.csv"), "--year", "2019", "-f", "json")
     assert again.exit_code == 0 and json.loads(again.stdout)["outcome"] == "unchanged"
-    assert "Unchanged: 2019" in again.stderr
+    assert again.stderr == ""  # -f json: the report is the JSON
+    table = run("load", str(tmp_path / "plan2019.csv"), "--year", "2019")
+    assert table.stdout == "" and "Unchanged: 2019" in table.stderr
