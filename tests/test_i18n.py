@@ -109,11 +109,36 @@ def test_english_on_request_passes_the_same_check(tmp_path):
 def test_chinese_tables_messages_and_usage_errors(seeded):
     zh = {"TASKDUTY_LANG": "zh"}
     listed = seeded("leaders", env=zh)
-    assert listed.exit_code == 0 and listed.stdout.split()[:2] == ["分管领导", "任务数"]
+    assert listed.exit_code == 0
+    assert listed.stdout.splitlines()[1].split()[:2] == ["分管领导", "任务数"]
     assert "项任务" in seeded("tasks", "-l", "陆秋明", env=zh).stderr
     bad = seeded("tasks", "--month", "2018-13", env=zh)
     assert bad.exit_code == 2 and bad.stderr.startswith("错误：")
     english = seeded("leaders")
-    assert english.stdout.split()[:2] == ["Leader", "Tasks"]
+    assert english.stdout.splitlines()[1].split()[:2] == ["Leader", "Tasks"]
     # JSON keys and status keys stay English in both
     assert seeded("tasks", "-f", "json", env=zh).stdout == seeded("tasks", "-f", "json").stdout
+
+
+def test_no_function_hides_the_translation_function():
+    """``_, x = …`` inside a function that also calls ``_("…")`` makes ``_`` a local: the
+    call then fails at run time ("'int' object is not callable")."""
+    import ast
+
+    bad = []
+    for path in sorted((ROOT / "src" / "taskduty").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for fn in ast.walk(tree):
+            if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            own = [n for n in ast.walk(fn) if not isinstance(n, ast.Lambda)]
+            # a comprehension's variables live in its own scope
+            scoped = {id(t) for c in own if isinstance(c, ast.comprehension)
+                      for t in ast.walk(c.target)}
+            assigned = any(isinstance(n, ast.Name) and n.id == "_" and id(n) not in scoped
+                           and isinstance(n.ctx, ast.Store) for n in own)
+            called = any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                         and n.func.id == "_" for n in own)
+            if assigned and called:
+                bad.append(f"{path.relative_to(ROOT)}:{fn.lineno} {fn.name}")
+    assert not bad, f"rename the throwaway `_` (e.g. `_plan`) in: {bad}"

@@ -149,7 +149,7 @@ def gather(reader: Reader, year: int | None, month: Month, *, issue: int | None 
     from taskduty import queries
     from taskduty.forms import unreported
 
-    _, plan_year = queries.plan_id(reader, year)
+    _plan, plan_year = queries.plan_id(reader, year)
     tasks = queries.list_tasks(reader, queries.TaskFilter(year=plan_year, as_of=month.last))
     if not tasks:
         raise TaskdutyError(_("the table of {year} has no tasks").format(year=plan_year))

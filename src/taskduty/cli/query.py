@@ -425,7 +425,7 @@ def summary(
         year = queries.year_for(reader, year, when)
         rows, total = queries.summary_with_total(reader, by, year, when,
                                                  thresholds(blue_days, yellow_points, reader))
-        _, shown_year = queries.plan_id(reader, year)
+        _plan, shown_year = queries.plan_id(reader, year)
     from taskduty.schedule import LIGHT_LABELS
 
     label = {"leader": N_("Leader"), "unit": N_("Lead unit"), "goal": HEADERS["goal"]}[by]
