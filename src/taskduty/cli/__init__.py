@@ -5,6 +5,7 @@ from __future__ import annotations
 from taskduty.cli import (  # noqa: F401  (registers the commands)
     admin,
     bulletin,
+    complete,
     config,
     dbcmd,
     load,
@@ -19,4 +20,8 @@ translate_docstrings(app)
 
 def main() -> None:
     """The ``taskduty`` console script."""
+    import os
+
+    if complete.COMPLETE_VAR in os.environ:  # a shell asking for completions
+        complete.register()
     app(prog_name="taskduty")

@@ -21,11 +21,24 @@ from taskduty.errors import UsageError
 from taskduty.fields import HEADERS, STATUSES, parse_status
 from taskduty.i18n import N_, _
 
+
+def _complete(kind: str):
+    """A completion callback reading names of ``kind`` from the database (cli/complete.py)."""
+
+    def names(incomplete: str) -> list[str]:
+        from taskduty.cli import complete
+
+        return getattr(complete, kind)(incomplete)
+
+    return names
+
+
 LeaderOption = Annotated[list[str] | None, typer.Option(
-    "--leader", "-l", metavar="NAME",
+    "--leader", "-l", metavar="NAME", autocompletion=_complete("leaders"),
     help=_("A responsible leader (repeat for any of several)."))]
 UnitOption = Annotated[list[str] | None, typer.Option(
-    "--unit", "-u", metavar="NAME", help=_("A lead unit (repeat for any of several)."))]
+    "--unit", "-u", metavar="NAME", autocompletion=_complete("units"),
+    help=_("A lead unit (repeat for any of several)."))]
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help=_("Status in force on this day (2018-03-31, 2018/3/31, 20180331 or "
                       "2018年3月31日); default today."))]
