@@ -17,10 +17,8 @@ from taskduty.i18n import _
 def office_name(reader: object, flag: str | None) -> str:
     """The office's name: ``--office``, else the ``office_name`` setting (set once per
     database with ``taskduty config set --shared``), else 督查室."""
-    try:
-        from taskduty import settings
-    except ImportError:  # before the settings module (issue 14)
-        return flag or "督查室"
+    from taskduty import settings
+
     return str(settings.get("office_name", reader, flag=flag))
 
 

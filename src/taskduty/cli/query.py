@@ -61,15 +61,9 @@ def thresholds(blue_days: int | None = None, yellow_points: float | None = None,
     """The warning thresholds: the command's options, else the office's settings
     (``blue_days``, ``yellow_points``: environment, settings file, database), else the
     defaults (:data:`taskduty.schedule.BLUE_DAYS`, :data:`~taskduty.schedule.YELLOW_POINTS`)."""
+    from taskduty import settings
     from taskduty.schedule import Thresholds
 
-    try:
-        from taskduty import settings
-    except ImportError:  # before the settings module (issue 14): options, else defaults
-        base = Thresholds()
-        return Thresholds(blue_days=base.blue_days if blue_days is None else blue_days,
-                          yellow_points=base.yellow_points if yellow_points is None
-                          else yellow_points)
     return Thresholds(blue_days=settings.get("blue_days", reader, flag=blue_days),
                       yellow_points=settings.get("yellow_points", reader, flag=yellow_points))
 
