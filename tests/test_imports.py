@@ -98,3 +98,14 @@ def test_tasks_on_sqlite_skips_the_orm(tmp_path: Path, seed_db: Path, fmt: str) 
 def test_other_queries_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path,
                                                command: list[str]) -> None:
     assert not imported([*command, "-f", "json"], tmp_path, seed_db) & set(HEAVY)
+
+
+def test_nothing_imports_click() -> None:
+    """Typer vendors its own click, so a fresh install has no ``click`` package."""
+    import re
+
+    src = Path(__file__).resolve().parents[1] / "src" / "taskduty"
+    offenders = [str(p.relative_to(src)) for p in src.rglob("*.py")
+                 if re.search(r"^\s*(import click|from click\b)", p.read_text(encoding="utf-8"),
+                              re.M)]
+    assert offenders == []

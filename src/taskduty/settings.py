@@ -144,7 +144,7 @@ def reset() -> None:
 
 def app_dir() -> Path:
     """The user's app folder for taskduty (Linux ``~/.config/taskduty``)."""
-    from click import get_app_dir
+    from typer import get_app_dir
 
     return Path(get_app_dir("taskduty"))
 
