@@ -60,3 +60,11 @@ def test_completion_prints_each_shells_script(run, shell):
     result = run("completion", shell)
     assert result.exit_code == 0 and "_TASKDUTY_COMPLETE" in result.stdout
     assert run("completion", "tcsh").exit_code == 2
+
+
+def test_years_goals_and_codes_complete_from_the_database(seed_db, tmp_path):
+    assert complete("taskduty tasks --year 20", seed_db, tmp_path) == ["2018"]
+    assert "12" in complete("taskduty tasks --goal 1", seed_db, tmp_path)
+    found = complete("taskduty update 2.", seed_db, tmp_path)
+    assert "2.3" in found and all(c.startswith("2.") for c in found)
+    assert "5.3" in complete("taskduty extend 5.", seed_db, tmp_path)

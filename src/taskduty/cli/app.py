@@ -389,7 +389,19 @@ OutputOption = Annotated[Path | None, typer.Option(
 FieldsOption = Annotated[str | None, typer.Option(
     "--fields", metavar="A,B,C",
     help=_("The columns to give, in this order (JSON key names, e.g. code,leaders,status)."))]
+def complete_from(kind: str) -> Any:
+    """A completion callback offering the database's ``kind`` (leaders, units, years, goals,
+    codes; see cli/complete.py), imported only when a shell asks."""
+
+    def names(incomplete: str) -> list[str]:
+        from taskduty.cli import complete
+
+        return getattr(complete, kind)(incomplete)
+
+    return names
+
+
 YearOption = Annotated[int | None, typer.Option(
-    "--year", "-y",
+    "--year", "-y", autocompletion=complete_from("years"),
     help=_("The table's year (default: the year of --month/--as-of/--date when that year "
            "is loaded, else the latest)."))]

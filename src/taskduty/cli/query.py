@@ -15,29 +15,18 @@ from taskduty.cli.app import (
     OutputOption,
     YearOption,
     app,
+    complete_from,
     get_db,
 )
 from taskduty.errors import UsageError
 from taskduty.fields import HEADERS, STATUSES, parse_status
 from taskduty.i18n import N_, _
 
-
-def _complete(kind: str):
-    """A completion callback reading names of ``kind`` from the database (cli/complete.py)."""
-
-    def names(incomplete: str) -> list[str]:
-        from taskduty.cli import complete
-
-        return getattr(complete, kind)(incomplete)
-
-    return names
-
-
 LeaderOption = Annotated[list[str] | None, typer.Option(
-    "--leader", "-l", metavar="NAME", autocompletion=_complete("leaders"),
+    "--leader", "-l", metavar="NAME", autocompletion=complete_from("leaders"),
     help=_("A responsible leader (repeat for any of several)."))]
 UnitOption = Annotated[list[str] | None, typer.Option(
-    "--unit", "-u", metavar="NAME", autocompletion=_complete("units"),
+    "--unit", "-u", metavar="NAME", autocompletion=complete_from("units"),
     help=_("A lead unit (repeat for any of several)."))]
 AsOfOption = Annotated[str | None, typer.Option(
     "--as-of", help=_("Status in force on this day (2018-03-31, 2018/3/31, 20180331 or "
@@ -173,8 +162,8 @@ def tasks(
         "--co-unit", "-c", metavar="NAME",
         help=_("A cooperating unit, 配合单位 (repeat for any of several)."))] = None,
     goal: Annotated[list[str] | None, typer.Option(
-        "--goal", "-g", metavar="N", help=_("A goal number (序号); repeat or list (2,3) for "
-                                            "any of several."))] = None,
+        "--goal", "-g", metavar="N", autocompletion=complete_from("goals"),
+        help=_("A goal number (序号); repeat or list (2,3) for any of several."))] = None,
     search: Annotated[list[str] | None, typer.Option(
         "--search", "-q", metavar="TEXT", help=_("Text in 工作标准 or 目标名称 (repeat for any "
                                                  "of several)."))] = None,

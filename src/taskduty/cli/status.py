@@ -6,7 +6,15 @@ from typing import Annotated, Any
 
 import typer
 
-from taskduty.cli.app import FieldsOption, ListingFormat, OutputOption, YearOption, app, get_db
+from taskduty.cli.app import (
+    FieldsOption,
+    ListingFormat,
+    OutputOption,
+    YearOption,
+    app,
+    complete_from,
+    get_db,
+)
 from taskduty.cli.query import parse_day
 from taskduty.errors import UsageError
 from taskduty.i18n import N_, _, ngettext
@@ -42,7 +50,8 @@ def _recorded_result(year: int, batch: int | None, recorded: list[dict],
 @app.command()
 def update(
     codes: Annotated[list[str], typer.Argument(
-        metavar="CODE", help=_("Task codes, e.g. 1.2 3.4; CODE#N names a task's Nth "
+        metavar="CODE", autocompletion=complete_from("codes"),
+        help=_("Task codes, e.g. 1.2 3.4; CODE#N names a task's Nth "
                                "quantitative target (for --actual), e.g. 1.5#2."))],
     status: Annotated[str | None, typer.Option(
         "--status", "-s", help=_("not_started/未启动, in_progress/推进中, behind/滞后, "
@@ -227,7 +236,8 @@ def _write_withdrawn(entries: list[dict], fmt: str, output: Any, fields: str | N
 @app.command()
 def extend(
     codes: Annotated[list[str], typer.Argument(
-        metavar="CODE", help=_("Task codes, e.g. 1.2 3.4."))],
+        metavar="CODE", autocompletion=complete_from("codes"),
+        help=_("Task codes, e.g. 1.2 3.4."))],
     to: Annotated[str, typer.Option(
         "--to", metavar="DATE",
         help=_("The approved new due date (2018-09-30, 2018/9/30 or 2018年9月30日)."))],
