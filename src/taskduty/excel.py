@@ -264,12 +264,6 @@ def report_title(year: int, as_of: date) -> str:
     return f"{year}年《政府工作报告》目标任务推进情况（截至{cn_date(as_of)}）"
 
 
-def task_columns(tasks: Sequence[Any]) -> list[Column]:
-    """The report's columns; 配合单位 and 完成时限 only when some task has them."""
-    return report_columns(co_units=any(t.co_units for t in tasks),
-                          deadlines=any(t.deadline for t in tasks))
-
-
 def report_columns(co_units: bool, deadlines: bool,
                    names: dict[str, Sequence[str]] | None = None) -> list[Column]:
     """The report's columns, with 配合单位 and 完成时限 when asked for; the leader and unit
@@ -611,14 +605,6 @@ SUMMARY_GROUPS = (("leader", LABELS["leaders"]), ("unit", LABELS["units"]))
 SUMMARY_NAME_HEADER = f"{LABELS['leaders']}／{LABELS['units']}"
 
 
-def group_counts(tasks: Iterable[Any], by: str) -> list[dict[str, Any]]:
-    """Per leader or lead unit of ``tasks``: tasks, count per status, share done (0–1)."""
-    tally = StatusTally()
-    for t in tasks:
-        tally.add(t)
-    return tally.rows(by)
-
-
 def _summary_sheet(ws: Any, tally: StatusTally, year: int, as_of: date,
                    made: str) -> dict[str, tuple[int, list[int]]]:
     """One table under one header row (repeated on every printed page): a band of leaders
@@ -770,7 +756,6 @@ def _chart_sheet(ws: Any, data_ws: Any, tables: dict[str, tuple[int, list[int]]]
                          f"A{page * CHART_ROWS + 1}")
             page += 1
     ws.print_area = f"A1:A{max(1, page) * CHART_ROWS}"
-
 
 
 class _TargetSheet:

@@ -7,22 +7,14 @@ separate rows and values alike, so rows are counted by cells (the header's width
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from taskduty.fields import header_field, is_header_row
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable, missing_columns_error
-from taskduty.sources.textio import read_text
 
 
 def looks_like_word_table(text: str) -> bool:
     """True when the text has TAB-started cells and a header row among them."""
     cells = [line[1:] for line in text.split("\n") if line.startswith("\t")]
     return len(cells) >= 3 and is_header_row(cells[:12])
-
-
-def read_word_text(path: Path) -> SourceTable:
-    """Read a Word-table text file."""
-    return parse_word_text(read_text(path), path.name)
 
 
 def parse_word_text(text: str, name: str = "text") -> SourceTable:
