@@ -96,6 +96,7 @@ def withdraw_batch(session: Any, batch_id: int, who: str, now: Any) -> list[dict
     from sqlmodel import col, select
 
     from taskduty.models import Extension, Plan, Task
+    from taskduty.updates import mark_withdrawn
 
     out = []
     rows = session.exec(
@@ -104,9 +105,7 @@ def withdraw_batch(session: Any, batch_id: int, who: str, now: Any) -> list[dict
         .where(Extension.batch_id == batch_id, col(Extension.withdrawn_at).is_(None))
         .order_by(col(Extension.id))).all()
     for ext, task, plan in rows:
-        ext.withdrawn_at = now
-        ext.withdrawn_by = who
-        session.add(ext)
+        mark_withdrawn(session, ext, who, now)
         out.append({"id": ext.id, "year": plan.year, "code": task.code, "kind": "extension",
                     "date": ext.due_date.isoformat(), "reason": ext.reason,
                     "approved_by": ext.approved_by or None})

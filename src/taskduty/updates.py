@@ -382,9 +382,7 @@ def undo(db: Database, recorded_by: str | None = None) -> Withdrawal:
             .where(Update.batch_id == batch.id, col(Update.withdrawn_at).is_(None))
             .order_by(col(Update.id))).all()
         for update, task, plan in rows:
-            update.withdrawn_at = now
-            update.withdrawn_by = who
-            session.add(update)
+            mark_withdrawn(session, update, who, now)
             out.entries.append(_entry(update, task.code, plan.year))
         actuals = session.exec(
             select(TargetActual, Task, Plan).join(Task, col(Task.id) == TargetActual.task_id)
@@ -392,9 +390,7 @@ def undo(db: Database, recorded_by: str | None = None) -> Withdrawal:
             .where(TargetActual.batch_id == batch.id, col(TargetActual.withdrawn_at).is_(None))
             .order_by(col(TargetActual.id))).all()
         for actual, task, plan in actuals:
-            actual.withdrawn_at = now
-            actual.withdrawn_by = who
-            session.add(actual)
+            mark_withdrawn(session, actual, who, now)
             out.actuals.append(_actual_entry(actual, task.code, plan.year))
         from taskduty.extensions import withdraw_batch
 
@@ -438,17 +434,21 @@ def withdraw(db: Database, ids: list[int], recorded_by: str | None = None,
         out = Withdrawal(batch_id=None)
         for i in dict.fromkeys(ids):
             update, task, plan = found[i]
-            update.withdrawn_at = now
-            update.withdrawn_by = who
-            session.add(update)
+            mark_withdrawn(session, update, who, now)
             out.entries.append(_entry(update, task.code, plan.year))
         for i in dict.fromkeys(actual_ids):
             actual, task, plan = afound[i]
-            actual.withdrawn_at = now
-            actual.withdrawn_by = who
-            session.add(actual)
+            mark_withdrawn(session, actual, who, now)
             out.actuals.append(_actual_entry(actual, task.code, plan.year))
     return out
+
+
+def mark_withdrawn(session: Any, row: Any, who: str, now: Any) -> None:
+    """Mark one recorded row (an update, an actual value, an extension) withdrawn by ``who``;
+    rows are never deleted, so the history keeps them."""
+    row.withdrawn_at = now
+    row.withdrawn_by = who
+    session.add(row)
 
 
 def _actual_entry(actual: Any, code: str, year: int) -> dict[str, Any]:
