@@ -649,9 +649,6 @@ def attachment_title(b: Bulletin) -> str:
 def build_document(b: Bulletin, chart: tuple[bytes, str] | None = None) -> Any:
     """The bulletin in taskduty's own layout (a python-docx Document)."""
     from docx import Document
-    from docx.enum.section import WD_SECTION
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     doc = Document()
     _styles(doc)
@@ -712,22 +709,31 @@ def build_document(b: Bulletin, chart: tuple[bytes, str] | None = None) -> Any:
     for i, text in enumerate(b.demands, 1):
         _para(doc, text if len(b.demands) == 1 else f"{_cn_number(i)}{text}")
 
+    _signature_and_annex(doc, attachment_title(b), b.office, cn_date(b.issued))
+    attachment_table(doc, b)
+    return doc
+
+
+def _signature_and_annex(doc: Any, title: str, office: str, issued: str) -> None:
+    """The 附件 line and the signature (office, date) under the body, then the landscape
+    section that opens with the attachment's heading (the table follows)."""
+    from docx.enum.section import WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     _para(doc, "", "plain")
-    _para(doc, f"附件：{attachment_title(b)}")
-    for text in ("", b.office, cn_date(b.issued)):
+    _para(doc, f"附件：{title}")
+    for text in ("", office, issued):
         p = _para(doc, text, "plain")
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.right_indent = Pt(64)
-
     annex = doc.add_section(WD_SECTION.NEW_PAGE)
     _a4(annex, landscape=True)
     _page_numbers(annex)
     _para(doc, "附件", "heading").paragraph_format.first_line_indent = Pt(0)
-    heading = _para(doc, attachment_title(b), "title")
+    heading = _para(doc, title, "title")
     for run in heading.runs:  # one line across the landscape page
         run.font.size = Pt(18)
-    attachment_table(doc, b)
-    return doc
 
 
 def _cn_number(i: int) -> str:
@@ -810,7 +816,6 @@ def build_example_template(path: Path) -> None:
     """Write the example template (:func:`example_template` is this function's output): the
     layout of :func:`build_document` with its text replaced by placeholders."""
     from docx import Document
-    from docx.enum.section import WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
     from docx.shared import Mm, Pt
 
@@ -854,19 +859,7 @@ def build_example_template(path: Path) -> None:
     _para(doc, "五、下一步工作要求", "heading")
     for text in ("{%p for d in demands %}", "{{ d }}", "{%p endfor %}"):
         _para(doc, text)
-    _para(doc, "", "plain")
-    _para(doc, "附件：{{ attachment_title }}")
-    for text in ("", "{{ office }}", "{{ date }}"):
-        p = _para(doc, text, "plain")
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.right_indent = Pt(64)
-    annex = doc.add_section(WD_SECTION.NEW_PAGE)
-    _a4(annex, landscape=True)
-    _page_numbers(annex)
-    _para(doc, "附件", "heading").paragraph_format.first_line_indent = Pt(0)
-    heading = _para(doc, "{{ attachment_title }}", "title")
-    for run in heading.runs:
-        run.font.size = Pt(18)
+    _signature_and_annex(doc, "{{ attachment_title }}", "{{ office }}", "{{ date }}")
     _para(doc, "{{p attachment }}", "plain")
     doc.core_properties.title = "督查通报（示例模板）"
     doc.core_properties.author = "taskduty"
