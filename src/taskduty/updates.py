@@ -14,7 +14,7 @@ from typing import Any
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError, ValueProblem
 from taskduty.fields import STATUSES, parse_status
-from taskduty.i18n import _
+from taskduty.i18n import N_, _, ngettext
 from taskduty.store import login_name
 
 
@@ -58,7 +58,7 @@ class BatchResult:
     actuals: list[dict[str, Any]] = field(default_factory=list)
 
 
-PROGRESS_HINT = "give a whole number 0–100, e.g. 40 or 40%"
+PROGRESS_HINT = N_("give a whole number 0–100, e.g. 40 or 40%")
 
 
 def parse_progress(value: Any, percent: bool = False, label: str = "进度") -> int | None:
@@ -76,7 +76,7 @@ def parse_progress(value: Any, percent: bool = False, label: str = "进度") -> 
         return ValueProblem(_(message).format(label=label, value=shown), hint=_(PROGRESS_HINT))
 
     if isinstance(value, bool):
-        raise bad("{label} {value!r} is not a number", value)
+        raise bad(N_("{label} {value!r} is not a number"), value)
     if isinstance(value, int | float):
         number = float(value) * 100 if percent else float(value)
         number = round(number, 6)  # 0.07 * 100 is 7.000000000000001
@@ -86,12 +86,12 @@ def parse_progress(value: Any, percent: bool = False, label: str = "进度") -> 
         try:
             number = float(text.removesuffix("%").strip())
         except ValueError:
-            raise bad("{label} {value!r} is not a number", value) from None
+            raise bad(N_("{label} {value!r} is not a number"), value) from None
         shown = text
     if not number.is_integer():
-        raise bad("{label} {value} is not a whole number", shown)
+        raise bad(N_("{label} {value} is not a whole number"), shown)
     if not 0 <= number <= 100:
-        raise bad("{label} {value} is out of range (0–100)", shown)
+        raise bad(N_("{label} {value} is out of range (0–100)"), shown)
     return int(number)
 
 
@@ -100,21 +100,26 @@ def check_status(status: str, progress: int | None) -> tuple[str, int | None]:
     ``not_started`` has no progress yet (0 or blank)."""
     key = parse_status(status)
     if key is None:
-        raise UsageError(f"unknown status {status!r} (choose one of "
-                         f"{'、'.join(STATUSES.values())})",
-                         hint="use one of: " + ", ".join(f"{k} ({v})" for k, v in STATUSES.items())
-                         + "; also 欠进度, 达进度, 正常推进, 完成, 办结")
+        raise UsageError(
+            _("unknown status {status!r} (choose one of {choices})").format(
+                status=status, choices="、".join(STATUSES.values())),
+            hint=_("use one of: {choices}; also 欠进度, 达进度, 正常推进, 完成, 办结").format(
+                choices=", ".join(f"{k} ({v})" for k, v in STATUSES.items())))
     if progress is not None and not 0 <= progress <= 100:
-        raise UsageError(f"progress {progress} is out of range", hint="give 0–100")
+        raise UsageError(_("progress {progress} is out of range").format(progress=progress),
+                         hint=_("give 0–100"))
     if key == "done":
         if progress is not None and progress < 100:
-            raise UsageError(f"status done with progress {progress}: 已完成 means 100",
-                             hint="record in_progress (推进中) for partial progress, "
-                             "or give progress 100")
+            raise UsageError(
+                _("status done with progress {progress}: 已完成 means 100").format(
+                    progress=progress),
+                hint=_("record in_progress (推进中) for partial progress, or give progress 100"))
         progress = 100
     if key == "not_started" and progress:
-        raise UsageError(f"status not_started with progress {progress}: 未启动 has no progress",
-                         hint="record in_progress (推进中) when work has begun")
+        raise UsageError(
+            _("status not_started with progress {progress}: 未启动 has no progress").format(
+                progress=progress),
+            hint=_("record in_progress (推进中) when work has begun"))
     return key, progress
 
 
@@ -173,10 +178,10 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
         early = sorted({u.date for u in [*updates, *actuals] if u.date.year < plan.year})
         if early:
             raise TaskdutyError(
-                f"update dated {early[0].isoformat()} is before the {plan.year} table's year; "
-                "nothing was recorded",
-                hint=f"record it in its own year's table with --year {early[0].year}, "
-                "or check --date")
+                _("update dated {date} is before the {year} table's year; nothing was recorded")
+                .format(date=early[0].isoformat(), year=plan.year),
+                hint=_("record it in its own year's table with --year {year}, or check --date")
+                .format(year=early[0].year))
         codes = list(dict.fromkeys(u.code.strip() for u in [*updates, *actuals]))
         tasks = {t.code: t for t in session.exec(
             select(Task).where(Task.plan_id == plan.id, col(Task.code).in_(codes),
@@ -184,9 +189,10 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
         unknown = [c for c in codes if c not in tasks]
         if unknown:
             raise TaskdutyError(
-                f"unknown task code{'s' if len(unknown) > 1 else ''} in {plan.year}: "
-                f"{', '.join(unknown)}; nothing was recorded",
-                hint="list the codes with: taskduty tasks")
+                ngettext("unknown task code in {year}: {codes}; nothing was recorded",
+                         "unknown task codes in {year}: {codes}; nothing was recorded",
+                         len(unknown)).format(year=plan.year, codes=", ".join(unknown)),
+                hint=_("list the codes with: taskduty tasks"))
         result = BatchResult(year=plan.year, batch_id=None)
         existing: set[tuple[Any, ...]] = set()
         ids = [t.id for t in tasks.values()]
@@ -370,8 +376,9 @@ def undo(db: Database, recorded_by: str | None = None) -> Withdrawal:
             select(Batch).where(Batch.recorded_by == who, col(Batch.withdrawn_at).is_(None))
             .order_by(col(Batch.id).desc())).first()
         if batch is None:
-            raise TaskdutyError(f"nothing to undo: no recorded batch from {who}",
-                                hint="updates entered by other logins are never undone here")
+            raise TaskdutyError(
+                _("nothing to undo: no recorded batch from {who}").format(who=who),
+                hint=_("updates entered by other logins are never undone here"))
         now = utcnow()
         batch.withdrawn_at = now
         session.add(batch)
@@ -423,13 +430,18 @@ def withdraw(db: Database, ids: list[int], recorded_by: str | None = None,
         afound = {a.id: (a, t, p) for a, t, p in arows}
         missing += [f"A{i}" for i in actual_ids if i not in afound]
         if missing:
-            raise TaskdutyError(f"no update with id {', '.join(missing)}; nothing was withdrawn",
-                                hint="the ids are listed by: taskduty show CODE")
+            raise TaskdutyError(
+                ngettext("no update with id {ids}; nothing was withdrawn",
+                         "no updates with ids {ids}; nothing was withdrawn",
+                         len(missing)).format(ids=", ".join(missing)),
+                hint=_("the ids are listed by: taskduty show CODE"))
         already = [str(i) for i in ids if found[i][0].withdrawn_at is not None]
         already += [f"A{i}" for i in actual_ids if afound[i][0].withdrawn_at is not None]
         if already:
-            raise TaskdutyError(f"update {', '.join(already)} is already withdrawn; "
-                                "nothing was withdrawn")
+            raise TaskdutyError(
+                ngettext("update {ids} is already withdrawn; nothing was withdrawn",
+                         "updates {ids} are already withdrawn; nothing was withdrawn",
+                         len(already)).format(ids=", ".join(already)))
         now = utcnow()
         out = Withdrawal(batch_id=None)
         for i in dict.fromkeys(ids):
