@@ -158,11 +158,11 @@ def summary_call(db: Path, by: str) -> Callable[[], Any]:
 
 def load_call(csv_path: Path, db: Path, year: int) -> Callable[[], Any]:
     def call() -> Any:
-        from taskduty.db import Database
+        from taskduty.migrations import open_database
         from taskduty.store import load_plan
         from taskduty.table import read_table
 
-        database = Database(str(db))
+        database = open_database(str(db))
         report = load_plan(database, read_table(csv_path), year, csv_path.name)
         database.dispose()
         return report
@@ -503,11 +503,11 @@ def show_budgets(rows: list[dict[str, Any]]) -> None:
 
 def empty_schema(work: Path) -> Path:
     """A taskduty database with the schema and no table, for the load floor."""
-    from taskduty.db import Database
+    from taskduty.migrations import open_database
 
     path = work / "empty.db"
     remove(path)
-    database = Database(str(path))
+    database = open_database(str(path))
     database.prepare_schema()
     database.dispose()
     return path

@@ -347,13 +347,13 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with the seed table (from CSV) and updates on every other task, for the
     query-plan tests (read only)."""
     from taskduty import queries
-    from taskduty.db import Database
+    from taskduty.migrations import open_database
     from taskduty.store import load_plan as store_plan
     from taskduty.table import read_table
     from taskduty.updates import NewUpdate, record_batch
 
     path = tmp_path_factory.mktemp("plans") / "taskduty.db"
-    db = Database(str(path))
+    db = open_database(str(path))
     store_plan(db, read_table(SEED_CSV), 2018, SEED_CSV.name)
     with db.read() as reader:
         codes = [t.code for t in queries.list_tasks(reader, queries.TaskFilter(year=2018))]

@@ -163,7 +163,7 @@ def test_db_option_and_env_and_schema_version(run, tmp_path):
 
     version = sqlite3.connect(path).execute(
         "SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
-    from taskduty.db import SCHEMA_VERSION
+    from taskduty.migrations import SCHEMA_VERSION
 
     assert int(version) == SCHEMA_VERSION
     result = run("tasks", "-f", "json", env={"TASKDUTY_DB": str(path)})

@@ -1,8 +1,10 @@
-"""The module-level import graph of src/taskduty has no cycles.
+"""The module-level import graph of src/taskduty has no cycles, and the lower layers import
+nothing above them (:mod:`taskduty.db` neither the migrations nor the renderer), not even
+inside a function.
 
 ``graph(lazy=True)`` also follows imports inside functions; that graph still has cycles
-(db <-> migrations, fields -> clauses -> fields, …) which a later change should remove, then
-this test should check it too."""
+(fields -> clauses -> fields, …) which a later change should remove, then this test should
+check it too."""
 
 from __future__ import annotations
 
@@ -61,3 +63,14 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def test_module_level_imports_have_no_cycles():
     assert cycles(graph(lazy=False)) == []
+
+
+def imports_anywhere(module: str) -> set[str]:
+    """Every taskduty module ``module`` imports, at module level or in any function."""
+    return graph(lazy=True)[module]
+
+
+def test_db_imports_neither_migrations_nor_render():
+    found = imports_anywhere("taskduty.db")
+    assert not found & {"taskduty.migrations", "taskduty.render"}, found
+    assert "taskduty.migrations" in imports_anywhere("taskduty.cli.app")  # the graph sees it

@@ -25,7 +25,8 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from taskduty import migrations
 from taskduty.cli import app
-from taskduty.db import SCHEMA_VERSION, Database
+from taskduty.db import Database
+from taskduty.migrations import SCHEMA_VERSION
 
 V1 = ROOT / "tests" / "data" / "schema_v1.db"
 V1_NOTE = "一季度完成30%"  # the update stored in the v1 file, on task 1.1
@@ -112,9 +113,32 @@ def test_the_kept_file_is_version_1():
 
 
 def test_every_migration_is_registered_and_described():
-    assert sorted(migrations.MIGRATIONS) == list(range(2, SCHEMA_VERSION + 1))
-    for version in migrations.MIGRATIONS:
-        assert migrations.MIGRATIONS[version].__doc__, f"migration {version} has no docstring"
+    assert len(migrations.MIGRATIONS) + 1 == SCHEMA_VERSION
+    for version in range(2, SCHEMA_VERSION + 1):
+        assert migrations.describe(version) != f"migration {version}", version
+        assert migrations.describe(version) == migrations.MIGRATIONS[version - 2].__doc__.strip(
+            ).splitlines()[0]
+
+
+def test_the_version_follows_from_the_list_of_migrations(monkeypatch):
+    def later(conn: Any) -> None:
+        """A step after the last one."""
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, later])
+    assert migrations.target_version() == SCHEMA_VERSION + 1
+    assert migrations.Keeper().version == SCHEMA_VERSION + 1
+    assert migrations.pending(SCHEMA_VERSION) == [SCHEMA_VERSION + 1]
+    assert migrations.describe(SCHEMA_VERSION + 1) == "A step after the last one."
+
+
+def test_a_database_without_a_keeper_is_used_as_it_is(tmp_path):
+    bare = Database(str(tmp_path / "new.db"))
+    bare.prepare_schema()  # nothing to keep it: creates nothing
+    assert not (tmp_path / "new.db").exists()
+    kept = migrations.open_database(str(tmp_path / "new.db"))
+    kept.prepare_schema()
+    assert stored_version(str(tmp_path / "new.db")) == SCHEMA_VERSION
+    kept.dispose()
 
 
 def test_status_then_upgrade_keeps_history_and_matches_a_new_schema(v1_url, another_db_url,
@@ -182,7 +206,7 @@ def test_a_failing_migration_leaves_the_database_as_it_was(v1_url, monkeypatch):
         conn.execute(text("UPDATE task SET standard = 'changed'"))
         conn.execute(text("SELECT no_such_column FROM task"))
 
-    monkeypatch.setitem(migrations.MIGRATIONS, SCHEMA_VERSION, broken)
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS[:-1], broken])
     result = cli(v1_url, "db", "upgrade")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: cannot upgrade")

@@ -14,6 +14,7 @@ import pytest
 from conftest import SEED_CSV
 from taskduty import queries
 from taskduty.db import Database
+from taskduty.migrations import open_database
 from taskduty.store import load_plan
 from taskduty.table import read_table
 from taskduty.updates import NewUpdate, record_batch, withdraw
@@ -195,7 +196,7 @@ def small_table(run: Callable[..., Any], db_url: str, tmp_path: Path) -> Iterato
 def test_both_read_paths_agree(tmp_path: Path) -> None:
     """The sqlite3 and SQLAlchemy read paths give the same pages and facts (SQLite only)."""
     path = tmp_path / "taskduty.db"
-    load_plan(Database(str(path)), read_table(SEED_CSV), 2018, SEED_CSV.name)
+    load_plan(open_database(str(path)), read_table(SEED_CSV), 2018, SEED_CSV.name)
     add_history(str(path))
     fast, orm = Database(str(path), fast_reads=True), Database(str(path), fast_reads=False)
     try:

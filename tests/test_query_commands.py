@@ -175,9 +175,9 @@ def test_queries_before_any_load(run, args, fmt):
 
 @pytest.mark.parametrize("args", QUERY_COMMANDS)
 def test_queries_on_a_database_with_no_table(run, db_url, args):
-    from taskduty.db import Database
+    from taskduty.migrations import open_database
 
-    db = Database(db_url)
+    db = open_database(db_url)
     with db.write():
         pass  # the schema exists, no table is loaded
     db.dispose()

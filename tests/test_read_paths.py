@@ -15,6 +15,7 @@ import pytest
 from conftest import SEED_CSV
 from taskduty import queries
 from taskduty.db import Database
+from taskduty.migrations import open_database
 from taskduty.store import load_plan
 from taskduty.table import read_table
 from taskduty.updates import NewActual, NewUpdate, record_batch, withdraw
@@ -26,7 +27,7 @@ AS_OF = (date(2018, 3, 31), date(2018, 7, 1), date(2019, 1, 1))
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed with updates in three months, one batch partly withdrawn."""
     path = tmp_path_factory.mktemp("read_paths") / "taskduty.db"
-    db = Database(str(path))
+    db = open_database(str(path))
     load_plan(db, read_table(SEED_CSV), 2018, SEED_CSV.name)
     with db.read() as reader:
         codes = [t.code for t in queries.list_tasks(reader, queries.TaskFilter(year=2018))]

@@ -15,13 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from taskduty.errors import DatabaseError, NotLoadedError
+from taskduty import errors
+from taskduty.errors import DatabaseError
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
-SCHEMA_VERSION = 7
 ENV_VAR = "TASKDUTY_DB"
 # How long a SQLite writer waits for another one to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
@@ -128,6 +128,19 @@ class Reader(Protocol):
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
 
+class Schema(Protocol):
+    """What keeps a database's schema current (:class:`taskduty.migrations.Keeper`)."""
+
+    @property
+    def version(self) -> int:
+        """The schema version this release makes and reads."""
+        ...
+
+    def ensure(self, db: Database) -> None:
+        """Create the schema in an empty database or upgrade an older one; refuse a newer."""
+        ...
+
+
 class _SqliteReader:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -181,8 +194,12 @@ def as_datetime(value: Any) -> datetime | None:
 class Database:
     """One database, opened lazily: a SQLite file or a server URL."""
 
-    def __init__(self, value: str | None = None, *, fast_reads: bool = True) -> None:
+    def __init__(self, value: str | None = None, *, fast_reads: bool = True,
+                 schema: Schema | None = None) -> None:
+        """``schema`` creates and upgrades the schema (without one, the database is used as
+        it is: :func:`taskduty.migrations.open_database` gives one that keeps it current)."""
         self.url = resolve_url(value)
+        self.schema = schema
         self.is_sqlite = self.url.startswith("sqlite")
         self.path: Path | None = (
             Path(self.url.split(":///", 1)[1]) if self.is_sqlite and ":///" in self.url else None
@@ -212,10 +229,7 @@ class Database:
             return
         if not self.path.exists():
             if must_exist:
-                raise NotLoadedError(
-                    f"no table loaded yet (no database at {self.path})",
-                    hint="load one first: taskduty load FILE --year YYYY",
-                )
+                raise errors.not_loaded(database=str(self.path), missing=True)
             return
         if self.path.is_dir():
             raise DatabaseError(f"{self.path} is a folder, not a database file")
@@ -354,16 +368,10 @@ class Database:
                 break
 
     def prepare_schema(self) -> None:
-        """Create the schema in an empty database, or upgrade an older one (announced on
-        stderr, with the backup's path)."""
-        from taskduty import migrations
-
-        with self.errors():
-            done = migrations.ensure(self)
-        if done is not None and done.from_version is not None:
-            from taskduty import render
-
-            render.message(done.describe(self))
+        """Create the schema in an empty database, or upgrade an older one (by ``schema``)."""
+        if self.schema is not None:
+            with self.errors():
+                self.schema.ensure(self)
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
@@ -392,22 +400,16 @@ class Database:
             yield reader
 
     def _needs_upgrade(self, reader: Reader) -> bool:
-        version = self.schema_version(reader)
+        version = self.stored_version(reader)
         if version is None:
-            raise NotLoadedError(
-                f"no table loaded yet ({self.display} has no taskduty data)",
-                hint="load one first: taskduty load FILE --year YYYY",
-            )
-        if version > SCHEMA_VERSION:
-            raise DatabaseError(
-                f"{self.display} was made by a newer taskduty (schema {version}, "
-                f"this release knows {SCHEMA_VERSION})",
-                hint="upgrade taskduty",
-            )
-        return version < SCHEMA_VERSION
+            raise errors.not_loaded(database=self.display)
+        return self.schema is not None and version != self.schema.version
 
-    def schema_version(self, reader: Reader) -> int | None:
-        """The stored schema version, or None when there are no taskduty tables."""
+    def stored_version(self, conn: Any) -> int | None:
+        """The stored schema version, or None when there are no taskduty tables: the one
+        reader of it, over a :class:`Reader`, a ``sqlite3`` or a SQLAlchemy connection."""
+        reader = conn if hasattr(conn, "all") else (
+            _SqliteReader(conn) if isinstance(conn, sqlite3.Connection) else _SqlaReader(conn))
         exists = reader.all(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
             if self.is_sqlite else
@@ -416,14 +418,14 @@ class Database:
         if not exists:
             return None
         rows = reader.all("SELECT value FROM meta WHERE key = 'schema_version'")
-        return parse_version(rows[0]["value"], self.display) if rows else None
+        return _parse_version(rows[0]["value"], self.display) if rows else None
 
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
 
 
-def parse_version(value: Any, where: str) -> int:
+def _parse_version(value: Any, where: str) -> int:
     """A stored schema version as a number; a :class:`DatabaseError` when it is none."""
     try:
         return int(str(value).strip())

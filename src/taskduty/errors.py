@@ -51,3 +51,26 @@ class DatabaseError(TaskdutyError):
 class ValueProblem(UsageError, ValueError):
     """A typed value (a progress, a date) that cannot be read: exit 2 on the command line,
     a listed problem in a form."""
+
+
+def not_loaded(year: int | str | None = None, *, known: list[int] | list[str] | None = None,
+               database: str | None = None, missing: bool = False) -> NotLoadedError:
+    """The one "no table loaded" error, translated, with its hint.
+
+    For ``year`` when given (the hint names the ``known`` years; ``None``: where to see them),
+    else for any year; ``database`` names a database with no taskduty data (``missing``: no
+    database there at all).
+    """
+    from taskduty.i18n import _
+
+    load = _("load one first: taskduty load FILE --year YYYY")
+    if year is not None:
+        hint = (_("see the loaded years: taskduty years") if known is None
+                else _("loaded years: {years}").format(years=", ".join(map(str, known)))
+                if known else load)
+        return NotLoadedError(_("no table loaded for {year}").format(year=year), hint=hint)
+    if database is None:
+        return NotLoadedError(_("no table loaded yet"), hint=load)
+    message = (_("no table loaded yet (no database at {database})") if missing
+               else _("no table loaded yet ({database} has no taskduty data)"))
+    return NotLoadedError(message.format(database=database), hint=load)

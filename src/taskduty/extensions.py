@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from taskduty import errors
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError
 from taskduty.i18n import _
@@ -51,9 +52,7 @@ def extend(db: Database, year: int | None, codes: list[str], to: date, reason: s
             plan = (session.exec(select(Plan).where(Plan.year == to.year)).first()
                     or session.exec(select(Plan).order_by(col(Plan.year).desc())).first())
         if plan is None:
-            raise TaskdutyError(_("no table loaded for {year}").format(year=year) if year
-                                else _("no table loaded yet"),
-                                hint=_("load one first: taskduty load FILE --year YYYY"))
+            raise errors.not_loaded(year)
         tasks = {t.code: t for t in session.exec(
             select(Task).where(Task.plan_id == plan.id, col(Task.code).in_(wanted),
                                col(Task.removed).is_(False)))}

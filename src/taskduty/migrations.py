@@ -1,16 +1,20 @@
 """Schema versions and the ordered migrations between them.
 
-Version 1 is the first schema. A migration ``n`` takes a database from version ``n - 1`` to
-``n``. An upgrade runs every pending migration and the version bump in one transaction, so it
-lands whole or not at all; a SQLite file is first copied to ``<file>.bak-v<old>-<time>``.
+Version 1 is the first schema. :data:`MIGRATIONS` is the ordered list of the steps after it:
+its ``i``-th function takes a database from version ``i + 1`` to ``i + 2``, so the current
+version is ``len(MIGRATIONS) + 1`` (:data:`SCHEMA_VERSION`) and follows from the list alone.
+An upgrade runs every pending migration and the version bump in one transaction, so it lands
+whole or not at all; a SQLite file is first copied to ``<file>.bak-v<old>-<time>``.
 
 A new database is made from the models (``SQLModel.metadata.create_all``) at the current
 version, so the models must always describe the latest schema, and each migration must turn
 the previous schema into exactly that (``tests/test_migrations.py`` compares the two).
-To change the schema: edit ``models.py``, add ``@migration(n)`` here with SQL that works on
-SQLite and PostgreSQL, and set ``db.SCHEMA_VERSION = n``.
+To change the schema: edit ``models.py`` and add an ``@migration`` function at the end of the
+migrations below, with SQL that works on SQLite and PostgreSQL.
 
-Any command that opens an older database upgrades it first (announced on stderr);
+:mod:`taskduty.db` knows nothing of this module: a :class:`~taskduty.db.Database` keeps its
+schema current through the :class:`Keeper` it is given (:func:`open_database` gives one), so
+any command that opens an older database upgrades it first (announced on stderr);
 ``taskduty db status`` shows what is pending and ``taskduty db upgrade`` applies it explicitly.
 """
 
@@ -21,33 +25,28 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from taskduty.errors import DatabaseError, NotLoadedError
+from taskduty import errors
+from taskduty.db import Database
+from taskduty.errors import DatabaseError
+from taskduty.i18n import _
 
-if TYPE_CHECKING:
-    from taskduty.db import Database
-
-# version -> function(connection) that upgrades from version - 1 (its docstring says what)
-MIGRATIONS: dict[int, Callable[[Any], None]] = {}
+# The steps after version 1, in order: MIGRATIONS[i](connection) upgrades version i+1 to i+2
+# (its docstring says what).
+MIGRATIONS: list[Callable[[Any], None]] = []
 
 # Any fixed number: serialises schema creation and upgrades between PostgreSQL clients.
 _PG_LOCK_KEY = 71402018
 
 
-def migration(version: int) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
-    """Register ``fn(connection)`` as the step from ``version - 1`` to ``version``."""
-
-    def register(fn: Callable[[Any], None]) -> Callable[[Any], None]:
-        if version in MIGRATIONS:
-            raise RuntimeError(f"two migrations for schema version {version}")
-        MIGRATIONS[version] = fn
-        return fn
-
-    return register
+def migration(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Append ``fn(connection)`` as the next step: from the latest version to one after it."""
+    MIGRATIONS.append(fn)
+    return fn
 
 
-@migration(2)
+@migration
 def _v2_indexes(conn: Any) -> None:
     """Indexes for listing a year's tasks in order and for undoing a batch."""
     from sqlalchemy import text
@@ -58,7 +57,7 @@ def _v2_indexes(conn: Any) -> None:
                       "ON task_update (batch_id, withdrawn_at)"))
 
 
-@migration(3)
+@migration
 def _v3_form_secret(conn: Any) -> None:
     """A secret for signing the monthly forms (collect refuses a form whose signature fails)."""
     from sqlalchemy import text
@@ -78,7 +77,7 @@ def new_secret() -> str:
     return secrets.token_hex(32)
 
 
-@migration(4)
+@migration
 def _v4_targets(conn: Any) -> None:
     """Quantitative targets read from each task's text; actual values recorded for them."""
     import json
@@ -109,7 +108,7 @@ def _v4_targets(conn: Any) -> None:
         conn.execute(text("UPDATE task SET targets = :t WHERE id = :i"), values)
 
 
-@migration(5)
+@migration
 def _v5_deadlines(conn: Any) -> None:
     """Deadline kinds and milestones on tasks; approved extensions (延期)."""
     import json
@@ -143,10 +142,38 @@ def _v5_deadlines(conn: Any) -> None:
                           "deadline_inferred = :f, deadline_date = :d WHERE id = :i"), values)
 
 
+@migration
+def _v6_batch_form(conn: Any) -> None:
+    """Who filled in, and who approved, each collected form (kept with its batch)."""
+    from sqlalchemy import text
+
+    key = ("id INTEGER NOT NULL PRIMARY KEY" if conn.dialect.name == "sqlite"
+           else "id SERIAL PRIMARY KEY")
+    conn.execute(text(
+        f"CREATE TABLE batch_form ({key}, batch_id INTEGER NOT NULL REFERENCES batch (id), "
+        "unit VARCHAR NOT NULL, file VARCHAR NOT NULL, filled_by VARCHAR, phone VARCHAR, "
+        "approved_by VARCHAR)"))
+    conn.execute(text("CREATE INDEX ix_batch_form_batch_id ON batch_form (batch_id)"))
+
+
+@migration
+def _v7_settings(conn: Any) -> None:
+    """A table for the settings an office shares (thresholds, the office's name)."""
+    from sqlalchemy import text
+
+    conn.execute(text("CREATE TABLE IF NOT EXISTS setting "
+                      "(key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (key))"))
+
+
 def describe(version: int) -> str:
-    """The first line of migration ``version``'s docstring."""
-    doc = (MIGRATIONS[version].__doc__ or "").strip()
+    """The first line of the docstring of the migration to ``version``."""
+    doc = (MIGRATIONS[version - 2].__doc__ or "").strip()
     return doc.splitlines()[0] if doc else f"migration {version}"
+
+
+def target_version() -> int:
+    """The schema version this release makes and reads: one after the last migration."""
+    return len(MIGRATIONS) + 1
 
 
 @dataclass
@@ -169,24 +196,6 @@ class Upgrade:
                 "backup": str(self.backup) if self.backup else None}
 
 
-def target_version() -> int:
-    from taskduty.db import SCHEMA_VERSION
-
-    return SCHEMA_VERSION
-
-
-def current_version(conn: Any) -> int | None:
-    """The stored schema version, or None for a database without taskduty tables."""
-    from sqlalchemy import inspect, text
-
-    if "meta" not in inspect(conn).get_table_names():
-        return None
-    row = conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).first()
-    from taskduty.db import parse_version
-
-    return parse_version(row[0], "the database") if row else None
-
-
 def peek_version(db: Database) -> int | None:
     """The stored version, read without taking any lock (None: no database or no schema)."""
     if db.path is not None:
@@ -194,19 +203,13 @@ def peek_version(db: Database) -> int | None:
             return None
         conn = sqlite3.connect(str(db.path), timeout=60)
         try:
-            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                                "AND name = 'meta'").fetchall():
-                return None
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            from taskduty.db import parse_version
-
-            return parse_version(row[0], db.display) if row else None
+            return db.stored_version(conn)
         except sqlite3.DatabaseError as exc:
             raise db.sqlite_error(exc) from None
         finally:
             conn.close()
     with db.engine().connect() as conn:
-        return current_version(conn)
+        return db.stored_version(conn)
 
 
 def pending(version: int | None) -> list[int]:
@@ -216,10 +219,39 @@ def pending(version: int | None) -> list[int]:
     return list(range(version + 1, target_version() + 1))
 
 
-def _too_new(db: Database, version: int) -> DatabaseError:
-    return DatabaseError(
-        f"{db.display} was made by a newer taskduty (schema {version}, this release knows "
-        f"{target_version()})", hint="upgrade taskduty on this computer")
+def _refuse_newer(db: Database, version: int | None) -> None:
+    """The one refusal of a database whose schema is newer than this release's."""
+    if version is None or version <= target_version():
+        return
+    raise DatabaseError(
+        _("{database} was made by a newer taskduty (schema {version}, this release knows "
+          "{target})").format(database=db.display, version=version, target=target_version()),
+        hint=_("upgrade taskduty on this computer"))
+
+
+class Keeper:
+    """Keeps a :class:`~taskduty.db.Database`'s schema current (its ``schema``): creates it
+    in an empty database, upgrades an older one, refuses a newer one. ``announce`` gets the
+    line saying an upgrade was done (the CLI passes ``render.message``)."""
+
+    def __init__(self, announce: Callable[[str], None] | None = None) -> None:
+        self.announce = announce
+
+    @property
+    def version(self) -> int:
+        return target_version()
+
+    def ensure(self, db: Database) -> None:
+        done = ensure(db)
+        if done is not None and done.from_version is not None and self.announce is not None:
+            self.announce(done.describe(db))
+
+
+def open_database(value: str | None = None, *, fast_reads: bool = True,
+                  announce: Callable[[str], None] | None = None) -> Database:
+    """A :class:`~taskduty.db.Database` (a path or URL, see :func:`taskduty.db.resolve_url`)
+    whose first write creates the schema and whose every open upgrades an older one."""
+    return Database(value, fast_reads=fast_reads, schema=Keeper(announce))
 
 
 def ensure(db: Database) -> Upgrade | None:
@@ -230,8 +262,7 @@ def ensure(db: Database) -> Upgrade | None:
     version = peek_version(db)
     if version == target_version():
         return None
-    if version is not None and version > target_version():
-        raise _too_new(db, version)
+    _refuse_newer(db, version)
     return _migrate(db)
 
 
@@ -245,7 +276,7 @@ def _migrate(db: Database) -> Upgrade | None:
     with db.engine().begin() as conn:  # on SQLite this is BEGIN IMMEDIATE: the write lock
         if not db.is_sqlite:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
-        version = current_version(conn)  # again, now that no one else can change it
+        version = db.stored_version(conn)  # again, now that no one else can change it
         if version == target:
             return None
         if version is None:
@@ -260,15 +291,10 @@ def _migrate(db: Database) -> Upgrade | None:
             conn.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
                          {"k": FORM_SECRET_KEY, "v": new_secret()})
             return Upgrade(None, target)
-        if version > target:
-            raise _too_new(db, version)
-        missing = [v for v in pending(version) if v not in MIGRATIONS]
-        if missing:
-            raise DatabaseError(f"this release has no migration to schema version {missing[0]}",
-                                hint="report it: the release is incomplete")
+        _refuse_newer(db, version)
         backup = _backup(db, version) if db.path is not None else None
         for step in pending(version):
-            MIGRATIONS[step](conn)
+            MIGRATIONS[step - 2](conn)
         conn.execute(text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
                      {"v": str(target)})
     return Upgrade(version, target, backup)
@@ -327,32 +353,11 @@ def upgrade(db: Database) -> Upgrade | None:
     Returns None when already current.
     """
     if db.path is not None and not db.path.exists():
-        raise NotLoadedError(f"no database at {db.path}",
-                             hint="load a table first: taskduty load FILE --year YYYY")
+        raise errors.not_loaded(database=str(db.path), missing=True)
     if db.path is not None:
         db.check_sqlite_file(must_exist=True)
     with db.errors("upgrade"):
         return ensure(db)
 
 
-@migration(6)
-def _v6_batch_form(conn: Any) -> None:
-    """Who filled in, and who approved, each collected form (kept with its batch)."""
-    from sqlalchemy import text
-
-    key = ("id INTEGER NOT NULL PRIMARY KEY" if conn.dialect.name == "sqlite"
-           else "id SERIAL PRIMARY KEY")
-    conn.execute(text(
-        f"CREATE TABLE batch_form ({key}, batch_id INTEGER NOT NULL REFERENCES batch (id), "
-        "unit VARCHAR NOT NULL, file VARCHAR NOT NULL, filled_by VARCHAR, phone VARCHAR, "
-        "approved_by VARCHAR)"))
-    conn.execute(text("CREATE INDEX ix_batch_form_batch_id ON batch_form (batch_id)"))
-
-
-@migration(7)
-def _v7_settings(conn: Any) -> None:
-    """A table for the settings an office shares (thresholds, the office's name)."""
-    from sqlalchemy import text
-
-    conn.execute(text("CREATE TABLE IF NOT EXISTS setting "
-                      "(key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (key))"))
+SCHEMA_VERSION = target_version()  # after every @migration above

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from taskduty import errors
 from taskduty.db import Reader, as_date, as_datetime, in_params
-from taskduty.errors import NameResolutionError, NotLoadedError, TaskdutyError
+from taskduty.errors import NameResolutionError, TaskdutyError
 from taskduty.fields import STATUSES, squeeze
 from taskduty.schedule import LIGHTS, Assessment, Thresholds, assess
-
-LOAD_HINT = "load one first: taskduty load FILE --year YYYY"
 
 
 @dataclass
@@ -135,7 +134,7 @@ def years(reader: Reader) -> list[dict[str, Any]]:
         "(SELECT COUNT(*) FROM goal g WHERE g.plan_id = p.id) AS goals "
         "FROM plan p ORDER BY p.year DESC", {"no": False})
     if not rows:
-        raise NotLoadedError("no table loaded yet", hint=LOAD_HINT)
+        raise errors.not_loaded()
     return [{"year": r["year"], "tasks": r["tasks"], "goals": r["goals"], "title": r["title"],
              "source": r["source_name"],
              "loaded_at": _iso(as_datetime(r["loaded_at"]))} for r in rows]
@@ -150,15 +149,12 @@ def plan_id(reader: Reader, year: int | None) -> tuple[int, int]:
     if year is None:
         rows = reader.all("SELECT id, year FROM plan ORDER BY year DESC LIMIT 1")
         if not rows:
-            raise NotLoadedError("no table loaded yet", hint=LOAD_HINT)
+            raise errors.not_loaded()
     else:
         rows = reader.all("SELECT id, year FROM plan WHERE year = :y", {"y": year})
         if not rows:
             known = [str(r["year"]) for r in reader.all("SELECT year FROM plan ORDER BY year")]
-            raise TaskdutyError(
-                f"no table loaded for {year}",
-                hint=f"loaded years: {', '.join(known)}" if known
-                else LOAD_HINT)
+            raise errors.not_loaded(year, known=known)
     return rows[0]["id"], rows[0]["year"]
 
 

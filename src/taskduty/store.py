@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from taskduty import errors
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError
 from taskduty.table import PlanTable, Repair, TaskRow
@@ -534,8 +535,7 @@ def unload_plan(db: Database, year: int, force: bool = False) -> dict[str, int]:
         if plan is None:
             known = [str(y) for y in
                      session.execute(select(Plan.year).order_by(Plan.year)).scalars()]
-            raise TaskdutyError(f"no table loaded for {year}",
-                                hint=f"loaded years: {', '.join(known)}" if known else None)
+            raise errors.not_loaded(year, known=known)
         plan_tasks = select(Task.id).where(Task.plan_id == plan.id).scalar_subquery()
         updates = session.execute(select(func.count()).select_from(Update)
                                   .where(Update.task_id.in_(plan_tasks))).scalar_one()

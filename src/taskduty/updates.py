@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from taskduty import errors
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError, ValueProblem
 from taskduty.fields import STATUSES, parse_status
@@ -172,9 +173,8 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
             plan = session.exec(select(Plan).order_by(col(Plan.year).desc())).first()
         if plan is None:
             if year is None:
-                raise TaskdutyError("no table loaded yet",
-                                    hint="load one first: taskduty load FILE --year YYYY")
-            raise TaskdutyError(f"no table loaded for {year}", hint="see: taskduty years")
+                raise errors.not_loaded()
+            raise errors.not_loaded(year)
         early = sorted({u.date for u in [*updates, *actuals] if u.date.year < plan.year})
         if early:
             raise TaskdutyError(

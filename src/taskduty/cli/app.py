@@ -253,9 +253,11 @@ def translate_docstrings(typer_app: typer.Typer) -> None:
 
 def get_db(fast_reads: bool = True) -> Any:
     """The database named by ``--db`` / ``TASKDUTY_DB`` / the settings file / the default."""
-    from taskduty.db import Database
+    from taskduty import render
+    from taskduty.migrations import open_database
 
-    return Database(settings.get("db") or None, fast_reads=fast_reads)
+    return open_database(settings.get("db") or None, fast_reads=fast_reads,
+                         announce=render.message)
 
 
 def choice(values: Sequence[str], option: str) -> Callable[[Any], Any]:
