@@ -151,3 +151,129 @@ def filters(path: Path) -> dict[str, queries.TaskFilter]:
         "all at once": queries.TaskFilter(leaders=leaders[:1], units=units[:2], goal=1,
                                           search="建设"),
     }
+
+
+# -- one-line errors ------------------------------------------------------------------------
+def assert_one_line_error(result: Any, *needles: str, secret: str | None = None) -> None:
+    """An ``Error:`` line (and at most a ``Hint:``), exit 1, no traceback, holding every
+    needle (and not ``secret``)."""
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("Error: ") and "Traceback" not in result.output, result.stderr
+    assert len(lines) <= 2 and (len(lines) == 1 or lines[1].startswith("Hint: ")), lines
+    assert secret is None or secret not in result.output
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> Any:
+    """``taskduty ARGS`` with no ``TASKDUTY_DB`` (only what ``args`` and ``env`` give)."""
+    from typer.testing import CliRunner
+
+    from taskduty.cli import app
+
+    return CliRunner().invoke(app, list(args), env={"TASKDUTY_DB": None, **(env or {})})
+
+
+def tasks_json(run: Any, *args: str) -> list[dict[str, Any]]:
+    """``taskduty tasks -f json ARGS``, read."""
+    result = run("tasks", "-f", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def tasks_by_code(run: Any, *args: str) -> dict[str, dict[str, Any]]:
+    return {r["code"]: r for r in tasks_json(run, *args)}
+
+
+# -- monthly forms --------------------------------------------------------------------------
+STATUS_COL, PROGRESS_COL, NOTE_COL = 6, 7, 8
+
+
+def write_forms(run: Any, outdir: Path, *args: str) -> dict[str, Path]:
+    """``taskduty forms OUTDIR --month 2018-03 ARGS``: unit -> the form's path."""
+    result = run("forms", str(outdir), "--month", "2018-03", *args)
+    assert result.exit_code == 0, result.output
+    out = {}
+    for line in result.stdout.splitlines():
+        path, unit, _n = line.split("\t")
+        out[unit] = Path(path)
+    return out
+
+
+def form_rows(path: Path) -> dict[str, int]:
+    """Task code -> row (a target's row, CODE#N, and the contact lines under the table are
+    left out)."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    return {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)
+            if re.fullmatch(r"\d+\.\d+", str(ws.cell(r, 1).value or ""))}
+
+
+def fill_form(path: Path, dest: Path, values: dict[str, tuple[Any, ...]]) -> Path:
+    """Fill a form as a unit would: status, progress, note by task code."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
+    for code, (status, progress, note) in values.items():
+        r = rows.get(code) or ws.max_row + 1
+        if code not in rows:
+            ws.cell(r, 1).value = code
+        ws.cell(r, STATUS_COL).value = status
+        ws.cell(r, PROGRESS_COL).value = progress
+        ws.cell(r, NOTE_COL).value = note
+    wb.save(dest)
+    return dest
+
+
+# -- the printed report ---------------------------------------------------------------------
+def page_starts(ws: Any) -> set[int]:
+    """The first row of every printed page after the first (the sheet's own row breaks)."""
+    return {b.id + 1 for b in ws.row_breaks.brk}
+
+
+def assert_goals_merged_per_page(ws: Any, tasks: list[dict[str, Any]],
+                                 first_row: int = 3) -> None:
+    """Each goal's cell is merged down over its rows on each printed page, and a goal that
+    goes on over a page break shows its name again (（续）) at the top of the next page."""
+    merges = {str(m) for m in ws.merged_cells.ranges}
+    starts = page_starts(ws)
+    row = first_row
+    goals: dict[int, list[dict[str, Any]]] = {}
+    for t in tasks:
+        goals.setdefault(t["goal_no"], []).append(t)
+    for goal_no, items in goals.items():
+        end = row + len(items) - 1
+        cuts = [r for r in sorted(starts) if row < r <= end]
+        pieces = list(zip([row, *cuts], [c - 1 for c in cuts] + [end], strict=True))
+        for i, (a, b) in enumerate(pieces):
+            name = ws.cell(a, 2).value
+            assert name.startswith(f"{goal_no}. "), (a, name)
+            assert name.endswith("（续）") == (i > 0), (a, name)
+            if b > a:
+                assert f"B{a}:B{b}" in merges
+            for r in range(a + 1, b + 1):
+                assert ws.cell(r, 2).value is None
+        row = end + 1
+
+
+# -- quantitative targets -------------------------------------------------------------------
+TARGETS_TABLE = """序号,目标名称,工作标准,分管领导,牵头单位
+1,经济增长,地区生产总值增长7.5%左右，一般公共预算收入增长6%以上。,甲乙,发改局
+1,经济增长,实际利用外资5.2亿美元，产业类外资占比55%以上。,甲乙,商务局
+2,民生实事,新建幼儿园三所、中小学2所。,丙丁,教育局
+2,民生实事,城镇调查失业率控制在5%以内，与经济增长同步。,丙丁,人社局
+2,民生实事,深化“135”工程，推进十四五规划编制。,丙丁,发改局
+"""
+
+
+def load_targets_table(run: Any, tmp_path: Path, text: str = TARGETS_TABLE,
+                       *args: str) -> None:
+    """Load ``text`` (a CSV table) for 2019."""
+    path = tmp_path / "plan.csv"
+    path.write_text(text, encoding="utf-8")
+    result = run("load", str(path), "--year", "2019", "--quiet", *args)
+    assert result.exit_code == 0, result.output

@@ -11,14 +11,7 @@ from pathlib import Path
 
 import pytest
 
-
-def one_line(result, *needles: str) -> None:
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith("Error: ") and "Traceback" not in result.output, result.stderr
-    assert len(lines) <= 2 and (len(lines) == 1 or lines[1].startswith("Hint: ")), lines
-    for needle in needles:
-        assert needle in result.stderr, result.stderr
+from helpers import assert_one_line_error
 
 
 @pytest.fixture
@@ -62,12 +55,12 @@ def test_full_disk_leaves_the_target_untouched(seeded, tmp_path, full_disk, args
     target.write_bytes(b"previous version")
     full_disk()
     result = seeded(*argv)
-    one_line(result, f"cannot write {target}: the disk is full; it was left unchanged")
+    assert_one_line_error(result, f"cannot write {target}: the disk is full; it was left unchanged")
     assert target.read_bytes() == b"previous version"
     assert _leftovers(tmp_path) == []
     target.unlink()
     result = seeded(*argv)
-    one_line(result, "the disk is full")
+    assert_one_line_error(result, "the disk is full")
     assert not target.exists() and _leftovers(tmp_path) == []
 
 
@@ -76,7 +69,7 @@ def test_forms_say_which_were_written_and_a_rerun_completes_the_set(seeded, tmp_
     outdir = tmp_path / "forms"
     full_disk(after=3)
     result = seeded("forms", str(outdir), "--month", "2018-03")
-    one_line(result, "the disk is full", "3 of ", "forms were written before it")
+    assert_one_line_error(result, "the disk is full", "3 of ", "forms were written before it")
     listed = [line.split("\t")[0] for line in result.stdout.splitlines()]
     assert len(listed) == 3
     assert sorted(str(p) for p in outdir.iterdir()) == sorted(listed)
@@ -95,7 +88,7 @@ def test_an_output_path_that_is_a_folder_is_one_line(seeded, tmp_path, args):
     Path(str(folder) + ".xlsx").mkdir()
     argv = [a.format(dir=folder) for a in args]
     result = seeded(*argv)
-    one_line(result, "is a folder, not a file")
+    assert_one_line_error(result, "is a folder, not a file")
 
 
 def test_an_unwritable_folder_is_one_line(seeded, tmp_path, monkeypatch):
@@ -106,18 +99,18 @@ def test_an_unwritable_folder_is_one_line(seeded, tmp_path, monkeypatch):
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(safeio.tempfile, "mkstemp", refuse)
-    one_line(seeded("tasks", "-o", str(tmp_path / "t.csv")), "permission denied")
-    one_line(seeded("export", str(tmp_path / "r.xlsx")), "permission denied")
+    assert_one_line_error(seeded("tasks", "-o", str(tmp_path / "t.csv")), "permission denied")
+    assert_one_line_error(seeded("export", str(tmp_path / "r.xlsx")), "permission denied")
     result = seeded("forms", str(tmp_path / "f"), "--month", "2018-03")
-    one_line(result, "permission denied", "0 of ")
+    assert_one_line_error(result, "permission denied", "0 of ")
     assert result.stdout == ""
 
 
 def test_an_output_under_a_file_is_one_line(seeded, tmp_path):
     afile = tmp_path / "plain"
     afile.write_text("x")
-    one_line(seeded("tasks", "-o", str(afile / "t.csv")), "is a file, not a folder")
-    one_line(seeded("export", str(afile / "r.xlsx")), "is a file, not a folder")
+    assert_one_line_error(seeded("tasks", "-o", str(afile / "t.csv")), "is a file, not a folder")
+    assert_one_line_error(seeded("export", str(afile / "r.xlsx")), "is a file, not a folder")
 
 
 def test_long_cjk_and_emoji_unit_names_give_unique_short_file_names(run, tmp_path):

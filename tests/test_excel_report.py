@@ -10,6 +10,7 @@ import openpyxl
 import openpyxl.utils
 import pytest
 
+from helpers import assert_goals_merged_per_page, page_starts
 from taskduty.excel import name_text, name_width, text_width
 
 INJECTED = ["=HYPERLINK(\"http://x\",\"click\")", "+1+2", "-3+4", "@SUM(A1:A2)"]
@@ -38,35 +39,6 @@ def _load_small(run, folder):
 @pytest.fixture
 def small(from_template):
     return from_template(_load_small)
-
-
-def page_starts(ws) -> set[int]:
-    """The first row of every printed page after the first (the sheet's own row breaks)."""
-    return {b.id + 1 for b in ws.row_breaks.brk}
-
-
-def assert_goals_merged_per_page(ws, tasks, first_row: int = 3) -> None:
-    """Each goal's cell is merged down over its rows on each printed page, and a goal that
-    goes on over a page break shows its name again (（续）) at the top of the next page."""
-    merges = {str(m) for m in ws.merged_cells.ranges}
-    starts = page_starts(ws)
-    row = first_row
-    goals: dict[int, list[dict]] = {}
-    for t in tasks:
-        goals.setdefault(t["goal_no"], []).append(t)
-    for goal_no, items in goals.items():
-        end = row + len(items) - 1
-        cuts = [r for r in sorted(starts) if row < r <= end]
-        pieces = list(zip([row, *cuts], [c - 1 for c in cuts] + [end], strict=True))
-        for i, (a, b) in enumerate(pieces):
-            name = ws.cell(a, 2).value
-            assert name.startswith(f"{goal_no}. "), (a, name)
-            assert name.endswith("（续）") == (i > 0), (a, name)
-            if b > a:
-                assert f"B{a}:B{b}" in merges
-            for r in range(a + 1, b + 1):
-                assert ws.cell(r, 2).value is None
-        row = end + 1
 
 
 def _cells(ws):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from test_forms_roundtrip import NOTE_COL, PROGRESS_COL, STATUS_COL, _fill, _forms, _rows
+from helpers import NOTE_COL, PROGRESS_COL, STATUS_COL, fill_form, form_rows, write_forms
 
 
 def _json(run, *args: str):
@@ -43,8 +43,8 @@ def _contact(ws, label: str, value: str) -> None:
 
 
 def test_a_copied_form_still_collects_from_its_title_unit_line_and_codes(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    rows = _rows(forms["发改局"])
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    rows = form_rows(forms["发改局"])
     codes = list(rows)
 
     def fill(ws):
@@ -79,12 +79,12 @@ def test_a_copied_form_still_collects_from_its_title_unit_line_and_codes(seeded,
 
 
 def test_a_copied_form_may_only_report_its_own_units_tasks(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    mine = set(_rows(forms["发改局"]))
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    mine = set(form_rows(forms["发改局"]))
     foreign = next(t["code"] for t in _json(seeded, "tasks") if t["code"] not in mine)
 
     def add_foreign(ws):
-        r = max(_rows(forms["发改局"]).values())
+        r = max(form_rows(forms["发改局"]).values())
         ws.cell(r, 1).value = foreign
         ws.cell(r, STATUS_COL).value = "已完成"
 
@@ -105,7 +105,7 @@ def test_a_copied_form_may_only_report_its_own_units_tasks(seeded, tmp_path):
 
 
 def test_a_plain_workbook_without_title_or_unit_line_is_not_a_form(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
 
     def no_title(ws):
         ws.cell(1, 1).value = "推进情况"
@@ -118,16 +118,16 @@ def test_a_plain_workbook_without_title_or_unit_line_is_not_a_form(seeded, tmp_p
 
 
 def test_each_collect_error_gets_a_fitting_hint(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    code = next(iter(_rows(forms["发改局"])))
-    good = _fill(forms["发改局"], tmp_path / "good.xlsx", {code: ("推进中", 10, None)})
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    code = next(iter(form_rows(forms["发改局"])))
+    good = fill_form(forms["发改局"], tmp_path / "good.xlsx", {code: ("推进中", 10, None)})
     month = seeded("collect", str(good), "--month", "2018-04")
     assert month.exit_code == 1
     assert "Hint: collect the 2018-03 forms on their own" in month.stderr
     assert "fix the listed rows" not in month.stderr
     year = seeded("collect", str(good), "--year", "2019")
     assert "Hint: collect it with --year 2018" in year.stderr
-    bad = _fill(forms["发改局"], tmp_path / "bad.xlsx", {code: ("推进中", "abc", None)})
+    bad = fill_form(forms["发改局"], tmp_path / "bad.xlsx", {code: ("推进中", "abc", None)})
     rows = seeded("collect", str(bad))
     assert "Hint: fix the listed rows" in rows.stderr
 
@@ -139,14 +139,14 @@ def test_a_units_form_shows_its_own_report_other_units_and_last_note(seeded, tmp
                   "-d", "2018-02-28", "--by", first).exit_code == 0
     assert seeded("update", task["code"], "-s", "滞后", "-p", "20", "-n", "乙：征地未完",
                   "-d", "2018-02-27", "--by", second).exit_code == 0
-    forms = _forms(seeded, tmp_path / "out")
+    forms = write_forms(seeded, tmp_path / "out")
     header = [c.value for c in openpyxl.load_workbook(forms[first]).worksheets[0][3]]
     current, others, last_note = (header.index(h) + 1 for h in
                                   ("当前状态", "其他牵头单位", "上次进展情况"))
     for unit, pct, note in ((first, "推进中 70%", "甲：完成七成"),
                             (second, "滞后 20%", "乙：征地未完")):
         ws = openpyxl.load_workbook(forms[unit]).worksheets[0]
-        r = _rows(forms[unit])[task["code"]]
+        r = form_rows(forms[unit])[task["code"]]
         assert ws.cell(r, current).value.startswith(pct)
         assert ws.cell(r, last_note).value == note
         assert unit not in ws.cell(r, others).value

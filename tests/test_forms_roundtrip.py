@@ -3,47 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 
 import openpyxl
 import pytest
 
-STATUS_COL, PROGRESS_COL, NOTE_COL = 6, 7, 8
-
-
-def _forms(run, outdir: Path, *args: str) -> dict[str, Path]:
-    result = run("forms", str(outdir), "--month", "2018-03", *args)
-    assert result.exit_code == 0, result.output
-    out = {}
-    for line in result.stdout.splitlines():
-        path, unit, _n = line.split("\t")
-        out[unit] = Path(path)
-    return out
-
-
-def _rows(path: Path) -> dict[str, int]:
-    """Task code -> row (a target's row, CODE#N, and the contact lines under the table are
-    left out)."""
-    ws = openpyxl.load_workbook(path).worksheets[0]
-    return {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)
-            if re.fullmatch(r"\d+\.\d+", str(ws.cell(r, 1).value or ""))}
-
-
-def _fill(path: Path, dest: Path, values: dict[str, tuple]) -> Path:
-    """Fill a form as a unit would: status, progress, note by task code."""
-    wb = openpyxl.load_workbook(path)
-    ws = wb.worksheets[0]
-    rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1)}
-    for code, (status, progress, note) in values.items():
-        r = rows.get(code) or ws.max_row + 1
-        if code not in rows:
-            ws.cell(r, 1).value = code
-        ws.cell(r, STATUS_COL).value = status
-        ws.cell(r, PROGRESS_COL).value = progress
-        ws.cell(r, NOTE_COL).value = note
-    wb.save(dest)
-    return dest
+from helpers import NOTE_COL, PROGRESS_COL, STATUS_COL, fill_form, form_rows, write_forms
 
 
 def _history(run, code: str) -> list[dict]:
@@ -51,7 +15,7 @@ def _history(run, code: str) -> list[dict]:
 
 
 def test_form_structure(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out")
+    forms = write_forms(seeded, tmp_path / "out")
     units = json.loads(seeded("units", "-f", "json").stdout)
     assert set(forms) == {u["name"] for u in units}
     path = forms["发改局"]
@@ -71,10 +35,10 @@ def test_form_structure(seeded, tmp_path):
     assert header[:3] == ["任务编号", "目标名称", "工作标准"]
     assert header[STATUS_COL - 1] == "状态" and header[NOTE_COL - 1] == "进展情况"
     mine = json.loads(seeded("tasks", "--unit", "发改局", "-f", "json").stdout)
-    codes = list(_rows(path))
+    codes = list(form_rows(path))
     # a task's quantitative targets have rows CODE#N under it (tests/test_targets_forms.py)
     assert codes == [t["code"] for t in mine]
-    task_rows = list(_rows(path).values())
+    task_rows = list(form_rows(path).values())
     last = max(task_rows)
     dvs = {dv.type: dv for dv in ws.data_validations.dataValidation}
     assert dvs["list"].formula1 == '"未启动,推进中,滞后,已完成"'
@@ -95,7 +59,7 @@ def test_form_structure(seeded, tmp_path):
 
 
 def test_forms_for_chosen_units_and_safe_names(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
     assert set(forms) == {"发改局", "财政局"}
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "2018-03_发改局.xlsx", "2018-03_财政局.xlsx"]
@@ -106,13 +70,13 @@ def test_forms_for_chosen_units_and_safe_names(seeded, tmp_path):
 
 
 def test_round_trip_forms_collect_remind_export(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out")
-    rows = _rows(forms["发改局"])
+    forms = write_forms(seeded, tmp_path / "out")
+    rows = form_rows(forms["发改局"])
     codes = list(rows)
     assert len(codes) >= 3
     before = json.loads(seeded("remind", "--month", "2018-03", "-f", "json").stdout)
     assert "发改局" in {u["unit"] for u in before["units"]}
-    filled = _fill(forms["发改局"], tmp_path / "filled.xlsx", {
+    filled = fill_form(forms["发改局"], tmp_path / "filled.xlsx", {
         codes[0]: ("已完成", None, "已全面完成"),
         codes[1]: ("推进中", 60, "=完成六成"),
         codes[2]: ("滞后", "20%", None),
@@ -144,11 +108,11 @@ def test_round_trip_forms_collect_remind_export(seeded, tmp_path):
 
 
 def test_collect_twice_records_once_and_undo_takes_the_batch(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
-    a = _fill(forms["发改局"], tmp_path / "a.xlsx",
-              {next(iter(_rows(forms["发改局"]))): ("推进中", 50, "过半")})
-    b = _fill(forms["财政局"], tmp_path / "b.xlsx",
-              {next(iter(_rows(forms["财政局"]))): ("推进中", 10, None)})
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
+    a = fill_form(forms["发改局"], tmp_path / "a.xlsx",
+              {next(iter(form_rows(forms["发改局"]))): ("推进中", 50, "过半")})
+    b = fill_form(forms["财政局"], tmp_path / "b.xlsx",
+              {next(iter(form_rows(forms["财政局"]))): ("推进中", 10, None)})
     first = seeded("collect", str(a), str(b), "-f", "json")
     assert first.exit_code == 0, first.output
     data = json.loads(first.stdout)
@@ -170,20 +134,20 @@ def _assert_nothing_recorded(run, codes):
 
 
 def test_every_error_listed_and_nothing_recorded(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
-    codes_a = list(_rows(forms["发改局"]))
-    codes_b = list(_rows(forms["财政局"]))
-    a = _fill(forms["发改局"], tmp_path / "a.xlsx", {
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局", "--unit", "财政局")
+    codes_a = list(form_rows(forms["发改局"]))
+    codes_b = list(form_rows(forms["财政局"]))
+    a = fill_form(forms["发改局"], tmp_path / "a.xlsx", {
         codes_a[0]: ("推进中", 40, "fine"),
         codes_a[1]: ("差不多", None, None),
         codes_a[2]: ("推进中", 150, None),
         "99.9": ("推进中", 10, None),
     })
-    b = _fill(forms["财政局"], tmp_path / "b.xlsx", {
+    b = fill_form(forms["财政局"], tmp_path / "b.xlsx", {
         codes_b[0]: ("已完成", 50, None),
         codes_b[1]: (None, 30, "no status"),
     })
-    bad_a, bad_b = _rows(a), _rows(b)
+    bad_a, bad_b = form_rows(a), form_rows(b)
     result = seeded("collect", str(a), str(b))
     assert result.exit_code == 1
     err = result.stderr
@@ -198,9 +162,9 @@ def test_every_error_listed_and_nothing_recorded(seeded, tmp_path):
 
 
 def test_not_a_form_and_wrong_year_are_refused(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    code = next(iter(_rows(forms["发改局"])))
-    good = _fill(forms["发改局"], tmp_path / "good.xlsx", {code: ("推进中", 10, None)})
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    code = next(iter(form_rows(forms["发改局"])))
+    good = fill_form(forms["发改局"], tmp_path / "good.xlsx", {code: ("推进中", 10, None)})
     plain = tmp_path / "plain.xlsx"
     wb = openpyxl.Workbook()
     wb.active.append(["任务编号", "状态"])
@@ -224,8 +188,8 @@ def test_not_a_form_and_wrong_year_are_refused(seeded, tmp_path):
 def test_form_of_another_loaded_year_is_refused(seeded, tmp_path):
     from taskduty.forms import FORM_COLUMNS
 
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    code = next(iter(_rows(forms["发改局"])))
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    code = next(iter(form_rows(forms["发改局"])))
     wb = openpyxl.load_workbook(forms["发改局"])
     meta = wb["_taskduty"]
     for row in meta.iter_rows():
@@ -278,9 +242,9 @@ def test_unknown_unit_for_forms_is_an_error(seeded, tmp_path):
 
 
 def test_formula_in_progress_is_an_error_but_a_note_keeps_its_text(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    codes = list(_rows(forms["发改局"]))
-    bad = _fill(forms["发改局"], tmp_path / "bad.xlsx", {
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    codes = list(form_rows(forms["发改局"]))
+    bad = fill_form(forms["发改局"], tmp_path / "bad.xlsx", {
         codes[0]: ("推进中", "=50+10", None),
         codes[1]: ("推进中", 10, "=HYPERLINK(\"http://x\")"),
     })

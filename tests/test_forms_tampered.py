@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 
 from conftest import SEED_TEXT
-from test_forms_roundtrip import NOTE_COL, STATUS_COL, _fill, _forms, _rows
+from helpers import NOTE_COL, STATUS_COL, fill_form, form_rows, write_forms
 
 
 def _units(run) -> dict[str, list[str]]:
@@ -49,19 +49,19 @@ def _history(run, code: str) -> list[dict]:
 
 
 def test_untouched_form_is_collected(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    code = next(iter(_rows(forms["发改局"])))
-    good = _fill(forms["发改局"], tmp_path / "good.xlsx", {code: ("推进中", 30, None)})
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    code = next(iter(form_rows(forms["发改局"])))
+    good = fill_form(forms["发改局"], tmp_path / "good.xlsx", {code: ("推进中", 30, None)})
     result = seeded("collect", str(good))
     assert result.exit_code == 0, result.output
     assert [h["progress"] for h in _history(seeded, code)] == [30]
 
 
 def test_a_row_with_another_units_task_is_refused(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    mine = next(iter(_rows(forms["发改局"])))
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    mine = next(iter(form_rows(forms["发改局"])))
     foreign = _foreign_code(seeded, "发改局")
-    bad = _fill(forms["发改局"], tmp_path / "bad.xlsx",
+    bad = fill_form(forms["发改局"], tmp_path / "bad.xlsx",
                 {mine: ("推进中", 30, None), foreign: ("已完成", 100, "不是我们的")})
     result = seeded("collect", str(bad))
     assert result.exit_code == 1
@@ -71,7 +71,7 @@ def test_a_row_with_another_units_task_is_refused(seeded, tmp_path):
 
 
 def test_visible_code_changed_to_another_units_task_is_refused(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
     foreign = _foreign_code(seeded, "发改局")
     wb = openpyxl.load_workbook(forms["发改局"])
     ws = wb.worksheets[0]
@@ -85,7 +85,7 @@ def test_visible_code_changed_to_another_units_task_is_refused(seeded, tmp_path)
 
 
 def test_hidden_ids_pointed_at_other_tasks_are_refused(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
     wb = openpyxl.load_workbook(forms["发改局"])
     meta = wb["_taskduty"]
     meta.cell(1, 5).value = meta.cell(1, 5).value + 1  # the first row's task id
@@ -98,8 +98,8 @@ def test_hidden_ids_pointed_at_other_tasks_are_refused(seeded, tmp_path):
 
 
 def test_hidden_unit_renamed_is_refused_even_to_a_real_unit(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    code = next(iter(_rows(forms["发改局"])))
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    code = next(iter(form_rows(forms["发改局"])))
     for i, unit in enumerate(("不存在的单位", "财政局")):
         bad = _edit_meta(forms["发改局"], tmp_path / f"unit{i}.xlsx", unit=unit)
         result = seeded("collect", str(bad))
@@ -109,7 +109,7 @@ def test_hidden_unit_renamed_is_refused_even_to_a_real_unit(seeded, tmp_path):
 
 
 def test_edited_signature_and_removed_signature_are_refused(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
     forged = _edit_meta(forms["发改局"], tmp_path / "forged.xlsx", signature="0" * 64)
     result = seeded("collect", str(forged))
     assert result.exit_code == 1 and "forged.xlsx: the form's hidden" in result.stderr
@@ -126,8 +126,8 @@ def test_a_form_from_another_database_is_refused(seeded, tmp_path, another_db_ur
                   "--month", "2018-03", "--unit", "发改局")
     assert made.exit_code == 0, made.output
     path = Path(made.stdout.split("\t")[0])
-    code = next(iter(_rows(path)))
-    theirs = _fill(path, tmp_path / "theirs.xlsx", {code: ("推进中", 20, None)})
+    code = next(iter(form_rows(path)))
+    theirs = fill_form(path, tmp_path / "theirs.xlsx", {code: ("推进中", 20, None)})
     result = seeded("collect", str(theirs))
     assert result.exit_code == 1
     assert "theirs.xlsx: the form's hidden _taskduty sheet was changed after it was " \
@@ -139,8 +139,8 @@ def test_a_task_the_unit_no_longer_leads_is_refused(seeded, tmp_path):
     """The own-tasks rule is checked against the current table, not the form's."""
     import csv
 
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
-    code = next(iter(_rows(forms["发改局"])))
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
+    code = next(iter(form_rows(forms["发改局"])))
     convert = seeded("convert", str(SEED_TEXT))
     rows = list(csv.reader(convert.stdout.splitlines()))
     header, body = rows[0], rows[1:]
@@ -153,7 +153,7 @@ def test_a_task_the_unit_no_longer_leads_is_refused(seeded, tmp_path):
     with revised.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([header, *body])
     assert seeded("load", str(revised), "--year", "2018", "--replace").exit_code == 0
-    filled = _fill(forms["发改局"], tmp_path / "late.xlsx", {code: ("推进中", 20, None)})
+    filled = fill_form(forms["发改局"], tmp_path / "late.xlsx", {code: ("推进中", 20, None)})
     result = seeded("collect", str(filled))
     assert result.exit_code == 1
     assert f"task {code} is led by 财政局, not by 发改局" in result.stderr
@@ -175,7 +175,7 @@ def test_own_task_check_is_one_function(seeded):
 
 
 def test_a_form_whose_fill_in_sheet_was_deleted(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
     wb = openpyxl.load_workbook(forms["发改局"])
     wb.security = None
     del wb["填报"]

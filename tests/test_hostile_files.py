@@ -9,10 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from helpers import STATUS_COL, assert_one_line_error, form_rows, write_forms
 from taskduty.errors import SourceError
 from taskduty.limits import Limits, check_package
-from test_atomic_output import one_line
-from test_forms_roundtrip import STATUS_COL, _forms, _rows
 
 HEADER = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
 
@@ -61,20 +60,21 @@ def test_entity_expansion_is_refused(tmp_path, run, suffix):
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr(part, laughs)
     result = run("load", str(path), "--year", "2019")
-    one_line(result, "declares a document type or entities")
+    assert_one_line_error(result, "declares a document type or entities")
 
 
 def test_the_cli_refuses_and_max_cells_raises_the_limit(run, tmp_path):
     path = _workbook(tmp_path / "2019年表.xlsx", 40)
     refused = run("--max-cells", "100", "load", str(path), "--dry-run")
-    one_line(refused, "far beyond any real table", "more than 100 cells", "--max-cells")
+    assert_one_line_error(refused, "far beyond any real table", "more than 100 cells",
+                          "--max-cells")
     assert run("--max-cells", "100000", "load", str(path), "--dry-run").exit_code == 0
     env = run("load", str(path), "--dry-run", env={"TASKDUTY_MAX_CELLS": "100"})
-    one_line(env, "far beyond any real table")
+    assert_one_line_error(env, "far beyond any real table")
 
 
 def test_a_form_of_absurd_size_is_refused_before_reading(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
     wb = openpyxl.load_workbook(forms["发改局"])
     ws = wb.worksheets[0]
     ws.protection.sheet = False
@@ -91,7 +91,7 @@ def test_a_form_of_absurd_size_is_refused_before_reading(seeded, tmp_path):
 
 
 def test_at_most_50_problems_are_listed(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "--unit", "发改局")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
     wb = openpyxl.load_workbook(forms["发改局"])
     ws = wb.worksheets[0]
     start = ws.max_row + 1
@@ -105,7 +105,7 @@ def test_at_most_50_problems_are_listed(seeded, tmp_path):
     assert len(listed) == 50
     assert "… and 20 more problems" in result.stderr
     assert "70 problems in the forms" in result.stderr
-    assert _rows(forms["发改局"])
+    assert form_rows(forms["发改局"])
 
 
 def test_a_huge_text_file_is_refused_by_its_size(tmp_path):

@@ -74,3 +74,16 @@ def test_db_imports_neither_migrations_nor_render():
     found = imports_anywhere("taskduty.db")
     assert not found & {"taskduty.migrations", "taskduty.render"}, found
     assert "taskduty.migrations" in imports_anywhere("taskduty.cli.app")  # the graph sees it
+
+
+def test_no_test_module_imports_another():
+    """Tests share helpers through tests/helpers.py (and fixtures through conftest.py)."""
+    tests = ROOT / "tests"
+    modules = {p.stem for p in tests.glob("test_*.py")}
+    found = []
+    for path in sorted(tests.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [(path.name, n) for n in names if n.split(".")[0] in modules]
+    assert found == []

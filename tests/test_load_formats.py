@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from conftest import SEED_TEXT
+from helpers import tasks_json
 from taskduty.table import PlanTable, read_table
 
 SEED_HEADER = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
@@ -80,12 +81,6 @@ def write_seed_docx(path: Path, title: str = "2018年政府工作报告目标任
                 cells[a + 1][c].merge(cells[b + 1][c])
     doc.save(path)
     return path
-
-
-def tasks_json(run: Any, *args: str) -> list[dict[str, Any]]:
-    result = run("tasks", "--format", "json", *args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 # What follows from the year a table is loaded as, not from its content.

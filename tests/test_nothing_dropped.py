@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_atomic_output import one_line
+from helpers import assert_one_line_error
 
 
 def _csv(tmp_path: Path, text: str, name: str = "2019年分解表.csv") -> Path:
@@ -18,7 +18,7 @@ def test_two_standard_columns_are_an_error_naming_both(run, tmp_path):
     path = _csv(tmp_path, "序号,目标名称,工作标准,分管领导,牵头单位,工作标准\n"
                           "1,稳增长,任务甲,张三,发改局,任务乙\n")
     result = run("load", str(path))
-    one_line(result, "2 工作标准 columns", "(column C)", "(column F)")
+    assert_one_line_error(result, "2 工作标准 columns", "(column C)", "(column F)")
     assert run("years", "-f", "json").exit_code != 0 or json.loads(
         run("years", "-f", "json").stdout) == []
 
@@ -48,9 +48,9 @@ def test_an_unclosed_quote_is_reported_with_its_line(run, tmp_path):
                           '1,稳增长,"任务乙,张三,发改局\n'
                           "1,稳增长,任务丙,张三,发改局\n")
     result = run("load", str(path))
-    one_line(result, "line 3: a quote", "never closed")
+    assert_one_line_error(result, "line 3: a quote", "never closed")
     convert = run("convert", str(path))
-    one_line(convert, "line 3: a quote")
+    assert_one_line_error(convert, "line 3: a quote")
 
 
 def test_quotes_inside_cells_are_fine(run, tmp_path):

@@ -12,6 +12,8 @@ from typing import Any
 
 import docx
 
+from helpers import tasks_json
+
 # Shape 1: labels on the lines after each task; one heading level.
 LINES_NOTICE = """关于印发2021年市政府工作报告重点任务责任分解的通知
 
@@ -59,12 +61,6 @@ TWO_LEVEL_NOTICE = """2023年重点工作任务分解方案
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def tasks_json(run: Any, *args: str) -> list[dict[str, Any]]:
-    result = run("tasks", "--format", "json", *args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def test_notice_with_label_lines_is_detected_and_loaded(run: Any, tmp_path: Path) -> None:

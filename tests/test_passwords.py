@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import _admin_execute, pg_base_url
+from helpers import assert_one_line_error, invoke
 from taskduty.db import display_url, resolve_url, scrub, split_url
-from test_pg_connection import assert_one_line_error, invoke
 
 SPECIAL = ["pa#ss9word", "pa?ss9word", "pa ss9word", "pa@ss9word", "p@ss#w?rd 9x", "pa/ss:9w@rd"]
 

@@ -12,11 +12,11 @@ from typing import Any
 import openpyxl
 import pytest
 
+from helpers import assert_goals_merged_per_page
 from taskduty import queries
 from taskduty.db import Database
 from taskduty.excel import write_report
 from taskduty.updates import NewUpdate, record_batch
-from test_excel_report import assert_goals_merged_per_page
 
 AS_OF = date(2018, 6, 30)
 

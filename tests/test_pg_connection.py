@@ -11,27 +11,12 @@ import uuid
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from typer.testing import CliRunner
 
 from conftest import SEED_CSV, _admin_execute, new_pg_schema, pg_base_url
-from taskduty.cli import app
+from helpers import assert_one_line_error, invoke
 from taskduty.db import Database, display_url, resolve_url
 
 SECRET = "Sekr1t-pw"
-
-
-def invoke(*args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(app, list(args), env={"TASKDUTY_DB": None, **(env or {})})
-
-
-def assert_one_line_error(result, *needles: str) -> None:
-    assert result.exit_code == 1, result.output
-    lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith("Error: "), result.stderr
-    assert len(lines) <= 2 and (len(lines) == 1 or lines[1].startswith("Hint: ")), lines
-    assert "Traceback" not in result.output and SECRET not in result.output
-    for needle in needles:
-        assert needle in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(("url", "shown"), [
@@ -66,19 +51,19 @@ def test_an_unreachable_server_is_one_masked_line(args):
     url = f"postgresql+psycopg://duty:{SECRET}@127.0.0.1:1/taskduty"
     result = invoke("--db", url, *args)
     assert_one_line_error(result, "postgresql+psycopg://duty:***@127.0.0.1:1/taskduty",
-                          "Hint: check that the server is running")
+                          "Hint: check that the server is running", secret=SECRET)
     env_result = invoke(*args, env={"TASKDUTY_DB": url})
-    assert_one_line_error(env_result, "duty:***@")
+    assert_one_line_error(env_result, "duty:***@", secret=SECRET)
 
 
 def test_an_unknown_host_is_one_line():
     result = invoke("--db", f"postgresql://duty:{SECRET}@no-such-host.invalid/taskduty", "tasks")
-    assert_one_line_error(result, "duty:***@no-such-host.invalid")
+    assert_one_line_error(result, "duty:***@no-such-host.invalid", secret=SECRET)
 
 
 def test_an_unknown_backend_is_one_line():
     result = invoke("--db", f"oracle://duty:{SECRET}@db/x", "tasks")
-    assert_one_line_error(result, "oracle://duty:***@db/x", "postgresql+psycopg://")
+    assert_one_line_error(result, "oracle://duty:***@db/x", "postgresql+psycopg://", secret=SECRET)
 
 
 @pytest.fixture
@@ -100,7 +85,8 @@ def test_a_wrong_password_is_one_masked_line(password_role):
     result = invoke("--db", url, "tasks")
     if result.exit_code != 1 and "password authentication failed" not in result.stderr:
         pytest.skip("the test server accepts any password from 127.0.0.1 (pg_hba trust)")
-    assert_one_line_error(result, f"{password_role}:***@", "password authentication failed")
+    assert_one_line_error(result, f"{password_role}:***@", "password authentication failed",
+                          secret=SECRET)
 
 
 def test_credentials_from_pg_environment_variables(monkeypatch):

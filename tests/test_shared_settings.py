@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import docx
 
-
-def tasks_json(run: Any, *args: str) -> list[dict[str, Any]]:
-    result = run("tasks", "-f", "json", *args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+from helpers import tasks_json
 
 
 def test_shared_blue_days_light_tasks_like_the_option(seeded: Any) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
-from test_targets_store import load, tasks_json
+from helpers import load_targets_table, tasks_by_code
 
 ACTUAL_COL = 9  # 实际完成值, the last column
 NOTE_COL = 8
@@ -43,7 +43,7 @@ def fill(path: Path, dest: Path, cells: dict[tuple[str, int], tuple[object, str 
 
 
 def test_form_has_a_row_per_target_with_its_fill_in_cell(run, tmp_path):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     run("update", "1.2#2", "-a", "50%", "-d", "2019-02-28")
     ws = openpyxl.load_workbook(forms(run, tmp_path / "out")["商务局"]).worksheets[0]
     assert ws.cell(3, ACTUAL_COL).value == "实际完成值"
@@ -60,7 +60,7 @@ def test_form_has_a_row_per_target_with_its_fill_in_cell(run, tmp_path):
 
 
 def test_collect_records_actual_values_as_typed(run, tmp_path):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     out = forms(run, tmp_path / "out")
     trade = fill(out["商务局"], tmp_path / "trade.xlsx", {
         ("1.2", STATUS_COL): ("推进中", None),
@@ -77,7 +77,7 @@ def test_collect_records_actual_values_as_typed(run, tmp_path):
     got = json.loads(result.stdout)
     assert sorted((a["code"], a["target"], a["value"]) for a in got["actuals"]) == [
         ("1.2", 1, 1.8), ("1.2", 2, 57), ("2.1", 1, 1), ("2.1", 2, 1)]
-    march = tasks_json(run, "--as-of", "2019-03-31")
+    march = tasks_by_code(run, "--as-of", "2019-03-31")
     assert [(t["actual"], t["actual_date"], t["status"]) for t in march["1.2"]["targets"]] == [
         (1.8, "2019-03-31", "on_course"), (57, "2019-03-31", "on_course")]
     assert march["1.2"]["status"] == "in_progress"
@@ -87,11 +87,11 @@ def test_collect_records_actual_values_as_typed(run, tmp_path):
     again = run("collect", str(trade), str(school), "-f", "json")
     assert again.exit_code == 0 and json.loads(again.stdout)["actuals"] == []
     assert run("undo").exit_code == 0
-    assert all(t["actual"] is None for t in tasks_json(run)["1.2"]["targets"])
+    assert all(t["actual"] is None for t in tasks_by_code(run)["1.2"]["targets"])
 
 
 def test_unreadable_actual_values_are_listed_and_nothing_recorded(run, tmp_path):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     out = forms(run, tmp_path / "out")
     bad = fill(out["商务局"], tmp_path / "bad.xlsx", {
         ("1.2", STATUS_COL): ("推进中", None),
@@ -105,7 +105,7 @@ def test_unreadable_actual_values_are_listed_and_nothing_recorded(run, tmp_path)
     assert f"row {where['1.2#1']}: target 1.2#1: 实际完成值 '大约两亿' cannot be read in 亿美元" \
         in result.stderr
     assert f"row {where['1.2#2']}: 1.2#2 is a target's row" in result.stderr
-    assert tasks_json(run)["1.2"]["status"] == "not_started"
+    assert tasks_by_code(run)["1.2"]["status"] == "not_started"
     note_only = fill(out["商务局"], tmp_path / "note.xlsx", {("1.2#1", NOTE_COL): ("在谈", None)})
     result = run("collect", str(note_only))
     assert result.exit_code == 1 and "实际完成值 is empty" in result.stderr

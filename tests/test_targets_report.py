@@ -6,7 +6,7 @@ import json
 
 import openpyxl
 
-from test_targets_store import load
+from helpers import load_targets_table
 
 
 def record(run) -> None:
@@ -17,7 +17,7 @@ def record(run) -> None:
 
 
 def test_summary_counts_targets_per_group_and_lists_them(run, tmp_path):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     record(run)
     rows = {r["name"]: r for r in json.loads(run(
         "summary", "--by", "unit", "--as-of", "2019-03-31", "-f", "json").stdout)}
@@ -41,7 +41,7 @@ def test_summary_counts_targets_per_group_and_lists_them(run, tmp_path):
 
 
 def test_export_has_a_target_sheet_and_counts_on_the_summary(run, tmp_path):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     record(run)
     out = tmp_path / "r.xlsx"
     result = run("export", str(out), "--as-of", "2019-03-31")

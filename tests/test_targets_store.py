@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-TABLE = """序号,目标名称,工作标准,分管领导,牵头单位
-1,经济增长,地区生产总值增长7.5%左右，一般公共预算收入增长6%以上。,甲乙,发改局
-1,经济增长,实际利用外资5.2亿美元，产业类外资占比55%以上。,甲乙,商务局
-2,民生实事,新建幼儿园三所、中小学2所。,丙丁,教育局
-2,民生实事,城镇调查失业率控制在5%以内，与经济增长同步。,丙丁,人社局
-2,民生实事,深化“135”工程，推进十四五规划编制。,丙丁,发改局
-"""
-
-
-def load(run, tmp_path: Path, text: str = TABLE, *args: str) -> None:
-    path = tmp_path / "plan.csv"
-    path.write_text(text, encoding="utf-8")
-    result = run("load", str(path), "--year", "2019", "--quiet", *args)
-    assert result.exit_code == 0, result.output
-
-
-def tasks_json(run, *args: str) -> dict[str, dict]:
-    result = run("tasks", "-f", "json", *args)
-    assert result.exit_code == 0, result.output
-    return {r["code"]: r for r in json.loads(result.stdout)}
+from helpers import TARGETS_TABLE, load_targets_table, tasks_by_code
 
 
 def test_targets_are_stored_at_load_and_listed(run, tmp_path):
-    load(run, tmp_path)
-    rows = tasks_json(run)
+    load_targets_table(run, tmp_path)
+    rows = tasks_by_code(run)
     first = rows["1.1"]["targets"]
     assert [(t["no"], t["kind"], t["value"], t["unit"], t["bound"]) for t in first] == [
         (1, "growth", 7.5, "%", "about"), (2, "growth", 6, "%", "at_least")]
@@ -44,14 +24,15 @@ def test_targets_are_stored_at_load_and_listed(run, tmp_path):
 
 
 def test_a_replaced_table_reads_its_edited_targets(run, tmp_path):
-    load(run, tmp_path)
-    load(run, tmp_path, TABLE.replace("新建幼儿园三所", "新建幼儿园五所"), "--replace")
-    rows = tasks_json(run)
+    load_targets_table(run, tmp_path)
+    load_targets_table(run, tmp_path, TARGETS_TABLE.replace("新建幼儿园三所", "新建幼儿园五所"),
+                       "--replace")
+    rows = tasks_by_code(run)
     assert [t["value"] for t in rows["2.1"]["targets"]] == [5, 2]
 
 
 def test_actuals_recorded_like_statuses_and_judged_at_dates(run, tmp_path):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     r = run("update", "1.2#1", "--actual", "1.5亿美元", "-d", "2019-03-31", "--by", "商务局",
             "--note", "一季度")
     assert r.exit_code == 0, r.output
@@ -60,7 +41,7 @@ def test_actuals_recorded_like_statuses_and_judged_at_dates(run, tmp_path):
                "2019-03-31").exit_code == 0
     assert run("update", "2.1#1", "-a", "一所", "-d", "2019-03-31").exit_code == 0
     assert run("update", "2.2", "-a", "4.8", "-d", "2019-03-31").exit_code == 0  # only target
-    march = tasks_json(run, "--as-of", "2019-03-31")
+    march = tasks_by_code(run, "--as-of", "2019-03-31")
     t1, t2 = march["1.2"]["targets"]
     assert (t1["actual"], t1["actual_date"], t1["status"]) == (1.5, "2019-03-31", "on_course")
     assert (t2["actual"], t2["status"]) == (52, "behind")      # 占比55%以上 not held
@@ -68,16 +49,16 @@ def test_actuals_recorded_like_statuses_and_judged_at_dates(run, tmp_path):
     assert march["2.1"]["targets"][1]["status"] is None          # nothing reported
     assert march["2.2"]["targets"][0]["status"] == "on_course"  # 4.8% ≤ 5%
     # the same March value is behind by the end of June (5.2 × 0.5 = 2.6 > 1.5)
-    june = tasks_json(run, "--as-of", "2019-06-30")
+    june = tasks_by_code(run, "--as-of", "2019-06-30")
     assert june["1.2"]["targets"][0]["status"] == "behind"
     # February: before anything was recorded
-    assert tasks_json(run, "--as-of", "2019-02-28")["1.2"]["targets"][0]["actual"] is None
-    assert set(tasks_json(run, "--as-of", "2019-06-30", "--target", "behind")) == {"1.2", "2.1"}
-    assert set(tasks_json(run, "--as-of", "2019-03-31", "--target", "none")) == {"1.1", "2.1"}
-    assert set(tasks_json(run, "--as-of", "2019-03-31", "-t", "达序时")) == {"1.2", "2.1", "2.2"}
+    assert tasks_by_code(run, "--as-of", "2019-02-28")["1.2"]["targets"][0]["actual"] is None
+    assert set(tasks_by_code(run, "--as-of", "2019-06-30", "--target", "behind")) == {"1.2", "2.1"}
+    assert set(tasks_by_code(run, "--as-of", "2019-03-31", "--target", "none")) == {"1.1", "2.1"}
+    assert set(tasks_by_code(run, "--as-of", "2019-03-31", "-t", "达序时")) == {"1.2", "2.1", "2.2"}
     # a year-end figure that holds is met
     run("update", "2.2", "-a", "4.9%", "-d", "2019-12-31")
-    assert tasks_json(run, "--as-of", "2019-12-31")["2.2"]["targets"][0]["status"] == "met"
+    assert tasks_by_code(run, "--as-of", "2019-12-31")["2.2"]["targets"][0]["status"] == "met"
     shown = json.loads(run("show", "1.2", "-f", "json").stdout)
     assert [(a["target"], a["value"], a["note"]) for a in shown["actuals"]] == [
         (1, 1.5, "一季度"), (2, 52, None)]
@@ -86,7 +67,7 @@ def test_actuals_recorded_like_statuses_and_judged_at_dates(run, tmp_path):
 
 
 def test_actuals_are_withdrawn_by_undo_and_withdraw(run, tmp_path):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     env = {"LOGNAME": "alice", "USER": "alice", "USERNAME": "alice"}
     run("update", "1.1#1", "-a", "7.8", "-d", "2019-03-31", env=env)
     r = run("update", "1.1#2", "-a", "6.5", "-s", "推进中", "-p", "30", "-d", "2019-03-31",
@@ -95,14 +76,14 @@ def test_actuals_are_withdrawn_by_undo_and_withdraw(run, tmp_path):
     undo = run("undo", env=env)
     assert undo.exit_code == 0, undo.output
     assert "1.1#2: withdrew actual value A" in undo.stdout
-    t = tasks_json(run, "--as-of", "2019-03-31")["1.1"]
+    t = tasks_by_code(run, "--as-of", "2019-03-31")["1.1"]
     assert t["status"] == "not_started"
     assert [g["actual"] for g in t["targets"]] == [7.8, None]
     shown = json.loads(run("show", "1.1", "-f", "json").stdout)
     aid = shown["actuals"][0]["id"]
     w = run("withdraw", aid)
     assert w.exit_code == 0, w.output
-    assert tasks_json(run, "--as-of", "2019-03-31")["1.1"]["targets"][0]["actual"] is None
+    assert tasks_by_code(run, "--as-of", "2019-03-31")["1.1"]["targets"][0]["actual"] is None
     kept = json.loads(run("show", "1.1", "-f", "json", "--withdrawn").stdout)["actuals"]
     assert len(kept) == 2 and all(a["withdrawn_at"] for a in kept)
     again = run("withdraw", aid)
@@ -120,15 +101,15 @@ def test_actuals_are_withdrawn_by_undo_and_withdraw(run, tmp_path):
     (("1.1",), 2, "give --status"),
 ])
 def test_bad_actuals_write_nothing(run, tmp_path, args, code, message):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     r = run("update", *args, "-d", "2019-03-31")
     assert r.exit_code == code, r.output
     assert message in r.output
-    assert all(g["actual"] is None for t in tasks_json(run).values() for g in t["targets"])
+    assert all(g["actual"] is None for t in tasks_by_code(run).values() for g in t["targets"])
 
 
 def test_show_lists_targets_and_actual_values(run, tmp_path):
-    load(run, tmp_path)
+    load_targets_table(run, tmp_path)
     run("update", "1.2#2", "-a", "57", "-d", "2019-03-31", "--note", "季度数")
     r = run("show", "1.2", "--as-of", "2019-03-31")
     assert r.exit_code == 0, r.output
