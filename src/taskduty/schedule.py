@@ -48,6 +48,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 # -- the vocabulary ---------------------------------------------------------------------------
@@ -308,6 +309,7 @@ def _deadline_like(segment: str, m: _Mention, year: int) -> bool:
             or (m.year is None and after.startswith(_VERBS)))
 
 
+@lru_cache(maxsize=4096)  # a table's deadline column repeats a few texts (年底前, 6月底)
 def parse_deadline(text: str | None, year: int) -> Deadline:
     """A deadline as written (a column or a notice label) for the table of ``year``.
 

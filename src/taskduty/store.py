@@ -149,10 +149,19 @@ def insert_tasks(session: Any, plan_id: int, year: int, table: PlanTable) -> dic
     """Insert goals, tasks, names, links and load notes; return task ids by code."""
     apply_aliases(session, table)
     goal_ids = ensure_goals(session, plan_id, table)
-    task_ids = insert_task_rows(session, plan_id, year, goal_ids, table.tasks)
-    insert_links(session, table.tasks, [task_ids[t.code] for t in table.tasks])
+    names = all_name_ids(session, table.tasks)
+    task_ids: dict[str, int] = {}
+    # A chunk at a time: the rows' column values and links are never all in memory at once.
+    for start in range(0, len(table.tasks), TASK_CHUNK):
+        chunk = table.tasks[start:start + TASK_CHUNK]
+        ids = insert_task_rows(session, plan_id, year, goal_ids, chunk)
+        insert_links(session, chunk, [ids[t.code] for t in chunk], names)
+        task_ids |= ids
     insert_notes(session, plan_id, table.repairs)
     return task_ids
+
+
+TASK_CHUNK = 5000  # tasks inserted (with their links) per statement
 
 
 def ensure_goals(session: Any, plan_id: int, table: PlanTable) -> dict[int, int]:
@@ -213,14 +222,23 @@ def insert_task_rows(session: Any, plan_id: int, year: int, goal_ids: dict[int, 
     return {r.code: r.id for r in rows}
 
 
-def insert_links(session: Any, tasks: list[TaskRow], ids: list[int]) -> None:
-    """Link each task (``ids[i]`` is the row of ``tasks[i]``) to its leaders and units."""
+def all_name_ids(session: Any, tasks: list[TaskRow]) -> tuple[dict[str, int], dict[str, int]]:
+    """Ids of every leader and every unit ``tasks`` name, creating the missing ones."""
+    from taskduty.models import Leader, Unit
+
+    return (name_ids(session, Leader, {n for t in tasks for n in t.leaders}),
+            name_ids(session, Unit, {n for t in tasks for n in t.units + t.co_units}))
+
+
+def insert_links(session: Any, tasks: list[TaskRow], ids: list[int],
+                 names: tuple[dict[str, int], dict[str, int]] | None = None) -> None:
+    """Link each task (``ids[i]`` is the row of ``tasks[i]``) to its leaders and units;
+    ``names``: the leader and unit ids of :func:`all_name_ids`, if already known."""
     from sqlalchemy import insert
 
-    from taskduty.models import Leader, TaskLeader, TaskUnit, Unit
+    from taskduty.models import TaskLeader, TaskUnit
 
-    leader_ids = name_ids(session, Leader, {n for t in tasks for n in t.leaders})
-    unit_ids = name_ids(session, Unit, {n for t in tasks for n in t.units + t.co_units})
+    leader_ids, unit_ids = names or all_name_ids(session, tasks)
     leader_links = [{"task_id": tid, "leader_id": leader_ids[n], "position": i}
                     for t, tid in zip(tasks, ids, strict=True) for i, n in enumerate(t.leaders)]
     unit_links = [{"task_id": tid, "unit_id": unit_ids[n], "role": role, "position": i}

@@ -75,7 +75,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:(?:0[1-9]|1[0-2])(?:[0-3]\d)?)?(?!\d)")
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskRow:
     """One task of a year's table, every cell filled as far as the table allows."""
 
@@ -102,6 +102,23 @@ class Repair:
     ref: str
     message: str
     code: str | None = None
+
+
+@dataclass
+class CellNames:
+    """What one leader or unit cell says: its names and, for unit cells, the units it marks
+    as cooperating (``moved_co``), whether it marks who leads, notes on another level's
+    units and whether it states the first-listed-leads rule; with the repairs, cleaned
+    pieces (raw, name) and dropped remarks (raw, name) to record for each row it is on."""
+
+    names: list[str]
+    moved_co: list[str]
+    marked: bool
+    notes: list[str]
+    rule: bool
+    repairs: list[tuple[str, str]] = field(default_factory=list)  # (kind, message)
+    cleaned: list[tuple[str, str]] = field(default_factory=list)
+    remarks: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -231,9 +248,6 @@ class _Normaliser:
         self.code_note = False
         self.task_numbers = False
         self.table_rule = False
-        self.cell_rule = False
-        self.cell_marked = False
-        self.cell_notes: list[str] = []
         self.unmarked: dict[int, bool] = {}
         self.rule_rows: dict[int, bool] = {}
         # CSV files and notices have no pages: their rows name the goal on every row.
@@ -243,7 +257,8 @@ class _Normaliser:
         self.cleaned: dict[str, tuple[str, int]] = {}
         # Remarks dropped from names: raw name -> (name, what was dropped, times).
         self.remarks: dict[str, tuple[str, str, int]] = {}
-        self.moved_co: list[str] = []  # units marked （配合） in the last lead-unit cell
+        # Each distinct cell text read once: (values, kind) -> its reading.
+        self.read_cache: dict[tuple[tuple[str, ...], str], CellNames] = {}
         self.renamed_goals: set[str] = set()
         self.lone_headings = self.find_lone_headings()
         # Notices are split into names by their reader; their lines never wrap a name.
@@ -294,78 +309,95 @@ class _Normaliser:
                           merged=all(c.merged or c.blank for c in parts)
                           and any(c.merged for c in parts))
 
-    def names(self, cell: SourceCell, ref: str, kind: str) -> list[str]:
-        """The names of a leader (``kind="leaders"``) or unit cell, cleaned and repaired.
+    def names(self, cell: SourceCell, ref: str, kind: str) -> CellNames:
+        """The names of a leader (``kind="leaders"``) or unit cell, cleaned and repaired,
+        with what the cell said besides (see :class:`CellNames`); its repairs are recorded.
 
-        Units marked （配合） in a lead-unit cell go to :attr:`moved_co` instead. A unit cell
-        with labels or role words (``牵头单位：X``, ``X牵头，Y配合``) is read by the clause
-        grammar: its co-units go to :attr:`moved_co`, another level's units to
-        :attr:`cell_notes`.
+        A cell's reading depends on its text alone, so each distinct cell text is read once
+        (leaders and units repeat on most rows of a table) and only its repairs are recorded
+        again for each row.
         """
-        self.moved_co = []
-        self.cell_marked = False
-        self.cell_notes = []
-        if kind != "leaders" and (clause := self.cell_clause(cell, kind)) is not None:
-            self.moved_co = [u for u in clause.co_units if u not in clause.units]
-            self.cell_marked = clause.marked
-            self.cell_notes = clause.notes
-            self.cell_rule = self.cell_rule or clause.rule
+        key = (tuple(cell.values), kind)
+        found = self.read_cache.get(key)
+        if found is None:
+            found = self.read_cache[key] = self.read_names(cell.values, kind)
+        for repair_kind, message in found.repairs:
+            self.repairs.append(Repair(repair_kind, ref, message))
+        for raw, name in found.cleaned:
+            seen = self.cleaned.get(raw)
+            self.cleaned[raw] = (name, (seen[1] if seen else 0) + 1)
+        for raw, name in found.remarks:
+            seen_remark = self.remarks.get(raw)
+            self.remarks[raw] = (name, raw[len(name):] if raw.startswith(name) else "",
+                                 (seen_remark[2] if seen_remark else 0) + 1)
+        return found
+
+    def read_names(self, values: list[str], kind: str) -> CellNames:
+        """The reading of one cell's text (no state changed: :meth:`names` records it).
+
+        Units marked （配合） in a lead-unit cell go to ``moved_co`` instead. A unit cell
+        with labels or role words (``牵头单位：X``, ``X牵头，Y配合``) is read by the clause
+        grammar: its co-units go to ``moved_co``, another level's units to ``notes``.
+        """
+        if kind != "leaders" and (clause := self.cell_clause(values, kind)) is not None:
+            units = list(clause.units)
+            co = [u for u in clause.co_units if u not in clause.units]
             if kind == "co_units":
-                self.moved_co = []
-                return clause.units + [u for u in clause.co_units if u not in clause.units]
-            return clause.units
+                return CellNames(units + co, [], clause.marked, list(clause.notes), clause.rule)
+            return CellNames(units, co, clause.marked, list(clause.notes), clause.rule)
+        out = CellNames([], [], False, [], False)
         repair_fragments = kind != "leaders"
-        pieces = (unit_pieces(cell.values) if repair_fragments
-                  else [(v, False) for v in split_values(cell.values)])
+        pieces = (unit_pieces(values) if repair_fragments
+                  else [(v, False) for v in split_values(values)])
         if repair_fragments:
             pieces = [(p, starts and k == 0) for piece, starts in pieces
-                      for k, p in enumerate(self.spaced(piece, ref))]
-        names: list[str] = []
+                      for k, p in enumerate(self.spaced(piece, out))]
+        names = out.names
         for piece, starts_line in pieces:
             name = squeeze(piece)
             if name != piece:
-                seen = self.cleaned.get(piece)
-                self.cleaned[piece] = (name, (seen[1] if seen else 0) + 1)
-            name, role = self.remark(name, kind)
+                out.cleaned.append((piece, name))
+            name, role = self.remark(name, kind, out)
             if role == "co" and kind == "units":
-                if name not in self.moved_co:
-                    self.moved_co.append(name)
+                if name not in out.moved_co:
+                    out.moved_co.append(name)
                 continue
             if role == "lead" and kind == "units":
-                self.cell_marked = True
+                out.marked = True
             if (repair_fragments and self.wrapped and starts_line and names
                     and name in GENERIC_SUFFIXES):
                 joined = names[-1] + name
-                self.repairs.append(Repair(
-                    "repaired", ref,
+                out.repairs.append((
+                    "repaired",
                     f"joined wrapped unit name {names[-1]!r} + {name!r} -> {joined!r}"))
                 names[-1] = joined
                 continue
             if name not in names:
                 names.append(name)
-        if not names and self.moved_co:  # every unit marked: they are the cell's units
-            names, self.moved_co = self.moved_co, []
-        if self.moved_co:
-            self.cell_marked = True
-        return names
+        if not names and out.moved_co:  # every unit marked: they are the cell's units
+            out.names, out.moved_co = out.moved_co, []
+        if out.moved_co:
+            out.marked = True
+        return out
 
-    def spaced(self, piece: str, ref: str) -> list[str]:
+    @staticmethod
+    def spaced(piece: str, out: CellNames) -> list[str]:
         """A piece split at spaces when they separate unit names (see clauses.space_split)."""
         parts = space_split(piece)
         if len(parts) > 1:
-            self.repairs.append(Repair(
-                "cleaned", ref, _("units separated by spaces {piece!r} read as {units}").format(
+            out.repairs.append((
+                "cleaned", _("units separated by spaces {piece!r} read as {units}").format(
                     piece=piece, units="、".join(parts))))
         return parts
 
-    def cell_clause(self, cell: SourceCell, kind: str) -> Clause | None:
+    def cell_clause(self, values: list[str], kind: str) -> Clause | None:
         """A unit cell read by the clause grammar, or None for a plain list of names.
 
         Each line is a labelled paragraph (``牵头单位：X``) or a list with role words; a unit
         label of another level of government (``省牵头单位：…`` in a city's table) is kept as a
         note, not as this government's units.
         """
-        lines = [line.strip() for v in cell.values for line in v.split("\n") if line.strip()]
+        lines = [line.strip() for v in values for line in v.split("\n") if line.strip()]
         if not lines:
             return None
         parsed: list[tuple[tuple[str, str | None] | None, str, str]] = []
@@ -402,8 +434,10 @@ class _Normaliser:
             clause.merge(labelled(pairs))
         return clause
 
-    def remark(self, name: str, kind: str) -> tuple[str, str | None]:
-        """A name without a role remark in brackets, and the role it named (lead/co/None).
+    @staticmethod
+    def remark(name: str, kind: str, out: CellNames) -> tuple[str, str | None]:
+        """A name without a role remark in brackets, and the role it named (lead/co/None);
+        a dropped remark is added to ``out.remarks``.
 
         Leaders are people: every bracketed remark goes (张三（常务副区长） -> 张三). Units
         lose only a role marker (区发改局（牵头）); a bracket that is part of a unit's name
@@ -413,7 +447,7 @@ class _Normaliser:
             bare = strip_title(_ANY_BRACKET.sub("", name).strip())  # 王五副市长 -> 王五
             if not bare or bare == name:
                 return name, None
-            self.note_remark(name, bare)
+            out.remarks.append((name, bare))
             return bare, None
         m = _TRAILING_BRACKET.match(name)
         if not m or not m.group(1).strip():
@@ -421,14 +455,9 @@ class _Normaliser:
         mark = m.group(2).strip()
         if mark in _LEAD_MARKS or mark in _CO_MARKS:
             bare = m.group(1).strip()
-            self.note_remark(name, bare)
+            out.remarks.append((name, bare))
             return bare, "co" if mark in _CO_MARKS else "lead"
         return name, None
-
-    def note_remark(self, raw: str, name: str) -> None:
-        seen = self.remarks.get(raw)
-        self.remarks[raw] = (name, raw[len(name):] if raw.startswith(name) else "",
-                             (seen[2] if seen else 0) + 1)
 
     def find_lone_headings(self) -> set[int]:
         """Rows (by ``id`` of their cells) with text only in the goal column that are
@@ -715,12 +744,12 @@ class _Normaliser:
         task = TaskRow(code=code, goal_no=number, goal=self.goal_names[number],
                        seq=self.seq[number], standard=standard, leaders=[], units=[],
                        section=self.current_section, ref=ref)
-        self.cell_rule = False
-        moved, marked, notes = self.responsibility(row, task, previous)
+        moved, marked, notes, rule = self.responsibility(row, task, previous)
         co_cell = self.cell(row.cells, "co_units")
-        task.co_units = self.names(co_cell, ref, "co_units")
-        task.co_units += [u for u in self.moved_co if u not in task.co_units]
-        notes += self.cell_notes
+        co = self.names(co_cell, ref, "co_units")
+        task.co_units = list(co.names)
+        notes += co.notes
+        rule = rule or co.rule
         deadline = "".join(v.strip() for v in self.cell(row.cells, "deadline").values)
         task.deadline = deadline or None
         if previous is not None and co_cell.merged and not task.co_units:
@@ -738,27 +767,29 @@ class _Normaliser:
         elif "co_units" in self.columns or self.lead_column:
             marked = True
         self.unmarked[id(task)] = not marked
-        self.rule_rows[id(task)] = row.lead_first or self.cell_rule
+        self.rule_rows[id(task)] = row.lead_first or rule
         self.last_in_goal[number] = task
         return task
 
     def responsibility(self, row: SourceRow, task: TaskRow,
-                       previous: TaskRow | None) -> tuple[list[str], bool, list[str]]:
+                       previous: TaskRow | None) -> tuple[list[str], bool, list[str], bool]:
         """Fill ``task``'s leaders and lead units from its cells, the heading above, or the
         task above (a blank or merged cell). Returns the units moved to co-units, whether
-        the lead was marked, and notes on other levels' units."""
+        the lead was marked, notes on other levels' units and whether the unit cell states
+        the first-listed-leads rule."""
         ref, code = row.ref, task.code
         moved: list[str] = []
-        marked = False
+        marked = rule = False
         notes: list[str] = []
         for attr, label in (("leaders", "分管领导"), ("units", "牵头单位")):
             cell = self.cell(row.cells, attr)
-            values = self.names(cell, ref, attr)
+            read = self.names(cell, ref, attr)
+            values = list(read.names)
             if attr == "units":
-                marked = self.cell_marked
-                notes = list(self.cell_notes)
-                if self.moved_co:
-                    moved = self.moved_co
+                marked, rule = read.marked, read.rule
+                notes = list(read.notes)
+                if read.moved_co:
+                    moved = list(read.moved_co)
                     self.repairs.append(Repair(
                         "repaired", ref, f"{code} 牵头单位: {'、'.join(moved)} marked as "
                         "cooperating (配合) -> 配合单位", code))
@@ -781,7 +812,7 @@ class _Normaliser:
             elif not values and (attr == "units" or (self.inherits and attr in self.columns)):
                 self.repairs.append(Repair("warning", ref, f"{code} has no {label}", code))
             setattr(task, attr, values)
-        return moved, marked, notes
+        return moved, marked, notes, rule
 
     def apply_lead_first(self) -> None:
         """The first-listed unit leads and the others cooperate, where a list marks no lead

@@ -70,6 +70,7 @@ def load(
         source = read_source(file, input_format, sheet)
         step(_("normalising {n} rows").format(n=len(source.rows)))
         table = normalise(source, lead_first=lead_first_setting(lead_first))
+        del source  # its rows are no longer needed while the tasks are stored
         year = year or year_from(table.title, file.name)
         if year is None:
             raise UsageError(

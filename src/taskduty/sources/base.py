@@ -14,7 +14,7 @@ from taskduty.errors import SourceError
 from taskduty.fields import HEADER_ALIASES, LABELS, REQUIRED, is_header_row, map_header, squeeze
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceCell:
     """One cell as read.
 
@@ -29,10 +29,10 @@ class SourceCell:
 
     @property
     def blank(self) -> bool:
-        return not any(v.strip() for v in self.values)
+        return not any(map(str.strip, self.values))
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceRow:
     """A row of cells, aligned with :attr:`SourceTable.header`; ``ref`` says where it came from."""
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from itertools import chain, islice
 from pathlib import Path
+from typing import TypeVar
 
 from taskduty.errors import SourceError
 from taskduty.fields import header_field
@@ -20,6 +23,7 @@ from taskduty.sources.base import (
 from taskduty.sources.textio import read_text
 
 DELIMITERS = "\t,;|"
+T = TypeVar("T")
 
 
 def read_csv(path: Path) -> SourceTable:
@@ -33,7 +37,7 @@ def find_delimiter(text: str) -> str | None:
     delimiters, or commas in their text). TAB first: rows copied out of a web page or Word."""
     for delimiter in DELIMITERS:
         try:
-            records = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:20]
+            records = list(islice(csv.reader(io.StringIO(text), delimiter=delimiter), 20))
         except csv.Error:
             continue
         searched = [[c.strip() for c in r] for r in records]
@@ -66,19 +70,16 @@ def parse_csv(text: str, name: str) -> SourceTable:
             dialect = csv.excel
     else:
         dialect = csv.excel_tab if delimiter == "\t" else csv.excel
-    try:
-        if delimiter not in (None, "\t", ","):
-            records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        else:
-            records = list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as exc:
-        raise SourceError(f"{name}: not a valid CSV file ({exc})") from None
+    # Records are read as the rows are built, not all first (a long table's cells once).
+    reader = (csv.reader(io.StringIO(text), delimiter=delimiter)
+              if delimiter not in (None, "\t", ",") else csv.reader(io.StringIO(text), dialect))
+    first = invalid_csv(name, lambda: list(islice(reader, 20)))
     if (line := unclosed_quote_line(text)) is not None:
         raise SourceError(
             f"{name}, line {line}: a quote (\") opens a cell and is never closed, so every "
             "line below it would be read into that one cell",
             hint="close the quote or remove it (a quote inside a cell is written twice: \"\")")
-    searched = [[c.strip() for c in r] for r in records[:20]]
+    searched = [[c.strip() for c in r] for r in first]
     width = max((len(r) for r in searched), default=0)
     searched = [r + [""] * (width - len(r)) for r in searched]
     found = find_header(searched)
@@ -93,17 +94,30 @@ def parse_csv(text: str, name: str) -> SourceTable:
     rows: list[SourceRow] = []
     skipped: list[int] = []
     fields = [header_field(h) for h in header]
-    for number, record in enumerate(records[start:], start=start + 1):
-        cells = [c.strip() for c in record]
-        if not any(cells):
-            continue
-        # The first cell decides for almost every row, so a long table is not read twice.
-        if (cells and fields and header_field(cells[0]) == fields[0]
-                and [header_field(c) for c in cells[: len(header)]] == fields):
-            skipped.append(number)
-            continue
-        cells += [""] * (len(header) - len(cells))
-        rows.append(SourceRow([SourceCell([c] if c else []) for c in cells], f"row {number}"))
+
+    def read_rows() -> None:
+        for number, record in enumerate(chain(first[start:], reader), start=start + 1):
+            cells = [c.strip() for c in record]
+            if not any(cells):
+                continue
+            # The first cell decides for almost every row, so a long table is not read twice.
+            if (cells and fields and header_field(cells[0]) == fields[0]
+                    and [header_field(c) for c in cells[: len(header)]] == fields):
+                skipped.append(number)
+                continue
+            cells += [""] * (len(header) - len(cells))
+            rows.append(SourceRow([SourceCell([c] if c else []) for c in cells],
+                                  f"row {number}"))
+
+    invalid_csv(name, read_rows)
     notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
     return SourceTable(header, rows, title=pick_title(above), input_format="csv", notes=notes,
                        above=above)
+
+
+def invalid_csv(name: str, read: Callable[[], T]) -> T:
+    """``read()``, with a CSV parse error as a SourceError naming the file."""
+    try:
+        return read()
+    except csv.Error as exc:
+        raise SourceError(f"{name}: not a valid CSV file ({exc})") from None
