@@ -210,6 +210,7 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
                             f"{plan_year}; no forms written",
                             hint="list the lead units with: taskduty units")
     result = FormsWritten(year=plan_year, month=month)
+    styles = _FormStyles()
     taken: set[str] = set()
     for i, unit in enumerate(wanted, 1):
         unit_tasks = by_unit[unit]
@@ -220,7 +221,7 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
         taken.add(name.lower())
         path = outdir / f"{name}.xlsx"
         try:
-            write_form(path, unit, plan_year, month, unit_tasks, secret)
+            write_form(path, unit, plan_year, month, unit_tasks, secret, styles)
         except TaskdutyError as exc:
             raise FormsIncomplete(exc, result.forms, len(wanted)) from None
         result.forms.append((unit, path, len(unit_tasks)))
@@ -229,147 +230,145 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
     return result
 
 
+class _FormStyles:
+    """Every kind of cell a form has, styled once for all the forms of a run.
+
+    Styling a cell looks its font, fill, border and alignment up by hash in the workbook's
+    style lists, which made most of a form's cost. Here each kind is styled once in a
+    prototype workbook; every form's workbook starts with copies of the prototype's style
+    lists, so the prototype's style arrays (indexes into those lists) are valid in it and a
+    cell only takes one (shared, never changed) array.
+    """
+
+    _LISTS = ("_fonts", "_fills", "_borders", "_alignments", "_protections",
+              "_number_formats")
+    # the task row's cells shown centred; the rest wrap at the left
+    _CENTRED = ("code", "leaders", "current", "status", "progress", "actual", "due",
+                "expected_progress", "warning", "others")
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+        from taskduty.excel import FONT, LIGHT_COLOURS
+
+        self._proto = Workbook(write_only=True)
+        ws = self._proto.create_sheet()
+        thin = Side(style="thin", color="808080")
+        border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        body = Font(name=FONT, size=10)
+        bold = Font(name=FONT, size=10, bold=True)
+        wrap = Alignment(vertical="center", wrap_text=True)
+        centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        fill_in = PatternFill("solid", fgColor="FFF2CC")
+        grey = PatternFill("solid", fgColor="EDEDED")
+        unlocked = Protection(locked=False)
+        self.arrays: dict[tuple[Any, ...], Any] = {}
+
+        def define(key: tuple[Any, ...], **spec: Any) -> None:
+            cell = WriteOnlyCell(ws)
+            for attr, value in spec.items():
+                setattr(cell, attr, value)
+            self.arrays[key] = cell._style
+
+        define(("title",), font=Font(name=FONT, size=15, bold=True), alignment=centre)
+        define(("intro",), font=Font(name=FONT, size=10), alignment=wrap)
+        for key, _header, _width in FORM_COLUMNS:
+            define(("header", key), font=bold, alignment=centre, border=border,
+                   fill=PatternFill("solid", fgColor="FFE699" if key in (
+                       *FILL_IN, *TARGET_FILL_IN) else "D9E1F2"))
+            spec: dict[str, Any] = {"font": body, "border": border,
+                                    "alignment": centre if key in self._CENTRED else wrap}
+            if key in FILL_IN:
+                spec |= {"fill": fill_in, "protection": unlocked}
+            elif key == "actual":
+                spec["fill"] = grey
+            define(("task", key, None), **spec)
+            spec = {"font": body, "border": border,
+                    "alignment": wrap if key in ("standard", "note") else centre}
+            if key in TARGET_FILL_IN:
+                spec |= {"fill": fill_in, "protection": unlocked}
+                if key == "actual":
+                    spec["number_format"] = "@"  # typed as text: 62% stays 62%, not 0.62
+            elif key in FILL_IN:
+                spec["fill"] = grey
+            define(("target", key), **spec)
+        for light, (paint, ink) in LIGHT_COLOURS.items():
+            define(("task", "warning", light), border=border, alignment=centre,
+                   fill=PatternFill("solid", fgColor=paint),
+                   font=Font(name=FONT, size=10, bold=True, color=ink))
+        define(("label",), font=bold, alignment=Alignment(horizontal="right",
+                                                          vertical="center"))
+        define(("entry",), fill=fill_in, border=border, font=body, protection=unlocked)
+        for name in self._LISTS:  # each list's lookup dict current before it is copied
+            styles = getattr(self._proto, name)
+            if not styles.clean:
+                styles._rebuild_dict()
+
+    def workbook(self) -> Any:
+        """A new write-only workbook whose style lists are the prototype's."""
+        from openpyxl import Workbook
+        from openpyxl.utils.indexed_list import IndexedList
+
+        wb = Workbook(write_only=True)
+        for name in self._LISTS:
+            proto = getattr(self._proto, name)
+            styles = IndexedList()
+            list.extend(styles, proto)
+            styles._dict = dict(proto._dict)
+            setattr(wb, name, styles)
+        return wb
+
+    def cell(self, ws: Any, key: tuple[Any, ...], text: str | None = None) -> Any:
+        """A write-only cell in style ``key`` holding ``text`` (as text, never a formula)."""
+        from openpyxl.cell import WriteOnlyCell
+
+        from taskduty.excel import needs_quote, set_text
+
+        cell = WriteOnlyCell(ws)
+        # shared, so never changed: text that would read as a formula gets its own copy,
+        # which set_text marks with Excel's quote prefix
+        cell._style = copy(self.arrays[key]) if needs_quote(text) else self.arrays[key]
+        if text is not None:
+            set_text(cell, text)
+        return cell
+
+
 def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[Any],
-               secret: str) -> None:
+               secret: str, styles: _FormStyles | None = None) -> None:
     """Write one unit's form for ``month`` with a row per task in ``tasks``, signed with
-    ``secret`` (see :func:`form_signature`)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    ``secret`` (see :func:`form_signature`); ``styles`` are shared by the forms of a run.
+
+    The workbook is written row by row (openpyxl's write-only mode), so a form costs the
+    same per task however long it is.
+    """
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
     from openpyxl.workbook.protection import WorkbookProtection
+    from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from taskduty.excel import (
-        FONT,
-        LIGHT_COLOURS,
-        LINE_HEIGHT,
-        set_text,
-        wrapped_lines,
-    )
+    from taskduty.excel import LIGHT_COLOURS, LINE_HEIGHT, _stream_cells, set_text, wrapped_lines
+    from taskduty.targets import describe
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "填报"
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body = Font(name=FONT, size=10)
-    wrap = Alignment(vertical="center", wrap_text=True)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    fill_in = PatternFill("solid", fgColor="FFF2CC")
+    styles = styles or _FormStyles()
+    wb = styles.workbook()
+    ws = wb.create_sheet("填报")
+    _stream_cells(ws)
     n_cols = len(FORM_COLUMNS)
     last_col = get_column_letter(n_cols)
+    # the used range, known before the rows are written (a write-only sheet leaves it out)
+    rows = HEADER_ROW + sum(1 + len(getattr(t, "targets", [])) for t in tasks)
+    ws.calculate_dimension = lambda: f"A1:{last_col}{rows + 1 + len(CONTACT_LINES)}"
     for i, (_key, _header, width) in enumerate(FORM_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
 
-    ws.merge_cells(f"A1:{last_col}1")
-    set_text(ws["A1"], f"{month.cn}《政府工作报告》目标任务推进情况填报表")
-    ws["A1"].font = Font(name=FONT, size=15, bold=True)
-    ws["A1"].alignment = centre
-    ws.row_dimensions[1].height = 32
-    ws.merge_cells(f"A2:{last_col}2")
-    set_text(ws["A2"], f"填报单位：{unit}　　年度：{year}　　"
-             "填报说明：在黄色单元格中选择状态、填写进度（0–100 的整数）和进展情况；"
-             "量化指标（任务编号如 1.5#2）在其行填写实际完成值（可带单位，如 62% 或 "
-             "7.9亿美元）；不填的行不报送。")
-    ws["A2"].font = Font(name=FONT, size=10)
-    ws["A2"].alignment = wrap
-    ws.row_dimensions[2].height = 30
-    for i, (key, header, _width) in enumerate(FORM_COLUMNS, 1):
-        cell = ws.cell(HEADER_ROW, i)
-        set_text(cell, header)
-        cell.font = Font(name=FONT, size=10, bold=True)
-        cell.alignment = centre
-        cell.border = border
-        cell.fill = PatternFill("solid", fgColor="FFE699" if key in (*FILL_IN, *TARGET_FILL_IN)
-                                else "D9E1F2")
-    ws.row_dimensions[HEADER_ROW].height = 22
-
-    first = HEADER_ROW + 1
-    grey = PatternFill("solid", fgColor="EDEDED")
-    # Each kind of cell is styled once and its style copied after: assigning a font or a
-    # fill looks it up by hash in the workbook, which made the forms most of their cost.
-    styles: dict[tuple[Any, ...], Any] = {}
-    task_rows: list[int] = []
-    r = first
-    for task in tasks:
-        lines = 1
-        task_rows.append(r)
-        light = getattr(task, "warning", None)
-        for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
-            cell = ws.cell(r, c)
-            style_key = ("task", key, light if key == "warning" else None)
-            if (style := styles.get(style_key)) is not None:
-                cell._style = copy(style)
-            else:
-                cell.font = body
-                cell.border = border
-                cell.alignment = centre if key in ("code", "leaders", "current", "status",
-                                                   "progress", "actual", "due",
-                                                   "expected_progress", "warning",
-                                                   "others") else wrap
-                if key == "warning" and light in LIGHT_COLOURS:
-                    paint, ink = LIGHT_COLOURS[light]
-                    cell.fill = PatternFill("solid", fgColor=paint)
-                    cell.font = Font(name=FONT, size=10, bold=True, color=ink)
-                if key in FILL_IN:
-                    cell.fill = fill_in
-                    cell.protection = Protection(locked=False)
-                elif key == "actual":
-                    cell.fill = grey
-                styles[style_key] = copy(cell._style)
-            value = _form_value(task, key, unit)
-            if isinstance(value, str):
-                set_text(cell, value)
-                lines = max(lines, wrapped_lines(value, width))
-        ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
-        r += 1
-        for target in getattr(task, "targets", []):
-            _target_row(ws, r, task, target, body, border, wrap, centre, fill_in, grey, styles)
-            r += 1
-
-    col = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(FORM_COLUMNS, 1)}
-    labels = ",".join(STATUSES.values())
-    status_dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True,
-                               showDropDown=False, showErrorMessage=True,
-                               errorTitle="状态", error=f"请从下拉列表中选择：{labels}",
-                               promptTitle="状态", prompt="请选择：" + labels,
-                               showInputMessage=True)
-    spans = _spans(task_rows)  # status and progress only on the tasks' own rows
-    for a, b in spans:
-        status_dv.add(f"{col['status']}{a}:{col['status']}{b}")
-    # What collect accepts: a number 0–100 (or 0–1 in a cell formatted as a percentage,
-    # which is how Excel stores 60% typed), or text such as 80% / 80％ / " 30 ".
-    top = f"{col['progress']}{spans[0][0] if spans else first}"
-    progress_dv = DataValidation(
-        type="custom", formula1=progress_rule(top),
-        allow_blank=True, showErrorMessage=True, errorTitle="进度",
-        error="进度请填写 0 到 100 的整数，如 60 或 60%",
-        promptTitle="进度", prompt="0–100 的整数，如 60 或 60%（已完成为 100）",
-        showInputMessage=True)
-    for a, b in spans:
-        progress_dv.add(f"{col['progress']}{a}:{col['progress']}{b}")
-    ws.add_data_validation(status_dv)
-    ws.add_data_validation(progress_dv)
-
-    # 填报人 / 联系电话 / 单位负责人（审核）under the table: collected with the batch
-    below = r + 1  # the first free row after the tasks' (and targets') rows, and a gap
-    for i, (_key, label) in enumerate(CONTACT_LINES):
-        r = below + i
-        ws.merge_cells(f"A{r}:B{r}")
-        set_text(ws.cell(r, 1), f"{label}：")
-        ws.cell(r, 1).font = Font(name=FONT, size=10, bold=True)
-        ws.cell(r, 1).alignment = Alignment(horizontal="right", vertical="center")
-        entry = ws.cell(r, 3)
-        entry.fill = fill_in
-        entry.border = border
-        entry.font = body
-        entry.protection = Protection(locked=False)
-        ws.row_dimensions[r].height = 22
-
-    ws.freeze_panes = f"A{first}"
+    # the sheet's properties, views and columns are written before its first row
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.print_title_rows = f"1:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = 9  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -381,23 +380,124 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     ws.protection.selectLockedCells = False
     ws.protection.selectUnlockedCells = False
 
+    ws.row_dimensions[1].height = 32
+    ws.append([styles.cell(ws, ("title",),
+                           f"{month.cn}《政府工作报告》目标任务推进情况填报表")])
+    ws.merged_cells.add(f"A1:{last_col}1")
+    ws.row_dimensions[2].height = 30
+    ws.append([styles.cell(ws, ("intro",), (
+        f"填报单位：{unit}　　年度：{year}　　"
+        "填报说明：在黄色单元格中选择状态、填写进度（0–100 的整数）和进展情况；"
+        "量化指标（任务编号如 1.5#2）在其行填写实际完成值（可带单位，如 62% 或 "
+        "7.9亿美元）；不填的行不报送。"))])
+    ws.merged_cells.add(f"A2:{last_col}2")
+    ws.row_dimensions[HEADER_ROW].height = 22
+    ws.append([styles.cell(ws, ("header", key), header) for key, header, _w in FORM_COLUMNS])
+
+    first = HEADER_ROW + 1
+    task_rows: list[int] = []
+    r = first
+    for task in tasks:
+        task_rows.append(r)
+        light = getattr(task, "warning", None)
+        light = light if light in LIGHT_COLOURS else None
+        lines = 1
+        cells = []
+        for key, _header, width in FORM_COLUMNS:
+            value = _form_value(task, key, unit)
+            text = value if isinstance(value, str) else None
+            if text is not None:
+                lines = max(lines, wrapped_lines(text, width))
+            cells.append(styles.cell(ws, ("task", key, light if key == "warning" else None),
+                                     text))
+        ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
+        ws.append(cells)
+        r += 1
+        # a row per quantitative target: CODE#N, the target, its latest actual value, and
+        # the 实际完成值 and 进展情况 cells to fill in
+        for target in getattr(task, "targets", []):
+            last = ""
+            if target.get("actual") is not None:
+                last = (f"\n上次 {target['actual']:g}{target['unit']}"
+                        f"（{target['actual_date']}）")
+            values = {"code": f"{task.code}#{target['no']}",
+                      "standard": f"量化指标{target['no']}：{target['text']}",
+                      "current": f"目标 {describe(target)}{last}"}
+            lines = max(wrapped_lines(values[key], width)
+                        for key, _header, width in FORM_COLUMNS if key in values)
+            ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
+            ws.append([styles.cell(ws, ("target", key), values.get(key))
+                       for key, _header, _width in FORM_COLUMNS])
+            r += 1
+
+    col = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(FORM_COLUMNS, 1)}
+    labels = ",".join(STATUSES.values())
+    spans = _spans(task_rows)  # status and progress only on the tasks' own rows
+    status_dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True,
+                               showDropDown=False, showErrorMessage=True,
+                               errorTitle="状态", error=f"请从下拉列表中选择：{labels}",
+                               promptTitle="状态", prompt="请选择：" + labels,
+                               showInputMessage=True)
+    # one range list built at once: adding ranges one by one compares each with all before
+    status_dv.sqref = MultiCellRange(" ".join(f"{col['status']}{a}:{col['status']}{b}"
+                                              for a, b in spans))
+    # What collect accepts: a number 0–100 (or 0–1 in a cell formatted as a percentage,
+    # which is how Excel stores 60% typed), or text such as 80% / 80％ / " 30 ".
+    top = f"{col['progress']}{spans[0][0] if spans else first}"
+    progress_dv = DataValidation(
+        type="custom", formula1=progress_rule(top),
+        allow_blank=True, showErrorMessage=True, errorTitle="进度",
+        error="进度请填写 0 到 100 的整数，如 60 或 60%",
+        promptTitle="进度", prompt="0–100 的整数，如 60 或 60%（已完成为 100）",
+        showInputMessage=True)
+    progress_dv.sqref = MultiCellRange(" ".join(
+        f"{col['progress']}{a}:{col['progress']}{b}" for a, b in spans))
+    ws.data_validations.append(status_dv)
+    ws.data_validations.append(progress_dv)
+
+    # 填报人 / 联系电话 / 单位负责人（审核）under the table, after a gap: collected with
+    # the batch
+    ws.append([])
+    below = r + 1
+    for i, (_key, label) in enumerate(CONTACT_LINES):
+        r = below + i
+        ws.row_dimensions[r].height = 22
+        ws.append([styles.cell(ws, ("label",), f"{label}："), None,
+                   styles.cell(ws, ("entry",))])
+        ws.merged_cells.add(f"A{r}:B{r}")
+
     meta = wb.create_sheet(META_SHEET)
+    _stream_cells(meta)
     values = {"kind": FORM_KIND, "version": FORM_VERSION, "year": year, "month": str(month),
               "unit": unit, "header_row": HEADER_ROW, "tasks": len(tasks),
               "created": date.today().isoformat(),
               "signature": form_signature(secret, year, str(month), unit,
                                           [(t.code, t.id) for t in tasks])}
-    for r, (key, value) in enumerate(values.items(), 1):
-        meta.cell(r, 1).value = key
+    items = list(values.items())
+    meta.calculate_dimension = lambda: (
+        f"A1:{get_column_letter(IDS_COLUMN + 1)}{max(len(values), len(tasks))}")
+
+    def plain(value: Any) -> Any:
+        cell = WriteOnlyCell(meta)
         if isinstance(value, str):
-            set_text(meta.cell(r, 2), value)
+            set_text(cell, value)
         else:
-            meta.cell(r, 2).value = value
-    # Columns D:E: each row's task code and task id. A task keeps its id when the table is
-    # reloaded with --replace, even if its code moves, so collect finds the right task.
-    for r, task in enumerate(tasks, 1):
-        set_text(meta.cell(r, IDS_COLUMN), task.code)
-        meta.cell(r, IDS_COLUMN + 1).value = task.id
+            cell.value = value
+        return cell
+
+    # A:B the form's metadata; D:E each row's task code and task id. A task keeps its id
+    # when the table is reloaded with --replace, even if its code moves, so collect finds
+    # the right task.
+    for r in range(max(len(items), len(tasks))):
+        row: list[Any] = [None] * (IDS_COLUMN + 1)
+        if r < len(items):
+            key, value = items[r]
+            row[0] = plain(key)
+            row[1] = plain(value)
+        if r < len(tasks):
+            row[IDS_COLUMN - 1] = plain(tasks[r].code)
+            row[IDS_COLUMN] = plain(tasks[r].id)
+        meta.append(row)
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.security = WorkbookProtection(lockStructure=True)  # the hidden sheet stays put
@@ -420,46 +520,6 @@ def _spans(rows: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((r, r))
     return out or [(HEADER_ROW + 1, HEADER_ROW + 1)]
-
-
-def _target_row(ws: Any, r: int, task: Any, target: dict[str, Any], body: Any, border: Any,
-                wrap: Any, centre: Any, fill_in: Any, grey: Any,
-                styles: dict[tuple[Any, ...], Any] | None = None) -> None:
-    """The row under a task for one of its quantitative targets: CODE#N, the target, its
-    latest actual value, and the 实际完成值 and 进展情况 cells to fill in."""
-    from openpyxl.styles import Protection
-
-    from taskduty.excel import LINE_HEIGHT, set_text, wrapped_lines
-    from taskduty.targets import describe
-
-    last = ""
-    if target.get("actual") is not None:
-        last = f"\n上次 {target['actual']:g}{target['unit']}（{target['actual_date']}）"
-    values = {"code": f"{task.code}#{target['no']}",
-              "standard": f"量化指标{target['no']}：{target['text']}",
-              "current": f"目标 {describe(target)}{last}"}
-    lines = 1
-    styles = {} if styles is None else styles
-    for c, (key, _header, width) in enumerate(FORM_COLUMNS, 1):
-        cell = ws.cell(r, c)
-        if (style := styles.get(("target", key))) is not None:
-            cell._style = copy(style)
-        else:
-            cell.font = body
-            cell.border = border
-            cell.alignment = wrap if key in ("standard", "note") else centre
-            if key in TARGET_FILL_IN:
-                cell.fill = fill_in
-                cell.protection = Protection(locked=False)
-                if key == "actual":
-                    cell.number_format = "@"  # typed as text: 62% stays 62%, not 0.62
-            elif key in FILL_IN:
-                cell.fill = grey
-            styles[("target", key)] = copy(cell._style)
-        if key in values:
-            set_text(cell, values[key])
-            lines = max(lines, wrapped_lines(values[key], width))
-    ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
 
 
 def progress_rule(cell: str) -> str:
