@@ -1,18 +1,23 @@
-"""taskduty's benchmark: startup, a query in a terminal, and how load, query, summary, update,
-export and forms grow with the size of a table.
+"""taskduty's benchmark: startup, a query in a terminal, completion, and how load, query,
+summary, update, undo, export and forms grow with the size of a table.
 
     .venv/bin/python bench/run.py                 # 1k, 10k and 50k tasks
     .venv/bin/python bench/run.py --large         # and 200k (long: a 200k load takes minutes)
-    .venv/bin/python bench/run.py --quick         # 1k and 10k, fewer repeats, no in-process
+    .venv/bin/python bench/run.py --quick         # 1k and 10k, fewer repeats: a few minutes
     .venv/bin/python bench/run.py --sizes 2000,20000 --runs 7
+    .venv/bin/python bench/run.py --only completion --only startup
 
 Every operation that grows with the table is timed next to its floor, the same work done
-plainly (``bench/floors.py``: stdlib ``sqlite3``, a bare openpyxl workbook), and the ratio is
-checked against issue 19's budget. A budget this run did not measure prints as skipped.
+plainly (``bench/floors.py``: stdlib ``sqlite3``, a bare openpyxl workbook), in turns with it
+so a busy machine slows both alike, and the ratio is checked against issue 19's budget.
+Completion (issue 14) is timed as ordinary commands with and without cli/complete.py, and as
+a completion request itself. A budget this run did not measure prints as skipped, never FAIL.
 
 Each operation is timed as a whole command (a subprocess: wall time and the child's peak RSS)
-and, where it has a library function, in-process (wall time and the tracemalloc peak). Budgets
-from issue 7 are checked and printed as PASS/FAIL with the measured ratio. Results go to
+and, outside ``--quick``, in-process where it has a library function (wall time and the
+tracemalloc peak). ``--quick`` runs the heavy commands (load, export, forms) twice at 1k and
+once at 10k and skips the in-process timings. Generated tables are kept per size in the work
+folder (``--work``) and reused while bench/generate.py is unchanged. Results go to
 ``bench/results/<timestamp>.json`` (git-ignored) so runs can be compared.
 """
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -42,6 +48,7 @@ from timing import Stats, time_call, time_command, time_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = Path(__file__).resolve().parent / "floors.py"
+GENERATOR = Path(__file__).resolve().parent / "generate.py"
 SEED = ROOT / "data" / "seed_table.csv"
 RESULTS = Path(__file__).resolve().parent / "results"
 YEAR = 2025  # the synthetic tables' year: all twelve monthly updates are in the past
@@ -218,15 +225,24 @@ EQUIVALENT_SQL = (
 )
 
 
+def seed_db(ctx: dict[str, Any]) -> tuple[Path, str]:
+    """The 2018 seed loaded by the CLI, with a year of updates, and its busiest leader (made
+    once per run, shared by the seed and completion parts)."""
+    if "seed_db" not in ctx:
+        db = ctx["work"] / "seed.db"
+        remove(db)
+        subprocess.run([str(ctx["taskduty"]), "--db", str(db), "load", str(SEED), "--year",
+                        "2018", "--quiet"], env=ctx["env"], cwd=ctx["work"], check=True,
+                       capture_output=True)
+        add_updates(db, 2018)
+        ctx["seed_db"] = (db, busiest(db, "leader", 2018))
+    return ctx["seed_db"]
+
+
 def seed_query(ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
     """A filtered ``tasks`` on the 2018 seed (with a year of updates) against sqlite-utils."""
-    db = ctx["work"] / "seed.db"
-    remove(db)
+    db, leader = seed_db(ctx)
     td = str(ctx["taskduty"])
-    subprocess.run([td, "--db", str(db), "load", str(SEED), "--year", "2018", "--quiet"],
-                   env=ctx["env"], cwd=ctx["work"], check=True, capture_output=True)
-    add_updates(db, 2018)
-    leader = busiest(db, "leader", 2018)
     commands = {
         "taskduty tasks --leader (table)": [td, "--db", str(db), "tasks", "--leader", leader],
         "taskduty tasks --leader -f json": [td, "--db", str(db), "tasks", "--leader", leader,
@@ -240,43 +256,140 @@ def seed_query(ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
         commands["sqlite-utils query --table"] = [*base, "--table"]
     stats = list(time_commands(commands, ctx["env"], ctx["work"],
                                runs=ctx["startup_runs"]).values())
-    stats.append(time_call("tasks --leader, sqlite3 reads (in-process)",
-                           tasks_call(db, True, leaders=[leader]), runs=20))
-    stats.append(time_call("tasks --leader, SQLAlchemy reads (in-process)",
-                           tasks_call(db, False, leaders=[leader]), runs=20))
+    if ctx["inprocess"]:
+        stats.append(time_call("tasks --leader, sqlite3 reads (in-process)",
+                               tasks_call(db, True, leaders=[leader]), runs=20))
+        stats.append(time_call("tasks --leader, SQLAlchemy reads (in-process)",
+                               tasks_call(db, False, leaders=[leader]), runs=20))
     return stats, {"leader": leader}
 
 
+# ``python -c PROBE on|off ARGS…`` runs the CLI as the console script does; ``off`` puts a
+# stub in place of cli/complete.py first (no `completion` command, nothing registered for the
+# shells' protocol): the CLI as it would be without completion, for the floor of its cost.
+COMPLETION_PROBE = """
+import sys, types
+if sys.argv.pop(1) == "off":
+    stub = types.ModuleType("taskduty.cli.complete")
+    stub.COMPLETE_VAR = "_TASKDUTY_COMPLETE"
+    stub.register = lambda: None
+    sys.modules["taskduty.cli.complete"] = stub
+sys.argv[0] = "taskduty"
+from taskduty.cli import main
+main()
+"""
+COMPLETE_LEADER = "taskduty tasks --leader 陆"
+
+
+def completion_env(words: str) -> dict[str, str]:
+    """The environment bash's completion function gives taskduty for the words typed."""
+    return {"_TASKDUTY_COMPLETE": "complete_bash", "COMP_WORDS": words,
+            "COMP_CWORD": str(len(words.split(" ")) - 1)}
+
+
+def import_ms(ctx: dict[str, Any], module: str, runs: int) -> Stats:
+    """The cumulative import time of ``module`` within ``import taskduty.cli`` (-X importtime;
+    each run a fresh interpreter)."""
+    stats = Stats(f"import of {module} (-X importtime)", "import")
+    for _ in range(runs):
+        proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import taskduty.cli"],
+                              env=ctx["env"], cwd=ctx["work"], capture_output=True, text=True,
+                              check=False)
+        for line in proc.stderr.splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) == 3 and parts[2] == module:
+                stats.times.append(int(parts[1]) / 1e6)
+    if not stats.times:
+        stats.ok, stats.note = False, f"{module} is not imported by taskduty.cli"
+    return stats
+
+
+def completion(ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
+    """Issue 14: completion must not slow down ordinary commands. ``taskduty --version`` and a
+    small ``tasks --leader -f json`` with the CLI as shipped and with cli/complete.py stubbed
+    out (interleaved), the import of cli/complete.py, and a completion request itself (what a
+    TAB costs) next to that small query. Installing the completion script only defines a shell
+    function; ordinary commands run with the same environment as without it."""
+    db, leader = seed_db(ctx)
+    env = {**ctx["env"], "TASKDUTY_DB": str(db)}
+    py, td = sys.executable, str(ctx["taskduty"])
+    asked = subprocess.run([td], env={**env, **completion_env(COMPLETE_LEADER)},
+                           cwd=ctx["work"], capture_output=True, text=True, check=False)
+    query = ["tasks", "--leader", leader, "-f", "json"]
+    commands = {
+        "--version": [py, "-c", COMPLETION_PROBE, "on", "--version"],
+        "--version, no completion": [py, "-c", COMPLETION_PROBE, "off", "--version"],
+        "tasks --leader -f json": [py, "-c", COMPLETION_PROBE, "on", *query],
+        "tasks --leader -f json, no completion": [py, "-c", COMPLETION_PROBE, "off", *query],
+        "completion request (a leader's name)": [td],
+        "completion request (a command)": [td],
+    }
+    envs = {"completion request (a leader's name)": completion_env(COMPLETE_LEADER),
+            "completion request (a command)": completion_env("taskduty ta")}
+    stats = list(time_commands(commands, env, ctx["work"], runs=ctx["startup_runs"],
+                               envs=envs).values())
+    if "陆秋明" not in asked.stdout.split():
+        stats[4].ok = False
+        stats[4].note = f"offered {asked.stdout.split()!r}, not 陆秋明: {asked.stderr[-120:]}"
+    stats.append(import_ms(ctx, "taskduty.cli.complete", runs=5))
+    return stats, {"leader": leader, "words": COMPLETE_LEADER}
+
+
+def generated(n: int, folder: Path) -> tuple[Path, float]:
+    """The table of ``n`` tasks as CSV, generated once per size and generator (kept in the
+    work folder, so a rerun with ``--work`` reuses it); (path, seconds spent generating)."""
+    csv_path = folder / "table.csv"
+    key = folder / "table.key"
+    want = f"{n} {hashlib.sha1(GENERATOR.read_bytes()).hexdigest()}"
+    if csv_path.exists() and key.exists() and key.read_text() == want:
+        return csv_path, 0.0
+    start = time.perf_counter()
+    write_csv(csv_path, make_rows(n))
+    key.write_text(want)
+    return csv_path, time.perf_counter() - start
+
+
+def has_option(taskduty: Path, command: str, option: str, env: dict[str, str],
+               cwd: Path) -> bool:
+    """Whether ``taskduty COMMAND --help`` lists ``option``."""
+    proc = subprocess.run([str(taskduty), command, "--help"], env=env, cwd=cwd,
+                          capture_output=True, text=True, check=False)
+    return option in proc.stdout.split()
+
+
 def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
-    """Everything measured on one synthetic table of ``n`` tasks."""
+    """Everything measured on one synthetic table of ``n`` tasks; each command is timed in
+    turns with its floor (``time_commands``), so a busy machine slows both alike."""
     folder = ctx["work"] / f"n{n}"
     folder.mkdir(parents=True, exist_ok=True)
     env, cwd, td = ctx["env"], ctx["work"], str(ctx["taskduty"])
     big = n >= 50_000
-    runs = 1 if big else ctx["runs"]
-    qruns = max(1, ctx["runs"] - 2) if big else ctx["runs"]
+    runs = ctx["runs"]
+    if ctx["quick"]:  # minutes, not a quarter of an hour: heavy commands once at 10k
+        heavy, qruns = (1 if n >= 10_000 else 2), runs
+    else:
+        heavy, qruns = (1 if big else runs), (max(1, runs - 2) if big else runs)
     trace = n <= 10_000  # tracemalloc slows big loads several times over
     info: dict[str, Any] = {}
     out: list[Stats] = []
 
-    start = time.perf_counter()
-    csv_path = write_csv(folder / "table.csv", make_rows(n))
-    info["generate_s"] = round(time.perf_counter() - start, 2)
+    csv_path, seconds = generated(n, folder)
+    info["generate_s"] = round(seconds, 2)
 
     db = folder / "cmd.db"
     py, floors = sys.executable, str(FLOORS)
-    out.append(time_command("load", [td, "--db", str(db), "load", str(csv_path), "--year",
-                                     str(YEAR), "--quiet"], env, cwd, runs=runs,
-                            before=lambda: remove(db)))
     floor_db = folder / "floor.db"
-    out.append(time_command("floor: load", [py, floors, "load", str(ctx["empty"]),
-                                            str(csv_path), str(floor_db), str(YEAR)],
-                            env, cwd, runs=runs, before=lambda: remove(floor_db)))
+    out += time_commands(
+        {"load": [td, "--db", str(db), "load", str(csv_path), "--year", str(YEAR), "--quiet"],
+         "floor: load": [py, floors, "load", str(ctx["empty"]), str(csv_path), str(floor_db),
+                         str(YEAR)]},
+        env, cwd, runs=heavy, warmup=0,
+        before={"load": lambda: remove(db), "floor: load": lambda: remove(floor_db)}).values()
     remove(floor_db)
     dbi = folder / "call.db"
     if ctx["inprocess"]:
         safely(out, "load (in-process)", "call", lambda: time_call(
-            "load (in-process)", load_call(csv_path, dbi, YEAR), runs=runs, warmup=0,
+            "load (in-process)", load_call(csv_path, dbi, YEAR), runs=heavy, warmup=0,
             trace_memory=trace, before=lambda: remove(dbi)))
     remove(dbi)
     if not db.exists():  # the command failed: load in-process so the rest can run
@@ -293,38 +406,45 @@ def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
         "tasks --unit -f json": [*q, "tasks", "--unit", unit, "-f", "json"],
         "tasks --search -f json": [*q, "tasks", "--search", SEARCH, "-f", "json"],
         "tasks --leader (table)": [*q, "tasks", "--leader", leader],
+        "floor: table --leader": [py, floors, "table", str(db), str(YEAR), leader],
         "summary --by unit -f json": [*q, "summary", "--by", "unit", "-f", "json"],
+        "floor: summary": [py, floors, "summary", str(db), str(YEAR)],
         "summary (table)": [*q, "summary"],
         "tasks -f json (whole year)": [*q, "tasks", "--year", str(YEAR), "-f", "json"],
-        "floor: table --leader": [py, floors, "table", str(db), str(YEAR), leader],
-        "floor: summary": [py, floors, "summary", str(db), str(YEAR)],
         "floor: status (whole year)": [py, floors, "status", str(db), str(YEAR)],
     }
     if n <= ctx["whole_table_max"]:  # a rich table of a whole big year takes minutes
         commands["tasks (table, whole year)"] = [*q, "tasks", "--year", str(YEAR)]
+        if ctx["has_all"]:
+            commands["tasks --all (table, whole year)"] = [*q, "tasks", "--year", str(YEAR),
+                                                           "--all"]
         commands["floor: table (whole year)"] = [py, floors, "table", str(db), str(YEAR)]
     out += time_commands(commands, env, cwd, runs=qruns, warmup=0).values()
+    if not ctx["has_all"]:
+        out.append(Stats("tasks --all (table, whole year)", "command", ok=False,
+                         note="skipped: `taskduty tasks` has no --all yet"))
+
+    # Writes: every run records anew. The state between runs is reset with the floor's plain
+    # sqlite3 update/undo (a fraction of a second, where a taskduty undo costs a start-up).
     one = codes(db, YEAR, 1)[0]
     floor_undo = [py, floors, "undo", str(db)]
     floor_update = [py, floors, "update", str(db), str(YEAR), one]
-    # Each update is followed by an undo (and the reverse), so every run records anew.
-    out.append(time_command("update (1 task)", [*q, "update", one, "--status", "in_progress",
-                                                "--progress", "50", "--date", f"{YEAR}-12-20"],
-                            env, cwd, runs=ctx["runs"], before=after_first(
-                                lambda: subprocess.run([*q, "undo"], env=env, cwd=cwd,
-                                                       check=True, capture_output=True))))
-    subprocess.run([*q, "undo"], env=env, cwd=cwd, check=True, capture_output=True)
-    out.append(time_command("floor: update (1 task)", floor_update, env, cwd, runs=ctx["runs"],
-                            before=after_first(lambda: subprocess.run(
-                                floor_undo, env=env, cwd=cwd, check=True,
-                                capture_output=True))))
-    subprocess.run(floor_undo, env=env, cwd=cwd, check=True, capture_output=True)
-    out.append(time_command("undo", [*q, "undo"], env, cwd, runs=ctx["runs"],
-                            before=lambda: subprocess.run(floor_update, env=env, cwd=cwd,
-                                                          check=True, capture_output=True)))
-    out.append(time_command("floor: undo", floor_undo, env, cwd, runs=ctx["runs"],
-                            before=lambda: subprocess.run(floor_update, env=env, cwd=cwd,
-                                                          check=True, capture_output=True)))
+
+    def floor(argv: list[str]) -> Callable[[], None]:
+        return lambda: subprocess.run(argv, env=env, cwd=cwd, check=True, capture_output=True)
+
+    first = after_first(floor(floor_undo))  # one counter: undo the previous run's update
+    out += time_commands(
+        {"update (1 task)": [*q, "update", one, "--status", "in_progress", "--progress", "50",
+                             "--date", f"{YEAR}-12-20"],
+         "floor: update (1 task)": floor_update},
+        env, cwd, runs=runs, warmup=0,
+        before={"update (1 task)": first, "floor: update (1 task)": first}).values()
+    floor(floor_undo)()
+    out += time_commands({"undo": [*q, "undo"], "floor: undo": floor_undo}, env, cwd,
+                         runs=runs, warmup=0,
+                         before={"undo": floor(floor_update),
+                                 "floor: undo": floor(floor_update)}).values()
     for name, fn in (
         ("tasks --leader (in-process)", tasks_call(db, True, leaders=[leader])),
         ("tasks --leader, SQLAlchemy reads (in-process)", tasks_call(db, False,
@@ -339,29 +459,29 @@ def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
     upd = ["update", *sample, "--status", "in_progress", "--progress", "50",
            "--date", f"{YEAR}-12-20", "--note", "12月：按序时推进，完成年度投资的95%。"]
     out.append(time_command("update (20 tasks, one batch)", [*q, *upd], env, cwd,
-                            runs=ctx["runs"], before=after_first(lambda: subprocess.run(
-                                [*q, "undo"], env=env, cwd=cwd, check=False,
-                                capture_output=True))))
+                            runs=runs, before=after_first(floor(floor_undo))))
+    floor(floor_undo)()
     if ctx["inprocess"]:
         safely(out, "update (in-process)", "call", lambda: time_call(
-            "update (in-process)", cli_call(["--db", str(db), *upd]), runs=ctx["runs"]))
+            "update (in-process)", cli_call(["--db", str(db), *upd]), runs=runs,
+            before=after_first(floor(floor_undo))))
 
-    for command, target, extra in (("export", folder / "report.xlsx", []),
-                                   ("forms", folder / "forms", [])):
+    for command, target in (("export", folder / "report.xlsx"), ("forms", folder / "forms")):
         if not ctx["has"][command]:
             out.append(Stats(command, "command", ok=False,
                              note=f"skipped: no `taskduty {command}` command yet"))
             continue
-        args = ["--db", str(db), command, str(target), *extra]
-        out.append(time_command(command, [td, *args], env, cwd, runs=runs,
-                                before=lambda t=target: remove(t)))
+        args = ["--db", str(db), command, str(target)]
         floor_target = target.with_name("floor-" + target.name)
-        out.append(time_command(f"floor: {command}", [py, floors, command, str(db), str(YEAR),
-                                                      str(floor_target)], env, cwd, runs=runs,
-                                before=lambda t=floor_target: remove(t)))
+        out += time_commands(
+            {command: [td, *args],
+             f"floor: {command}": [py, floors, command, str(db), str(YEAR), str(floor_target)]},
+            env, cwd, runs=heavy, warmup=0,
+            before={command: lambda t=target: remove(t),
+                    f"floor: {command}": lambda t=floor_target: remove(t)}).values()
         if ctx["inprocess"]:
             safely(out, f"{command} (in-process)", "call", lambda c=command, a=args, t=target:
-                   time_call(f"{c} (in-process)", cli_call(a), runs=runs, warmup=0,
+                   time_call(f"{c} (in-process)", cli_call(a), runs=heavy, warmup=0,
                              trace_memory=trace, before=lambda: remove(t)))
     return out, info
 
@@ -371,6 +491,8 @@ def budget(name: str, value: float | None, limit: float, unit: str, note: str = 
            ) -> dict[str, Any]:
     """One budget; ``value`` None means this run did not measure it (skipped, not FAIL)."""
     passed = None if value is None else value == value and value <= limit
+    if value is None and not note:
+        note = "not measured in this run"
     return {"budget": name, "measured": value, "limit": limit, "unit": unit,
             "passed": passed, "note": note}
 
@@ -379,6 +501,8 @@ def budget(name: str, value: float | None, limit: float, unit: str, note: str = 
 FLOOR_BUDGETS = [
     ("load / floor", "load", "floor: load", 3.0),
     ("tasks (table, whole year) / plain text", "tasks (table, whole year)",
+     "floor: table (whole year)", 2.0),
+    ("tasks --all (table, whole year) / plain text", "tasks --all (table, whole year)",
      "floor: table (whole year)", 2.0),
     ("tasks --leader (table) / plain text", "tasks --leader (table)", "floor: table --leader",
      2.0),
@@ -405,8 +529,28 @@ def min_ratio(a: Stats | None, b: Stats | None) -> str:
     return f"fastest runs: {min(a.times) / min(b.times):.2f}×" if a and b else ""
 
 
+def completion_budgets(stats: list[Stats]) -> list[dict[str, Any]]:
+    """Issue 14: completion costs ordinary commands nothing; a TAB costs a small query."""
+    out = []
+    for cmd in ("--version", "tasks --leader -f json"):
+        mine, bare = find(stats, cmd), find(stats, f"{cmd}, no completion")
+        out.append(budget(f"completion: taskduty {cmd} / without cli/complete.py",
+                          ratio(mine, bare), 1.1, "×", min_ratio(mine, bare)))
+    imp, version = find(stats, "import of taskduty.cli.complete (-X importtime)"), find(
+        stats, "--version")
+    out.append(budget("completion: import of cli/complete.py / taskduty --version",
+                      100 * imp.median / version.median if imp and version else None, 2.0,
+                      " %", f"{imp.median * 1000:.2f} ms" if imp else ""))
+    request, query = (find(stats, "completion request (a leader's name)"),
+                      find(stats, "tasks --leader -f json"))
+    out.append(budget("completion: a request (a leader's name) / tasks --leader -f json",
+                      ratio(request, query), 1.5, "×", min_ratio(request, query)))
+    return out
+
+
 def check_budgets(startup_stats: list[Stats], seed_stats: list[Stats],
-                  sizes: dict[int, list[Stats]]) -> list[dict[str, Any]]:
+                  sizes: dict[int, list[Stats]],
+                  completion_stats: list[Stats] | None = None) -> list[dict[str, Any]]:
     out = []
     for n in sorted(sizes):
         for label, mine, floor, limit in FLOOR_BUDGETS:
@@ -428,7 +572,8 @@ def check_budgets(startup_stats: list[Stats], seed_stats: list[Stats],
                        ("(table)", "sqlite-utils query --table")):
         mine, theirs = find(seed_stats, f"taskduty tasks --leader {fmt}"), find(seed_stats, other)
         out.append(budget(f"seed: tasks --leader {fmt} / {other}", ratio(mine, theirs), 2.0,
-                          "×", f"aim 1×; {min_ratio(mine, theirs)}"))
+                          "×", f"aim 1×; {min_ratio(mine, theirs)}" if mine and theirs else ""))
+    out += completion_budgets(completion_stats or [])
     largest = max(sizes) if sizes else None
     if largest is not None and largest >= 50_000:
         load = find(sizes[largest], "load")
@@ -490,7 +635,7 @@ def show_budgets(rows: list[dict[str, Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Budgets (issues 7 and 19)", title_justify="left")
+    table = Table(title="Budgets (issues 7, 14 and 19)", title_justify="left")
     for col in ("budget", "measured", "limit", "result", "note"):
         table.add_column(col)
     for b in rows:
@@ -533,14 +678,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=None, help="repeats per measurement")
     parser.add_argument("--work", type=Path, default=None,
                         help="keep generated tables and databases in this folder")
-    parser.add_argument("--only", choices=("startup", "seed", "sizes"), action="append",
+    parser.add_argument("--only", choices=("startup", "seed", "completion", "sizes"),
+                        action="append",
                         help="run only some parts (repeatable)")
     args = parser.parse_args(argv)
     sizes = ([int(s) for s in args.sizes.split(",")] if args.sizes
              else [1000, 10000] if args.quick else [1000, 10000, 50000])
     if args.large and 200_000 not in sizes:
         sizes.append(200_000)
-    parts = set(args.only or ("startup", "seed", "sizes"))
+    parts = set(args.only or ("startup", "seed", "completion", "sizes"))
 
     taskduty = tool("taskduty")
     if taskduty is None:
@@ -553,12 +699,13 @@ def main(argv: list[str] | None = None) -> int:
     env |= {"COLUMNS": "120", "LINES": "50", "TERM": "dumb", "PYTHONDONTWRITEBYTECODE": "0"}
     ctx: dict[str, Any] = {
         "taskduty": taskduty, "sqlite_utils": tool("sqlite-utils"), "work": work, "env": env,
-        "runs": args.runs or (3 if args.quick else 5),
+        "quick": args.quick, "runs": args.runs or (3 if args.quick else 5),
         "startup_runs": args.runs or (7 if args.quick else 21),
         "inprocess": not args.quick, "whole_table_max": 10_000 if args.quick else 50_000,
         "empty": empty_schema(work),
     }
     ctx["has"] = {c: has_command(taskduty, c, env, work) for c in ("export", "forms")}
+    ctx["has_all"] = has_option(taskduty, "tasks", "--all", env, work)
     if not ctx["sqlite_utils"]:
         print("sqlite-utils not found: the comparisons are skipped "
               "(pip install -e '.[bench]')", file=sys.stderr)
@@ -576,6 +723,7 @@ def main(argv: list[str] | None = None) -> int:
             report["notes"].append(f"taskduty {command}: not available, skipped")
     startup_stats: list[Stats] = []
     seed_stats: list[Stats] = []
+    completion_stats: list[Stats] = []
     per_size: dict[int, list[Stats]] = {}
     if "startup" in parts:
         startup_stats = startup(ctx)
@@ -588,6 +736,13 @@ def main(argv: list[str] | None = None) -> int:
         report["seed_stats"] = [s.as_dict() for s in seed_stats]
         save()
         show(f"A filtered query on the 2018 seed (leader {seed_info['leader']})", seed_stats)
+    if "completion" in parts:
+        completion_stats, completion_info = completion(ctx)
+        report["completion"] = completion_info
+        report["completion_stats"] = [s.as_dict() for s in completion_stats]
+        save()
+        show(f"Completion (issue 14): with and without cli/complete.py; a TAB after "
+             f"`{completion_info['words']}`", completion_stats)
     if "sizes" in parts:
         for n in sizes:
             stats, info = one_size(n, ctx)
@@ -596,7 +751,7 @@ def main(argv: list[str] | None = None) -> int:
             save()
             show(f"{n:,} tasks ({info['updates']:,} updates; leader {info['leader']}, "
                  f"unit {info['unit']})", stats)
-    budgets = check_budgets(startup_stats, seed_stats, per_size)
+    budgets = check_budgets(startup_stats, seed_stats, per_size, completion_stats)
     show_budgets(budgets)
     report |= {"startup": [s.as_dict() for s in startup_stats],
                "seed_stats": [s.as_dict() for s in seed_stats], "budgets": budgets,

@@ -83,12 +83,20 @@ def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path) -> tuple[float
 
 
 def time_commands(commands: dict[str, Sequence[str]], env: dict[str, str], cwd: Path,
-                  runs: int, warmup: int = 1) -> dict[str, Stats]:
-    """Median of ``runs`` for each command, interleaved so load on the machine hits all alike."""
+                  runs: int, warmup: int = 1,
+                  before: dict[str, Callable[[], None]] | None = None,
+                  envs: dict[str, dict[str, str]] | None = None) -> dict[str, Stats]:
+    """Median of ``runs`` for each command, interleaved so load on the machine hits all alike
+    (a command and its floor timed in turns). ``before[name]`` runs untimed before each run
+    of that command (to reset state); ``envs[name]`` is added to its environment."""
     out = {name: Stats(name, "command") for name in commands}
+    before = before or {}
+    envs = envs or {}
     for i in range(warmup + runs):
         for name, argv in commands.items():
-            wall, rss, code = run_once(argv, env, cwd)
+            if name in before:
+                before[name]()
+            wall, rss, code = run_once(argv, {**env, **envs.get(name, {})}, cwd)
             if code != 0:
                 out[name].ok = False
                 out[name].note = f"exit code {code}: {' '.join(argv)}"
