@@ -277,3 +277,78 @@ def load_targets_table(run: Any, tmp_path: Path, text: str = TARGETS_TABLE,
     path.write_text(text, encoding="utf-8")
     result = run("load", str(path), "--year", "2019", "--quiet", *args)
     assert result.exit_code == 0, result.output
+
+
+# -- the status in force and summaries as computed before they moved to SQL (issue 19) ----------
+# Every update's latest per (task, reporter) by a window over the plan's updates, combined in
+# Python for every task (taskduty.reports.combine); summaries counted over the tasks' views.
+REFERENCE_STATUS_SQL = (
+    'SELECT id, task_id, "by", status, progress, note, date FROM ('
+    ' SELECT u.id, u.task_id, u."by", u.status, u.progress, u.note, u.date, ROW_NUMBER() OVER ('
+    '  PARTITION BY u.task_id, u."by" ORDER BY u.date DESC, u.id DESC) AS rn'
+    " FROM task_update u JOIN task t ON t.id = u.task_id WHERE t.plan_id = :p"
+    " AND u.withdrawn_at IS NULL AND u.date <= :d) x WHERE rn = 1")
+
+
+def reference_statuses(reader: Any, tasks: list[queries.TaskView], as_of: date
+                       ) -> dict[str, tuple[Any, ...]]:
+    """Code -> (status, progress, note, updated, reports) of ``tasks`` on ``as_of``, the
+    way ``queries`` computed them before the per-task SQL lookup."""
+    from collections import defaultdict
+
+    from taskduty.db import as_date
+    from taskduty.fields import squeeze
+    from taskduty.reports import Report, combine, report_dict
+
+    pid, _ = queries.plan_id(reader, tasks[0].year)
+    by_task: dict[int, list[Report]] = defaultdict(list)
+    for r in reader.all(REFERENCE_STATUS_SQL, {"p": pid, "d": as_of}):
+        by_task[r["task_id"]].append(Report(id=r["id"], by=r["by"] or "",
+                                            date=as_date(r["date"]), status=r["status"],
+                                            progress=r["progress"], note=r["note"]))
+    alias_map = {squeeze(a): n for a, n in queries.aliases(reader, "unit").items()}
+    out = {}
+    for t in tasks:
+        reports = by_task.get(t.id)
+        if not reports:
+            out[t.code] = ("not_started", None, None, None, [])
+            continue
+        c = combine(t.units, reports, alias_map)
+        out[t.code] = (c.status, c.progress, c.note, c.updated,
+                       [report_dict(u, rep) for u, rep in c.per_unit])
+    return out
+
+
+def reference_summary(tasks: list[queries.TaskView], by: str | None) -> Any:
+    """The summary rows of ``tasks`` grouped ``by`` leader, unit or goal (None: the 合计
+    row), counted in Python over the tasks' views as ``summary`` did before grouped SQL."""
+    from collections import Counter, defaultdict
+
+    from taskduty.fields import STATUSES
+    from taskduty.schedule import LIGHTS
+    from taskduty.targets import count_statuses
+
+    def row(name: str, items: list[queries.TaskView]) -> dict[str, Any]:
+        n = len(items)
+        counts = Counter(t.status for t in items)
+        out: dict[str, Any] = {"name": name, "tasks": n}
+        out |= {s: counts.get(s, 0) for s in STATUSES}
+        out["done_pct"] = round(100 * counts.get("done", 0) / n, 1) if n else 0.0
+        out["mean_progress"] = (round(sum(queries.progress_of(t) for t in items) / n, 1)
+                                if n else 0.0)
+        lights = Counter(t.warning for t in items)
+        out |= {light: lights.get(light, 0) for light in LIGHTS}
+        found = count_statuses([g for t in items for g in t.targets])
+        return out | {"targets": found["targets"], "targets_ok": found["ok"]}
+
+    if by is None:
+        return row(queries.TOTAL_LABEL, tasks)
+    groups: dict[str, list[queries.TaskView]] = defaultdict(list)
+    for t in tasks:
+        for key in (t.leaders if by == "leader" else t.units if by == "unit"
+                    else [f"{t.goal_no}. {t.goal}"]):
+            groups[key].append(t)
+    rows = [row(name, items) for name, items in groups.items()]
+    if by == "goal":
+        return sorted(rows, key=lambda r: int(r["name"].split(".")[0]))
+    return sorted(rows, key=lambda r: (-r["tasks"], r["name"]))

@@ -141,15 +141,17 @@ def test_a_narrow_filter_reads_only_its_tasks(history: Database) -> None:
     assert 0 < len(found) < plan_size
     ids = {t.id for t in found}
     links = sum(len(t.leaders) + len(t.units) + len(t.co_units) for t in found)
-    # reads later issues added, each at most once: extensions, the unit aliases (several
-    # lead units), the actual values of quantitative targets (for the tasks having any)
-    later = ("task_extension e WHERE", "FROM alias", "FROM target_actual")
+    # reads later issues added, each at most once: extensions, the unit aliases and the
+    # latest update per reporter (for the tasks with several lead units), the actual values
+    # of quantitative targets (for the tasks having any)
+    later = ("task_extension e WHERE", "FROM alias", 'DISTINCT v.task_id, v."by"',
+             "FROM target_actual")
     reads = [(sql, params, n) for sql, params, n in recorder.statements
              if not sql.startswith("SELECT t.id, t.code")]  # not the listing itself
     extra = [(sql, params) for sql, params, _ in reads if any(word in sql for word in later)]
     by_id = [(sql, params, n) for sql, params, n in reads
              if "i0" in params and not any(word in sql for word in later)]
-    assert len(by_id) == 3  # leaders, units, statuses
+    assert len(by_id) == 3  # leaders, units, each task's latest update
     assert len(extra) <= len(later)
     assert all({v for k, v in p.items() if k.startswith("i")} <= ids for _s, p in extra)
     assert len(recorder.statements) == 5 + len(extra)  # plus the plan and the listing

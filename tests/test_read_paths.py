@@ -157,6 +157,18 @@ def test_summary_and_counts(both: Callable[..., tuple[Any, Any]], by: str) -> No
         assert rows2 == rows and total["tasks"] <= sum(r["tasks"] for r in rows)
 
 
+def test_status_in_force(both: Callable[..., tuple[Any, Any]]) -> None:
+    pid, _ = same(both, lambda r: queries.plan_id(r, 2018))
+    everything = same(both, lambda r: queries.list_tasks(r, queries.TaskFilter(year=2018)))
+    units = {t.id: t.units for t in everything}
+    some = [t.id for t in everything[:30]]
+    for day in AS_OF:
+        whole = same(both, lambda r, d=day: queries.status_in_force(r, pid, d, units))
+        part = same(both, lambda r, d=day: queries.status_in_force(r, pid, d, units, some))
+        assert whole and part == {k: v for k, v in whole.items() if k in some}
+        assert any(c.per_unit for c in whole.values())  # several lead units combined
+
+
 def test_task_names(both: Callable[..., tuple[Any, Any]]) -> None:
     names = same(both, lambda r: queries.task_names(r, queries.TaskFilter(year=2018)))
     assert names["leaders"] and names["units"]
@@ -171,7 +183,7 @@ def test_year_for(both: Callable[..., tuple[Any, Any]]) -> None:
 COVERED = {"years", "plan_id", "known_names", "has_name", "aliases", "resolve_names",
            "list_tasks",
            "get_task", "goals", "name_counts", "summary", "year_for",
-           "task_names", "summary_with_total",
+           "task_names", "summary_with_total", "status_in_force",
            "iter_tasks", "task_facts"}  # compared in tests/test_perf_queries.py
 
 

@@ -165,6 +165,15 @@ def _v7_settings(conn: Any) -> None:
                       "(key VARCHAR NOT NULL, value VARCHAR NOT NULL, PRIMARY KEY (key))"))
 
 
+@migration
+def _v8_update_reporter_index(conn: Any) -> None:
+    """An index for each task's latest update per reporter (several lead units' status)."""
+    from sqlalchemy import text
+
+    conn.execute(text('CREATE INDEX IF NOT EXISTS ix_update_task_by_date '
+                      'ON task_update (task_id, "by", date)'))
+
+
 def describe(version: int) -> str:
     """The first line of the docstring of the migration to ``version``."""
     doc = (MIGRATIONS[version - 2].__doc__ or "").strip()

@@ -133,7 +133,8 @@ class Update(SQLModel, table=True):
     __tablename__ = "task_update"
 
     __table_args__ = (Index("ix_update_task_date", "task_id", "date"),
-                      Index("ix_update_batch_withdrawn", "batch_id", "withdrawn_at"))  # schema 2
+                      Index("ix_update_batch_withdrawn", "batch_id", "withdrawn_at"),  # schema 2
+                      Index("ix_update_task_by_date", "task_id", "by", "date"))  # schema 8
 
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="task.id")

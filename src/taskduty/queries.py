@@ -13,13 +13,16 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskduty import errors
 from taskduty.db import Reader, as_date, as_datetime, in_params
 from taskduty.errors import NameResolutionError, TaskdutyError
 from taskduty.fields import STATUSES, squeeze
 from taskduty.schedule import LIGHTS, Assessment, Thresholds, assess
+
+if TYPE_CHECKING:
+    from taskduty.reports import Combined
 
 
 @dataclass
@@ -505,12 +508,23 @@ _LEADERS_SQL = ("SELECT tl.task_id, l.name FROM task_leader tl "
 _UNITS_SQL = ("SELECT tu.task_id, tu.role, u.name FROM task_unit tu "
               "JOIN unit u ON u.id = tu.unit_id {where} ORDER BY tu.task_id, tu.position")
 _PLAN_LINKS = "JOIN task t ON t.id = {alias}.task_id WHERE t.plan_id = :p"
-# Each task's latest update per reporter ("by"): a lead unit's own, or the office's.
+# Each task's latest update not withdrawn on or before :d, by index ix_update_task_date
+# (task_id, date) per task, then read by its primary key (the floor's lookup).
+_LATEST_SQL = (
+    "SELECT x.task_id, u.id, u.status, u.progress, u.note, u.date FROM ("
+    " SELECT t.id AS task_id, (SELECT s.id FROM task_update s WHERE s.task_id = t.id"
+    " AND s.withdrawn_at IS NULL AND s.date <= :d ORDER BY s.date DESC, s.id DESC LIMIT 1)"
+    " AS update_id FROM task t {where}) x JOIN task_update u ON u.id = x.update_id")
+# Each task's latest update per reporter ("by": a lead unit's own, or the office's) not
+# withdrawn on or before :d: the task's reporters from index ix_update_task_by_date, then
+# one lookup per reporter along the same index.
 _STATUS_SQL = (
-    'SELECT id, task_id, "by", status, progress, note, date FROM ('
-    ' SELECT u.id, u.task_id, u."by", u.status, u.progress, u.note, u.date, ROW_NUMBER() OVER ('
-    '  PARTITION BY u.task_id, u."by" ORDER BY u.date DESC, u.id DESC) AS rn'
-    " FROM task_update u {where} AND u.withdrawn_at IS NULL AND u.date <= :d) x WHERE rn = 1")
+    'SELECT u.id, u.task_id, u."by", u.status, u.progress, u.note, u.date FROM ('
+    " SELECT k.task_id, (SELECT s.id FROM task_update s WHERE s.task_id = k.task_id"
+    ' AND s."by" = k."by" AND s.withdrawn_at IS NULL AND s.date <= :d'
+    " ORDER BY s.date DESC, s.id DESC LIMIT 1) AS update_id FROM ("
+    '  SELECT DISTINCT v.task_id, v."by" FROM task_update v WHERE v.task_id IN {ids}) k) x'
+    " JOIN task_update u ON u.id = x.update_id")
 
 
 def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
@@ -560,33 +574,62 @@ def _targets(stored: str | None) -> list[dict[str, Any]]:
 
 def _attach_status(reader: Reader, pid: int, tasks: list[TaskView], as_of: date,
                    by_ids: bool = True) -> None:
-    """Set each task's status, progress, note and date in force on ``as_of``, reading the
-    updates of these tasks (``by_ids``), else of the whole plan."""
+    """Set each task's status, progress, note and date in force on ``as_of`` (and, with
+    several lead units, each one's latest report), reading the statuses of these tasks
+    (``by_ids``), else of the whole plan."""
     if not tasks:
         return
-    if by_ids:
-        rows = _by_ids(reader, _STATUS_SQL.format(where="WHERE u.task_id IN {ids}"),
-                       [t.id for t in tasks], {"d": as_of})
-    else:
-        rows = reader.all(_STATUS_SQL.format(
-            where="JOIN task t ON t.id = u.task_id WHERE t.plan_id = :p"),
-            {"p": pid, "d": as_of})
-    from taskduty.reports import Report, combine, report_dict
+    found = status_in_force(reader, pid, as_of, {t.id: t.units for t in tasks},
+                            [t.id for t in tasks] if by_ids else None)
+    from taskduty.reports import report_dict
 
-    by_task: dict[int, list[Report]] = defaultdict(list)
-    for r in rows:
-        by_task[r["task_id"]].append(Report(id=r["id"], by=r["by"] or "", date=as_date(r["date"]),
-                                            status=r["status"], progress=r["progress"],
-                                            note=r["note"]))
-    alias_map = _unit_aliases(reader) if any(len(t.units) > 1 for t in tasks) else {}
     for task in tasks:
-        reports = by_task.get(task.id)
-        if not reports:
+        c = found.get(task.id)
+        if c is None:
             continue
-        c = combine(task.units, reports, alias_map)
         task.status, task.progress, task.note, task.updated = (c.status, c.progress, c.note,
                                                                c.updated)
         task.reports = [report_dict(unit, rep) for unit, rep in c.per_unit]
+
+
+def status_in_force(reader: Reader, pid: int, as_of: date, units: dict[int, list[str]],
+                    ids: list[int] | None = None) -> dict[int, Combined]:
+    """Task id -> its :class:`~taskduty.reports.Combined` status on ``as_of``, for the tasks
+    ``ids`` (None: every task of the plan) that have a report by then; ``units`` gives each
+    task's lead units (a task missing from it counts as having one).
+
+    One index-backed lookup per task finds its latest update (``ix_update_task_date``); that
+    is the status of a task with one lead unit. Only the tasks with several lead units that
+    have a report read their reports per reporter and combine them
+    (:func:`taskduty.reports.combine`)."""
+    from taskduty.reports import Combined, Report, combine, unit_keys
+
+    if ids is None:
+        rows = reader.all(_LATEST_SQL.format(where="WHERE t.plan_id = :p AND t.removed = :no"),
+                          {"p": pid, "no": False, "d": as_of})
+    else:
+        rows = _by_ids(reader, _LATEST_SQL.format(where="WHERE t.id IN {ids}"), ids,
+                       {"d": as_of})
+    out: dict[int, Combined] = {}
+    several: list[int] = []
+    for r in rows:
+        if len(units.get(r["task_id"], ())) > 1:
+            several.append(r["task_id"])
+        else:
+            out[r["task_id"]] = Combined(r["status"], r["progress"], r["note"],
+                                         as_date(r["date"]))
+    if not several:
+        return out
+    by_task: dict[int, list[Report]] = defaultdict(list)
+    for r in _by_ids(reader, _STATUS_SQL, several, {"d": as_of}):
+        by_task[r["task_id"]].append(Report(id=r["id"], by=r["by"] or "", date=as_date(r["date"]),
+                                            status=r["status"], progress=r["progress"],
+                                            note=r["note"]))
+    alias_map = _unit_aliases(reader)
+    key = unit_keys(alias_map)
+    for tid in several:
+        out[tid] = combine(units[tid], by_task[tid], alias_map, key)
+    return out
 
 
 def _unit_aliases(reader: Reader) -> dict[str, str]:
@@ -607,17 +650,22 @@ def _attach_actuals(reader: Reader, pid: int, year: int, tasks: list[TaskView],
     """Give each target of ``tasks`` its latest actual value on ``as_of`` (``actual``,
     ``actual_date``) and its ``status`` then: met, on_course or behind (None without an
     actual), judged against the share of ``year`` elapsed at ``as_of`` (序时)."""
+    _set_actuals(reader, year, {t.id: t.targets for t in tasks if t.targets}, as_of)
+
+
+def _set_actuals(reader: Reader, year: int, targets: dict[int, list[dict[str, Any]]],
+                 as_of: date) -> None:
+    """:func:`_attach_actuals` for ``targets`` (task id -> its targets)."""
     from taskduty.targets import assess, year_elapsed
 
-    with_targets = [t for t in tasks if t.targets]
-    if not with_targets:
+    if not targets:
         return
-    rows = _by_ids(reader, _ACTUAL_SQL, [t.id for t in with_targets], {"d": as_of})
+    rows = _by_ids(reader, _ACTUAL_SQL, list(targets), {"d": as_of})
     latest = {(r["task_id"], r["target_no"]): r for r in rows}
     elapsed = year_elapsed(year, as_of)
-    for task in with_targets:
-        for target in task.targets:
-            r = latest.get((task.id, target["no"]))
+    for tid, task_targets in targets.items():
+        for target in task_targets:
+            r = latest.get((tid, target["no"]))
             value = None if r is None else _number(r["value"])
             target["actual"] = value
             target["actual_date"] = as_date(r["date"]).isoformat() if r else None
@@ -705,36 +753,69 @@ def summary(reader: Reader, by: str, year: int | None, as_of: date | None = None
             thresholds: Thresholds | None = None) -> list[dict[str, Any]]:
     """Per leader, lead unit or goal: tasks, count per status, share done, mean progress,
     and the count per warning light (``red``, ``yellow``, ``blue``)."""
-    if by not in ("leader", "unit", "goal"):
-        raise TaskdutyError(f"cannot summarise by {by!r}", hint="use leader, unit or goal")
-    return summary_rows(list_tasks(reader, TaskFilter(
-        year=year, as_of=as_of, thresholds=thresholds or Thresholds())), by)
+    return summary_with_total(reader, by, year, as_of, thresholds)[0]
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a summary counts of one task."""
+
+    status: str
+    progress: int  # as :func:`progress_of` counts it
+    light: str | None
+    targets: int
+    targets_ok: int
 
 
 def summary_rows(tasks: list[TaskView], by: str) -> list[dict[str, Any]]:
     """:func:`summary`'s rows for ``tasks``."""
-    groups: dict[str, list[TaskView]] = defaultdict(list)
-    for t in tasks:
-        keys = (t.leaders if by == "leader" else t.units if by == "unit"
-                else [f"{t.goal_no}. {t.goal}"])
-        for key in keys:
-            groups[key].append(t)
-    out = []
-    for name, items in groups.items():
-        counts = Counter(t.status for t in items)
-        row: dict[str, Any] = {"name": name, "tasks": len(items)}
-        row |= {s: counts.get(s, 0) for s in STATUSES}
-        row["done_pct"] = round(100 * counts.get("done", 0) / len(items), 1)
-        row["mean_progress"] = round(sum(progress_of(t) for t in items) / len(items), 1)
-        lights = Counter(t.warning for t in items)
-        row |= {light: lights.get(light, 0) for light in LIGHTS}
-        row |= _target_counts(items)
-        out.append(row)
+    facts = {t.id: _facts_of(t) for t in tasks}
+    return _group_rows(facts, {t.id: _group_keys(t.leaders, t.units, t.goal_no, t.goal, by)
+                               for t in tasks}, by)
+
+
+def _facts_of(task: TaskView) -> _Facts:
+    from taskduty.targets import count_statuses
+
+    counts = count_statuses(task.targets)
+    return _Facts(task.status, progress_of(task), task.warning, counts["targets"],
+                  counts["ok"])
+
+
+def _group_keys(leaders: list[str], units: list[str], goal_no: int, goal: str,
+                by: str) -> list[str]:
+    return leaders if by == "leader" else units if by == "unit" else [f"{goal_no}. {goal}"]
+
+
+def _group_rows(facts: dict[int, _Facts], keys: dict[int, list[str]],
+                by: str) -> list[dict[str, Any]]:
+    """One row per group name of ``keys`` (task id -> its groups), sorted as
+    :func:`summary` shows them."""
+    groups: dict[str, list[_Facts]] = defaultdict(list)
+    for tid, names in keys.items():
+        for name in names:
+            groups[name].append(facts[tid])
+    out = [_count_row(name, items) for name, items in groups.items()]
     if by == "goal":
         out.sort(key=lambda r: int(r["name"].split(".")[0]))
     else:
         out.sort(key=lambda r: (-r["tasks"], r["name"]))
     return out
+
+
+def _count_row(name: str, items: list[_Facts]) -> dict[str, Any]:
+    """A summary row: tasks, count per status, share done, mean progress, lights, targets."""
+    n = len(items)
+    counts = Counter(f.status for f in items)
+    row: dict[str, Any] = {"name": name, "tasks": n}
+    row |= {s: counts.get(s, 0) for s in STATUSES}
+    row["done_pct"] = round(100 * counts.get("done", 0) / n, 1) if n else 0.0
+    row["mean_progress"] = round(sum(f.progress for f in items) / n, 1) if n else 0.0
+    lights = Counter(f.light for f in items)
+    row |= {light: lights.get(light, 0) for light in LIGHTS}
+    row["targets"] = sum(f.targets for f in items)
+    row["targets_ok"] = sum(f.targets_ok for f in items)
+    return row
 
 
 def progress_of(task: TaskView) -> int:
@@ -750,25 +831,7 @@ TOTAL_LABEL = "合计（任务不重复计）"
 def summary_total(tasks: list[TaskView]) -> dict[str, Any]:
     """The 合计 row under a summary: every task counted once, however many leaders or units
     it has (the workbook's 汇总 sheet ends its tables with the same numbers)."""
-    counts = Counter(t.status for t in tasks)
-    n = len(tasks)
-    row: dict[str, Any] = {"name": TOTAL_LABEL, "tasks": n}
-    row |= {s: counts.get(s, 0) for s in STATUSES}
-    row["done_pct"] = round(100 * counts.get("done", 0) / n, 1) if n else 0.0
-    row["mean_progress"] = round(sum(progress_of(t) for t in tasks) / n, 1) if n else 0.0
-    lights = Counter(t.warning for t in tasks)
-    row |= {light: lights.get(light, 0) for light in LIGHTS}
-    row |= _target_counts(tasks)
-    return row
-
-
-def _target_counts(tasks: list[TaskView]) -> dict[str, int]:
-    """A summary row's quantitative targets: ``targets`` (how many) and ``targets_ok``
-    (how many are met or on course)."""
-    from taskduty.targets import count_statuses
-
-    counts = count_statuses([g for t in tasks for g in t.targets])
-    return {"targets": counts["targets"], "targets_ok": counts["ok"]}
+    return _count_row(TOTAL_LABEL, [_facts_of(t) for t in tasks])
 
 
 def target_rows(tasks: list[TaskView]) -> list[dict[str, Any]]:
@@ -792,9 +855,57 @@ def target_rows(tasks: list[TaskView]) -> list[dict[str, Any]]:
 def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | None = None,
                        thresholds: Thresholds | None = None
                        ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """:func:`summary`'s rows and their :func:`summary_total`, from one listing."""
+    """:func:`summary`'s rows and their :func:`summary_total`, counted from each task's
+    status in force (:func:`status_in_force`), light and targets, without building the
+    tasks' views."""
     if by not in ("leader", "unit", "goal"):
         raise TaskdutyError(f"cannot summarise by {by!r}", hint="use leader, unit or goal")
-    tasks = list_tasks(reader, TaskFilter(year=year, as_of=as_of,
-                                          thresholds=thresholds or Thresholds()))
-    return summary_rows(tasks, by), summary_total(tasks)
+    pid, found_year = plan_id(reader, year)
+    as_of = as_of or date.today()
+    rows = reader.all(_SUMMARY_TASKS_SQL, {"p": pid, "no": False})
+    lead = _plan_links(reader, pid, "unit")
+    leaders = _plan_links(reader, pid, "leader") if by == "leader" else {}
+    found = status_in_force(reader, pid, as_of, lead)
+    targets = {r["id"]: _targets(r["targets"]) for r in rows
+               if r["targets"] and r["targets"] != "[]"}
+    _set_actuals(reader, found_year, targets, as_of)
+    th = thresholds or Thresholds()
+    lights: dict[tuple[Any, ...], str | None] = {}
+    facts: dict[int, _Facts] = {}
+    for r in rows:
+        c = found.get(r["id"])
+        status, progress = (c.status, c.progress) if c else ("not_started", None)
+        key = (r["milestones"], r["extended_to"], status, progress)
+        if key not in lights:
+            dates = [date.fromisoformat(m["date"])
+                     for m in (json.loads(r["milestones"]) if r["milestones"] else [])]
+            lights[key] = assess(as_of, found_year, dates, status=status, progress=progress,
+                                 extended_to=as_date(r["extended_to"]), thresholds=th).warning
+        mine = targets.get(r["id"], ())
+        facts[r["id"]] = _Facts(
+            status, 100 if status == "done" else progress or 0, lights[key], len(mine),
+            sum(g.get("status") in ("met", "on_course") for g in mine))
+    keys = {r["id"]: _group_keys(leaders.get(r["id"], []), lead.get(r["id"], []),
+                                 r["goal_no"], r["goal"], by) for r in rows}
+    return _group_rows(facts, keys, by), _count_row(TOTAL_LABEL, list(facts.values()))
+
+
+# A summary's tasks: what their lights and targets need (the extension in force: its date).
+_SUMMARY_TASKS_SQL = (
+    "SELECT t.id, t.goal_no, g.name AS goal, t.milestones, t.targets, "
+    "(SELECT e.due_date FROM task_extension e WHERE e.task_id = t.id AND e.withdrawn_at IS "
+    "NULL ORDER BY e.id DESC LIMIT 1) AS extended_to "
+    "FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :p AND t.removed = :no "
+    "ORDER BY t.goal_no, t.seq")
+
+
+def _plan_links(reader: Reader, pid: int, kind: str) -> dict[int, list[str]]:
+    """Task id -> its leaders (``kind`` leader) or lead units, in order, for the whole plan."""
+    if kind == "leader":
+        sql = _LEADERS_SQL.format(where=_PLAN_LINKS.format(alias="tl"))
+    else:
+        sql = _UNITS_SQL.format(where=_PLAN_LINKS.format(alias="tu") + " AND tu.role = 'lead'")
+    out: dict[int, list[str]] = defaultdict(list)
+    for r in reader.all(sql, {"p": pid}):
+        out[r["task_id"]].append(r["name"])
+    return out

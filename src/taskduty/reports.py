@@ -13,7 +13,7 @@ unit this is simply the latest update.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -64,14 +64,31 @@ def unit_key(name: str, aliases: Mapping[str, str]) -> str:
     return squeeze(aliases.get(key, key))
 
 
+def unit_keys(aliases: Mapping[str, str]) -> Callable[[str], str]:
+    """:func:`unit_key` with ``aliases``, remembering each name's key: a listing of a whole
+    year compares the same few names thousands of times."""
+    seen: dict[str, str] = {}
+
+    def key(name: str) -> str:
+        found = seen.get(name)
+        if found is None:
+            found = seen[name] = unit_key(name, aliases)
+        return found
+
+    return key
+
+
 def latest_per_unit(units: Sequence[str], reports: Iterable[Report],
-                    aliases: Mapping[str, str]) -> list[tuple[str, Report | None]]:
-    """Each lead unit's latest report: its own newest, or the office's if newer."""
-    keys = {unit_key(u, aliases): u for u in units}
+                    aliases: Mapping[str, str],
+                    key: Callable[[str], str] | None = None) -> list[tuple[str, Report | None]]:
+    """Each lead unit's latest report: its own newest, or the office's if newer. ``key``:
+    :func:`unit_keys` of ``aliases``, when the caller keeps one for many tasks."""
+    key = key or unit_keys(aliases)
+    keys = {key(u): u for u in units}
     own: dict[str, Report] = {}
     office: Report | None = None
     for r in reports:
-        who = keys.get(unit_key(r.by, aliases))
+        who = keys.get(key(r.by))
         if who is None:
             if office is None or r.order > office.order:
                 office = r
@@ -87,15 +104,16 @@ def latest_per_unit(units: Sequence[str], reports: Iterable[Report],
 
 
 def combine(units: Sequence[str], reports: Iterable[Report],
-            aliases: Mapping[str, str]) -> Combined:
-    """The task's status by the rule in the module docstring."""
+            aliases: Mapping[str, str], key: Callable[[str], str] | None = None) -> Combined:
+    """The task's status by the rule in the module docstring (``key``: as for
+    :func:`latest_per_unit`)."""
     reports = list(reports)
     if not reports:
         return Combined()
     if len(units) <= 1:
         last = max(reports, key=lambda r: r.order)
         return Combined(last.status, last.progress, last.note, last.date)
-    per_unit = latest_per_unit(units, reports, aliases)
+    per_unit = latest_per_unit(units, reports, aliases, key)
     given = [r for _u, r in per_unit if r is not None]
     if not given:  # only reports by units no longer among the task's lead units
         last = max(reports, key=lambda r: r.order)

@@ -1,0 +1,148 @@
+"""The status in force by one index-backed lookup per task, and summaries counted from it,
+give exactly what the Python computation before them gave (``helpers.reference_statuses``,
+``helpers.reference_summary``): tasks with several lead units reporting differently, unit
+aliases, names typed with spaces, reports by units that do not lead the task, office updates
+on the same day as a unit's, withdrawn updates, extensions, actual values, on many dates, on
+both backends and on both ways of reading (by task id, and for the whole plan)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from helpers import reference_statuses, reference_summary
+from taskduty import queries
+from taskduty.db import Database
+from taskduty.extensions import extend
+from taskduty.schedule import Thresholds
+from taskduty.store import add_alias
+from taskduty.updates import NewActual, NewUpdate, record_batch, withdraw
+
+AS_OF = (date(2018, 1, 1), date(2018, 3, 31), date(2018, 6, 29), date(2018, 6, 30),
+         date(2018, 8, 1), date(2018, 10, 15), date(2018, 12, 31), None)
+ALIAS = "简称单位"
+
+
+def add_reports(url: str) -> None:
+    """Office and lead-unit reports over the 2018 seed, some withdrawn."""
+    db = Database(url)
+    with db.read() as reader:
+        tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018))
+    multi = [t for t in tasks if len(t.units) > 1]
+    single = [t for t in tasks if len(t.units) == 1]
+    assert len(multi) >= 12 and len(single) >= 12
+    add_alias(db, ALIAS, multi[0].units[1], "unit")
+    office = record_batch(db, 2018, [
+        NewUpdate(t.code, "in_progress", date(2018, 3, 31), 30, "一季度", by="督查室")
+        for t in tasks[::2]])
+    own: list[NewUpdate] = []
+    for i, t in enumerate(multi):
+        first, second = t.units[0], t.units[1]
+        if i == 0:
+            own += [NewUpdate(t.code, "done", date(2018, 6, 30), 100, "简称报完成", by=ALIAS),
+                    NewUpdate(t.code, "in_progress", date(2018, 6, 30), 80, by=first)]
+        elif i % 4 == 0:
+            own.append(NewUpdate(t.code, "behind", date(2018, 6, 30), 20, "滞后", by=first))
+        elif i % 4 == 1:
+            own += [NewUpdate(t.code, "done", date(2018, 6, 30), 100, f"{u}完成", by=u)
+                    for u in t.units]
+        elif i % 4 == 2:
+            own.append(NewUpdate(t.code, "done", date(2018, 6, 30), 100, "先完成", by=first))
+        else:
+            spaced = f" {first[:1]} {first[1:]}"  # typed with spaces: still the unit
+            own += [NewUpdate(t.code, "in_progress", date(2018, 6, 30), 60, "六成", by=spaced),
+                    NewUpdate(t.code, "in_progress", date(2018, 5, 31), 40, "四成", by=second)]
+    own += [NewUpdate(t.code, "in_progress", date(2018, 6, 30), 50 + i, f"单位{i}", by=t.units[0])
+            for i, t in enumerate(single[:20])]
+    units_batch = record_batch(db, 2018, own)
+    later = record_batch(db, 2018, [  # the office on the same day, recorded later
+        NewUpdate(t.code, "in_progress", date(2018, 6, 30), 55, "督查室同日", by="督查室")
+        for t in multi[1::3] + single[::5]])
+    outsider = next(u for u in (t.units[0] for t in single) if u not in multi[2].units)
+    record_batch(db, 2018, [
+        NewUpdate(multi[2].code, "behind", date(2018, 9, 30), 35, "非牵头单位报", by=outsider),
+        NewUpdate(multi[5].code, "not_started", date(2018, 9, 30), None, "未启动", by="督查室"),
+        *[NewUpdate(t.code, "done", date(2018, 9, 30), 100, "三季度完成", by="督查室")
+          for t in single[1::7]]])
+    withdrawn = ([u["id"] for u in units_batch.recorded[1::6]]
+                 + [u["id"] for u in later.recorded[::4]] + [office.recorded[0]["id"]])
+    withdraw(db, withdrawn)
+    undated = [t.code for t in tasks if t.due_date is None]
+    extend(db, 2018, undated[:6:2], date(2018, 7, 15), "资金未到位")  # now due: lit red, blue
+    dated = [t.code for t in tasks if t.due_date is not None]
+    assert dated
+    extend(db, 2018, dated[:1], date(2019, 1, 31), "跨年实施")
+    with_targets = [t for t in tasks if t.targets]
+    record_batch(db, 2018, [], actuals=[
+        NewActual(t.code, 1, str(t.targets[0]["value"]), date(2018, 6, 30))
+        for t in with_targets[:6] if t.targets[0].get("value") is not None])
+    db.dispose()
+
+
+@pytest.fixture
+def reported(seeded: Callable[..., Any], db_url: str) -> Database:
+    add_reports(db_url)
+    db = Database(db_url)
+    yield db
+    db.dispose()
+
+
+def shown(tasks: list[queries.TaskView]) -> dict[str, tuple[Any, ...]]:
+    return {t.code: (t.status, t.progress, t.note, t.updated, t.reports) for t in tasks}
+
+
+@pytest.mark.parametrize("whole_plan", [False, True], ids=["by-ids", "whole-plan"])
+def test_status_in_force_as_before(reported: Database, whole_plan: bool,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    if whole_plan:
+        monkeypatch.setattr(queries, "BY_IDS_LIMIT", 0)
+    seen: set[str] = set()
+    differ = combined_done = 0
+    with reported.read() as reader:
+        for day in AS_OF:
+            tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018, as_of=day))
+            assert shown(tasks) == reference_statuses(reader, tasks, day or date.today())
+            seen |= {t.status for t in tasks}
+            differ += sum(t.reports_differ for t in tasks)
+            combined_done += sum(t.status == "done" and len(t.units) > 1 for t in tasks)
+            narrow = queries.list_tasks(reader, queries.TaskFilter(
+                year=2018, as_of=day, units=[tasks[0].units[0]]))
+            assert shown(narrow) == {c: v for c, v in shown(tasks).items()
+                                     if c in {t.code for t in narrow}}
+        for t in [t for t in tasks if len(t.units) > 1][:6]:
+            for day in AS_OF:
+                one = queries.get_task(reader, t.code, 2018, day)
+                assert shown([one]) == reference_statuses(reader, [one], day or date.today())
+    assert seen == {"not_started", "in_progress", "behind", "done"}
+    assert differ and combined_done  # the several-lead-units rule was exercised
+
+
+def test_summary_as_before(reported: Database) -> None:
+    lit = targets = 0
+    with reported.read() as reader:
+        for day in AS_OF:
+            for th in (Thresholds(), Thresholds(blue_days=60, yellow_points=5)):
+                tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018, as_of=day,
+                                                                      thresholds=th))
+                total_before = reference_summary(tasks, None)
+                for by in ("leader", "unit", "goal"):
+                    rows, total = queries.summary_with_total(reader, by, 2018, day, th)
+                    assert rows == reference_summary(tasks, by), (by, day, th)
+                    assert total == total_before
+                    assert queries.summary(reader, by, 2018, day, th) == rows
+                    assert queries.summary_rows(tasks, by) == rows
+                assert queries.summary_total(tasks) == total_before
+                assert queries.name_counts(reader, "unit", 2018, day) == \
+                    reference_summary(queries.list_tasks(reader, queries.TaskFilter(
+                        year=2018, as_of=day)), "unit")
+                lit += total_before["red"] + total_before["yellow"] + total_before["blue"]
+                targets += total_before["targets_ok"]
+    assert lit and targets
+
+
+def test_summary_of_an_unknown_grouping(reported: Database) -> None:
+    with reported.read() as reader, pytest.raises(queries.TaskdutyError, match="cannot summarise"):
+        queries.summary_with_total(reader, "colour", 2018)
