@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from taskduty.clauses import split_leaders, split_names
 from taskduty.errors import SourceError
 from taskduty.sources.notice import (
     HEADER,
@@ -13,8 +14,6 @@ from taskduty.sources.notice import (
     parse_notice,
     read_notice_docx,
     read_notice_text,
-    split_leaders,
-    split_units,
 )
 
 SHAPE_LINES = """\
@@ -263,7 +262,7 @@ def test_explicit_title_wins() -> None:
     ],
 )
 def test_split_units(value: str, expected: list[str]) -> None:
-    assert split_units(value) == expected
+    assert split_names(value) == expected
 
 
 def test_split_leaders() -> None:
@@ -290,6 +289,16 @@ def test_undecodable_text_file(tmp_path: Path) -> None:
     path = tmp_path / "notice.txt"
     path.write_bytes(b"\xff\xfe\xff\x80\x80\xff")
     with pytest.raises(SourceError):
+        read_notice_text(path)
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    (b"", "is empty"), (b" \n\r\n", "is empty"),
+    ("一、经济\x00发展".encode(), "not readable text")])
+def test_an_empty_or_binary_notice_is_refused_as_every_text_file_is(tmp_path, data, said):
+    path = tmp_path / "notice.txt"
+    path.write_bytes(data)
+    with pytest.raises(SourceError, match=said):
         read_notice_text(path)
 
 

@@ -11,12 +11,12 @@ from datetime import date
 
 import pytest
 
+from taskduty.numerals import read_chinese_number
 from taskduty.targets import (
     assess,
     describe,
     extract_targets,
     parse_actual,
-    read_chinese_number,
     year_elapsed,
 )
 

@@ -31,6 +31,7 @@ from taskduty.db import Reader
 from taskduty.errors import TaskdutyError
 from taskduty.fields import STATUSES
 from taskduty.i18n import _
+from taskduty.numerals import chinese_numeral
 
 # Fonts: (east Asian name, fallback written as its w:altName, Latin font)
 TITLE_FONT = ("方正小标宋简体", "宋体", "Times New Roman")
@@ -737,8 +738,7 @@ def _signature_and_annex(doc: Any, title: str, office: str, issued: str) -> None
 
 
 def _cn_number(i: int) -> str:
-    digits = "一二三四五六七八九十"
-    return f"（{digits[i - 1] if i <= 10 else i}）"
+    return f"（{chinese_numeral(i) if i <= 10 else i}）"
 
 
 # -- templates --------------------------------------------------------------------------------

@@ -192,13 +192,6 @@ def heading_responsibility(text: str) -> Clause | None:
     return None
 
 
-def split_names(value: str) -> list[str]:
-    """Units of a value: split on 、，,；; outside brackets, 等 dropped, 各县、市、区政府 whole."""
-    from taskduty.sources.notice import split_units
-
-    return split_units(value)
-
-
 def _strip(value: str) -> str:
     return value.strip(" \t\u3000。；;，,、.：:")
 
@@ -298,12 +291,6 @@ def has_roles(value: str, marks: bool = True) -> bool:
         if marks and any(_marked_name(n)[1] for n in split_names(_strip(segment))):
             return True
     return False
-
-
-def split_leaders(value: str) -> list[str]:
-    from taskduty.sources.notice import split_leaders as split
-
-    return split(value)
 
 
 def labelled(pairs: list[tuple[str, str]]) -> Clause:
@@ -467,3 +454,75 @@ def space_split(piece: str) -> list[str]:
     if all(len(p) >= 2 and p.endswith(UNIT_ENDS) and p not in GENERIC_SUFFIXES for p in parts):
         return parts
     return [piece]
+
+
+# -- splitting a list of names ------------------------------------------------------------
+_BLANKS = " \t\u3000"
+_NAME_STRIP = " \t\u3000。；;，,、.：:"
+_UNIT_SEPARATORS = "、，,；;"
+_ETC = re.compile(r"等(?:相关单位|有关单位|相关部门|有关部门|单位|部门)?$")
+_ADMIN = ("街道", "园区", "社区", "县", "市", "区", "镇", "乡", "街", "村", "旗", "州", "省")
+
+
+def _split_keep(text: str, separators: str) -> list[tuple[str, str]]:
+    """Split on separators outside brackets: (piece, separator before it) pairs."""
+    return [(p.strip(_BLANKS), s) for p, s in split_outside_brackets(text, separators)]
+
+
+def _bare(piece: str) -> bool:
+    return piece in _ADMIN
+
+
+def _admin_start(piece: str) -> bool:
+    return any(piece.startswith(w) and len(piece) > len(w) for w in _ADMIN)
+
+
+def split_names(value: str) -> list[str]:
+    """Units of a value: split on 、，,；; outside brackets, 等 dropped, 各县、市、区政府 whole."""
+    tokens = []
+    for piece, sep in _split_keep(value, _UNIT_SEPARATORS):
+        piece = piece.strip(_NAME_STRIP)
+        if len(piece) > 2:
+            piece = _ETC.sub("", piece).strip(_NAME_STRIP)
+        if piece:
+            tokens.append((piece, sep))
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        piece = tokens[i][0]
+        if len(piece) <= 3 and piece.endswith(_ADMIN):
+            k = i + 1
+            while k < len(tokens) and tokens[k][1] == "、" and _bare(tokens[k][0]):
+                k += 1
+            has_bare = _bare(piece) or k > i + 1
+            if (has_bare and k < len(tokens) and tokens[k][1] == "、"
+                    and _admin_start(tokens[k][0])):
+                out.append("、".join(p for p, _ in tokens[i: k + 1]))
+                i = k + 1
+                continue
+        out.append(piece)
+        i += 1
+    return out
+
+
+def split_leaders(value: str) -> list[str]:
+    """Split a leader list on 、，,；; and spaces; "张 三" (a padded two-character name) stays."""
+    out: list[str] = []
+    for segment, _sep in _split_keep(value, _UNIT_SEPARATORS):
+        words = [w for w in re.split(r"[\s\u3000]+", segment) if w]
+        merged: list[str] = []
+        i = 0
+        while i < len(words):
+            if i + 1 < len(words) and len(words[i]) == 1 and len(words[i + 1]) == 1:
+                merged.append(words[i] + words[i + 1])
+                i += 2
+            else:
+                merged.append(words[i])
+                i += 1
+        for word in merged:
+            word = word.strip(_NAME_STRIP)
+            if len(word) >= 3 and word.endswith("等"):
+                word = word[:-1]
+            if word:
+                out.append(word)
+    return out

@@ -17,6 +17,7 @@ from datetime import date
 
 from taskduty.errors import ValueProblem
 from taskduty.i18n import _
+from taskduty.numerals import CN_DIGITS
 
 DAY_FORMS = "2018-03-05, 2018-3-5, 2018/3/5, 20180305 or 2018年3月5日"
 MONTH_FORMS = "2018-03, 2018-3, 201803 or 2018年3月"
@@ -146,3 +147,22 @@ def parse_month(text: str, option: str = "--month", future: bool = False) -> Mon
 def month_end(text: str, option: str = "--month") -> date:
     """The last day of a typed month (the day a ``--month`` view is taken on)."""
     return parse_month(text, option).last
+
+
+_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# 二〇一九年 / 二○二一年 / 二零二〇年: four Chinese digits before 年.
+_CN_YEAR = re.compile(rf"([{''.join(CN_DIGITS)}]{{4}})\s*年")
+
+
+def text_year(text: str | None) -> int | None:
+    """A year named in text: ``2019年`` or ``二〇一九年``; None when there is none."""
+    if not text:
+        return None
+    found: list[tuple[int, int]] = []
+    if m := _DIGIT_YEAR.search(text):
+        found.append((m.start(), int(m.group(1))))
+    if m := _CN_YEAR.search(text):
+        year = int("".join(str(CN_DIGITS[c]) for c in m.group(1)))
+        if 1900 <= year <= 2099:
+            found.append((m.start(), year))
+    return min(found)[1] if found else None

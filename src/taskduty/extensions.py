@@ -15,7 +15,7 @@ from taskduty import errors
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError
 from taskduty.i18n import _
-from taskduty.store import login_name
+from taskduty.user import login_name
 
 
 @dataclass
@@ -37,8 +37,8 @@ def extend(db: Database, year: int | None, codes: list[str], to: date, reason: s
     """
     from sqlmodel import col, select
 
+    from taskduty.fields import normalise_code
     from taskduty.models import Batch, Extension, Plan, Task
-    from taskduty.queries import normalise_code
 
     reason = (reason or "").strip()
     if not reason:

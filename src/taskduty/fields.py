@@ -237,3 +237,12 @@ def split_outside_brackets(text: str, separators: str) -> list[tuple[str, str]]:
             start, sep = i + 1, char
     out.append((text[start:], sep))
     return out
+
+
+def normalise_code(code: str) -> str:
+    """``1.2`` from what a user may type: ``01.02``, ``1．2``, `` 1.2 ``."""
+    text = code.strip().replace("．", ".").replace("。", ".")
+    parts = text.split(".")
+    if len(parts) == 2 and all(p.isdigit() for p in parts):
+        return f"{int(parts[0])}.{int(parts[1])}"
+    return text

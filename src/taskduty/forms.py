@@ -1064,7 +1064,7 @@ def _check_copied(file: str, form: Form, known: dict[str, Any],
                   lead_units: set[str]) -> list[Problem]:
     """A copied form (no hidden sheet): its unit must lead tasks, each row's 任务编号 must be
     a task of the table, and a task the unit leads."""
-    from taskduty.queries import normalise_code
+    from taskduty.fields import normalise_code
 
     unit_problem = check_unit(file, form.unit, lead_units, form.year)
     if unit_problem:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from taskduty import errors
 from taskduty.db import Reader, as_date, as_datetime, in_params
 from taskduty.errors import NameResolutionError, TaskdutyError
-from taskduty.fields import STATUSES, squeeze
+from taskduty.fields import STATUSES, normalise_code, squeeze
 from taskduty.schedule import LIGHTS, Assessment, Thresholds, assess
 
 if TYPE_CHECKING:
@@ -492,15 +492,6 @@ def _check_goal(reader: Reader, pid: int, year: int, goal_no: int) -> None:
         span = f"{numbers[0]}–{numbers[-1]}" if numbers else "none"
         raise TaskdutyError(f"no goal {goal_no} in {year}",
                             hint=f"goals are numbered {span}; list them with: taskduty goals")
-
-
-def normalise_code(code: str) -> str:
-    """``1.2`` from what a user may type: ``01.02``, ``1．2``, `` 1.2 ``."""
-    text = code.strip().replace("．", ".").replace("。", ".")
-    parts = text.split(".")
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
-        return f"{int(parts[0])}.{int(parts[1])}"
-    return text
 
 
 _LEADERS_SQL = ("SELECT tl.task_id, l.name FROM task_leader tl "

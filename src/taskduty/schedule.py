@@ -51,6 +51,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from taskduty.numerals import read_chinese_number
+
 # -- the vocabulary ---------------------------------------------------------------------------
 KINDS = ("date", "ongoing", "cadence", "relative")
 """Deadline kinds: ``date`` (due on a day: its milestones), ``ongoing`` (持续推进, 长期坚持 —
@@ -114,21 +116,10 @@ class Deadline:
 
 
 # -- reading deadline text ----------------------------------------------------------------------
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
-
-
 def cn_int(text: str) -> int | None:
     """1–99 written in digits or Chinese numerals (六, 十二, 二十五); None otherwise."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
-        return None
-    if "十" not in text:
-        return _CN_DIGITS[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    value = (_CN_DIGITS.get(tens, 0) if tens else 1) * 10
-    return value + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    value = int(text) if text.isdigit() else read_chinese_number(text) if text else None
+    return value if value is not None and 0 < value < 100 else None
 
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +10,7 @@ from taskduty import errors
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError
 from taskduty.table import PlanTable, Repair, TaskRow
+from taskduty.user import login_name
 
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -18,14 +18,6 @@ _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
 def text_key(text: str) -> str:
     """The task text without spaces and punctuation, for matching edited tables."""
     return _NOT_TEXT.sub("", text)
-
-
-def login_name() -> str:
-    """Who is at the keyboard (the login name), for ``recorded_by``."""
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
 
 
 @dataclass

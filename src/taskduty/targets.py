@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from taskduty.numerals import CN_BIG, read_chinese_number
+
 KINDS = ("growth", "reduction", "level", "share", "rate", "range")
 BOUNDS = ("exact", "about", "at_least", "at_most")
 STATUSES = ("met", "on_course", "behind")
@@ -51,10 +53,6 @@ _UNIT_RE = re.compile(
     "(?P<unit>" + "|".join(re.escape(u) for u in _PERCENT_UNITS)
     + "|[万亿千百]*(?:" + "|".join(re.escape(u) for u in _BASE_UNITS) + ")"
     + "|[万亿]+)")
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _NUM_RE = re.compile(r"(?P<ar>\d+(?:,\d{3})*(?:\.\d+)?)"
                      r"|(?P<cn>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)")
 _RANGE_SEP_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到|－)\s*")
@@ -129,33 +127,6 @@ def _number(value: float) -> float:
     return int(value) if float(value).is_integer() else value  # type: ignore[return-value]
 
 
-def read_chinese_number(text: str) -> int | None:
-    """The value of a Chinese numeral (三 → 3, 二十五 → 25, 一万二千 → 12000), or None when
-    it is not a well-formed number (十四五, 一一)."""
-    total, section, digit = 0, 0, None
-    prev_small = None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            if digit is not None and digit != 0 and _CN_DIGITS[ch] != 0:
-                return None  # two digits in a row: a name such as 十四五 or 一一
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_SMALL:
-            mult = _CN_SMALL[ch]
-            if prev_small is not None and mult >= prev_small and digit is None:
-                return None
-            section += (1 if digit is None else digit) * mult
-            digit, prev_small = None, mult
-        elif ch in _CN_BIG:
-            section += digit or 0
-            if section == 0:
-                return None
-            total = (total + section) * _CN_BIG[ch] if ch == "亿" else total + section * _CN_BIG[ch]
-            section, digit, prev_small = 0, None, None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
 def _read_number(m: re.Match[str]) -> tuple[float, str] | None:
     """(value, unit prefix) of a number match; a Chinese numeral ending in 万/亿 keeps that
     character as the start of its unit (十万人 → 10, 万), like an Arabic 10万人."""
@@ -163,7 +134,7 @@ def _read_number(m: re.Match[str]) -> tuple[float, str] | None:
         return float(m.group("ar").replace(",", "")), ""
     text = m.group("cn")
     prefix = ""
-    if text[-1] in _CN_BIG and len(text) > 1 and not any(c in _CN_BIG for c in text[:-1]):
+    if text[-1] in CN_BIG and len(text) > 1 and not any(c in CN_BIG for c in text[:-1]):
         text, prefix = text[:-1], text[-1]
     value = read_chinese_number(text)
     return None if value is None else (float(value), prefix)

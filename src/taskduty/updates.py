@@ -14,9 +14,9 @@ from typing import Any
 from taskduty import errors
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError, ValueProblem
-from taskduty.fields import STATUSES, parse_status
+from taskduty.fields import STATUSES, normalise_code, parse_status
 from taskduty.i18n import N_, _, ngettext
-from taskduty.store import login_name
+from taskduty.user import login_name
 
 
 @dataclass
@@ -155,7 +155,6 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
     from sqlmodel import col, select
 
     from taskduty.models import Batch, Plan, Task, Update
-    from taskduty.queries import normalise_code
 
     recorded_by = recorded_by or login_name()
     from taskduty.textclean import clean_text

@@ -90,7 +90,6 @@ def update(
     from taskduty import render
     from taskduty.dates import today
     from taskduty.i18n import _
-    from taskduty.store import login_name
     from taskduty.targets import describe
     from taskduty.updates import (
         NewActual,
@@ -100,6 +99,7 @@ def update(
         record_batch,
         split_target,
     )
+    from taskduty.user import login_name
 
     if status is None and actual is None:
         raise UsageError(_("give --status, or --actual for a quantitative target"),

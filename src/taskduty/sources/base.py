@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from taskduty.dates import text_year
 from taskduty.errors import SourceError
 from taskduty.fields import HEADER_ALIASES, LABELS, REQUIRED, is_header_row, map_header, squeeze
 
@@ -112,31 +113,12 @@ def find_header(searched: list[list[str]]) -> tuple[int, list[str]] | None:
     return None
 
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
-# 二〇一九年 / 二○二一年 / 二零二〇年: four Chinese digits before 年.
-_CN_YEAR = re.compile(rf"([{''.join(_CN_DIGITS)}]{{4}})\s*年")
 _ATTACHMENT = re.compile(r"^(?:附件|附表)[0-9０-９一二三四五六七八九十]*[:：]?$")
 # A line that is only a date or a document number: （2019年2月20日）, 二〇二二年三月, 〔2019〕3号.
 _DATE_LINE = re.compile(
     r"^[（(]?[\d一二三四五六七八九十〇○零Ｏ年月日号\s.．/\-]*[）)]?$"
     r"|^[（(]?\S{0,12}[〔\[［(（]\d{4}[〕\]］)）]\d+号[）)]?$")
 _TITLE_WORDS = ("表", "分解", "任务", "清单", "通知", "方案", "安排")
-
-
-def text_year(text: str | None) -> int | None:
-    """A year named in text: ``2019年`` or ``二〇一九年``; None when there is none."""
-    if not text:
-        return None
-    found: list[tuple[int, int]] = []
-    if m := _DIGIT_YEAR.search(text):
-        found.append((m.start(), int(m.group(1))))
-    if m := _CN_YEAR.search(text):
-        year = int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
-        if 1900 <= year <= 2099:
-            found.append((m.start(), year))
-    return min(found)[1] if found else None
 
 
 def pick_title(lines: list[str]) -> str | None:

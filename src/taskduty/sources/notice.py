@@ -22,6 +22,7 @@ from taskduty.clauses import (
     heading_responsibility,
     label_kind,
     labelled,
+    split_names,
     split_tasks,
     states_rule,
 )
@@ -31,11 +32,15 @@ from taskduty.fields import (
     LABELS,
     OPEN_BRACKETS,
     is_header_row,
-    split_outside_brackets,
     squeeze,
 )
 from taskduty.i18n import _, ngettext
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.sources.textio import read_text
+
+# table.py (being rewritten elsewhere) still imports the unit splitter from here; it is
+# clauses.split_names, and this line goes once table.py imports that.
+split_units = split_names
 
 HEADER = [LABELS[k] for k in ("section", "goal_no", "goal", "standard", "leaders", "units",
                               "co_units", "deadline")]
@@ -69,10 +74,7 @@ _CLOSE = CLOSE_BRACKETS
 _TITLE_HINT = re.compile(r"通知|分解|\d{4}\s*年|[〇○零一二三四五六七八九]{4}\s*年")
 _STRIP = " \t\u3000"
 _VALUE_STRIP = " \t\u3000。；;，,、.：:"
-_UNIT_SEPARATORS = "、，,；;"
-_ETC = re.compile(r"等(?:相关单位|有关单位|相关部门|有关部门|单位|部门)?$")
 # Administrative levels that a shared-suffix enumeration lists bare: 各县、市、区政府.
-_ADMIN = ("街道", "园区", "社区", "县", "市", "区", "镇", "乡", "街", "村", "旗", "州", "省")
 NO_HEADING_GOAL = "全部任务"
 
 NO_TASKS_HINT = (
@@ -249,70 +251,6 @@ def _inline_label(body: str, m: re.Match[str]) -> bool:
             label_kind(found[1]) is not None and len(found[1]) >= 4)
     after_sentence = m.start(1) > 0 and body[m.start(1) - 1] in "。；; \t\u3000"
     return after_sentence and len(run) <= _MAX_UNKNOWN and run.endswith(_LABELISH_ENDS)
-
-
-def _split_keep(text: str, separators: str) -> list[tuple[str, str]]:
-    """Split on separators outside brackets: (piece, separator before it) pairs."""
-    return [(p.strip(_STRIP), s) for p, s in split_outside_brackets(text, separators)]
-
-
-def _bare(piece: str) -> bool:
-    return piece in _ADMIN
-
-
-def _admin_start(piece: str) -> bool:
-    return any(piece.startswith(w) and len(piece) > len(w) for w in _ADMIN)
-
-
-def split_units(value: str) -> list[str]:
-    """Split a unit list; drop a trailing 等; keep 各县、市、区政府 whole."""
-    tokens = []
-    for piece, sep in _split_keep(value, _UNIT_SEPARATORS):
-        piece = piece.strip(_VALUE_STRIP)
-        if len(piece) > 2:
-            piece = _ETC.sub("", piece).strip(_VALUE_STRIP)
-        if piece:
-            tokens.append((piece, sep))
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        piece = tokens[i][0]
-        if len(piece) <= 3 and piece.endswith(_ADMIN):
-            k = i + 1
-            while k < len(tokens) and tokens[k][1] == "、" and _bare(tokens[k][0]):
-                k += 1
-            has_bare = _bare(piece) or k > i + 1
-            if (has_bare and k < len(tokens) and tokens[k][1] == "、"
-                    and _admin_start(tokens[k][0])):
-                out.append("、".join(p for p, _ in tokens[i: k + 1]))
-                i = k + 1
-                continue
-        out.append(piece)
-        i += 1
-    return out
-
-
-def split_leaders(value: str) -> list[str]:
-    """Split a leader list on 、，,；; and spaces; "张 三" (a padded two-character name) stays."""
-    out: list[str] = []
-    for segment, _sep in _split_keep(value, _UNIT_SEPARATORS):
-        words = [w for w in re.split(r"[\s\u3000]+", segment) if w]
-        merged: list[str] = []
-        i = 0
-        while i < len(words):
-            if i + 1 < len(words) and len(words[i]) == 1 and len(words[i + 1]) == 1:
-                merged.append(words[i] + words[i + 1])
-                i += 2
-            else:
-                merged.append(words[i])
-                i += 1
-        for word in merged:
-            word = word.strip(_VALUE_STRIP)
-            if len(word) >= 3 and word.endswith("等"):
-                word = word[:-1]
-            if word:
-                out.append(word)
-    return out
 
 
 def _lines(paragraphs: list[str]) -> list[tuple[int, str]]:
@@ -590,19 +528,9 @@ def _has_clause(line: str) -> bool:
 
 
 def read_notice_text(path: Path) -> SourceTable:
-    """Read a notice saved as plain text (UTF-8 with or without BOM, else GB18030)."""
-    data = Path(path).read_bytes()
-    text: str | None = None
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise SourceError(f"cannot decode {path}",
-                          "save the notice as UTF-8 or GB18030 (GBK) text")
-    return parse_notice(text.splitlines())
+    """Read a notice saved as plain text (UTF-8 with or without BOM, else GB18030), decoded
+    as every text reader decodes (:func:`taskduty.sources.textio.read_text`)."""
+    return parse_notice(read_text(Path(path)).splitlines())
 
 
 def read_notice_docx(path: Path) -> SourceTable:
