@@ -145,7 +145,7 @@ def tasks_call(db: Path, fast: bool, **filters: Any) -> Callable[[], Any]:
                 units=queries.resolve_names(reader, "unit", filters.get("units", []), None),
                 search=filters.get("search"))
             found = queries.list_tasks(reader, flt)
-        render.output_tasks(found, "json")
+        render.write(render.tasks_result(found), "json")
         database.dispose()
         return found
     return silenced(call)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from taskduty.cli import load as load_cli
+from taskduty import render
 
 TABLE = "目标名称,工作标准,分管领导,牵头单位\n民生,任务一,甲,甲局\n民生,任务二,乙,乙局\n"
 
@@ -25,7 +25,7 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(
         monkeypatch: pytest.MonkeyPatch) -> None:
     err = io.StringIO()
     monkeypatch.setattr("sys.stderr", err)
-    with load_cli.load_progress(2, delay=0) as step:
+    with render.progress(2, delay=0) as step:
         step("reading")
         time.sleep(0.05)
         step("storing")
@@ -36,7 +36,7 @@ def test_progress_bar_on_a_terminal_after_the_delay(monkeypatch: pytest.MonkeyPa
     err = FakeTerminal()
     monkeypatch.setattr("sys.stderr", err)
     monkeypatch.setenv("TERM", "xterm")
-    with load_cli.load_progress(2, delay=0) as step:
+    with render.progress(2, delay=0) as step:
         step("reading plan.xlsx")
         time.sleep(0.3)
         step("storing 2 tasks")
@@ -47,7 +47,7 @@ def test_progress_bar_on_a_terminal_after_the_delay(monkeypatch: pytest.MonkeyPa
 def test_no_progress_bar_for_a_quick_load(monkeypatch: pytest.MonkeyPatch) -> None:
     err = FakeTerminal()
     monkeypatch.setattr("sys.stderr", err)
-    with load_cli.load_progress(2, delay=5) as step:
+    with render.progress(2, delay=5) as step:
         step("reading")
         step("storing")
     assert "reading" not in err.getvalue() and "storing" not in err.getvalue()
@@ -78,3 +78,28 @@ def test_failed_replace_writes_nothing(run: Any, tmp_path: Path,
     assert (counts["added"], counts["changed"], counts["removed"]) == (1, 1, 0)
     task = json.loads(run("show", "1.1", "--year", "2020", "-f", "json").stdout)
     assert task["standard"] == "新任务" and len(task["history"]) == 1
+
+
+def test_counted_steps_show_done_of_total(monkeypatch: pytest.MonkeyPatch) -> None:
+    err = FakeTerminal()
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setenv("TERM", "xterm")
+    with render.progress(delay=0) as step:
+        time.sleep(0.2)
+        step("writing forms: 发改局", 3, 7)
+        time.sleep(0.3)
+    assert "3/7" in err.getvalue()
+
+
+def test_one_progress_bar_for_every_command() -> None:
+    """Only render.py builds a rich progress bar (load and forms use render.progress)."""
+    import ast
+
+    from conftest import ROOT
+
+    users = []
+    for path in sorted((ROOT / "src" / "taskduty").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "rich.progress":
+                users.append(path.name)
+    assert users == ["render.py"]

@@ -38,7 +38,8 @@ import io
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,55 @@ def console(stderr: bool = False) -> Any:
 
     return QuietPipeConsole(file=sys.stderr if stderr else sys.stdout, highlight=False,
                             soft_wrap=stderr, quiet=stderr and settings.quiet)
+
+
+@contextmanager
+def progress(steps: int | None = None, delay: float = 0.4) -> Iterator[Callable[..., None]]:
+    """The one progress bar: transient, on stderr, shown only on a terminal and only once the
+    work has taken more than ``delay`` seconds. Yields ``step(description, done=None,
+    total=None)``: without ``done``, each call is one of ``steps`` steps."""
+    if not sys.stderr.isatty():
+        yield lambda *_args, **_kw: None
+        return
+    import threading
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), console=console(stderr=True),
+                   transient=True)
+    job = bar.add_task("", total=steps)
+    lock = threading.Lock()
+    state = {"done": False, "steps": 0}
+
+    def start() -> None:
+        with lock:
+            if not state["done"]:
+                bar.start()
+
+    def step(description: str, done: int | None = None, total: int | None = None) -> None:
+        if done is None:
+            done, state["steps"] = state["steps"], state["steps"] + 1
+        bar.update(job, description=description, completed=done,
+                   **({"total": total} if total is not None else {}))
+
+    timer = threading.Timer(delay, start)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield step
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            bar.stop()
 
 
 def message(text: str, style: str | None = None) -> None:
@@ -299,18 +349,6 @@ def tasks_result(tasks: list[Any], title: str | None = None) -> Result:
     return Result(rows=[t.as_dict() for t in tasks], columns=TASK_COLUMNS,
                   show=lambda _rows, _cols: print_tasks_table(tasks, title),
                   notes=[ngettext("{n} task", "{n} tasks", len(tasks)).format(n=len(tasks))])
-
-
-def tasks_csv(tasks: list[Any]) -> str:
-    """One row per task, Chinese headers, several values joined by 、."""
-    rows = [t.as_dict() for t in tasks]
-    return to_csv([chinese(c.header) for c in TASK_COLUMNS],
-                  ([c.cell(r) for c in TASK_COLUMNS] for r in rows))
-
-
-def output_tasks(tasks: list[Any], fmt: str, output: Path | None = None,
-                 title: str | None = None) -> None:
-    write(tasks_result(tasks, title), fmt, output)
 
 
 def print_tasks_table(tasks: list[Any], title: str | None = None) -> None:
@@ -682,14 +720,6 @@ HISTORY_COLUMNS = columns(("id", N_("ID")), ("date", N_("Date")), ("status", HEA
 
 
 # -- generic rows -------------------------------------------------------------------------
-def output_rows(rows: list[dict[str, Any]], columns: Sequence[tuple[str, str] | Column],
-                fmt: str, output: Path | None = None, title: str | None = None,
-                bar: str | None = None, total: dict[str, Any] | None = None) -> None:
-    """Rows through :func:`write` (kept for callers of the older API)."""
-    write(Result(rows=rows, columns=globals()["columns"](*columns), title=title, bar=bar,
-                 total=total), fmt, output)
-
-
 def print_rows(rows: list[dict[str, Any]], columns: Sequence[tuple[str, str] | Column],
                title: str | None = None, bar: str | None = None,
                total: dict[str, Any] | None = None) -> None:

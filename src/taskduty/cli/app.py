@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -370,20 +369,6 @@ ListingFormat = Annotated[str, format_option(LISTING_FORMATS)]
 ReportFormat = Annotated[str, format_option(REPORT_FORMATS)]
 
 
-class OutputFormat(StrEnum):
-    """The older format names (a StrEnum, so ``fmt == OutputFormat.json`` still works on the
-    plain strings the options above give). New commands: ListingFormat/ReportFormat and
-    ``render.write``."""
-
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    tsv = "tsv"
-
-
-# Older option (table, json, csv), kept so work in flight still runs; prefer ListingFormat.
-FormatOption = Annotated[str, format_option(("table", "json", "csv"))]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", metavar="FILE",
     help=_("Write the output to this file (format from --format or the file's suffix: .csv, "

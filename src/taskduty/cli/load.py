@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -65,7 +62,7 @@ def load(
     from taskduty.store import load_plan, replace_plan
     from taskduty.table import normalise, year_from
 
-    with load_progress(3) as step:
+    with render.progress(3) as step:
         step(_("reading {file}").format(file=file.name))
         source = read_source(file, input_format, sheet)
         step(_("normalising {n} rows").format(n=len(source.rows)))
@@ -101,47 +98,6 @@ def parsed_tasks(table: object) -> list[dict[str, object]]:
     keys = ("code", "section", "goal", "standard", "leaders", "units", "co_units", "deadline",
             "ref")
     return [{k: getattr(t, k) for k in keys} for t in table.tasks]  # type: ignore[attr-defined]
-
-
-@contextmanager
-def load_progress(steps: int, delay: float = 0.4) -> Iterator[Callable[[str], None]]:
-    """A transient progress bar on stderr, shown only on a terminal and only once the work
-    has taken more than ``delay`` seconds; yields ``step(description)``."""
-    if not sys.stderr.isatty():
-        yield lambda _description: None
-        return
-    import threading
-
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    from taskduty import render
-
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                        TimeElapsedColumn(), console=render.console(stderr=True),
-                        transient=True)
-    bar = progress.add_task("", total=steps)
-    lock = threading.Lock()
-    state = {"done": False, "steps": 0}
-
-    def start() -> None:
-        with lock:
-            if not state["done"]:
-                progress.start()
-
-    def step(description: str) -> None:
-        progress.update(bar, description=description, completed=state["steps"])
-        state["steps"] += 1
-
-    timer = threading.Timer(delay, start)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield step
-    finally:
-        timer.cancel()
-        with lock:
-            state["done"] = True
-            progress.stop()
 
 
 def check_year(year: int) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
@@ -105,24 +103,6 @@ def export(
            if info.targets and info.targets["targets"] else ""))
 
 
-@contextmanager
-def _progress() -> Iterator[Any]:
-    """A transient progress bar on stderr; yields a callback(done, total, label)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from taskduty import render
-
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=render.console(stderr=True), transient=True) as bar:
-        job = bar.add_task(_("writing forms"), total=None)
-
-        def step(done: int, total: int, label: str) -> None:
-            bar.update(job, completed=done, total=total,
-                       description=_("writing forms: {unit}").format(unit=label))
-
-        yield step
-
-
 def _not_after_next_month(which: Any) -> None:
     """Forms may be written ahead for next month, not for a month further off (a typo)."""
     from taskduty.dates import Month, today
@@ -164,9 +144,12 @@ def forms(
         year = queries.year_for(reader, year, which.last)
         units = queries.resolve_names(reader, "unit", unit or [], year)
         try:
-            with _progress() as step:
-                result = write_forms(reader, outdir, year, which, units, on_form=step,
-                                 thresholds=thresholds(None, None, reader))
+            with render.progress() as step:
+                result = write_forms(reader, outdir, year, which, units,
+                                     on_form=lambda done, total, unit: step(
+                                         _("writing forms: {unit}").format(unit=unit),
+                                         done, total),
+                                     thresholds=thresholds(None, None, reader))
         except FormsIncomplete as exc:
             for name, path, n in exc.written:
                 typer.echo(f"{path}\t{name}\t{n}")
