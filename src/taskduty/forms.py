@@ -27,7 +27,7 @@ from taskduty.dates import Month, read_month
 from taskduty.db import Database, Reader
 from taskduty.errors import DatabaseError, TaskdutyError, UsageError, ValueProblem
 from taskduty.fields import LABELS, STATUSES, squeeze
-from taskduty.i18n import _
+from taskduty.i18n import _, ngettext
 from taskduty.updates import parse_progress
 
 FORM_KIND = "taskduty-form"
@@ -189,7 +189,7 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
             by_unit.setdefault(unit, []).append(task)
     wanted = list(units) or sorted(by_unit)
     if not tasks:
-        raise TaskdutyError("the table has no tasks; no forms written")
+        raise TaskdutyError(_("the table has no tasks; no forms written"))
     plan_year = tasks[0].year
     secret = form_secret(reader)
     if month.year < plan_year:
@@ -198,17 +198,20 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
                          hint=_("give a month of {year}, e.g. --month {year}-03, or the "
                                 "table's year with --year").format(year=plan_year))
     if outdir.exists() and not outdir.is_dir():
-        raise TaskdutyError(f"{outdir} is a file, not a folder",
-                            hint="give a folder for the forms, e.g. forms/2018-03")
+        raise TaskdutyError(_("{outdir} is a file, not a folder").format(outdir=outdir),
+                            hint=_("give a folder for the forms, e.g. forms/2018-03"))
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TaskdutyError(f"cannot create the folder {outdir}: {exc.strerror}") from None
+        raise TaskdutyError(_("cannot create the folder {outdir}: {reason}")
+                            .format(outdir=outdir, reason=exc.strerror)) from None
     idle = [unit for unit in wanted if not by_unit.get(unit)]
     if idle:  # checked before any form is written
-        raise TaskdutyError(f"{'、'.join(idle)} lead{'s' if len(idle) == 1 else ''} no task in "
-                            f"{plan_year}; no forms written",
-                            hint="list the lead units with: taskduty units")
+        raise TaskdutyError(
+            ngettext("{units} leads no task in {year}; no forms written",
+                     "{units} lead no task in {year}; no forms written", len(idle))
+            .format(units="、".join(idle), year=plan_year),
+            hint=_("list the lead units with: taskduty units"))
     result = FormsWritten(year=plan_year, month=month)
     styles = _FormStyles()
     taken: set[str] = set()

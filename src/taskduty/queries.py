@@ -19,6 +19,7 @@ from taskduty import errors
 from taskduty.db import Reader, as_date, as_datetime, in_params
 from taskduty.errors import NameResolutionError, TaskdutyError
 from taskduty.fields import STATUSES, normalise_code, squeeze
+from taskduty.i18n import _
 from taskduty.schedule import LIGHTS, Assessment, Thresholds, assess
 
 if TYPE_CHECKING:
@@ -198,7 +199,8 @@ def resolve_name(query: str, names: list[str], alias_map: dict[str, str], kind: 
     label = "leader" if kind == "leader" else "unit"
     wanted = squeeze(query)
     if not wanted:
-        raise NameResolutionError(f"empty {label} name")
+        raise NameResolutionError(_("empty leader name") if label == "leader"
+                                  else _("empty unit name"))
     by_key = {squeeze(n): n for n in names}
     if wanted in by_key:
         return by_key[wanted]
@@ -210,17 +212,20 @@ def resolve_name(query: str, names: list[str], alias_map: dict[str, str], kind: 
         if len(matches) == 1:
             return matches[0]
         if len(matches) > 1:
+            shown = "、".join(matches[:12]) + (" …" if len(matches) > 12 else "")
             raise NameResolutionError(
-                f"{label} {query!r} is ambiguous: {'、'.join(matches[:12])}"
-                + (" …" if len(matches) > 12 else ""),
-                hint=f"give more of the name, e.g. --{label} {matches[0]}")
+                (_("leader {query!r} is ambiguous: {names}") if label == "leader"
+                 else _("unit {query!r} is ambiguous: {names}")).format(query=query, names=shown),
+                hint=_("give more of the name, e.g. --{label} {name}")
+                .format(label=label, name=matches[0]))
     close = difflib.get_close_matches(wanted, list(by_key), n=5, cutoff=0.3)
     if not close:
         close = [k for k in by_key if set(k) & set(wanted)][:5]
     raise NameResolutionError(
-        f"unknown {label} {query!r}",
-        hint=f"closest known: {'、'.join(by_key[c] for c in close)}" if close
-        else f"list them with: taskduty {label}s")
+        (_("unknown leader {query!r}") if label == "leader"
+         else _("unknown unit {query!r}")).format(query=query),
+        hint=_("closest known: {names}").format(names="、".join(by_key[c] for c in close))
+        if close else _("list them with: taskduty {command}").format(command=f"{label}s"))
 
 
 def resolve_names(reader: Reader, kind: str, queries: list[str], year: int | None) -> list[str]:
@@ -490,8 +495,9 @@ def _check_goal(reader: Reader, pid: int, year: int, goal_no: int) -> None:
         "SELECT goal_no FROM goal WHERE plan_id = :p ORDER BY goal_no", {"p": pid})]
     if goal_no not in numbers:
         span = f"{numbers[0]}–{numbers[-1]}" if numbers else "none"
-        raise TaskdutyError(f"no goal {goal_no} in {year}",
-                            hint=f"goals are numbered {span}; list them with: taskduty goals")
+        raise TaskdutyError(_("no goal {goal_no} in {year}").format(goal_no=goal_no, year=year),
+                            hint=_("goals are numbered {span}; list them with: taskduty goals")
+                                .format(span=span))
 
 
 _LEADERS_SQL = ("SELECT tl.task_id, l.name FROM task_leader tl "
@@ -676,8 +682,9 @@ def get_task(reader: Reader, code: str, year: int | None, as_of: date | None = N
     rows = reader.all(_TASK_SQL + " AND t.code = :code", {"plan": pid, "no": False,
                                                           "code": code})
     if not rows:
-        raise TaskdutyError(f"no task {code} in {found_year}",
-                            hint="list the codes with: taskduty tasks")
+        raise TaskdutyError(_("no task {code} in {found_year}")
+            .format(code=code, found_year=found_year),
+                            hint=_("list the codes with: taskduty tasks"))
     task = _assemble(reader, pid, found_year, rows)[0]
     _attach_status(reader, pid, [task], as_of or date.today())
     _attach_actuals(reader, pid, found_year, [task], as_of or date.today())
@@ -850,7 +857,8 @@ def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | 
     status in force (:func:`status_in_force`), light and targets, without building the
     tasks' views."""
     if by not in ("leader", "unit", "goal"):
-        raise TaskdutyError(f"cannot summarise by {by!r}", hint="use leader, unit or goal")
+        raise TaskdutyError(_("cannot summarise by {by!r}").format(by=by),
+                            hint=_("use leader, unit or goal"))
     pid, found_year = plan_id(reader, year)
     as_of = as_of or date.today()
     rows = reader.all(_SUMMARY_TASKS_SQL, {"p": pid, "no": False})

@@ -9,6 +9,7 @@ from typing import Any
 from taskduty import errors
 from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError
+from taskduty.i18n import _
 from taskduty.table import PlanTable, Repair, TaskRow
 from taskduty.user import login_name
 
@@ -79,9 +80,10 @@ def load_plan(db: Database, table: PlanTable, year: int, source: str,
             if existing.content_hash == digest:
                 return report_for(table, year, source, "unchanged")
             raise TaskdutyError(
-                f"{year} is already loaded with different content (from {existing.source_name})",
-                hint=f"to replace it and keep its history: taskduty load FILE --year {year} "
-                "--replace",
+                _("{year} is already loaded with different content (from {source_name})")
+                    .format(year=year, source_name=existing.source_name),
+                hint=_("to replace it and keep its history: taskduty load FILE --year {year} "
+                       "--replace").format(year=year),
             )
         add_plan(session, table, year, source, digest)
     return report_for(table, year, source, "loaded")
@@ -555,13 +557,17 @@ def unload_plan(db: Database, year: int, force: bool = False) -> dict[str, int]:
                                      .where(Extension.task_id.in_(plan_tasks))).scalar_one()
         if extensions and not updates and not force:
             raise TaskdutyError(
-                f"{year} has {extensions} recorded extensions (延期); unloading would delete them",
-                hint=f"to delete the year and its history: taskduty unload {year} --force")
+                _("{year} has {extensions} recorded extensions (延期); unloading would delete them")
+                    .format(year=year, extensions=extensions),
+                hint=_("to delete the year and its history: taskduty unload {year} --force")
+                    .format(year=year))
         if updates and not force:
             raise TaskdutyError(
-                f"{year} has status history ({live} updates in force, "
-                f"{updates - live} withdrawn); unloading would delete it",
-                hint=f"to delete the year and its history: taskduty unload {year} --force")
+                _("{year} has status history ({live} updates in force, {withdrawn} withdrawn); "
+                  "unloading would delete it")
+                    .format(year=year, live=live, withdrawn=updates - live),
+                hint=_("to delete the year and its history: taskduty unload {year} --force")
+                    .format(year=year))
         batches = select(Update.batch_id).where(Update.task_id.in_(plan_tasks)).union(
             select(Extension.batch_id).where(Extension.task_id.in_(plan_tasks)))
         batch_ids = [r[0] for r in session.execute(batches)]
@@ -605,11 +611,11 @@ def add_alias(db: Database, alias: str, name: str, kind: str | None = None) -> d
 
     alias, name = squeeze(alias), squeeze(name)
     if not alias or not name:
-        raise UsageError("give an alias and a name, e.g. taskduty alias 经开区 常州经开区")
+        raise UsageError(_("give an alias and a name, e.g. taskduty alias 经开区 常州经开区"))
     if alias == name:
-        raise UsageError(f"{alias!r} cannot be an alias of itself")
+        raise UsageError(_("{alias!r} cannot be an alias of itself").format(alias=alias))
     if kind is not None and kind not in ALIAS_KINDS:
-        raise UsageError(f"--kind {kind!r} is not one of leader, unit")
+        raise UsageError(_("--kind {kind!r} is not one of leader, unit").format(kind=kind))
     models = {"leader": (Leader, TaskLeader, TaskLeader.leader_id),
               "unit": (Unit, TaskUnit, TaskUnit.unit_id)}
     with db.write() as session:
@@ -622,16 +628,19 @@ def add_alias(db: Database, alias: str, name: str, kind: str | None = None) -> d
             if not kinds:
                 kinds = [k for k in ALIAS_KINDS if known(k, alias) is not None]
             if len(kinds) != 1:
-                why = "both a leader and a unit" if kinds else "neither a known leader nor unit"
-                raise UsageError(f"{name!r} is {why}",
-                                 hint=f"say which: taskduty alias {alias} {name} --kind unit")
+                why = (_("{name!r} is both a leader and a unit") if kinds
+                       else _("{name!r} is neither a known leader nor unit"))
+                raise UsageError(why.format(name=name),
+                                 hint=_("say which: taskduty alias {alias} {name} --kind unit")
+                                     .format(alias=alias, name=name))
             kind = kinds[0]
         target = session.execute(select(Alias.name).where(
             Alias.kind == kind, Alias.alias == name)).scalar()
         name = target or name  # an alias of an alias points at the name itself
         if name == alias:
-            raise UsageError(f"{name!r} is already an alias of {alias!r}",
-                             hint=f"remove it first: taskduty alias --remove {name}")
+            raise UsageError(
+                _("{name!r} is already an alias of {alias!r}").format(name=name, alias=alias),
+                hint=_("remove it first: taskduty alias --remove {name}").format(name=name))
         row = session.execute(select(Alias).where(
             Alias.kind == kind, Alias.alias == alias)).scalar()
         before = row.name if row else None
@@ -678,7 +687,8 @@ def remove_alias(db: Database, alias: str, kind: str | None = None) -> list[dict
             query = query.where(Alias.kind == kind)
         rows = session.execute(query).scalars().all()
         if not rows:
-            raise TaskdutyError(f"no alias {alias!r}", hint="list them: taskduty alias --list")
+            raise TaskdutyError(_("no alias {alias!r}").format(alias=alias),
+                                hint=_("list them: taskduty alias --list"))
         removed = [{"kind": r.kind, "alias": r.alias, "name": r.name} for r in rows]
         session.execute(delete(Alias).where(Alias.id.in_([r.id for r in rows])))
     return removed

@@ -280,20 +280,22 @@ class _Normaliser:
             cols = [first, *extra]
             named = " and ".join(f"{header[i].strip()!r} (column {_letters(i)})" for i in cols)
             raise SourceError(
-                f"the table has {len(cols)} {LABELS[name]} columns: {named}; "
-                "taskduty cannot tell which one to read",
-                hint="rename or delete the extra column, then load the file again")
+                _("the table has {n} {header} columns: {named}; taskduty cannot tell which one to "
+                  "read")
+                    .format(n=len(cols), header=LABELS[name], named=named),
+                hint=_("rename or delete the extra column, then load the file again"))
 
     def check_columns(self) -> None:
         # Without a 目标名称 column the goals come from heading rows (一、…) or form one group;
         # without a 分管领导 column the leaders come from group rows that name them.
         missing = [LABELS[f] for f in ("standard", "units") if f not in self.columns]
         if missing:
-            found = "、".join(h.strip() for h in self.source.header if h.strip()) or "none"
+            found = "、".join(h.strip() for h in self.source.header if h.strip()) or _("none")
             raise SourceError(
-                f"the table lacks required columns: {'、'.join(missing)} (found: {found})",
-                hint="accepted headers include 目标名称/目标任务, 工作标准/工作任务/任务内容, "
-                "分管领导/责任领导, 牵头单位/牵头责任单位",
+                _("the table lacks required columns: {missing} (found: {found})")
+                    .format(missing='、'.join(missing), found=found),
+                hint=_("accepted headers include 目标名称/目标任务, 工作标准/工作任务/任务内容, "
+                       "分管领导/责任领导, 牵头单位/牵头责任单位"),
             )
 
     def cell(self, cells: list[SourceCell], name: str) -> SourceCell:
@@ -594,8 +596,8 @@ class _Normaliser:
         self.apply_lead_first()
         self.summarise()
         if not self.tasks:
-            raise SourceError("the table has a header but no tasks",
-                              hint="check that the rows below the header have 工作标准 text")
+            raise SourceError(_("the table has a header but no tasks"),
+                              hint=_("check that the rows below the header have 工作标准 text"))
         return PlanTable(tasks=self.tasks, title=self.source.title,
                          input_format=self.source.input_format, repairs=self.repairs,
                          columns=[f for f in LABELS if f in self.columns])

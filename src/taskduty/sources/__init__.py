@@ -19,15 +19,16 @@ def read_source(
     """Read any supported file; the format comes from ``input_format`` or is detected."""
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise UsageError(
-            f"unknown input format {input_format!r}",
-            hint=f"use one of: {', '.join(INPUT_FORMATS)}",
+            _("unknown input format {input_format!r}").format(input_format=input_format),
+            hint=_("use one of: {choices}").format(choices=', '.join(INPUT_FORMATS)),
         )
     if not path.exists():
-        raise SourceError(f"no such file: {path}", hint="check the path")
+        raise SourceError(_("no such file: {path}").format(path=path), hint=_("check the path"))
     fmt = input_format or _detect(path)
     if sheet is not None and fmt not in ("xlsx", "xls"):
-        raise UsageError(f"--sheet is for Excel workbooks; {path.name} is read as {fmt}",
-                         hint="leave out --sheet, or give the workbook (.xlsx, .xls)")
+        raise UsageError(_("--sheet is for Excel workbooks; {name} is read as {fmt}")
+            .format(name=path.name, fmt=fmt),
+                         hint=_("leave out --sheet, or give the workbook (.xlsx, .xls)"))
     from taskduty.limits import check_file_size, check_package
 
     check_file_size(path)  # any format: text, .xls and .doc files are read whole
@@ -75,9 +76,9 @@ def _detect(path: Path) -> str:
     if suffix in (".doc", ".wps"):
         return "doc"
     raise SourceError(
-        f"unknown file format {suffix!r} ({path.name})",
-        hint="give a .txt, .csv, .xlsx, .xls, .et, .docx, .doc or .wps file, or name the "
-             "format with --input-format",
+        _("unknown file format {suffix!r} ({name})").format(suffix=suffix, name=path.name),
+        hint=_("give a .txt, .csv, .xlsx, .xls, .et, .docx, .doc or .wps file, or name the format "
+               "with --input-format"),
     )
 
 

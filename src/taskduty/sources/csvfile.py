@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from taskduty.errors import SourceError
 from taskduty.fields import header_field
+from taskduty.i18n import _
 from taskduty.sources.base import (
     SourceCell,
     SourceRow,
@@ -52,7 +53,7 @@ def unclosed_quote_line(text: str) -> int | None:
     there to the end), or None. A doubled quote inside a quoted cell counts twice."""
     inside, opened = False, None
     for number, line in enumerate(text.split("\n"), 1):
-        for _ in range(line.count('"')):
+        for _quote in range(line.count('"')):
             inside = not inside
             if inside:
                 opened = number
@@ -76,9 +77,9 @@ def parse_csv(text: str, name: str) -> SourceTable:
     first = invalid_csv(name, lambda: list(islice(reader, 20)))
     if (line := unclosed_quote_line(text)) is not None:
         raise SourceError(
-            f"{name}, line {line}: a quote (\") opens a cell and is never closed, so every "
-            "line below it would be read into that one cell",
-            hint="close the quote or remove it (a quote inside a cell is written twice: \"\")")
+            _("{name}, line {line}: a quote (\") opens a cell and is never closed, so every line "
+              "below it would be read into that one cell").format(name=name, line=line),
+            hint=_('close the quote or remove it (a quote inside a cell is written twice: "")'))
     searched = [[c.strip() for c in r] for r in first]
     width = max((len(r) for r in searched), default=0)
     searched = [r + [""] * (width - len(r)) for r in searched]
@@ -120,4 +121,5 @@ def invalid_csv(name: str, read: Callable[[], T]) -> T:
     try:
         return read()
     except csv.Error as exc:
-        raise SourceError(f"{name}: not a valid CSV file ({exc})") from None
+        raise SourceError(_("{name}: not a valid CSV file ({exc})").format(name=name, exc=exc)) \
+            from None

@@ -13,6 +13,7 @@ from typing import Any
 
 from taskduty.errors import SourceError
 from taskduty.fields import is_header_row, squeeze
+from taskduty.i18n import _
 from taskduty.sources.base import (
     SourceCell,
     SourceRow,
@@ -48,11 +49,13 @@ def read_docx_table(path: Path) -> SourceTable:
     try:
         doc = docx.Document(str(path))
     except FileNotFoundError:
-        raise SourceError(f"no such file: {path}", hint="check the path") from None
+        raise SourceError(_("no such file: {path}")
+            .format(path=path), hint=_("check the path")) from None
     except Exception as exc:  # PackageNotFoundError, BadZipFile, KeyError, XML errors, ...
         raise SourceError(
-            f"{path.name} is not a Word .docx file ({type(exc).__name__})",
-            hint="open it in Word or WPS and save it as .docx (另存为 → Word 文档)",
+            _("{name} is not a Word .docx file ({reason})")
+                .format(name=path.name, reason=type(exc).__name__),
+            hint=_("open it in Word or WPS and save it as .docx (另存为 → Word 文档)"),
         ) from None
 
     tables: list[tuple[int, list[list[_GridCell]], str | None]] = []

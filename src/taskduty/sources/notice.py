@@ -541,8 +541,9 @@ def read_notice_docx(path: Path) -> SourceTable:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise SourceError(f"cannot open {path} as a Word document: {exc}",
-                          "the file must be a .docx (Word 2007 or later)") from exc
+        raise SourceError(_("cannot open {path} as a Word document: {exc}")
+            .format(path=path, exc=exc),
+                          _("the file must be a .docx (Word 2007 or later)")) from exc
     return parse_notice(_docx_paragraphs(document.paragraphs))
 
 

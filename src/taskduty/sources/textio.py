@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from taskduty.errors import SourceError
+from taskduty.i18n import _
 
 
 def read_text(path: Path) -> str:
@@ -19,18 +20,19 @@ def read_text(path: Path) -> str:
             break
         return text.replace("\r\n", "\n").replace("\r", "\n")
     raise SourceError(
-        f"{path.name} is not readable text (neither UTF-8 nor GB18030)",
-        hint="save the file as UTF-8 or GBK text, or give the original .xlsx/.docx",
+        _("{name} is not readable text (neither UTF-8 nor GB18030)").format(name=path.name),
+        hint=_("save the file as UTF-8 or GBK text, or give the original .xlsx/.docx"),
     )
 
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes; a SourceError when it is missing, a folder or empty."""
     if not path.exists():
-        raise SourceError(f"no such file: {path}", hint="check the path")
+        raise SourceError(_("no such file: {path}").format(path=path), hint=_("check the path"))
     if path.is_dir():
-        raise SourceError(f"{path} is a folder, not a file")
+        raise SourceError(_("{path} is a folder, not a file").format(path=path))
     data = path.read_bytes()
     if not data.strip():
-        raise SourceError(f"{path.name} is empty", hint="give a table with a header row and tasks")
+        raise SourceError(_("{name} is empty")
+            .format(name=path.name), hint=_("give a table with a header row and tasks"))
     return data

@@ -16,6 +16,7 @@ from taskduty.fields import (
     is_header_row,
     squeeze,
 )
+from taskduty.i18n import _
 from taskduty.sources.base import (
     SourceCell,
     SourceRow,
@@ -38,11 +39,13 @@ def read_xlsx(path: Path, sheet: str | None = None) -> SourceTable:
         with path.open("rb") as fh:  # a file object: openpyxl then ignores the suffix
             wb = openpyxl.load_workbook(fh, read_only=False, data_only=True)
     except FileNotFoundError:
-        raise SourceError(f"no such file: {path}", hint="check the path") from None
+        raise SourceError(_("no such file: {path}")
+            .format(path=path), hint=_("check the path")) from None
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, ...
         raise SourceError(
-            f"{path.name} is not an Excel .xlsx file ({type(exc).__name__})",
-            hint="open it in Excel or WPS and save it as .xlsx (另存为 → Excel 工作簿)",
+            _("{name} is not an Excel .xlsx file ({reason})")
+                .format(name=path.name, reason=type(exc).__name__),
+            hint=_("open it in Excel or WPS and save it as .xlsx (另存为 → Excel 工作簿)"),
         ) from None
     try:
         ws = _pick_sheet(wb, sheet, path)
@@ -55,7 +58,7 @@ def _pick_sheet(wb: Any, sheet: str | None, path: Path) -> Any:
     """The worksheet to read: the named one, or the first."""
     worksheets = list(wb.worksheets)
     if not worksheets:
-        raise SourceError(f"{path.name} has no worksheet")
+        raise SourceError(_("{name} has no worksheet").format(name=path.name))
     if sheet is None:
         return worksheets[0]
     for ws in worksheets:
@@ -66,8 +69,9 @@ def _pick_sheet(wb: Any, sheet: str | None, path: Path) -> Any:
             return ws
     names = ", ".join(repr(ws.title) for ws in worksheets)
     raise SourceError(
-        f"no sheet named {sheet!r} in {path.name}; its sheets are: {names}",
-        hint="give one of these names with --sheet",
+        _("no sheet named {sheet!r} in {name}; its sheets are: {names}")
+            .format(sheet=sheet, name=path.name, names=names),
+        hint=_("give one of these names with --sheet"),
     )
 
 
