@@ -73,7 +73,7 @@ def test_a_copied_form_still_collects_from_its_title_unit_line_and_codes(seeded,
     assert (first[0]["filled_by"], first[0]["phone"], first[0]["approved_by"]) == (
         "张晓", "0519-86660000", "李建")
     shown = seeded("show", codes[0])
-    assert "张晓 0519-86660000 审核：李建" in shown.stdout
+    assert "张晓 0519-86660000 approved by 李建" in shown.stdout
     again = seeded("collect", str(copied))
     assert "Nothing new to record" in again.stderr
 

@@ -113,6 +113,6 @@ def test_show_lists_targets_and_actual_values(run, tmp_path):
     run("update", "1.2#2", "-a", "57", "-d", "2019-03-31", "--note", "季度数")
     r = run("show", "1.2", "--as-of", "2019-03-31")
     assert r.exit_code == 0, r.output
-    assert "≥55%  产业类外资占比55%以上  实际 57%（2019-03-31）  达序时" in r.stdout
-    assert "5.2亿美元  实际利用外资5.2亿美元  未报" in r.stdout
-    assert "实际完成值记录" in r.stdout and "季度数" in r.stdout
+    assert "≥55%  产业类外资占比55%以上  actual 57% (2019-03-31)  on course" in r.stdout
+    assert "5.2亿美元  实际利用外资5.2亿美元  not reported" in r.stdout
+    assert "Actual values" in r.stdout and "季度数" in r.stdout

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from taskduty import errors
 from taskduty.errors import DatabaseError
+from taskduty.i18n import N_, _
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -120,6 +121,15 @@ def scrub(text: str, url: str | None) -> str:
         if secret and secret != "***":
             text = text.replace(secret, "***")
     return text
+
+
+# the verbs of "cannot {doing} {display}" (Database.errors), translated when shown
+DOING = {"read": N_("read"), "open": N_("open"), "write to": N_("write to"),
+         "upgrade": N_("upgrade")}
+
+
+def _doing(verb: str) -> str:
+    return _(DOING.get(verb, verb))
 
 
 class Reader(Protocol):
@@ -232,29 +242,30 @@ class Database:
                 raise errors.not_loaded(database=str(self.path), missing=True)
             return
         if self.path.is_dir():
-            raise DatabaseError(f"{self.path} is a folder, not a database file")
+            raise DatabaseError(_("{path} is a folder, not a database file").format(path=self.path))
 
     def sqlite_error(self, exc: Exception, doing: str = "read") -> DatabaseError:
         """A driver error on a SQLite file, as a one-line :class:`DatabaseError`."""
         text = _short(exc, self.url)
         if "file is not a database" in text or "file is encrypted" in text:
             return DatabaseError(
-                f"{self.display} is not a SQLite database",
-                hint="point --db (or TASKDUTY_DB) at a taskduty database file",
+                _("{display} is not a SQLite database").format(display=self.display),
+                hint=_("point --db (or TASKDUTY_DB) at a taskduty database file"),
             )
         lower = text.lower()
         if "disk i/o error" in lower or "disk image is malformed" in lower:
-            hint = ("the disk or file system failed (a removed drive, a network share, a "
-                    "damaged disk): check it, then try again; nothing was written")
+            hint = _("the disk or file system failed (a removed drive, a network share, a "
+                     "damaged disk): check it, then try again; nothing was written")
         elif "database or disk is full" in lower:
-            hint = "the disk is full: free some space, then try again; nothing was written"
+            hint = _("the disk is full: free some space, then try again; nothing was written")
         elif "readonly" in lower or "read-only" in lower or "unable to open" in lower:
-            hint = "check that the file and its folder can be written by you"
+            hint = _("check that the file and its folder can be written by you")
         elif "locked" in lower or "busy" in lower:
-            hint = "another taskduty is writing to it; try again when it has finished"
+            hint = _("another taskduty is writing to it; try again when it has finished")
         else:
-            hint = "try again; if it keeps failing, check the disk and the file"
-        return DatabaseError(f"cannot {doing} {self.display}: {text}", hint=hint)
+            hint = _("try again; if it keeps failing, check the disk and the file")
+        return DatabaseError(_("cannot {doing} {display}: {reason}").format(
+            doing=_doing(doing), display=self.display, reason=text), hint=hint)
 
     @contextmanager
     def errors(self, doing: str = "open") -> Iterator[None]:
@@ -266,19 +277,23 @@ class Database:
             yield
         except IntegrityError as exc:
             raise DatabaseError(
-                f"cannot {doing} {self.display}: another change conflicted "
-                f"({_short(exc, self.url)}); nothing was written", hint="try again") from None
+                _("cannot {doing} {display}: another change conflicted ({reason}); nothing was "
+                  "written").format(doing=_doing(doing), display=self.display,
+                                    reason=_short(exc, self.url)),
+                hint=_("try again")) from None
         except (OperationalError, DBAPIError) as exc:
             if self.is_sqlite:
                 raise self.sqlite_error(exc, doing) from None
             raise DatabaseError(
-                f"cannot {doing} {self.display}: {_short(exc, self.url)}",
-                hint="check that the server is running and the URL's host, port, user, "
-                "password and database (or PGHOST, PGPORT, PGUSER, PGPASSWORD)") from None
+                _("cannot {doing} {display}: {reason}").format(
+                    doing=_doing(doing), display=self.display, reason=_short(exc, self.url)),
+                hint=_("check that the server is running and the URL's host, port, user, password "
+                       "and database (or PGHOST, PGPORT, PGUSER, PGPASSWORD)")) from None
         except ArgumentError as exc:
             raise DatabaseError(
-                f"cannot use {self.display} as a database: {_short(exc, self.url)}",
-                hint="give a SQLite file path or postgresql+psycopg://USER@HOST/DB") from None
+                _("cannot use {display} as a database: {reason}")
+                    .format(display=self.display, reason=_short(exc, self.url)),
+                hint=_("give a SQLite file path or postgresql+psycopg://USER@HOST/DB")) from None
 
     # -- engine and sessions ----------------------------------------------------------------
     def engine(self) -> Engine:
@@ -323,12 +338,14 @@ class Database:
                     if self.backend == "postgresql"
                     else "give a SQLite file path or postgresql+psycopg://USER@HOST/DB")
             raise DatabaseError(
-                f"cannot open {self.display}: its driver is not installed ({exc.name or exc})",
+                _("cannot open {display}: its driver is not installed ({driver})")
+                    .format(display=self.display, driver=exc.name or exc),
                 hint=hint) from None
         except Exception as exc:  # a malformed URL or an unknown dialect
             raise DatabaseError(
-                f"cannot use {self.display} as a database: {_short(exc, self.url)}",
-                hint="give a SQLite file path or postgresql+psycopg://USER@HOST/DB") from None
+                _("cannot use {display} as a database: {reason}")
+                    .format(display=self.display, reason=_short(exc, self.url)),
+                hint=_("give a SQLite file path or postgresql+psycopg://USER@HOST/DB")) from None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -342,8 +359,10 @@ class Database:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise DatabaseError(f"cannot create {self.display}: {exc.strerror}",
-                                    hint="check that the folder can be written by you") from None
+                raise DatabaseError(
+                    _("cannot create {display}: {reason}").format(display=self.display,
+                                                                  reason=exc.strerror),
+                    hint=_("check that the folder can be written by you")) from None
             made.insert(0, self.path)
         try:
             self.prepare_schema()
@@ -431,10 +450,11 @@ def _parse_version(value: Any, where: str) -> int:
         return int(str(value).strip())
     except (TypeError, ValueError):
         raise DatabaseError(
-            f"{where} records schema version {str(value)[:20]!r}, which is not a number: "
-            "the database is damaged or was not made by taskduty",
-            hint="restore it from a backup (taskduty.db.bak-…) or point --db at another "
-            "database") from None
+            _("{where} records schema version {value!r}, which is not a number: the database is "
+              "damaged or was not made by taskduty")
+                .format(where=where, value=str(value)[:20]),
+            hint=_("restore it from a backup (taskduty.db.bak-…) or point --db at another "
+                   "database")) from None
 
 
 def _short(exc: Exception, url: str | None = None) -> str:

@@ -554,7 +554,8 @@ class Problem:
     hint: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" if self.row else self.file
+        where = (_("{file}, row {row}").format(file=self.file, row=self.row) if self.row
+                 else self.file)
         return f"{where}: {self.reason}"
 
 
@@ -566,8 +567,10 @@ class FormProblems(TaskdutyError):
         hints = list(dict.fromkeys(p.hint for p in problems if p.hint))
         if any(p.row and not p.hint for p in problems):
             hints.append(_("fix the listed rows and run collect again with all the files"))
-        super().__init__(f"{n} problem{'s' if n != 1 else ''} in the forms "
-                         f"({files} file{'s' if files != 1 else ''}); nothing was recorded",
+        in_files = ngettext("{n} file", "{n} files", files).format(n=files)
+        super().__init__(ngettext("{n} problem in the forms ({files}); nothing was recorded",
+                                  "{n} problems in the forms ({files}); nothing was recorded",
+                                  n).format(n=n, files=in_files),
                          hint="; ".join(hints[:3]) or None)
         self.problems = problems
 
@@ -724,7 +727,7 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
 
     name = str(path)
     if not path.is_file():
-        problems.append(Problem(name, None, "no such file",
+        problems.append(Problem(name, None, _("no such file"),
                                 hint=_("check the file name; forms are .xlsx files")))
         return None
     from taskduty import limits
@@ -744,15 +747,15 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
             AttributeError, IndexError, EOFError, zlib.error, SyntaxError):
         # SyntaxError: defusedxml's ParseError for broken XML
-        problems.append(Problem(name, None, "not an Excel workbook (.xlsx); not a taskduty form",
+        problems.append(Problem(name, None, _("not an Excel workbook (.xlsx); not a taskduty form"),
                                 hint=_("open it in Excel and save it as an Excel workbook "
                                        "(.xlsx)")))
         return None
     if META_SHEET in wb.sheetnames:
         meta = _meta(wb)
         if not meta or meta.get("kind") != FORM_KIND:
-            problems.append(Problem(name, None, "not a taskduty form (no _taskduty sheet); "
-                                    "forms come from: taskduty forms OUTDIR"))
+            problems.append(Problem(name, None, _("not a taskduty form (no _taskduty sheet); "
+                                                  "forms come from: taskduty forms OUTDIR")))
             return None
         try:
             signed = _task_rows(wb)
@@ -767,13 +770,14 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
                         signature=str(meta["signature"]) if meta.get("signature") else None)
             header_row = int(meta.get("header_row") or HEADER_ROW)
         except (KeyError, TypeError, ValueError, UsageError):
-            problems.append(Problem(name, None, "the form's _taskduty sheet is damaged "
-                                    "(year, month or unit missing)"))
+            problems.append(Problem(name, None, _("the form's _taskduty sheet is damaged (year, "
+                                                  "month or unit missing)")))
             return None
         if form.version > FORM_VERSION:
-            problems.append(Problem(name, None, f"form version {form.version} is newer than "
-                                    f"this taskduty understands ({FORM_VERSION}); upgrade "
-                                    "taskduty"))
+            problems.append(Problem(name, None, _("form version {version} is newer than this "
+                                                  "taskduty understands ({known}); upgrade "
+                                                  "taskduty")
+                .format(version=form.version, known=FORM_VERSION)))
             return None
         sheets = [wb[s] for s in wb.sheetnames if s != META_SHEET]
         if not sheets:
@@ -800,7 +804,8 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
     missing = [label for key, label, _w in FORM_COLUMNS
                if key in ("code", *FILL_IN) and key not in where]
     if missing:
-        problems.append(Problem(name, header_row, f"header lacks {'、'.join(missing)}",
+        problems.append(Problem(name, header_row, _("header lacks {missing}")
+            .format(missing='、'.join(missing)),
                                 hint=_("keep the form's header row as it was written")))
         return None
     seen: dict[str, int] = {}
@@ -833,25 +838,29 @@ def read_form(path: Path, problems: list[Problem]) -> Form | None:
         if not status and _text(raw_progress) == "" and not note:
             continue  # a row left blank is not reported
         if not code:
-            problems.append(Problem(name, r, "filled row without a 任务编号"))
+            problems.append(Problem(name, r, _("filled row without a 任务编号")))
             continue
         if code in seen:
-            problems.append(Problem(name, r, f"task {code} appears twice (also row {seen[code]})"))
+            problems.append(Problem(name, r, _("task {code} appears twice (also row {seen})")
+                .format(code=code, seen=seen[code])))
             continue
         seen[code] = r
         try:
             progress = parse_progress(raw_progress, percent=percent)
         except ValueProblem as exc:
-            problems.append(Problem(name, r, f"task {code}: {exc.message}"))
+            problems.append(Problem(name, r, _("task {code}: {message}")
+                .format(code=code, message=exc.message)))
             continue
         if not status:
-            problems.append(Problem(name, r, f"task {code}: 状态 is empty (choose one of "
-                                    f"{'、'.join(STATUSES.values())})"))
+            problems.append(Problem(name, r, _("task {code}: 状态 is empty (choose one of "
+                                               "{choices})")
+                .format(code=code, choices="、".join(STATUSES.values()))))
             continue
         try:
             key, progress = check_status(status, progress)
         except UsageError as exc:
-            problems.append(Problem(name, r, f"task {code}: {exc.message}"))
+            problems.append(Problem(name, r, _("task {code}: {message}")
+                .format(code=code, message=exc.message)))
             continue
         form.rows.append(FormRow(row=r, code=code, status=key, progress=progress,
                                  note=note or None))
@@ -875,7 +884,8 @@ def _read_actual(form: Form, ws: Any, r: int, code: str, get: Callable[[str], An
     if _text(raw) == "" and not note:
         return  # not reported
     if code in seen:
-        problems.append(Problem(name, r, f"task {code} appears twice (also row {seen[code]})"))
+        problems.append(Problem(name, r, _("task {code} appears twice (also row {seen})")
+            .format(code=code, seen=seen[code])))
         return
     seen[code] = r
     try:
@@ -934,8 +944,9 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
     forms = [f for f in (read_form(Path(p), problems) for p in paths) if f is not None]
     years = sorted({f.year for f in forms})
     if year is None and len(years) > 1:
-        problems.append(Problem("", None, f"the forms are for different years "
-                                f"({', '.join(map(str, years))}); collect one year at a time",
+        problems.append(Problem("", None, _("the forms are for different years ({years}); collect "
+                                            "one year at a time")
+            .format(years=", ".join(map(str, years))),
                                 hint=_("collect each year's forms separately, or give --year")))
     target = year if year is not None else (years[0] if years else None)
     known: dict[str, Any] = {}
@@ -956,14 +967,16 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
     for form in forms:
         if form.year != target:
             if year is not None:
-                problems.append(Problem(str(form.path), None, f"this form is for {form.year}, "
-                                        f"not {year}; refused", hint=_(
+                problems.append(Problem(str(form.path), None, _("this form is for {year}, not "
+                                                                "{wanted}; refused")
+                    .format(year=form.year, wanted=year), hint=_(
                                             "collect it with --year {year}, or leave --year "
                                             "out").format(year=form.year)))
             continue
         if month is not None and str(form.month) != str(month):
-            problems.append(Problem(str(form.path), None, f"this form is for {form.month}, "
-                                    f"not {month}; refused", hint=_(
+            problems.append(Problem(str(form.path), None, _("this form is for {month}, not "
+                                                            "{wanted}; refused")
+                .format(month=form.month, wanted=month), hint=_(
                                         "collect the {month} forms on their own (--month "
                                         "{month}), or leave --month out").format(
                                             month=str(form.month))))
@@ -1004,8 +1017,9 @@ def collect(db: Database, paths: Sequence[Path], year: int | None = None,
             task = by_id.get(tid)
             if task is None:
                 problems.append(Problem(file, row.row, (
-                    f"task {row.code} is no longer in the {form.year} table (it was "
-                    "reloaded after this form was written); send a new form")))
+                    _("task {code} is no longer in the {year} table (it was reloaded after this "
+                      "form was written); send a new form")
+                        .format(code=row.code, year=form.year))))
                 continue
             if task.code != row.code:
                 moved.append((file, row.code, task.code))

@@ -291,8 +291,9 @@ def _migrate(db: Database) -> Upgrade | None:
         if version is None:
             if inspect(conn).get_table_names():
                 raise DatabaseError(
-                    f"{db.display} is not a taskduty database (it has other tables)",
-                    hint="point --db (or TASKDUTY_DB) at a taskduty database or a new file",
+                    _("{display} is not a taskduty database (it has other tables)")
+                        .format(display=db.display),
+                    hint=_("point --db (or TASKDUTY_DB) at a taskduty database or a new file"),
                 )
             SQLModel.metadata.create_all(conn)
             conn.execute(text("INSERT INTO meta (key, value) VALUES ('schema_version', :v)"),
@@ -324,8 +325,10 @@ def _backup(db: Database, version: int) -> Path:
         src.backup(dst)
     except sqlite3.Error as exc:
         target.unlink(missing_ok=True)
-        raise DatabaseError(f"cannot back up {db.display} before upgrading it: {exc}",
-                            hint="check the folder is writable and has space") from None
+        raise DatabaseError(
+            _("cannot back up {display} before upgrading it: {reason}")
+            .format(display=db.display, reason=exc),
+            hint=_("check the folder is writable and has space")) from None
     finally:
         dst.close()
         src.close()

@@ -643,7 +643,8 @@ def print_task(task: Any) -> None:
             row["progress"] = "" if h["progress"] is None else f"{h['progress']}%"
             row["contact"] = " ".join(filter(None, (
                 h.get("filled_by"), h.get("phone"),
-                f"审核：{h['approved_by']}" if h.get("approved_by") else None)))
+                _("approved by {name}").format(name=h["approved_by"])
+                if h.get("approved_by") else None)))
             if withdrawn:
                 row["withdrawn"] = (f"{h['withdrawn_at']} {h['withdrawn_by']}"
                                     if h["withdrawn_at"] else "")
@@ -654,10 +655,11 @@ def print_task(task: Any) -> None:
     if actuals:
         withdrawn = "withdrawn_at" in actuals[0]
         units = {t["no"]: t["unit"] for t in task.targets}
-        columns = [("id", "ID"), ("date", "日期"), ("target", "指标"), ("value", "实际完成值"),
-                   ("note", "说明"), ("by", "填报人"), ("recorded_by", "录入人")]
+        columns = [("id", N_("ID")), ("date", N_("Date")), ("target", N_("Target")),
+                   ("value", N_("Actual value")), ("note", N_("Explanation")),
+                   ("by", N_("Reported by")), ("recorded_by", N_("Recorded by"))]
         if withdrawn:
-            columns.append(("withdrawn", "撤回"))
+            columns.append(("withdrawn", N_("Withdrawn")))
         rows_out = []
         for a in actuals:
             row = dict(a)
@@ -668,30 +670,36 @@ def print_task(task: Any) -> None:
                                     if a["withdrawn_at"] else "")
             rows_out.append(row)
         out.print()
-        print_rows(rows_out, columns, title="实际完成值记录")
+        print_rows(rows_out, columns, title=_("Actual values"))
     extensions = getattr(task, "extensions", None)
     if extensions:
         withdrawn = "withdrawn_at" in extensions[0]
-        columns = [("id", "ID"), ("due_date", "延期至"), ("reason", "延期原因"),
-                   ("approved_by", "批准人"), ("recorded_by", "录入人"),
-                   ("recorded_at", "录入时间")]
+        columns = [("id", N_("ID")), ("due_date", N_("Extended to")),
+                   ("reason", N_("Reason for the extension")), ("approved_by", N_("Approved by")),
+                   ("recorded_by", N_("Recorded by")), ("recorded_at", N_("Recorded at"))]
         if withdrawn:
-            columns.append(("withdrawn", "撤回"))
+            columns.append(("withdrawn", N_("Withdrawn")))
         rows_out = [dict(e, withdrawn=f"{e['withdrawn_at']} {e['withdrawn_by']}"
                          if e.get("withdrawn_at") else "") for e in extensions]
         out.print()
-        print_rows(rows_out, columns, title="延期记录")
+        print_rows(rows_out, columns, title=_("Extensions"))
 
 
 def target_line(t: dict[str, Any]) -> str:
     """A target with its latest actual value and status: ``≥60%  产业类外资占比60%以上  实际
     62%（2018-03-31）达序时``."""
-    from taskduty.targets import STATUS_LABELS, describe
+    from taskduty.targets import describe
 
     text = f"{describe(t)}  {t['text']}"
     if t.get("actual") is not None:
-        text += f"  实际 {t['actual']:g}{t['unit']}（{t['actual_date']}）"
-    return text + f"  {STATUS_LABELS[t.get('status') or 'none']}"
+        text += "  " + _("actual {value}{unit} ({date})").format(
+            value=f"{t['actual']:g}", unit=t["unit"], date=t["actual_date"])
+    return text + f"  {_(TARGET_STATUS_TEXT[t.get('status') or 'none'])}"
+
+
+# a target's status in show (targets.STATUS_LABELS are the Chinese words typed for --target)
+TARGET_STATUS_TEXT = {"met": N_("target met"), "on_course": N_("on course"),
+                      "behind": N_("below schedule"), "none": N_("not reported")}
 
 
 def schedule_rows(task: Any) -> list[tuple[str, str]]:
@@ -701,16 +709,19 @@ def schedule_rows(task: Any) -> list[tuple[str, str]]:
     if task.deadline:
         rows.append((label("deadline"), task.deadline))
     elif getattr(task, "deadline_inferred", False) and task.deadline_date:
-        rows.append((label("deadline"), f"{task.deadline_date}（{_('read from the task text')}）"))
+        rows.append((label("deadline"), _("{date} (read from the task text)").format(
+            date=task.deadline_date)))
     milestones = getattr(task, "milestones", None) or []
     if len(milestones) > 1 or (milestones and milestones[0].get("step")):
-        rows.append(("时间节点", "；".join(f"{m['date']} {m['step']}".strip()
-                                         for m in milestones)))
+        rows.append((_("Milestones"), "；".join(f"{m['date']} {m['step']}".strip()
+                                              for m in milestones)))
     ext = getattr(task, "extension", None)
     if ext:
-        who = f"，{ext['approved_by']}批准" if ext.get("approved_by") else ""
-        rows.append(("延期至", f"{ext['due_date']}（原定 {task.deadline_date or '—'}{who}；"
-                     f"{ext['reason']}）"))
+        text = (_("{due} (was {was}, approved by {who}; {reason})") if ext.get("approved_by")
+                else _("{due} (was {was}; {reason})"))
+        rows.append((_("Extended to"), text.format(
+            due=ext["due_date"], was=task.deadline_date or "—", who=ext.get("approved_by"),
+            reason=ext["reason"])))
     return rows
 
 
@@ -812,3 +823,97 @@ def print_load_report(report: Any, verbose: bool = True) -> None:
     """The load report, on stderr."""
     for line in load_report_lines(report, verbose):
         message(line)
+
+
+# -- the listings' results (the query commands: cli/query.py only calls these) ---------------
+def caption(year: int | None, count: int, kind: str = "task") -> str | None:
+    """A table's caption: the year it shows and how many rows (``2018年 · 114项``, in
+    English ``2018 · 114 tasks``); ``kind`` is task, leader, unit or goal."""
+    if not year:
+        return None
+    if kind == "leader":
+        text = ngettext("{year} · {n} leader", "{year} · {n} leaders", count)
+    elif kind == "unit":
+        text = ngettext("{year} · {n} unit", "{year} · {n} units", count)
+    elif kind == "goal":
+        text = ngettext("{year} · {n} goal", "{year} · {n} goals", count)
+    else:
+        text = ngettext("{year} · {n} task", "{year} · {n} tasks", count)
+    return text.format(year=year, n=count)
+
+
+def show_result(task: Any) -> Result:
+    """``show``: the task with its history in JSON, as a row in CSV/TSV/JSONL, in full for
+    people (:func:`print_task`)."""
+    result = tasks_result([task])
+    result.data = task.as_dict(with_history=True)
+    result.show = lambda _rows, _cols: print_task(task)
+    result.notes = ()
+    return result
+
+
+def names_result(kind: str, rows: list[dict[str, Any]], year: int | None) -> Result:
+    """``leaders`` / ``units``: each name with its task count and counts per status."""
+    name = N_("Leader") if kind == "leader" else N_("Lead unit")
+    cols = [Column("name", name), Column("tasks", N_("Tasks")), *STATUS_COLUMNS]
+    data = [{c.key: r[c.key] for c in cols} for r in rows]
+    return Result(rows=data, columns=cols, title=caption(year, len(data), kind))
+
+
+def goals_result(rows: list[dict[str, Any]], year: int | None) -> Result:
+    """``goals``: number, name and task count (and 类别 when the table has sections)."""
+    cols = columns(("goal_no", HEADERS["goal_no"]), ("goal", HEADERS["goal"]),
+                   ("tasks", N_("Tasks")))
+    if any(r["section"] for r in rows):
+        cols.insert(0, Column("section", HEADERS["section"]))
+    return Result(rows=rows, columns=cols, title=caption(year, len(rows), "goal"))
+
+
+def years_result(rows: list[dict[str, Any]]) -> Result:
+    """``years``: each loaded year with its task and goal counts and its source."""
+    return Result(rows=rows, columns=columns(
+        ("year", HEADERS["year"]), ("tasks", N_("Tasks")), ("goals", N_("Goals")),
+        ("source", N_("Source")), ("loaded_at", N_("Loaded at"))))
+
+
+def summary_result(by: str, rows: list[dict[str, Any]], total: dict[str, Any],
+                   year: int | None, as_of: Any, table: bool) -> Result:
+    """``summary --by leader|unit|goal``: per group the counts per status and warning light,
+    share done and mean progress, with the 合计 row (``total``) below in the table. The
+    target counts are columns in data formats and part of the title in the ``table``."""
+    from datetime import date
+
+    from taskduty.schedule import LIGHT_LABELS
+
+    name = {"leader": N_("Leader"), "unit": N_("Lead unit"), "goal": HEADERS["goal"]}[by]
+    cols = [Column("name", name), Column("tasks", N_("Tasks")), *STATUS_COLUMNS,
+            Column("done_pct", N_("Done %")),
+            *(Column(k, v) for k, v in LIGHT_LABELS.items()),
+            Column("mean_progress", N_("Mean progress"))]
+    if not table and total["targets"]:
+        cols += [Column("targets", N_("Targets")), Column("targets_ok", N_("On course"))]
+    title = f"{caption(year, total['tasks'])}  " + _("As of {date}").format(
+        date=as_of or date.today())
+    if total["targets"]:
+        title += "  " + _("{n} quantitative targets, {ok} on course").format(
+            n=total["targets"], ok=total["targets_ok"])
+    return Result(rows=rows, columns=cols, title=title, bar="done_pct", total=total)
+
+
+def target_summary_result(rows: list[dict[str, Any]], as_of: Any) -> Result:
+    """``summary --by target``: every quantitative target with its latest actual value."""
+    from datetime import date
+
+    from taskduty.targets import count_statuses, counts_line
+
+    cols = columns(
+        ("code", HEADERS["code"]), ("units", HEADERS["units"]), ("text", N_("Target")),
+        ("target", N_("Goal value")),
+        Column("actual", N_("Actual value"),
+               lambda v, r: "" if v is None else f"{v:g}{r['unit']}"),
+        ("actual_date", N_("As of")),
+        Column("status", HEADERS["status"], lambda _v, r: r.get("status_label")))
+    data = [{k: v for k, v in r.items() if k != "status_label"} for r in rows]
+    return Result(rows=rows, columns=cols, data=data,
+                  title=_("As of {date}").format(date=as_of or date.today())
+                  + f"  {counts_line(count_statuses(rows))}")

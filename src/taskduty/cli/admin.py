@@ -146,7 +146,7 @@ def alias(
     if remove is not None:
         if alias_name or name:
             raise UsageError(_("--remove takes only the alias"),
-                             hint=f"taskduty alias --remove {remove}")
+                             hint=_("e.g. taskduty alias --remove {alias}").format(alias=remove))
         removed = remove_alias(db, remove, kind)
         render.write(render.Result(
             rows=removed, columns=columns, show=lambda _rows, _cols: None,

@@ -19,8 +19,8 @@ from taskduty.cli.app import (
     get_db,
 )
 from taskduty.errors import UsageError
-from taskduty.fields import HEADERS, STATUSES, parse_status
-from taskduty.i18n import N_, _
+from taskduty.fields import STATUSES, parse_status
+from taskduty.i18n import _
 
 LeaderOption = Annotated[list[str] | None, typer.Option(
     "--leader", "-l", metavar="NAME", autocompletion=complete_from("leaders"),
@@ -98,11 +98,6 @@ def as_of_date(as_of: str | None, month: str | None) -> date | None:
     if month:
         return month_end(month)
     return parse_day(as_of, "--as-of") if as_of else None
-
-
-def caption(year: int | None, count: int, unit: str = "项") -> str | None:
-    """A table's caption: the year it shows and how many rows, e.g. ``2018年 · 114项``."""
-    return f"{year}年 · {count}{unit}" if year else None
 
 
 def parse_goals(values: list[str] | None) -> list[int]:
@@ -225,8 +220,8 @@ def tasks(
             thresholds=thresholds(blue_days, yellow_points, reader))
         found = queries.list_tasks(reader, flt)
         _plan, shown_year = queries.plan_id(reader, year)
-    render.write(render.tasks_result(found, caption(shown_year, len(found))), fmt, output,
-                 fields)
+    render.write(render.tasks_result(found, render.caption(shown_year, len(found))), fmt,
+                 output, fields)
 
 
 @app.command()
@@ -255,17 +250,7 @@ def show(
     with get_db().read() as reader:
         task = queries.get_task(reader, code, queries.year_for(reader, year, when), when,
                                 withdrawn, thresholds(blue_days, yellow_points, reader))
-    result = render.tasks_result([task])
-    result.data = task.as_dict(with_history=True)
-    result.show = lambda _rows, _cols: render.print_task(task)
-    result.notes = ()
-    render.write(result, fmt, output, fields)
-
-
-def _status_columns() -> list:
-    from taskduty import render
-
-    return render.STATUS_COLUMNS
+    render.write(render.show_result(task), fmt, output, fields)
 
 
 def _names(kind: str, year: int | None, as_of: str | None, month: str | None,
@@ -277,14 +262,7 @@ def _names(kind: str, year: int | None, as_of: str | None, month: str | None,
         year = queries.year_for(reader, year, when)
         rows = queries.name_counts(reader, kind, year, when)
         _plan, shown_year = queries.plan_id(reader, year)
-    label = N_("Leader") if kind == "leader" else N_("Lead unit")
-    columns = [render.Column("name", label), render.Column("tasks", N_("Tasks")),
-               *_status_columns()]
-    data = [{c.key: r[c.key] for c in columns} for r in rows]
-    render.write(render.Result(
-        rows=data, columns=columns,
-        title=caption(shown_year, len(data), "人" if kind == "leader" else "个")),
-        fmt, output, fields)
+    render.write(render.names_result(kind, rows, shown_year), fmt, output, fields)
 
 
 @app.command()
@@ -335,13 +313,7 @@ def goals(
     with get_db().read() as reader:
         rows = queries.goals(reader, year)
         _plan, shown_year = queries.plan_id(reader, year)
-    columns = render.columns(("goal_no", HEADERS["goal_no"]), ("goal", HEADERS["goal"]),
-                             ("tasks", N_("Tasks")))
-    if any(r["section"] for r in rows):
-        columns.insert(0, render.Column("section", HEADERS["section"]))
-    render.write(render.Result(rows=rows, columns=columns,
-                               title=caption(shown_year, len(rows), "个目标")),
-                 fmt, output, fields)
+    render.write(render.goals_result(rows, shown_year), fmt, output, fields)
 
 
 @app.command()
@@ -355,10 +327,7 @@ def years(fmt: ListingFormat = "table", output: OutputOption = None,
 
     with get_db().read() as reader:
         rows = queries.years(reader)
-    columns = render.columns(("year", HEADERS["year"]), ("tasks", N_("Tasks")),
-                             ("goals", N_("Goals")), ("source", N_("Source")),
-                             ("loaded_at", N_("Loaded at")))
-    render.write(render.Result(rows=rows, columns=columns), fmt, output, fields)
+    render.write(render.years_result(rows), fmt, output, fields)
 
 
 GROUPS = ("leader", "unit", "goal", "target")
@@ -422,45 +391,18 @@ def summary(
         rows, total = queries.summary_with_total(reader, by, year, when,
                                                  thresholds(blue_days, yellow_points, reader))
         _plan, shown_year = queries.plan_id(reader, year)
-    from taskduty.schedule import LIGHT_LABELS
-
-    label = {"leader": N_("Leader"), "unit": N_("Lead unit"), "goal": HEADERS["goal"]}[by]
-    lights = [render.Column(k, v) for k, v in LIGHT_LABELS.items()]
-    columns = [render.Column("name", label), render.Column("tasks", N_("Tasks")),
-               *_status_columns(), render.Column("done_pct", N_("Done %")), *lights,
-               render.Column("mean_progress", N_("Mean progress"))]
-    if render.format_for(fmt, output) != "table" and total["targets"]:  # the title has them
-        columns += [render.Column("targets", N_("Targets")),
-                    render.Column("targets_ok", N_("On course"))]
-    title = f"{caption(shown_year, total['tasks'])}  " + _("As of {date}").format(
-        date=when or date.today())
-    if total["targets"]:
-        title += "  " + _("{n} quantitative targets, {ok} on course").format(
-            n=total["targets"], ok=total["targets_ok"])
-    # the table ends with the workbook's 合计 row (each task once); other formats stay rows
-    render.write(render.Result(rows=rows, columns=columns, title=title, bar="done_pct",
-                               total=total), fmt, output, fields)
+    table = render.format_for(fmt, output) == "table"
+    render.write(render.summary_result(by, rows, total, shown_year, when, table), fmt, output,
+                 fields)
 
 
 def _target_summary(year: int | None, when: date | None, fmt: str,
                     output: Path | None, fields: str | None = None) -> None:
     """``summary --by target``: every quantitative target with its latest actual value."""
     from taskduty import queries, render
-    from taskduty.targets import count_statuses, counts_line
 
     with get_db().read() as reader:
         found = queries.list_tasks(reader, queries.TaskFilter(
             year=queries.year_for(reader, year, when), as_of=when))
-    rows = queries.target_rows(found)
-    columns = render.columns(
-        ("code", HEADERS["code"]), ("units", HEADERS["units"]), ("text", N_("Target")),
-        ("target", N_("Goal value")),
-        render.Column("actual", N_("Actual value"),
-                      lambda v, r: "" if v is None else f"{v:g}{r['unit']}"),
-        ("actual_date", N_("As of")),
-        render.Column("status", HEADERS["status"], lambda _v, r: r.get("status_label")))
-    counts = count_statuses(rows)
-    data = [{k: v for k, v in r.items() if k != "status_label"} for r in rows]
-    render.write(render.Result(rows=rows, columns=columns, data=data,
-                               title=_("As of {date}").format(date=when or date.today())
-                               + f"  {counts_line(counts)}"), fmt, output, fields)
+    render.write(render.target_summary_result(queries.target_rows(found), when), fmt, output,
+                 fields)

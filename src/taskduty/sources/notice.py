@@ -34,7 +34,7 @@ from taskduty.fields import (
     is_header_row,
     squeeze,
 )
-from taskduty.i18n import _, ngettext
+from taskduty.i18n import N_, _, ngettext
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable
 from taskduty.sources.textio import read_text
 
@@ -77,7 +77,7 @@ _VALUE_STRIP = " \t\u3000。；;，,、.：:"
 # Administrative levels that a shared-suffix enumeration lists bare: 各县、市、区政府.
 NO_HEADING_GOAL = "全部任务"
 
-NO_TASKS_HINT = (
+NO_TASKS_HINT = N_(
     "a task is a numbered paragraph (1. / （一） / 一、 …) followed by lines such as "
     "牵头单位：… and 责任领导：…, or ending in a bracket such as （牵头单位：…） or "
     "（市发改委牵头）"
@@ -294,7 +294,8 @@ class NoTasksError(SourceError):
     """The notice reader found no task; ``scan`` says what it saw."""
 
     def __init__(self, scan: NoticeScan) -> None:
-        super().__init__("no tasks found in the notice", f"{scan.describe()}; {NO_TASKS_HINT}")
+        super().__init__(_("no tasks found in the notice"),
+                         _("{seen}; {how}").format(seen=scan.describe(), how=_(NO_TASKS_HINT)))
         self.scan = scan
 
 
