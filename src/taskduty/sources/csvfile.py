@@ -121,5 +121,5 @@ def invalid_csv(name: str, read: Callable[[], T]) -> T:
     try:
         return read()
     except csv.Error as exc:
-        raise SourceError(_("{name}: not a valid CSV file ({exc})").format(name=name, exc=exc)) \
-            from None
+        raise SourceError(
+            _("{name}: not a valid CSV file ({exc})").format(name=name, exc=exc)) from None
