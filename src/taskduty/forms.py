@@ -324,18 +324,65 @@ class _FormStyles:
         return wb
 
     def cell(self, ws: Any, key: tuple[Any, ...], text: str | None = None) -> Any:
-        """A write-only cell in style ``key`` holding ``text`` (as text, never a formula)."""
-        from openpyxl.cell import WriteOnlyCell
+        """A cell in style ``key`` holding ``text``, for a sheet :class:`_RowWriter` writes."""
+        return (key, text)
 
-        from taskduty.excel import needs_quote, set_text
 
-        cell = WriteOnlyCell(ws)
-        # shared, so never changed: text that would read as a formula gets its own copy,
-        # which set_text marks with Excel's quote prefix
-        cell._style = copy(self.arrays[key]) if needs_quote(text) else self.arrays[key]
-        if text is not None:
-            set_text(cell, text)
-        return cell
+class _RowWriter:
+    """Writes a write-only sheet's rows straight as XML, as openpyxl would write them.
+
+    Each row is a list of (style key, text or None) pairs or None (no cell): the style's
+    index in the workbook is looked up once per workbook, not once per cell, and no cell
+    object is made. A text is stored as text, never as a formula; one that would read as a
+    formula gets its own style with Excel's quote prefix (the shared one is not changed).
+    Call once the sheet's columns, views and properties are set: its top is written then.
+    """
+
+    def __init__(self, ws: Any, styles: _FormStyles) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.wb, self.styles, self.dims = ws.parent, styles, ws.row_dimensions
+        self.ids: dict[tuple[Any, bool], str] = {}
+        self.letters = [get_column_letter(i) for i in range(1, len(FORM_COLUMNS) + 1)]
+        ws._values_to_row = lambda row, _idx: row
+        ws._get_writer()
+        ws._writer.write_row = self.write_row
+
+    def style_id(self, key: tuple[Any, ...], quoted: bool) -> str:
+        sid = self.ids.get((key, quoted))
+        if sid is None:
+            array = self.styles.arrays[key]
+            if quoted:
+                array = copy(array)
+                array.quotePrefix = 1
+            sid = self.ids[(key, quoted)] = str(self.wb._cell_styles.add(array))
+        return sid
+
+    def write_row(self, xf: Any, row: Sequence[tuple[Any, str | None] | None],
+                  row_idx: int) -> None:
+        from openpyxl.xml.functions import XML_NS, Element, SubElement
+
+        from taskduty.excel import clean_text, needs_quote
+
+        attrs = {"r": str(row_idx)}
+        attrs.update(self.dims.get(row_idx, {}))
+        el = Element("row", attrs)
+        for col, item in enumerate(row):
+            if item is None:
+                continue
+            key, text = item
+            coord = f"{self.letters[col]}{row_idx}"
+            if text is None:
+                SubElement(el, "c", {"r": coord, "s": self.style_id(key, False), "t": "n"})
+                continue
+            value = clean_text(text)
+            c = SubElement(el, "c", {"r": coord, "s": self.style_id(key, needs_quote(text)),
+                                     "t": "inlineStr"})
+            if value:
+                t = SubElement(SubElement(c, "is"), "t", {f"{{{XML_NS}}}space": "preserve"}
+                               if value != value.strip() else {})
+                t.text = value
+        xf.write(el)
 
 
 def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[Any],
@@ -358,7 +405,6 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     styles = styles or _FormStyles()
     wb = styles.workbook()
     ws = wb.create_sheet("填报")
-    _stream_cells(ws)
     n_cols = len(FORM_COLUMNS)
     last_col = get_column_letter(n_cols)
     # the used range, known before the rows are written (a write-only sheet leaves it out)
@@ -383,6 +429,7 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     ws.protection.selectLockedCells = False
     ws.protection.selectUnlockedCells = False
 
+    _RowWriter(ws, styles)
     ws.row_dimensions[1].height = 32
     ws.append([styles.cell(ws, ("title",),
                            f"{month.cn}《政府工作报告》目标任务推进情况填报表")])
