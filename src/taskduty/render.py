@@ -24,7 +24,9 @@ A command that gives something back builds a ``Result`` and hands it to ``output
 - ``data`` + ``lines`` (a report: a load, a status) give ``table`` (the lines, on stdout,
   or on stderr with ``lines_to_stderr``) and ``json`` (``data``): declare ``ReportFormat``.
 - ``notes`` are stderr lines for the person at the terminal, shown with the ``table`` format.
-- A custom table layout (the task table) is ``Result(show=fn)``: ``fn(rows, columns)``;
+- A custom table layout is ``Result(show=fn)``: ``fn(rows, columns)``; one that a terminal
+  may cut short (the task table) is ``Result(table=fn)``: ``fn(budget)`` stops before
+  ``budget`` lines (None: all) and returns the rows it showed (see :func:`screen_budget`);
   a format only one command gives (remind's ``text``) is ``Result(texts={"text": fn})``.
 
 Column headers are English message ids (``N_``): a table shows them in the interface
@@ -67,9 +69,11 @@ def warning_label(key: str | None) -> str:
 
 
 class Settings:
-    """Output settings of this run: ``quiet`` (``-q/--quiet``) silences :func:`message`."""
+    """Output settings of this run: ``quiet`` (``-q/--quiet``) silences :func:`message`;
+    ``show_all`` (``--all``) shows every row of a long table on a terminal."""
 
     quiet: bool = False
+    show_all: bool = False
 
 
 settings = Settings()
@@ -116,6 +120,9 @@ class Result:
     title: str | None = None
     bar: str | None = None  # a 0-100 column drawn as a bar in tables
     show: Callable[[list[dict[str, Any]], list[Column]], None] | None = None
+    # a custom table that stops after ``budget`` lines (None: all) and returns the rows shown
+    table: Callable[[int | None], int] | None = None
+    narrow: str | None = None  # the filters that shorten this listing (the cut-off note)
     lines_to_stderr: bool = False
     total: dict[str, Any] | None = None  # a last row set off below the others (tables only)
     # formats only this command gives (remind's text notices): name -> the text
@@ -286,9 +293,13 @@ def write(result: Result, fmt: str = "table", output: Path | None = None,
                       delimiter="," if fmt == "csv" else "\t")
         emit(text, output, bom=output is not None)
     else:
-        _show_table(result, cols, custom=not fields)
+        budget = screen_budget(result)
+        shown = _show_table(result, cols, custom=not fields, budget=budget)
         for note in result.notes:
             message(note)
+        hidden = len(rows or []) - shown if shown is not None else 0
+        if hidden > 0:
+            message(more_note(hidden, result.narrow))
 
 
 def _json_rows(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str, Any]]:
@@ -297,21 +308,58 @@ def _json_rows(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[
     return [{k: r.get(k) for k in keys} for r in rows]
 
 
-def _show_table(result: Result, cols: list[Column], custom: bool = True) -> None:
+def interactive() -> bool:
+    """Whether stdout is a person's terminal (a pipe or a file gets every row)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stdout
+        return False
+
+
+def screen_budget(result: Result) -> int | None:
+    """The lines a listing's table may take on this terminal, or None for all of it.
+
+    Only on a terminal and without ``--all``: the screen's height less the notes, the cut-off
+    note and the shell's prompt, so that the first rows and the note show at once.
+    """
+    if settings.show_all or not result.rows or not interactive():
+        return None
+    return max(console().height - len(result.notes) - 3, 8)
+
+
+def more_note(hidden: int, narrow: str | None = None) -> str:
+    """The stderr line under a cut-off table: how many rows are not shown, how to get them."""
+    if narrow:
+        return ngettext("{n} more row not shown: add --all to show it, -f csv to export it, "
+                        "or narrow the listing with {filters}",
+                        "{n} more rows not shown: add --all to show them all, -f csv to "
+                        "export them, or narrow the listing with {filters}",
+                        hidden).format(n=hidden, filters=narrow)
+    return ngettext("{n} more row not shown: add --all to show it or -f csv to export it",
+                    "{n} more rows not shown: add --all to show them all or -f csv to export "
+                    "them", hidden).format(n=hidden)
+
+
+def _show_table(result: Result, cols: list[Column], custom: bool = True,
+                budget: int | None = None) -> int | None:
+    """The table of ``result``; the rows it showed (None when it showed no listing)."""
     rows = result.rows
+    shown: int | None = None
     if rows is not None and not custom:  # --fields: the plain table of those columns
-        print_rows(rows, cols, result.title, result.bar, result.total)
-        return
-    if rows is not None and result.show is not None:
+        return print_rows(rows, cols, result.title, result.bar, result.total, budget=budget)
+    if rows is not None and result.show is not None:  # a command's own layout: not cut
         result.show(rows, cols)
+    elif rows is not None and result.table is not None:
+        shown = result.table(budget)
     elif rows is not None and (rows or result.lines is None):
-        print_rows(rows, cols, result.title, result.bar, result.total)
+        shown = print_rows(rows, cols, result.title, result.bar, result.total, budget=budget)
     if result.lines is not None:
         if result.lines_to_stderr:  # a report for the person at the terminal (-q: silent)
             for line in result.lines:
                 message(line)
         else:
             sys.stdout.write("".join(line + "\n" for line in result.lines))
+    return shown
 
 
 def status_label(key: str | None) -> str:
@@ -347,42 +395,217 @@ TASK_COLUMNS = [Column(k, HEADERS[k], {"status": _status_text, "warning": _warni
 def tasks_result(tasks: list[Any], title: str | None = None) -> Result:
     """A listing of tasks: every field in JSON, the task table for people."""
     return Result(rows=[t.as_dict() for t in tasks], columns=TASK_COLUMNS,
-                  show=lambda _rows, _cols: print_tasks_table(tasks, title),
+                  table=lambda budget: print_tasks_table(tasks, title, budget),
+                  narrow="--leader/--unit/--goal/--status",
                   notes=[ngettext("{n} task", "{n} tasks", len(tasks)).format(n=len(tasks))])
 
 
-def print_tasks_table(tasks: list[Any], title: str | None = None) -> None:
-    """A rich table fitting the terminal: the goal once per group, wrapped 工作标准,
-    leaders and units wrapped between names, status and (when any) progress."""
-    from rich.text import Text
-
+def print_tasks_table(tasks: list[Any], title: str | None = None,
+                      budget: int | None = None) -> int:
+    """A table fitting the terminal: the goal once per group, wrapped 工作标准, leaders and
+    units wrapped between names, status and (when any) progress. Stops before ``budget``
+    lines (None: every task); returns how many tasks it showed."""
     out = console()
-    width = out.width
     show_progress = any(t.progress is not None or t.status == "done" for t in tasks)
-    cols = task_columns(tasks, width, show_progress)
-    table = new_table(title)
-    for col in cols:
-        table.add_column(col.header, width=col.width, overflow="fold",
-                         justify="right" if col.key == "progress" else "left")
-    previous_goal = None
-    for t in tasks:
-        first = t.goal_no != previous_goal
-        if first and previous_goal is not None:
-            table.add_section()
-        previous_goal = t.goal_no
-        values = task_cells(t, first)
-        cells: list[Any] = []
-        for col in cols:
-            if col.key == "status":
-                cells.append(Text(values["status"], style=STATUS_STYLES.get(t.status, "")))
-            elif col.key == "warning":
-                cells.append(Text(values["warning"], style=WARNING_STYLES.get(t.warning, "")))
-            elif col.key in NAME_COLUMNS:
-                cells.append(Text("\n".join(fill(values[col.key], col.width))))
+    cols = task_columns(tasks, out.width, show_progress)
+    grid = Grid(out, [GridColumn(c.header, c.width, "right" if c.key == "progress" else "left")
+                      for c in cols])
+
+    def rows() -> Iterable[GridRow]:
+        previous_goal = None
+        for i, t in enumerate(tasks):
+            first = t.goal_no != previous_goal
+            previous_goal = t.goal_no
+            values = task_cells(t, first)
+            cells: list[tuple[list[str], str | None]] = []
+            for col in cols:
+                if col.key == "status":
+                    cells.append(([values["status"]], STATUS_STYLES.get(t.status)))
+                elif col.key == "warning":
+                    cells.append(([values["warning"]], WARNING_STYLES.get(t.warning or "")))
+                elif col.key in NAME_COLUMNS:
+                    cells.append((fill(values[col.key], col.width), None))
+                else:
+                    cells.append((wrap_cells(values[col.key], col.width), None))
+            last = i == len(tasks) - 1
+            yield cells, not last and tasks[i + 1].goal_no != t.goal_no, None
+
+    return grid.write(title, rows(), budget)
+
+
+@dataclass
+class GridColumn:
+    """A column of a :class:`Grid`: header, content width in cells, and how cells sit."""
+
+    header: str
+    width: int
+    justify: str = "left"
+    no_wrap: bool = False
+    overflow: str = "fold"
+
+
+# a row of a Grid: cells (source lines, style), whether a section ends under it, its style
+GridRow = tuple[Sequence[tuple[list[str], str | None]], bool, str | None]
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class _CharCells(dict[str, int]):
+    """Each character's width in cells, looked up once (rich.cells)."""
+
+    def __missing__(self, ch: str) -> int:
+        from rich.cells import cell_len
+
+        self[ch] = size = cell_len(ch)
+        return size
+
+
+_CHAR_CELLS = _CharCells()
+
+
+def cell_width(text: str) -> int:
+    """``rich.cells.cell_len(text)``, quicker for a table's many short Chinese strings: the
+    sum of the characters' widths, which is what rich counts unless a zero-width joiner or a
+    variation selector joins characters."""
+    if "\u200d" in text or "\ufe0f" in text:
+        from rich.cells import cell_len
+
+        return cell_len(text)
+    return sum(map(_CHAR_CELLS.__getitem__, text))
+
+
+class Grid:
+    """A compact table (:func:`new_table`'s look) written line by line.
+
+    rich's Table measures and re-wraps every cell through several layers of renderables: a
+    year of 10,000 tasks took minutes. Here the column widths are given (computed once), the
+    title and the header are rendered by rich (a table of no rows with the same columns), and
+    a cell line that fits its width is padded as it is; only a cell that does not fit (or
+    holds tabs or control characters) is wrapped by rich itself. The text is the same as
+    rich's table of the same columns (tests/test_render_table.py compares them); colours
+    are the same styles, written per cell.
+    """
+
+    def __init__(self, out: Any, columns: list[GridColumn], squeezed: bool = False,
+                 specs: list[dict[str, Any]] | None = None) -> None:
+        self.out = out
+        self.columns = columns
+        self.width = sum(c.width for c in columns) + 2 * (len(columns) - 1)
+        # Wider than the terminal (or a column that does not wrap cut short): rich squeezes
+        # the columns further, so rich renders the whole table (``specs``: its column options).
+        self.rich = squeezed or self.width > out.width or min(
+            (c.width for c in columns), default=1) < 1
+        self.specs = specs
+        self.color = getattr(out, "_color_system", None)
+        self._styles: dict[str, tuple[str, str]] = {}
+
+    def head(self, title: str | None) -> str:
+        """The title, the header and the rule under it, as rich renders them."""
+        table = new_table(title)
+        for c in self.columns:
+            table.add_column(c.header, width=c.width, justify=c.justify, no_wrap=c.no_wrap,
+                             overflow=c.overflow)
+        with self.out.capture() as captured:
+            self.out.print(table)
+        return captured.get()
+
+    def lines(self, text: str, col: GridColumn) -> list[str]:
+        """One source line of a cell as lines of exactly the column's width."""
+        if "\n" not in text and not _CONTROL.search(text):
+            if col.justify == "right":
+                text = text.rstrip()
+                size = cell_width(text)
+                if size <= col.width:
+                    return [" " * (col.width - size) + text]
             else:
-                cells.append(Text("\n".join(wrap_cells(values[col.key], col.width))))
-        table.add_row(*cells)
-    out.print(table)
+                size = cell_width(text)
+                if size <= col.width:
+                    return [text + " " * (col.width - size)]
+        from rich.text import Text
+
+        options = self.out.options.update(width=col.width, justify=col.justify,
+                                          no_wrap=col.no_wrap, overflow=col.overflow,
+                                          height=None)
+        return ["".join(seg.text for seg in line)
+                for line in self.out.render_lines(Text(text), options, pad=True)]
+
+    def styled(self, text: str, style: str | None) -> str:
+        if not style or not self.color:
+            return text
+        if style not in self._styles:
+            from rich.style import Style
+
+            self._styles[style] = tuple(  # type: ignore[assignment]
+                Style.parse(style).render("\0", color_system=self.color).split("\0"))
+        before, after = self._styles[style]
+        return before + text + after
+
+    def row(self, cells: Sequence[tuple[list[str], str | None]], end_section: bool = False,
+            style: str | None = None) -> list[str]:
+        """A row's lines: ``cells`` are (source lines, style); a blank line after a section."""
+        blocks = []
+        for (source, cell_style), col in zip(cells, self.columns, strict=True):
+            block = [out for line in source for out in self.lines(line, col)] or \
+                [" " * col.width]
+            joined = " ".join(filter(None, (cell_style, style)))
+            if joined and self.color:
+                block = [self.styled(line, joined) for line in block]
+            blocks.append(block)
+        height = max(len(b) for b in blocks)
+        rows = []
+        for k in range(height):
+            rows.append("  ".join(b[k] if k < len(b) else " " * c.width
+                                  for b, c in zip(blocks, self.columns, strict=True)))
+        if end_section:
+            rows.append(" " * self.width)
+        return rows
+
+    def write(self, title: str | None, rows: Iterable[GridRow], budget: int | None) -> int:
+        """The head and ``rows`` on the console's file; before ``budget`` lines when given
+        (at least one row). Returns the rows written."""
+        if self.rich:
+            return self.write_rich(title, rows)
+        head = self.head(title)
+        used = head.count("\n")
+        chunk: list[str] = []
+        shown = 0
+        file = self.out.file
+        file.write(head)
+        for cells, end_section, style in rows:
+            lines = self.row(cells, end_section, style)
+            if budget is not None and shown and used + len(lines) > budget:
+                if chunk and not chunk[-1].strip():
+                    chunk.pop()  # no section gap under the last row shown
+                break
+            chunk.extend(lines)
+            used += len(lines)
+            shown += 1
+            if len(chunk) >= 512:
+                file.write("\n".join(chunk) + "\n")
+                chunk = []
+        if chunk:
+            file.write("\n".join(chunk) + "\n")
+        file.flush()
+        return shown
+
+    def write_rich(self, title: str | None, rows: Iterable[GridRow]) -> int:
+        """The whole table through rich's Table (a terminal too narrow for the columns)."""
+        from rich.text import Text
+
+        table = new_table(title)
+        for i, c in enumerate(self.columns):
+            if self.specs is not None:
+                table.add_column(c.header, **self.specs[i])
+            else:
+                table.add_column(c.header, width=c.width, justify=c.justify, no_wrap=c.no_wrap,
+                                 overflow=c.overflow)
+        shown = 0
+        for cells, end_section, style in rows:
+            table.add_row(*[Text("\n".join(source), style=cell_style or "")
+                            for source, cell_style in cells],
+                          end_section=end_section, style=style)
+            shown += 1
+        self.out.print(table)
+        return shown
 
 
 NAME_COLUMNS = ("leaders", "units", "co_units")
@@ -429,17 +652,16 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[Task
     Fixed columns keep their size; the goal, names and deadline get a share of the width
     (they wrap); 工作标准 takes the rest. When that is too little, the others shrink first.
     """
-    from rich.cells import cell_len
 
-    cells = [task_cells(t, True) for t in tasks]
+    every = [task_cells(t, True) for t in tasks]
 
     def natural(key: str) -> int:
-        values = [c[key] for c in cells]
-        lengths = [cell_len("".join(v) if isinstance(v, list) else v) for v in values]
-        return max([cell_len(label(key)) // 2, *lengths, 1])
+        values = [c[key] for c in every]
+        lengths = [cell_width("".join(v) if isinstance(v, list) else v) for v in values]
+        return max([cell_width(label(key)) // 2, *lengths, 1])
 
     def longest_token(key: str) -> int:
-        return max([cell_len(tok.strip()) for c in cells for tok in c[key]] + [4])
+        return max([cell_width(tok.strip()) for c in every for tok in c[key]] + [4])
 
     keys = ["code", "goal", "standard", "leaders", "units"]
     if any(t.co_units for t in tasks):
@@ -453,9 +675,9 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[Task
         keys.append("progress")
     code_w = max(natural("code"), 4)
     # English headers are wider than the values (Status, Progress): they must not wrap.
-    status_w = max(6, cell_len(label("status")))
-    progress_w = max(4, cell_len(label("progress")))
-    warning_w = max(4, cell_len(label("warning")))
+    status_w = max(6, cell_width(label("status")))
+    progress_w = max(4, cell_width(label("progress")))
+    warning_w = max(4, cell_width(label("warning")))
     spec = {
         "code": (code_w, code_w, 8 if width >= 100 else code_w),
         "goal": (natural("goal"), 6, max(8, width // 8)),
@@ -524,22 +746,27 @@ def wrap_cells(text: str, width: int) -> list[str]:
     """``text`` broken into lines of at most ``width`` cells."""
     lines: list[str] = []
     for para in (text or "").splitlines() or [""]:
-        lines.extend(fill(_TOKEN.findall(para.replace("\t", " ")), width))
+        para = para.replace("\t", " ")
+        if cell_width(para) <= max(width, 2):  # fits: what fill gives, without the tokens
+            lines.append(para.strip())
+        else:
+            lines.extend(fill(_TOKEN.findall(para), width))
     return lines
 
 
 def fill(tokens: list[str], width: int) -> list[str]:
     """Greedy line filling of unbreakable ``tokens`` (too long ones are cut by cells)."""
-    from rich.cells import cell_len
-
     width = max(width, 2)
+    if sum(map(cell_width, tokens)) <= width:  # all on one line
+        return ["".join(tokens).strip()]
     lines: list[list[str]] = []
     line: list[str] = []
     used = 0
-    queue = list(tokens)
-    while queue:
-        tok = queue.pop(0)
-        size = cell_len(tok)
+    stack = tokens[::-1]  # the next token last
+    chars = _CHAR_CELLS
+    while stack:
+        tok = stack.pop()
+        size = chars[tok] if len(tok) == 1 else cell_width(tok)
         if tok.isspace():
             if line and used + size <= width:
                 line.append(tok)
@@ -554,29 +781,27 @@ def fill(tokens: list[str], width: int) -> list[str]:
                 lines.append(line)
                 line, used = [], 0
             head = _chop(tok, width - used)
-            queue[0:0] = [head, tok[len(head):]]
+            stack += [tok[len(head):], head]
             continue
         carry: list[str] = []
         if line and ((tok[0] in _CLOSING and len(line) > 1) or line[-1][-1:] in _OPENING) \
-                and cell_len(line[-1]) + size <= width:
+                and cell_width(line[-1]) + size <= width:
             carry = [line.pop()]
         lines.append(line)
         line = [*carry, tok]
-        used = sum(cell_len(t) for t in line)
+        used = size + (cell_width(carry[0]) if carry else 0)
     if line or not lines:
         lines.append(line)
     return ["".join(parts).strip() for parts in lines]
 
 
 def _chop(text: str, room: int) -> str:
-    from rich.cells import cell_len
-
-    out = ""
-    for ch in text:
-        if cell_len(out + ch) > room:
-            break
-        out += ch
-    return out or text[:1]
+    used = 0
+    for i, ch in enumerate(text):
+        used += cell_width(ch)
+        if used > room:
+            return text[:i] or text[:1]
+    return text or text[:1]
 
 
 def print_task(task: Any) -> None:
@@ -733,40 +958,87 @@ HISTORY_COLUMNS = columns(("id", N_("ID")), ("date", N_("Date")), ("status", HEA
 # -- generic rows -------------------------------------------------------------------------
 def print_rows(rows: list[dict[str, Any]], columns: Sequence[tuple[str, str] | Column],
                title: str | None = None, bar: str | None = None,
-               total: dict[str, Any] | None = None) -> None:
-    """A compact rich table of plain rows; text columns wrap to fit the terminal.
-    ``columns``: :class:`Column` objects or ``(key, header)`` pairs."""
-    from rich.text import Text
+               total: dict[str, Any] | None = None, budget: int | None = None) -> int:
+    """A compact table of plain rows; text columns wrap to fit the terminal, as rich sizes
+    them. ``columns``: :class:`Column` objects or ``(key, header)`` pairs. Stops before
+    ``budget`` lines (None: every row); returns how many rows it showed."""
 
     columns = [c if isinstance(c, Column) else Column(*c) for c in columns]
     out = console()
     numeric = {c.key for c in columns
                if rows and all(isinstance(c.cell(r), int | float) or c.cell(r) is None
                                for r in rows)}
-    table = new_table(title)
+    if not (bar and out.width >= 100):
+        bar = None
+    every = [*rows, *([total] if total else [])]
+    texts = [[_plain(c.cell(r)) for c in columns] + ([progress_bar(float(r.get(bar) or 0))]
+                                                     if bar else []) for r in every]
+    specs: list[dict[str, Any]] = []
     for c in columns:
         if c.key in numeric:
-            table.add_column(_(c.header), justify="right", no_wrap=True)
+            specs.append({"justify": "right", "no_wrap": True, "overflow": "ellipsis"})
         elif total is not None and c.key == columns[0].key and out.width >= 100:
             # the 合计 label on one line, as in the workbook (when there is room for it)
-            from rich.cells import cell_len
-
-            table.add_column(_(c.header), overflow="fold",
-                             min_width=cell_len(_plain(total.get(c.key))))
+            specs.append({"overflow": "fold", "min_width": cell_width(_plain(total.get(c.key)))})
         else:
-            table.add_column(_(c.header), overflow="fold")
-    if bar and out.width >= 100:
-        table.add_column("", no_wrap=True)
-    else:
-        bar = None
-    for i, r in enumerate([*rows, *([total] if total else [])]):
-        cells = [Text(_plain(c.cell(r))) for c in columns]
-        if bar:
-            cells.append(Text(progress_bar(float(r.get(bar) or 0))))
-        last = total is not None and i == len(rows)
-        table.add_row(*cells, end_section=i == len(rows) - 1 and total is not None,
-                      style="bold" if last else None)
-    out.print(table)
+            specs.append({"overflow": "fold"})
+    headers = [_(c.header) for c in columns]
+    if bar:
+        specs.append({"no_wrap": True})
+        headers.append("")
+    widths, widest = _rich_widths(out, title, headers, specs, texts)
+    grid = Grid(out, [GridColumn(h, w, s.get("justify", "left"), s.get("no_wrap", False),
+                                 s.get("overflow", "ellipsis"))
+                      for h, w, s in zip(headers, widths, specs, strict=True)],
+                squeezed=any(s.get("no_wrap") and w < m
+                             for s, w, m in zip(specs, widths, widest, strict=True)),
+                specs=specs)
+
+    def lines() -> Iterable[GridRow]:
+        for i, cells in enumerate(texts):
+            last = total is not None and i == len(rows)
+            yield ([([t], None) for t in cells], total is not None and i == len(rows) - 1,
+                   "bold" if last else None)
+
+    shown = grid.write(title, lines(), budget)
+    return min(shown, len(rows))
+
+
+def _rich_widths(out: Any, title: str | None, headers: list[str], specs: list[dict[str, Any]],
+                 texts: list[list[str]]) -> tuple[list[int], list[int]]:
+    """The content widths rich gives these columns (and each column's widest line): rich's
+    own sizing, measured on the rows that decide it (per column the one with the widest word
+    and the one with the widest line) rather than on every row."""
+    from rich.text import Text
+
+    keep: set[int] = set()
+    widest: list[int] = []
+    for j in range(len(headers)):
+        widest_word: tuple[int, int] | None = None
+        widest_line: tuple[int, int] | None = None
+        for i, row in enumerate(texts):
+            text = row[j]
+            if _CONTROL.search(text):
+                text = Text(text).plain
+            lines = text.splitlines()
+            line = max(map(cell_width, lines)) if lines else 0
+            words = text.split()
+            word = min(max(map(cell_width, words)) if words else line, line)
+            if widest_word is None or word > widest_word[0]:
+                widest_word = (word, i)
+            if widest_line is None or line > widest_line[0]:
+                widest_line = (line, i)
+        keep.update(found[1] for found in (widest_word, widest_line) if found is not None)
+        widest.append(widest_line[0] if widest_line else 0)
+    table = new_table(title)
+    for h, s in zip(headers, specs, strict=True):
+        table.add_column(h, **s)
+    for i in sorted(keep):
+        table.add_row(*[Text(t) for t in texts[i]])
+    options = out.options
+    widths = table._calculate_column_widths(out, options.update_width(
+        options.max_width - table._extra_width))
+    return [w - (1 if j < len(widths) - 1 else 0) for j, w in enumerate(widths)], widest
 
 
 def _plain(value: Any) -> str:

@@ -126,7 +126,7 @@ class TaskdutyGroup(TyperGroup):
 # option -> whether it takes a value. -q/--quiet moves only where the command has no
 # option of that name itself (`tasks -q` is --search, `load --quiet` its own).
 ROOT_OPTIONS = {"--db": True, "--config": True, "--quiet": False, "-q": False,
-                "--raw-csv": False, "--max-cells": True}
+                "--raw-csv": False, "--max-cells": True, "--all": False}
 
 
 def _command_options(command: Any) -> set[str]:
@@ -217,6 +217,12 @@ def root(
         "--quiet", "-q",
         help=_("No report on stderr (errors still show); data on stdout only."),
     )] = False,
+    show_all: Annotated[bool, typer.Option(
+        "--all",
+        help=_("Show every row of a long table on a terminal (by default a listing longer "
+               "than the screen shows its first rows and says how many more there are; a "
+               "pipe or a file always gets every row)."),
+    )] = False,
     raw_csv: Annotated[bool, typer.Option(
         "--raw-csv", envvar="TASKDUTY_RAW_CSV", show_envvar=True,
         help=_("Write CSV cells exactly as stored: do not prefix ' to a cell starting with "
@@ -231,6 +237,7 @@ def root(
     settings.use_config(config)
     settings.set_flag("db", db)
     render.settings.quiet = quiet
+    render.settings.show_all = show_all
     csvsafe.settings.raw = raw_csv
     limits.settings.max_cells = max_cells
 
