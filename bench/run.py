@@ -351,10 +351,14 @@ def generated(n: int, folder: Path) -> tuple[Path, float]:
 
 def has_option(taskduty: Path, command: str, option: str, env: dict[str, str],
                cwd: Path) -> bool:
-    """Whether ``taskduty COMMAND --help`` lists ``option``."""
-    proc = subprocess.run([str(taskduty), command, "--help"], env=env, cwd=cwd,
-                          capture_output=True, text=True, check=False)
-    return option in proc.stdout.split()
+    """Whether ``taskduty COMMAND --help`` lists ``option`` (or ``taskduty --help``: a root
+    option such as ``--all`` may also follow the command name)."""
+    for argv in ([str(taskduty), command, "--help"], [str(taskduty), "--help"]):
+        proc = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True,
+                              check=False)
+        if option in proc.stdout.split():
+            return True
+    return False
 
 
 def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:

@@ -756,9 +756,36 @@ def wrap_cells(text: str, width: int) -> list[str]:
 
 def fill(tokens: list[str], width: int) -> list[str]:
     """Greedy line filling of unbreakable ``tokens`` (too long ones are cut by cells)."""
+    from bisect import bisect_right
+    from itertools import accumulate
+
     width = max(width, 2)
-    if sum(map(cell_width, tokens)) <= width:  # all on one line
+    chars = _CHAR_CELLS
+    sizes = [chars[t] if len(t) == 1 else cell_width(t) for t in tokens]
+    if sum(sizes) <= width:  # all on one line
         return ["".join(tokens).strip()]
+    if max(sizes) > width or any(t.isspace() for t in tokens):
+        return _fill_tokens(tokens, width)
+    # Every token fits a line and none is a space: each line is the longest run that fits
+    # (found by bisection on the running widths), less a token carried for 禁则.
+    prefix = [0, *accumulate(sizes)]
+    out: list[list[str]] = []
+    start, end = 0, len(tokens)
+    while True:
+        i = bisect_right(prefix, prefix[start] + width) - 1  # tokens[start:i] fit
+        if i >= end:
+            out.append(tokens[start:])
+            break
+        if ((tokens[i][0] in _CLOSING and i - start > 1) or tokens[i - 1][-1:] in _OPENING) \
+                and sizes[i - 1] + sizes[i] <= width:
+            i -= 1
+        out.append(tokens[start:i])
+        start = i
+    return ["".join(parts).strip() for parts in out]
+
+
+def _fill_tokens(tokens: list[str], width: int) -> list[str]:
+    """:func:`fill` token by token: spaces, and tokens too long for a line (cut by cells)."""
     lines: list[list[str]] = []
     line: list[str] = []
     used = 0
