@@ -508,10 +508,20 @@ _PLAN_LINKS = "JOIN task t ON t.id = {alias}.task_id WHERE t.plan_id = :p"
 # Each task's latest update not withdrawn on or before :d, by index ix_update_task_date
 # (task_id, date) per task, then read by its primary key (the floor's lookup).
 _LATEST_SQL = (
-    "SELECT x.task_id, u.id, u.status, u.progress, u.note, u.date FROM ("
-    " SELECT t.id AS task_id, (SELECT s.id FROM task_update s WHERE s.task_id = t.id"
-    " AND s.withdrawn_at IS NULL AND s.date <= :d ORDER BY s.date DESC, s.id DESC LIMIT 1)"
-    " AS update_id FROM task t {where}) x JOIN task_update u ON u.id = x.update_id")
+    'SELECT x.task_id, x.one_reporter, u.id, u."by", u.status, u.progress, u.note, u.date'
+    " FROM (SELECT t.id AS task_id, " + "{latest}" + " AS update_id, " + "{one_reporter}"
+    " AS one_reporter FROM task t {where}) x JOIN task_update u ON u.id = x.update_id")
+# The id of a task's latest update not withdrawn on or before :d (the floor's LIMIT 1).
+_LATEST_ID = (
+    "(SELECT s.id FROM task_update s WHERE s.task_id = t.id AND s.withdrawn_at IS NULL"
+    " AND s.date <= :d ORDER BY s.date DESC, s.id DESC LIMIT 1)")
+# Whether every update of the task has one reporter: then that reporter's latest is the
+# latest (two index lookups at the ends of ix_update_task_by_date).
+_ONE_REPORTER = (
+    '(SELECT MIN(m."by") FROM task_update m WHERE m.task_id = t.id) ='
+    ' (SELECT MAX(m."by") FROM task_update m WHERE m.task_id = t.id)')
+_LATEST_SQL = _LATEST_SQL.replace("{latest}", _LATEST_ID).replace(
+    "{one_reporter}", _ONE_REPORTER)
 # Each task's latest update per reporter ("by": a lead unit's own, or the office's) not
 # withdrawn on or before :d: the task's reporters from index ix_update_task_by_date, then
 # one lookup per reporter along the same index.
@@ -599,24 +609,53 @@ def status_in_force(reader: Reader, pid: int, as_of: date, units: dict[int, list
     is the status of a task with one lead unit. Only the tasks with several lead units that
     have a report read their reports per reporter and combine them
     (:func:`taskduty.reports.combine`)."""
-    from taskduty.reports import Combined, Report, combine, unit_keys
-
     if ids is None:
         rows = reader.all(_LATEST_SQL.format(where="WHERE t.plan_id = :p AND t.removed = :no"),
                           {"p": pid, "no": False, "d": as_of})
     else:
         rows = _by_ids(reader, _LATEST_SQL.format(where="WHERE t.id IN {ids}"), ids,
                        {"d": as_of})
+    return _statuses(reader, as_of, units, rows)
+
+
+def _statuses(reader: Reader, as_of: date, units: dict[int, list[str]],
+              rows: list[dict[str, Any]]) -> dict[int, Combined]:
+    """:func:`status_in_force` from each task's latest update (``rows`` as _LATEST_SQL
+    gives them; a row without an update id: no report yet)."""
+    from taskduty.reports import Combined, Report, combine, unit_keys
+
     out: dict[int, Combined] = {}
     several: list[int] = []
+    alias_map: dict[str, str] | None = None
+    key = None
     for r in rows:
-        if len(units.get(r["task_id"], ())) > 1:
-            several.append(r["task_id"])
-        else:
+        if r["id"] is None:
+            continue
+        lead = units.get(r["task_id"], ())
+        if len(lead) <= 1:
             out[r["task_id"]] = Combined(r["status"], r["progress"], r["note"],
                                          as_date(r["date"]))
+        elif not r["one_reporter"]:
+            several.append(r["task_id"])
+        else:  # one reporter: its latest report is the only one to combine
+            if alias_map is None:
+                alias_map = _unit_aliases(reader)
+                key = unit_keys(alias_map)
+            out[r["task_id"]] = combine(lead, [Report(
+                id=r["id"], by=r["by"] or "", date=as_date(r["date"]), status=r["status"],
+                progress=r["progress"], note=r["note"])], alias_map, key)
+    return out | _combine_several(reader, as_of, units, several)
+
+
+def _combine_several(reader: Reader, as_of: date, units: dict[int, list[str]],
+                     several: list[int]) -> dict[int, Combined]:
+    """Task id -> its combined status on ``as_of`` for ``several`` (tasks with several lead
+    units and a report by then): each reporter's latest update, by index, then
+    :func:`taskduty.reports.combine`."""
+    from taskduty.reports import Report, combine, unit_keys
+
     if not several:
-        return out
+        return {}
     by_task: dict[int, list[Report]] = defaultdict(list)
     for r in _by_ids(reader, _STATUS_SQL, several, {"d": as_of}):
         by_task[r["task_id"]].append(Report(id=r["id"], by=r["by"] or "", date=as_date(r["date"]),
@@ -624,9 +663,7 @@ def status_in_force(reader: Reader, pid: int, as_of: date, units: dict[int, list
                                             note=r["note"]))
     alias_map = _unit_aliases(reader)
     key = unit_keys(alias_map)
-    for tid in several:
-        out[tid] = combine(units[tid], by_task[tid], alias_map, key)
-    return out
+    return {tid: combine(units[tid], by_task[tid], alias_map, key) for tid in several}
 
 
 def _unit_aliases(reader: Reader) -> dict[str, str]:
@@ -861,18 +898,18 @@ def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | 
                             hint=_("use leader, unit or goal"))
     pid, found_year = plan_id(reader, year)
     as_of = as_of or date.today()
-    rows = reader.all(_SUMMARY_TASKS_SQL, {"p": pid, "no": False})
+    rows = reader.all(_SUMMARY_TASKS_SQL, {"p": pid, "no": False, "d": as_of})
     lead = _plan_links(reader, pid, "unit")
     leaders = _plan_links(reader, pid, "leader") if by == "leader" else {}
-    found = status_in_force(reader, pid, as_of, lead)
-    targets = {r["id"]: _targets(r["targets"]) for r in rows
-               if r["targets"] and r["targets"] != "[]"}
+    found = _statuses(reader, as_of, lead, rows)
+    # only the targets of tasks with an actual value by then are read and judged
+    targets = {r["task_id"]: _targets(r["targets"]) for r in rows if r["targets"]}
     _set_actuals(reader, found_year, targets, as_of)
     th = thresholds or Thresholds()
     lights: dict[tuple[Any, ...], str | None] = {}
     facts: dict[int, _Facts] = {}
     for r in rows:
-        c = found.get(r["id"])
+        c = found.get(r["task_id"])
         status, progress = (c.status, c.progress) if c else ("not_started", None)
         key = (r["milestones"], r["extended_to"], status, progress)
         if key not in lights:
@@ -880,22 +917,31 @@ def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | 
                      for m in (json.loads(r["milestones"]) if r["milestones"] else [])]
             lights[key] = assess(as_of, found_year, dates, status=status, progress=progress,
                                  extended_to=as_date(r["extended_to"]), thresholds=th).warning
-        mine = targets.get(r["id"], ())
-        facts[r["id"]] = _Facts(
-            status, 100 if status == "done" else progress or 0, lights[key], len(mine),
-            sum(g.get("status") in ("met", "on_course") for g in mine))
-    keys = {r["id"]: _group_keys(leaders.get(r["id"], []), lead.get(r["id"], []),
+        judged = targets.get(r["task_id"], ())
+        facts[r["task_id"]] = _Facts(
+            status, 100 if status == "done" else progress or 0, lights[key],
+            r["target_count"] or 0, sum(g["status"] in ("met", "on_course") for g in judged))
+    keys = {r["task_id"]: _group_keys(leaders.get(r["task_id"], []), lead.get(r["task_id"], []),
                                  r["goal_no"], r["goal"], by) for r in rows}
     return _group_rows(facts, keys, by), _count_row(TOTAL_LABEL, list(facts.values()))
 
 
-# A summary's tasks: what their lights and targets need (the extension in force: its date).
+# A summary's tasks: what their lights and targets need (the extension in force: its date),
+# the latest update in force (as _LATEST_SQL finds it), how many targets each has (each
+# stored target object has one "text": key; a JSON string cannot hold an unescaped quote),
+# and the targets themselves only for the tasks with an actual value by then.
 _SUMMARY_TASKS_SQL = (
-    "SELECT t.id, t.goal_no, g.name AS goal, t.milestones, t.targets, "
-    "(SELECT e.due_date FROM task_extension e WHERE e.task_id = t.id AND e.withdrawn_at IS "
-    "NULL ORDER BY e.id DESC LIMIT 1) AS extended_to "
-    "FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :p AND t.removed = :no "
-    "ORDER BY t.goal_no, t.seq")
+    "SELECT x.task_id, x.goal_no, x.goal, x.milestones, x.extended_to, x.target_count,"
+    ' x.targets, x.one_reporter, u.id, u."by", u.status, u.progress, u.note, u.date FROM ('
+    " SELECT t.id AS task_id, t.goal_no, g.name AS goal, t.milestones,"
+    " (SELECT e.due_date FROM task_extension e WHERE e.task_id = t.id AND e.withdrawn_at IS"
+    " NULL ORDER BY e.id DESC LIMIT 1) AS extended_to,"
+    " (LENGTH(t.targets) - LENGTH(REPLACE(t.targets, '\"text\":', ''))) / 7 AS target_count,"
+    " CASE WHEN EXISTS (SELECT 1 FROM target_actual a WHERE a.task_id = t.id"
+    " AND a.withdrawn_at IS NULL AND a.date <= :d) THEN t.targets END AS targets, "
+    + _LATEST_ID + " AS update_id, " + _ONE_REPORTER + " AS one_reporter"
+    " FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :p AND t.removed = :no) x"
+    " LEFT JOIN task_update u ON u.id = x.update_id")
 
 
 def _plan_links(reader: Reader, pid: int, kind: str) -> dict[int, list[str]]:
