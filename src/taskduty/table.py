@@ -145,8 +145,14 @@ class PlanTable:
         """A digest of the tasks' content, independent of the file format it came from."""
         keys = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units",
                 "deadline", "section")
-        data = [{k: getattr(t, k) for k in keys} for t in self.tasks]
-        return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()
+        # The digest of json.dumps(list of dicts), fed a task at a time: never the whole
+        # table's JSON in memory.
+        digest = hashlib.sha256(b"[")
+        for i, t in enumerate(self.tasks):
+            item = json.dumps({k: getattr(t, k) for k in keys}, ensure_ascii=False)
+            digest.update(((", " if i else "") + item).encode())
+        digest.update(b"]")
+        return digest.hexdigest()
 
 
 def _key_is_lead(key: str) -> bool:
@@ -259,6 +265,7 @@ class _Normaliser:
         self.remarks: dict[str, tuple[str, str, int]] = {}
         # Each distinct cell text read once: (values, kind) -> its reading.
         self.read_cache: dict[tuple[tuple[str, ...], str], CellNames] = {}
+        self.last_filled: tuple[list[SourceCell] | None, list[tuple[int, str]]] = (None, [])
         self.renamed_goals: set[str] = set()
         self.lone_headings = self.find_lone_headings()
         # Notices are split into names by their reader; their lines never wrap a name.
@@ -302,7 +309,8 @@ class _Normaliser:
         index = self.columns.get(name)
         if index is None or index >= len(cells):
             return SourceCell()
-        more = [cells[i] for i in self.extra.get(name, ()) if i < len(cells)]
+        extra = self.extra.get(name)
+        more = [cells[i] for i in extra if i < len(cells)] if extra else None
         if not more:
             return cells[index]
         # two columns of names (牵头单位 and 责任单位 …): both are read, never the first alone
@@ -479,9 +487,25 @@ class _Normaliser:
                 pending = []
         return found
 
+    def filled(self, cells: list[SourceCell]) -> list[tuple[int, str]]:
+        """The row's cells that are not blank: (column, text without the spaces around its
+        pieces); the last row's kept, as a row is asked about both as a note and a heading."""
+        if self.last_filled[0] is cells:
+            return self.last_filled[1]
+        out: list[tuple[int, str]] = []
+        for i, c in enumerate(cells):
+            values = c.values
+            if values:
+                text = values[0].strip() if len(values) == 1 else "".join(
+                    [v.strip() for v in values])
+                if text:
+                    out.append((i, text))
+        self.last_filled = (cells, out)
+        return out
+
     def footnote(self, cells: list[SourceCell]) -> str | None:
         """The text of a note row under or inside the table (注：…), or None."""
-        texts = {"".join(v.strip() for v in c.values) for c in cells if not c.blank}
+        texts = {text for _i, text in self.filled(cells)}
         if len(texts) == 1 and _FOOTNOTE.match(squeeze(next(iter(texts)))):
             return next(iter(texts))
         return None
@@ -492,8 +516,9 @@ class _Normaliser:
         A heading row has no 工作标准 and one text only, spread by a horizontal merge or
         written in one cell; a bare number is not a heading.
         """
-        filled = [i for i, c in enumerate(cells) if not c.blank]
-        texts = {"".join(v.strip() for v in cells[i].values) for i in filled}
+        found = self.filled(cells)
+        filled = [i for i, _text in found]
+        texts = {text for _i, text in found}
         if len(texts) == 2 and (numbered := self.numbered_heading(cells, filled)):
             return numbered
         if len(texts) != 1:
@@ -873,7 +898,7 @@ def normalise(source: SourceTable, lead_first: bool = False) -> PlanTable:
 def clean_invisible(source: SourceTable) -> list[Repair]:
     """Remove invisible characters (zero-width, bidi controls, stray BOMs) from every cell,
     header and title of ``source``, in place; one repair per row that had any."""
-    from taskduty.textclean import clean_text, invisible_in
+    from taskduty.textclean import INVISIBLE, clean_text, invisible_in
 
     out: list[Repair] = []
 
@@ -888,6 +913,8 @@ def clean_invisible(source: SourceTable) -> list[Repair]:
     if source.title:
         source.title = clean([source.title], "title")[0]
     for row in source.rows:
+        if INVISIBLE.search("".join([v for cell in row.cells for v in cell.values])) is None:
+            continue  # most rows: nothing to clean
         found_before = len(out)
         for cell in row.cells:
             cell.values = clean(cell.values, row.ref)

@@ -38,6 +38,7 @@ STATUS_LABELS = {"met": "已达标", "on_course": "达序时", "behind": "未达
 
 # Full-width ASCII (１２％，－) as half-width, one character for one, so offsets stay valid.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # what _WIDTH changes
 
 _PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _BASE_UNITS = (
@@ -65,6 +66,7 @@ _PIECE_SEP = "、"
 
 _GROWTH = ("增长", "增加", "提高", "提升", "增幅", "增速", "递增", "增收", "上升", "涨幅")
 _REDUCTION = ("下降", "降低", "减少", "削减", "压减", "压降", "压缩", "减排", "下调")
+_CHANGE_WORDS = (*_GROWTH, *_REDUCTION, "达到")
 _SHARE = ("占比", "比重", "比例", "占")
 _RATE = ("率",)
 _REACH_AFTER = ("到", "至", "为", "在")  # 提高到, 降至: reaching a level, not a change by X
@@ -301,7 +303,7 @@ def extract_targets(text: str) -> list[Target]:
     """The quantitative targets in a task's text, in the order written (none for most tasks)."""
     if not text:
         return []
-    s = text.translate(_WIDTH)
+    s = text.translate(_WIDTH) if _FULL_WIDTH.search(text) else text
     if _NUM_RE.search(s) is None:
         return []
     # (most texts have no quotes: the character walk is the costliest step of a load)
@@ -321,7 +323,7 @@ def extract_targets(text: str) -> list[Target]:
                 nxt = hits[i + 1] if i + 1 < len(hits) else None
                 between = s[h.end:nxt.start] if nxt else ""
                 if nxt and not nxt.percent and _PIECE_SEP not in between and not any(
-                        w in between for w in _GROWTH + _REDUCTION + ("达到",)) and (
+                        w in between for w in _CHANGE_WORDS) and (
                         _CLAUSE_END.search(between) is None):
                     continue  # 10亿美元项目2个: the amount describes the count after it
                 if not h.unit:

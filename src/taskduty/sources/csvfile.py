@@ -25,6 +25,7 @@ from taskduty.sources.textio import read_text
 
 DELIMITERS = "\t,;|"
 T = TypeVar("T")
+SHARED_LENGTH = 40
 
 
 def read_csv(path: Path) -> SourceTable:
@@ -96,9 +97,13 @@ def parse_csv(text: str, name: str) -> SourceTable:
     skipped: list[int] = []
     fields = [header_field(h) for h in header]
 
+    # One string per distinct short cell (names, goals, deadlines repeat on most rows).
+    shared: dict[str, str] = {}
+
     def read_rows() -> None:
         for number, record in enumerate(chain(first[start:], reader), start=start + 1):
-            cells = [c.strip() for c in record]
+            cells = [shared.setdefault(c, c) if len(c) <= SHARED_LENGTH else c
+                     for c in (c.strip() for c in record)]
             if not any(cells):
                 continue
             # The first cell decides for almost every row, so a long table is not read twice.
