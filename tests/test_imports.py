@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -98,6 +99,25 @@ def test_tasks_on_sqlite_skips_the_orm(tmp_path: Path, seed_db: Path, fmt: str) 
 def test_other_queries_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path,
                                                command: list[str]) -> None:
     assert not imported([*command, "-f", "json"], tmp_path, seed_db) & set(HEAVY)
+
+
+def test_update_and_undo_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path) -> None:
+    """The recording commands write through sqlite3 (taskduty.writer): no ORM start-up."""
+    db = tmp_path / "copy.db"
+    shutil.copyfile(seed_db, db)
+    for args in (["update", "1.1", "--status", "in_progress", "--progress", "40", "--note", "一"],
+                 ["update", "1.1", "1.2", "-s", "done", "-d", "2018-06-30", "-f", "json"],
+                 ["update", "1.1", "-s", "behind", "-d", "2018-07-31"],  # reopens 1.1
+                 ["undo"], ["withdraw", "1"]):
+        modules = imported(args, tmp_path, db)
+        assert not modules & set(HEAVY), f"taskduty {' '.join(args)}: {modules & set(HEAVY)}"
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT id, status, withdrawn_at IS NOT NULL FROM task_update "
+                            "ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    assert rows == [(1, "in_progress", 1), (2, "done", 0), (3, "done", 0), (4, "behind", 1)]
 
 
 def test_nothing_imports_click() -> None:

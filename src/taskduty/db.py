@@ -1,8 +1,10 @@
 """The database: where it is (a path or a SQLAlchemy URL), how it is opened, its schema version.
 
-Writes go through SQLModel sessions on a SQLAlchemy engine. Reads go through :class:`Reader`:
-on SQLite the standard library's ``sqlite3`` (no ORM import, so a query in a terminal starts
-fast), elsewhere SQLAlchemy Core. Both run the same SQL text, written to be portable.
+Writes go through SQLModel sessions on a SQLAlchemy engine, except the recording commands'
+(``update``, ``undo``, ``withdraw``), which run SQL text (:mod:`taskduty.writer`). Reads go
+through :class:`Reader`: on SQLite the standard library's ``sqlite3`` (no ORM import, so a
+query in a terminal starts fast), elsewhere SQLAlchemy Core. Both run the same SQL text,
+written to be portable.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
 ENV_VAR = "TASKDUTY_DB"
 # How long a SQLite writer waits for another one to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+# Set on every SQLite connection, the engine's and the write path's (writer.py).
+SQLITE_PRAGMAS = ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+                  "foreign_keys=ON", "synchronous=NORMAL")
 
 
 def default_path() -> Path:
@@ -205,7 +210,7 @@ class Database:
     """One database, opened lazily: a SQLite file or a server URL."""
 
     def __init__(self, value: str | None = None, *, fast_reads: bool = True,
-                 schema: Schema | None = None) -> None:
+                 schema: Schema | None = None, fast_writes: bool = True) -> None:
         """``schema`` creates and upgrades the schema (without one, the database is used as
         it is: :func:`taskduty.migrations.open_database` gives one that keeps it current)."""
         self.url = resolve_url(value)
@@ -215,6 +220,7 @@ class Database:
             Path(self.url.split(":///", 1)[1]) if self.is_sqlite and ":///" in self.url else None
         )
         self.fast_reads = fast_reads and self.path is not None
+        self.fast_writes = fast_writes and self.path is not None  # see writer.py
         self._engine: Engine | None = None
 
     @property
@@ -313,8 +319,7 @@ class Database:
                 @event.listens_for(engine, "connect")
                 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
                     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-                    for pragma in ("journal_mode=WAL", f"busy_timeout={wait}",
-                                   "foreign_keys=ON", "synchronous=NORMAL"):
+                    for pragma in SQLITE_PRAGMAS:
                         dbapi_conn.execute(f"PRAGMA {pragma}")
 
                 @event.listens_for(engine, "begin")

@@ -16,6 +16,7 @@ from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError
 from taskduty.i18n import _
 from taskduty.user import login_name
+from taskduty.writer import Writer
 
 
 @dataclass
@@ -90,22 +91,16 @@ def extend(db: Database, year: int | None, codes: list[str], to: date, reason: s
     return result
 
 
-def withdraw_batch(session: Any, batch_id: int, who: str, now: Any) -> list[dict[str, Any]]:
+def withdraw_batch(w: Writer, batch_id: int, who: str, now: Any) -> list[dict[str, Any]]:
     """Mark the extensions of a batch withdrawn (for ``undo``); their entries."""
-    from sqlmodel import col, select
-
-    from taskduty.models import Extension, Plan, Task
+    from taskduty.db import as_date
     from taskduty.updates import mark_withdrawn
 
-    out = []
-    rows = session.exec(
-        select(Extension, Task, Plan).join(Task, col(Task.id) == Extension.task_id)
-        .join(Plan, col(Plan.id) == Task.plan_id)
-        .where(Extension.batch_id == batch_id, col(Extension.withdrawn_at).is_(None))
-        .order_by(col(Extension.id))).all()
-    for ext, task, plan in rows:
-        mark_withdrawn(session, ext, who, now)
-        out.append({"id": ext.id, "year": plan.year, "code": task.code, "kind": "extension",
-                    "date": ext.due_date.isoformat(), "reason": ext.reason,
-                    "approved_by": ext.approved_by or None})
-    return out
+    rows = w.all(
+        "SELECT e.id, e.due_date, e.reason, e.approved_by, t.code, p.year FROM task_extension e "
+        "JOIN task t ON t.id = e.task_id JOIN plan p ON p.id = t.plan_id "
+        "WHERE e.batch_id = :b AND e.withdrawn_at IS NULL ORDER BY e.id", {"b": batch_id})
+    mark_withdrawn(w, "task_extension", [r["id"] for r in rows], who, now)
+    return [{"id": r["id"], "year": r["year"], "code": r["code"], "kind": "extension",
+             "date": str(as_date(r["due_date"])), "reason": r["reason"],
+             "approved_by": r["approved_by"] or None} for r in rows]

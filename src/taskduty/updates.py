@@ -12,11 +12,13 @@ from datetime import date
 from typing import Any
 
 from taskduty import errors
-from taskduty.db import Database, utcnow
+from taskduty.db import Database, as_date, in_params, utcnow
 from taskduty.errors import TaskdutyError, UsageError, ValueProblem
 from taskduty.fields import STATUSES, normalise_code, parse_status
 from taskduty.i18n import N_, _, ngettext
+from taskduty.reports import Report
 from taskduty.user import login_name
+from taskduty.writer import Writer, transaction
 
 
 @dataclass
@@ -150,125 +152,137 @@ def record_batch(db: Database, year: int | None, updates: list[NewUpdate], *,
     ``actuals`` are recorded in the same batch (an ``undo`` takes both back); each names a
     target of its task that exists and a value readable in that target's unit, or nothing is
     written. ``forms`` (unit, file, filled_by, phone, approved_by of each collected form)
-    are kept with the batch.
+    are kept with the batch. The SQL runs through :func:`taskduty.writer.transaction`.
     """
-    from sqlmodel import col, select
-
-    from taskduty.models import Batch, Plan, Task, Update
-
-    recorded_by = recorded_by or login_name()
     from taskduty.textclean import clean_text
 
+    recorded_by = recorded_by or login_name()
     updates = [replace(u, code=normalise_code(u.code), note=clean_note(u.note),
                        by=clean_text(u.by) if u.by else u.by) for u in updates]
     actuals = [replace(a, code=normalise_code(a.code), note=clean_note(a.note))
                for a in actuals or []]
-    with db.write() as session:
-        plan = session.exec(select(Plan).where(Plan.year == year)).first() if year else None
-        dated = {u.date.year for u in [*updates, *actuals]}
-        if plan is None and year is None and len(dated) == 1:
-            plan = session.exec(select(Plan).where(Plan.year == dated.pop())).first()
-        if plan is None and year is None:
-            plan = session.exec(select(Plan).order_by(col(Plan.year).desc())).first()
-        if plan is None:
-            if year is None:
-                raise errors.not_loaded()
-            raise errors.not_loaded(year)
-        early = sorted({u.date for u in [*updates, *actuals] if u.date.year < plan.year})
+    with transaction(db) as w:
+        plan = _plan(w, year, {u.date.year for u in [*updates, *actuals]})
+        early = sorted({u.date for u in [*updates, *actuals] if u.date.year < plan["year"]})
         if early:
             raise TaskdutyError(
                 _("update dated {date} is before the {year} table's year; nothing was recorded")
-                .format(date=early[0].isoformat(), year=plan.year),
+                .format(date=early[0].isoformat(), year=plan["year"]),
                 hint=_("record it in its own year's table with --year {year}, or check --date")
                 .format(year=early[0].year))
         codes = list(dict.fromkeys(u.code.strip() for u in [*updates, *actuals]))
-        tasks = {t.code: t for t in session.exec(
-            select(Task).where(Task.plan_id == plan.id, col(Task.code).in_(codes),
-                               col(Task.removed).is_(False)))}
+        if not codes:
+            return BatchResult(year=plan["year"], batch_id=None)
+        listed, args = in_params("c", codes)
+        tasks = {t["code"]: t for t in w.all(
+            f"SELECT id, code, targets FROM task WHERE plan_id = :p AND code IN {listed} "
+            "AND removed = :no", {"p": plan["id"], "no": False, **args})}
         unknown = [c for c in codes if c not in tasks]
         if unknown:
             raise TaskdutyError(
                 ngettext("unknown task code in {year}: {codes}; nothing was recorded",
                          "unknown task codes in {year}: {codes}; nothing was recorded",
-                         len(unknown)).format(year=plan.year, codes=", ".join(unknown)),
+                         len(unknown)).format(year=plan["year"], codes=", ".join(unknown)),
                 hint=_("list the codes with: taskduty tasks"))
-        result = BatchResult(year=plan.year, batch_id=None)
+        result = BatchResult(year=plan["year"], batch_id=None)
         existing: set[tuple[Any, ...]] = set()
-        ids = [t.id for t in tasks.values()]
-        history: dict[int, list[Any]] = {}
-        for u in session.exec(select(Update).where(col(Update.task_id).in_(ids),
-                                                   col(Update.withdrawn_at).is_(None))):
-            existing.add((u.task_id, u.date, u.status, u.progress, u.note or None, u.by))
-            history.setdefault(u.task_id, []).append(u)
-        done_before = _done_before(session, tasks, history, updates)
+        history: dict[int, list[Report]] = {}
+        listed, args = in_params("t", [t["id"] for t in tasks.values()])
+        for u in w.all('SELECT id, task_id, date, status, progress, note, "by" FROM task_update '
+                       f"WHERE task_id IN {listed} AND withdrawn_at IS NULL", args):
+            day = as_date(u["date"])
+            existing.add((u["task_id"], day, u["status"], u["progress"], u["note"] or None,
+                          u["by"]))
+            history.setdefault(u["task_id"], []).append(Report(
+                id=u["id"], by=u["by"] or "", date=day or date.min, status=u["status"],
+                progress=u["progress"], note=u["note"]))
+        done_before = _done_before(w, tasks, history, updates)
         now = utcnow()
-        batch = Batch(kind=kind, recorded_by=recorded_by, recorded_at=now, source_key=source_key)
-        rows: list[tuple[NewUpdate, Update]] = []
+        rows: list[tuple[int, NewUpdate]] = []
         for new in updates:
             task = tasks[new.code.strip()]
-            key = (task.id, new.date, new.status, new.progress, new.note or None, new.by)
+            key = (task["id"], new.date, new.status, new.progress, new.note or None, new.by)
             if skip_identical and key in existing:
-                result.skipped.append(task.code)
+                result.skipped.append(task["code"])
                 continue
             existing.add(key)
-            if new.status != "done" and (task.id, new.date) in done_before:
-                result.reopened.append(task.code)
-            rows.append((new, Update(task_id=task.id or 0, batch_id=0, date=new.date,
-                                     status=new.status, progress=new.progress,
-                                     note=new.note or None, by=new.by,
-                                     recorded_by=recorded_by, recorded_at=now)))
-        actual_rows = _actual_rows(session, tasks, actuals, skip_identical, recorded_by, now,
-                                   result)
+            if new.status != "done" and (task["id"], new.date) in done_before:
+                result.reopened.append(task["code"])
+            rows.append((task["id"], new))
+        actual_rows = _actual_rows(w, tasks, actuals, skip_identical, result)
         if not rows and not actual_rows:
             return result
-        session.add(batch)
-        session.flush()
-        for _new, update in rows:
-            update.batch_id = batch.id or 0
-            session.add(update)
-        for _info, actual in actual_rows:
-            actual.batch_id = batch.id or 0
-            session.add(actual)
-        from taskduty.models import BatchForm
-
-        for info in forms or []:
-            if any(info.get(k) for k in ("filled_by", "phone", "approved_by")):
-                session.add(BatchForm(batch_id=batch.id or 0, **info))
-        session.flush()
-        result.batch_id = batch.id
-        result.recorded = [{"code": new.code.strip(), "status": u.status, "id": u.id,
-                            "progress": u.progress, "date": u.date.isoformat()}
-                           for new, u in rows]
-        result.actuals = [info | {"id": f"A{a.id}"} for info, a in actual_rows]
+        stamp = {"recorded_by": recorded_by, "recorded_at": now}
+        batch = w.insert("INSERT INTO batch (kind, recorded_by, recorded_at, source_key) "
+                         "VALUES (:kind, :recorded_by, :recorded_at, :source_key)",
+                         {"kind": kind, "source_key": source_key, **stamp})
+        result.batch_id = batch
+        for task_id, new in rows:
+            new_id = w.insert(
+                'INSERT INTO task_update (task_id, batch_id, date, status, progress, note, "by", '
+                "recorded_by, recorded_at) VALUES (:task_id, :batch_id, :date, :status, "
+                ":progress, :note, :by, :recorded_by, :recorded_at)",
+                {"task_id": task_id, "batch_id": batch, "date": new.date, "status": new.status,
+                 "progress": new.progress, "note": new.note or None, "by": new.by, **stamp})
+            result.recorded.append({"code": new.code.strip(), "status": new.status,
+                                    "id": new_id, "progress": new.progress,
+                                    "date": new.date.isoformat()})
+        for info, task_id, new in actual_rows:
+            new_id = w.insert(
+                'INSERT INTO target_actual (task_id, target_no, batch_id, date, value, note, "by",'
+                " recorded_by, recorded_at) VALUES (:task_id, :target_no, :batch_id, :date, "
+                ":value, :note, :by, :recorded_by, :recorded_at)",
+                {"task_id": task_id, "target_no": new.target_no, "batch_id": batch,
+                 "date": new.date, "value": info["value"], "note": new.note or None,
+                 "by": new.by, **stamp})
+            result.actuals.append(info | {"id": f"A{new_id}"})
+        for form in forms or []:
+            if any(form.get(k) for k in ("filled_by", "phone", "approved_by")):
+                w.insert("INSERT INTO batch_form (batch_id, unit, file, filled_by, phone, "
+                         "approved_by) VALUES (:batch_id, :unit, :file, :filled_by, :phone, "
+                         ":approved_by)",
+                         {"batch_id": batch, "unit": form["unit"], "file": form.get("file", ""),
+                          **{k: form.get(k) for k in ("filled_by", "phone", "approved_by")}})
     return result
 
 
-def _done_before(session: Any, tasks: dict[str, Any], history: dict[int, list[Any]],
+def _plan(w: Writer, year: int | None, dated: set[int]) -> dict[str, Any]:
+    """The table (id, year) to record in: ``year``'s; without it the dates' year's when they
+    share one and it is loaded, else the latest."""
+    if year is not None:
+        rows = w.all("SELECT id, year FROM plan WHERE year = :y", {"y": year})
+        if not rows:
+            raise errors.not_loaded(year)
+        return rows[0]
+    rows = w.all("SELECT id, year FROM plan WHERE year = :y", {"y": dated.pop()}) \
+        if len(dated) == 1 else []
+    rows = rows or w.all("SELECT id, year FROM plan ORDER BY year DESC LIMIT 1")
+    if not rows:
+        raise errors.not_loaded()
+    return rows[0]
+
+
+def _done_before(w: Writer, tasks: dict[str, Any], history: dict[int, list[Report]],
                  updates: list[NewUpdate]) -> set[tuple[int, date]]:
     """(task id, day) for the updates' tasks that were done on that day before this batch
     (by the several-lead-units rule of :mod:`taskduty.reports`)."""
-    from sqlmodel import col, select
-
     from taskduty.fields import squeeze
-    from taskduty.models import Alias, TaskUnit, Unit
-    from taskduty.reports import Report, combine
+    from taskduty.reports import combine
 
-    wanted = {(tasks[u.code.strip()].id, u.date) for u in updates}
-    if not any(u.status == "done" for rows in history.values() for u in rows):
+    wanted = {(tasks[u.code.strip()]["id"], u.date) for u in updates}
+    if not any(r.status == "done" for rows in history.values() for r in rows):
         return set()
     units: dict[int, list[str]] = {}
-    for tid, name in session.exec(
-            select(TaskUnit.task_id, Unit.name).join(Unit, col(Unit.id) == TaskUnit.unit_id)
-            .where(TaskUnit.role == "lead", col(TaskUnit.task_id).in_(list(history)))
-            .order_by(col(TaskUnit.task_id), col(TaskUnit.position))):
-        units.setdefault(tid, []).append(name)
-    aliases = {squeeze(a.alias): a.name
-               for a in session.exec(select(Alias).where(Alias.kind == "unit"))}
+    listed, args = in_params("t", list(history))
+    for row in w.all("SELECT tu.task_id, u.name FROM task_unit tu JOIN unit u "
+                     f"ON u.id = tu.unit_id WHERE tu.role = 'lead' AND tu.task_id IN {listed} "
+                     "ORDER BY tu.task_id, tu.position", args):
+        units.setdefault(row["task_id"], []).append(row["name"])
+    aliases = {squeeze(a["alias"]): a["name"]
+               for a in w.all("SELECT alias, name FROM alias WHERE kind = 'unit'")}
     out = set()
     for tid, day in wanted:
-        reports = [Report(id=u.id or 0, by=u.by or "", date=u.date, status=u.status,
-                          progress=u.progress, note=u.note)
-                   for u in history.get(tid, []) if u.date <= day]
+        reports = [r for r in history.get(tid, []) if r.date <= day]
         if reports and combine(units.get(tid, []), reports, aliases).status == "done":
             out.add((tid, day))
     return out
@@ -288,46 +302,47 @@ def split_target(code: str) -> tuple[str, int]:
     return head.strip(), int(no)
 
 
-def _actual_rows(session: Any, tasks: dict[str, Any], actuals: list[NewActual],
-                 skip_identical: bool, recorded_by: str, now: Any,
-                 result: BatchResult) -> list[tuple[dict[str, Any], Any]]:
-    """Checked TargetActual rows for ``actuals`` (not yet in a batch), with what to report."""
-    import json
 
-    from sqlmodel import col, select
-
-    from taskduty.models import TargetActual
-    from taskduty.targets import describe, parse_actual
-
+def _actual_rows(w: Writer, tasks: dict[str, Any], actuals: list[NewActual],
+                 skip_identical: bool,
+                 result: BatchResult) -> list[tuple[dict[str, Any], int, NewActual]]:
+    """Checked actual values to record for ``actuals`` (what to report, the task's id, the
+    value with its target number)."""
     if not actuals:
         return []
+    import json
+
+    from taskduty.targets import describe, parse_actual
+
     existing: set[tuple[Any, ...]] = set()
     if skip_identical:
-        ids = [t.id for t in tasks.values()]
-        for a in session.exec(select(TargetActual).where(
-                col(TargetActual.task_id).in_(ids), col(TargetActual.withdrawn_at).is_(None))):
-            existing.add((a.task_id, a.target_no, a.date, a.value, a.note or None, a.by))
+        listed, args = in_params("t", [t["id"] for t in tasks.values()])
+        for a in w.all('SELECT task_id, target_no, date, value, note, "by" FROM target_actual '
+                       f"WHERE task_id IN {listed} AND withdrawn_at IS NULL", args):
+            existing.add((a["task_id"], a["target_no"], as_date(a["date"]), a["value"],
+                          a["note"] or None, a["by"]))
     out = []
     for new in actuals:
         task = tasks[new.code.strip()]
-        targets = json.loads(task.targets) if task.targets else []
+        code = task["code"]
+        targets = json.loads(task["targets"]) if task["targets"] else []
         if not targets:
             raise TaskdutyError(
                 _("task {code} has no quantitative target; nothing was recorded")
-                .format(code=task.code),
+                .format(code=code),
                 hint=_("record its progress with --status and --progress instead"))
         if new.target_no == 0 and len(targets) > 1:
-            listed = ", ".join(f"{task.code}#{i} {t['text']}" for i, t in enumerate(targets, 1))
+            listed = ", ".join(f"{code}#{i} {t['text']}" for i, t in enumerate(targets, 1))
             raise UsageError(
                 _("task {code} has {n} targets: say which one the value is for; nothing was "
-                  "recorded").format(code=task.code, n=len(targets)),
+                  "recorded").format(code=code, n=len(targets)),
                 hint=_("name it as CODE#N: {listed}").format(listed=listed))
         new = replace(new, target_no=new.target_no or 1)
         if not 1 <= new.target_no <= len(targets):
-            listed = ", ".join(f"{task.code}#{i} {t['text']}" for i, t in enumerate(targets, 1))
+            listed = ", ".join(f"{code}#{i} {t['text']}" for i, t in enumerate(targets, 1))
             raise TaskdutyError(
                 _("task {code} has no target #{no}; nothing was recorded")
-                .format(code=task.code, no=new.target_no),
+                .format(code=code, no=new.target_no),
                 hint=_("its targets: {listed}").format(listed=listed))
         target = targets[new.target_no - 1]
         try:
@@ -335,22 +350,19 @@ def _actual_rows(session: Any, tasks: dict[str, Any], actuals: list[NewActual],
         except ValueError:
             raise ValueProblem(
                 _("actual value {value!r} for {code}#{no} cannot be read in {unit}")
-                .format(value=new.value, code=task.code, no=new.target_no,
+                .format(value=new.value, code=code, no=new.target_no,
                         unit=target["unit"] or _("a plain number")),
                 hint=_("give a number, e.g. {example} (target: {target})").format(
                     example=f"12{target['unit']}", target=describe(target))) from None
-        key = (task.id, new.target_no, new.date, value, new.note or None, new.by)
+        key = (task["id"], new.target_no, new.date, value, new.note or None, new.by)
         if skip_identical and key in existing:
-            result.skipped.append(f"{task.code}#{new.target_no}")
+            result.skipped.append(f"{code}#{new.target_no}")
             continue
         existing.add(key)
-        info = {"code": task.code, "target": new.target_no, "value": value,
+        info = {"code": code, "target": new.target_no, "value": value,
                 "unit": target["unit"], "text": target["text"], "date": new.date.isoformat(),
                 "target_spec": target}
-        out.append((info, TargetActual(task_id=task.id or 0, target_no=new.target_no,
-                                       batch_id=0, date=new.date, value=value,
-                                       note=new.note or None, by=new.by,
-                                       recorded_by=recorded_by, recorded_at=now)))
+        out.append((info, task["id"], new))
     return out
 
 
@@ -363,44 +375,39 @@ class Withdrawal:
     actuals: list[dict[str, Any]] = field(default_factory=list)  # actual values taken back
 
 
+# An update or an actual value with its task's code and its table's year.
+_UPDATES = ('SELECT u.id, u.date, u.status, u.progress, u.note, u."by", u.withdrawn_at, t.code, '
+            "p.year FROM task_update u JOIN task t ON t.id = u.task_id "
+            "JOIN plan p ON p.id = t.plan_id WHERE {where} ORDER BY u.id")
+_ACTUALS = ('SELECT a.id, a.target_no, a.date, a.value, a.note, a."by", a.withdrawn_at, t.code, '
+            "p.year FROM target_actual a JOIN task t ON t.id = a.task_id "
+            "JOIN plan p ON p.id = t.plan_id WHERE {where} ORDER BY a.id")
+
+
 def undo(db: Database, recorded_by: str | None = None) -> Withdrawal:
     """Withdraw the most recent batch still in force that ``recorded_by`` (this login) entered."""
-    from sqlmodel import col, select
-
-    from taskduty.models import Batch, Plan, TargetActual, Task, Update
+    from taskduty.extensions import withdraw_batch
 
     who = recorded_by or login_name()
-    with db.write() as session:
-        batch = session.exec(
-            select(Batch).where(Batch.recorded_by == who, col(Batch.withdrawn_at).is_(None))
-            .order_by(col(Batch.id).desc())).first()
-        if batch is None:
+    with transaction(db) as w:
+        found = w.all("SELECT id FROM batch WHERE recorded_by = :who AND withdrawn_at IS NULL "
+                      "ORDER BY id DESC LIMIT 1", {"who": who})
+        if not found:
             raise TaskdutyError(
                 _("nothing to undo: no recorded batch from {who}").format(who=who),
                 hint=_("updates entered by other logins are never undone here"))
+        batch = found[0]["id"]
         now = utcnow()
-        batch.withdrawn_at = now
-        session.add(batch)
-        out = Withdrawal(batch_id=batch.id)
-        rows = session.exec(
-            select(Update, Task, Plan).join(Task, col(Task.id) == Update.task_id)
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(Update.batch_id == batch.id, col(Update.withdrawn_at).is_(None))
-            .order_by(col(Update.id))).all()
-        for update, task, plan in rows:
-            mark_withdrawn(session, update, who, now)
-            out.entries.append(_entry(update, task.code, plan.year))
-        actuals = session.exec(
-            select(TargetActual, Task, Plan).join(Task, col(Task.id) == TargetActual.task_id)
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(TargetActual.batch_id == batch.id, col(TargetActual.withdrawn_at).is_(None))
-            .order_by(col(TargetActual.id))).all()
-        for actual, task, plan in actuals:
-            mark_withdrawn(session, actual, who, now)
-            out.actuals.append(_actual_entry(actual, task.code, plan.year))
-        from taskduty.extensions import withdraw_batch
-
-        out.entries += withdraw_batch(session, batch.id or 0, who, now)
+        w.run("UPDATE batch SET withdrawn_at = :now WHERE id = :b", {"now": now, "b": batch})
+        out = Withdrawal(batch_id=batch)
+        where = "{a}.batch_id = :b AND {a}.withdrawn_at IS NULL"
+        rows = w.all(_UPDATES.format(where=where.format(a="u")), {"b": batch})
+        mark_withdrawn(w, "task_update", [r["id"] for r in rows], who, now)
+        out.entries = [_entry(r) for r in rows]
+        rows = w.all(_ACTUALS.format(where=where.format(a="a")), {"b": batch})
+        mark_withdrawn(w, "target_actual", [r["id"] for r in rows], who, now)
+        out.actuals = [_actual_entry(r) for r in rows]
+        out.entries += withdraw_batch(w, batch, who, now)
     return out
 
 
@@ -408,25 +415,20 @@ def withdraw(db: Database, ids: list[int], recorded_by: str | None = None,
              actual_ids: list[int] | None = None) -> Withdrawal:
     """Withdraw single updates by id, and single actual values by id (``actual_ids``, shown
     as ``A<id>``); all ids are checked first."""
-    from sqlmodel import col, select
-
-    from taskduty.models import Plan, TargetActual, Task, Update
-
     who = recorded_by or login_name()
     actual_ids = actual_ids or []
-    with db.write() as session:
-        rows = session.exec(
-            select(Update, Task, Plan).join(Task, col(Task.id) == Update.task_id)
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(col(Update.id).in_([i for i in ids if 0 < i < 2**63]))).all()
-        found = {u.id: (u, t, p) for u, t, p in rows}
+
+    def rows(sql: str, alias: str, wanted: list[int]) -> dict[int, dict[str, Any]]:
+        wanted = [i for i in dict.fromkeys(wanted) if 0 < i < 2**63]
+        if not wanted:
+            return {}
+        listed, args = in_params("i", wanted)
+        return {r["id"]: r for r in w.all(sql.format(where=f"{alias}.id IN {listed}"), args)}
+
+    with transaction(db) as w:
+        found = rows(_UPDATES, "u", ids)
+        afound = rows(_ACTUALS, "a", actual_ids)
         missing = [str(i) for i in ids if i not in found]
-        arows = session.exec(
-            select(TargetActual, Task, Plan).join(Task, col(Task.id) == TargetActual.task_id)
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(col(TargetActual.id).in_([i for i in actual_ids if 0 < i < 2**63]))
-        ).all() if actual_ids else []
-        afound = {a.id: (a, t, p) for a, t, p in arows}
         missing += [f"A{i}" for i in actual_ids if i not in afound]
         if missing:
             raise TaskdutyError(
@@ -434,41 +436,43 @@ def withdraw(db: Database, ids: list[int], recorded_by: str | None = None,
                          "no updates with ids {ids}; nothing was withdrawn",
                          len(missing)).format(ids=", ".join(missing)),
                 hint=_("the ids are listed by: taskduty show CODE"))
-        already = [str(i) for i in ids if found[i][0].withdrawn_at is not None]
-        already += [f"A{i}" for i in actual_ids if afound[i][0].withdrawn_at is not None]
+        already = [str(i) for i in ids if found[i]["withdrawn_at"] is not None]
+        already += [f"A{i}" for i in actual_ids if afound[i]["withdrawn_at"] is not None]
         if already:
             raise TaskdutyError(
                 ngettext("update {ids} is already withdrawn; nothing was withdrawn",
                          "updates {ids} are already withdrawn; nothing was withdrawn",
                          len(already)).format(ids=", ".join(already)))
         now = utcnow()
-        out = Withdrawal(batch_id=None)
-        for i in dict.fromkeys(ids):
-            update, task, plan = found[i]
-            mark_withdrawn(session, update, who, now)
-            out.entries.append(_entry(update, task.code, plan.year))
-        for i in dict.fromkeys(actual_ids):
-            actual, task, plan = afound[i]
-            mark_withdrawn(session, actual, who, now)
-            out.actuals.append(_actual_entry(actual, task.code, plan.year))
-    return out
+        mark_withdrawn(w, "task_update", list(found), who, now)
+        mark_withdrawn(w, "target_actual", list(afound), who, now)
+        return Withdrawal(batch_id=None,
+                          entries=[_entry(found[i]) for i in dict.fromkeys(ids)],
+                          actuals=[_actual_entry(afound[i]) for i in dict.fromkeys(actual_ids)])
 
 
-def mark_withdrawn(session: Any, row: Any, who: str, now: Any) -> None:
-    """Mark one recorded row (an update, an actual value, an extension) withdrawn by ``who``;
-    rows are never deleted, so the history keeps them."""
-    row.withdrawn_at = now
-    row.withdrawn_by = who
-    session.add(row)
+def mark_withdrawn(w: Writer, table: str, ids: list[int], who: str, now: Any) -> None:
+    """Mark recorded rows of ``table`` (updates, actual values, extensions) withdrawn by
+    ``who``; rows are never deleted, so the history keeps them."""
+    if not ids:
+        return
+    listed, args = in_params("i", ids)
+    w.run(f"UPDATE {table} SET withdrawn_at = :now, withdrawn_by = :who WHERE id IN {listed}",
+          {"now": now, "who": who, **args})
 
 
-def _actual_entry(actual: Any, code: str, year: int) -> dict[str, Any]:
-    return {"id": f"A{actual.id}", "year": year, "code": code, "target": actual.target_no,
-            "date": actual.date.isoformat(), "value": actual.value, "note": actual.note,
-            "by": actual.by}
+def _actual_entry(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": f"A{row['id']}", "year": row["year"], "code": row["code"],
+            "target": row["target_no"], "date": _iso(row["date"]), "value": row["value"],
+            "note": row["note"], "by": row["by"]}
 
 
-def _entry(update: Any, code: str, year: int) -> dict[str, Any]:
-    return {"id": update.id, "year": year, "code": code, "date": update.date.isoformat(),
-            "status": update.status, "progress": update.progress, "note": update.note,
-            "by": update.by}
+def _entry(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "year": row["year"], "code": row["code"],
+            "date": _iso(row["date"]), "status": row["status"], "progress": row["progress"],
+            "note": row["note"], "by": row["by"]}
+
+
+def _iso(value: Any) -> str:
+    day = as_date(value)
+    return day.isoformat() if day else ""

@@ -90,7 +90,6 @@ def update(
     from taskduty import render
     from taskduty.dates import today
     from taskduty.i18n import _
-    from taskduty.targets import describe
     from taskduty.updates import (
         NewActual,
         NewUpdate,
@@ -131,13 +130,7 @@ def update(
         year=result.year, code=r["code"], label=render.status_label(r["status"]),
         status=r["status"], pct=f" {r['progress']}%" if r["progress"] is not None else "",
         date=r["date"], id=r["id"]) for r in result.recorded]
-    out.lines += [_("{year} {code}#{no}: 实际完成值 {value} (target {target}: {text}) "
-                    "on {date} [id {id}]").format(
-        year=result.year, code=a["code"], no=a["target"],
-        value=describe({"value": a["value"], "unit": a["unit"], "bound": "exact",
-                        "kind": "level", "upper": None}),
-        target=describe(a["target_spec"]), text=a["text"], date=a["date"], id=a["id"])
-        for a in result.actuals]
+    out.lines += _actual_lines(result.year, result.actuals)
     render.write(out, fmt, output, fields)
     if result.skipped:
         render.message(_("Skipped {codes}: the same update is already recorded "
@@ -149,6 +142,21 @@ def update(
         render.message(_("Note: dated today ({day}), outside the {year} table's year; "
                          "give the day it describes with --date, e.g. --date {year}-12-31"
                          ).format(day=when.isoformat(), year=result.year))
+
+
+def _actual_lines(year: int, actuals: list[dict]) -> list[str]:
+    """One line per actual value recorded."""
+    if not actuals:
+        return []
+    from taskduty.targets import describe
+
+    return [_("{year} {code}#{no}: 实际完成值 {value} (target {target}: {text}) "
+              "on {date} [id {id}]").format(
+        year=year, code=a["code"], no=a["target"],
+        value=describe({"value": a["value"], "unit": a["unit"], "bound": "exact",
+                        "kind": "level", "upper": None}),
+        target=describe(a["target_spec"]), text=a["text"], date=a["date"], id=a["id"])
+        for a in actuals]
 
 
 @app.command()

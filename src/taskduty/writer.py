@@ -1,0 +1,152 @@
+"""Write transactions as SQL text, for the recording commands (``update``, ``undo``,
+``withdraw``): no ORM, so a one-task update starts as fast as a query.
+
+On a SQLite file the standard library's ``sqlite3`` runs the transaction (``BEGIN IMMEDIATE``
+… ``COMMIT``, rolled back on any error, with the pragmas of :meth:`Database.engine`);
+elsewhere, and on SQLite when ``Database(fast_writes=False)``, SQLAlchemy Core runs the same
+SQL text on the engine. Values are passed as on the ORM path: dates and times in SQLite as
+SQLAlchemy stores them (``2018-03-31``, ``2026-12-02 03:04:05.123456``), as objects to a
+server.
+
+A database made by an older taskduty is upgraded first (:mod:`taskduty.migrations`, imported
+only then); one with no taskduty tables is refused, never created.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from taskduty.db import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    SQLITE_PRAGMAS,
+    Database,
+    _short,
+    _SqlaReader,
+    _SqliteReader,
+)
+from taskduty.errors import DatabaseError
+
+# How SQLAlchemy stores a datetime in SQLite (its DATETIME's storage format; tz dropped).
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+
+
+class Writer(Protocol):
+    """Runs SQL with ``:name`` parameters inside one transaction."""
+
+    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The rows of a query, as dicts."""
+        ...
+
+    def run(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        """Run an UPDATE (or any statement); how many rows it changed."""
+        ...
+
+    def insert(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        """Run an INSERT of one row into a table with an ``id`` key; the new row's id."""
+        ...
+
+
+def sqlite_value(value: Any) -> Any:
+    """A parameter as SQLAlchemy binds it for SQLite (dates and times as text)."""
+    if isinstance(value, datetime):
+        return value.strftime(SQLITE_DATETIME)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: sqlite_value(v) for k, v in (params or {}).items()}
+
+
+class _SqliteWriter(_SqliteReader):
+    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return super().all(sql, _sqlite_params(params))
+
+    def run(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        return self.conn.execute(sql, _sqlite_params(params)).rowcount
+
+    def insert(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        return int(self.conn.execute(sql, _sqlite_params(params)).lastrowid or 0)
+
+
+class _SqlaWriter(_SqlaReader):
+    def __init__(self, conn: Any, is_sqlite: bool) -> None:
+        super().__init__(conn)
+        self.is_sqlite = is_sqlite
+
+    def _args(self, params: dict[str, Any] | None) -> dict[str, Any]:
+        return _sqlite_params(params) if self.is_sqlite else dict(params or {})
+
+    def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        from sqlalchemy import text
+
+        return [dict(r) for r in self.conn.execute(text(sql), self._args(params)).mappings()]
+
+    def run(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        from sqlalchemy import text
+
+        return int(self.conn.execute(text(sql), self._args(params)).rowcount)
+
+    def insert(self, sql: str, params: dict[str, Any] | None = None) -> int:
+        from sqlalchemy import text
+
+        if self.is_sqlite:
+            return int(self.conn.execute(text(sql), self._args(params)).lastrowid or 0)
+        return int(self.conn.execute(text(sql + " RETURNING id"), self._args(params))
+                   .scalar_one())
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Writer]:
+    """One write transaction on ``db``: commits when the block ends, rolls back on any error
+    (driver errors become one-line :class:`DatabaseError` messages)."""
+    db.check_sqlite_file(must_exist=True)
+    if db.fast_writes and db.path is not None:
+        with _sqlite_transaction(db) as writer:
+            yield writer
+        return
+    with db.errors("write to"), db.engine().connect() as conn:
+        if db._needs_upgrade(_SqlaReader(conn)):
+            conn.rollback()  # hold no locks while the upgrade runs
+            db.prepare_schema()
+        conn.rollback()  # the check began a transaction; the write begins its own
+        with conn.begin():
+            yield _SqlaWriter(conn, db.is_sqlite)
+
+
+@contextmanager
+def _sqlite_transaction(db: Database) -> Iterator[Writer]:
+    assert db.path is not None
+    try:
+        conn = sqlite3.connect(str(db.path), timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None)  # we issue BEGIN ourselves
+    except sqlite3.Error as exc:
+        raise db.sqlite_error(exc, "write to") from None
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
+        writer = _SqliteWriter(conn)
+        if db._needs_upgrade(writer):
+            db.prepare_schema()
+        # Take the write lock at once, so two writers queue instead of deadlocking.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield writer
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    except sqlite3.IntegrityError as exc:
+        raise DatabaseError(
+            f"cannot write to {db.display}: another change conflicted "
+            f"({_short(exc, db.url)}); nothing was written", hint="try again") from None
+    except sqlite3.Error as exc:
+        raise db.sqlite_error(exc, "write to") from None
+    finally:
+        conn.close()
