@@ -199,7 +199,7 @@ def test_a_missing_database_is_refused_and_not_created(tmp_path: Path) -> None:
 @pytest.mark.sqlite_only
 def test_an_older_database_is_upgraded_before_the_write(tmp_path: Path,
                                                         run: Any) -> None:
-    from taskduty.db import SCHEMA_VERSION
+    from taskduty.migrations import SCHEMA_VERSION
 
     path = tmp_path / "old.db"
     shutil.copyfile(ROOT / "tests" / "data" / "schema_v1.db", path)

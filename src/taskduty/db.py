@@ -273,6 +273,14 @@ class Database:
         return DatabaseError(_("cannot {doing} {display}: {reason}").format(
             doing=_doing(doing), display=self.display, reason=text), hint=hint)
 
+    def conflict_error(self, exc: Exception, doing: str = "write to") -> DatabaseError:
+        """A constraint violation (another change conflicted) as a :class:`DatabaseError`."""
+        return DatabaseError(
+            _("cannot {doing} {display}: another change conflicted ({reason}); nothing was "
+              "written").format(doing=_doing(doing), display=self.display,
+                                reason=_short(exc, self.url)),
+            hint=_("try again"))
+
     @contextmanager
     def errors(self, doing: str = "open") -> Iterator[None]:
         """Turn driver errors (server down, bad password, locked file) into one-line
@@ -282,11 +290,7 @@ class Database:
         try:
             yield
         except IntegrityError as exc:
-            raise DatabaseError(
-                _("cannot {doing} {display}: another change conflicted ({reason}); nothing was "
-                  "written").format(doing=_doing(doing), display=self.display,
-                                    reason=_short(exc, self.url)),
-                hint=_("try again")) from None
+            raise self.conflict_error(exc, doing) from None
         except (OperationalError, DBAPIError) as exc:
             if self.is_sqlite:
                 raise self.sqlite_error(exc, doing) from None

@@ -24,11 +24,9 @@ from taskduty.db import (
     SQLITE_BUSY_TIMEOUT_MS,
     SQLITE_PRAGMAS,
     Database,
-    _short,
     _SqlaReader,
     _SqliteReader,
 )
-from taskduty.errors import DatabaseError
 
 # How SQLAlchemy stores a datetime in SQLite (its DATETIME's storage format; tz dropped).
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
@@ -143,9 +141,7 @@ def _sqlite_transaction(db: Database) -> Iterator[Writer]:
             raise
         conn.execute("COMMIT")
     except sqlite3.IntegrityError as exc:
-        raise DatabaseError(
-            f"cannot write to {db.display}: another change conflicted "
-            f"({_short(exc, db.url)}); nothing was written", hint="try again") from None
+        raise db.conflict_error(exc) from None
     except sqlite3.Error as exc:
         raise db.sqlite_error(exc, "write to") from None
     finally:
