@@ -103,3 +103,21 @@ def test_forms_for_a_month_before_the_tables_year_refused(seeded, tmp_path):
     assert result.exit_code == 2
     assert "before the 2018 table's year" in result.stderr
     assert not (tmp_path / "f").exists() or not list((tmp_path / "f").iterdir())
+
+
+def test_one_month_parser_for_this_month_and_months_ahead(monkeypatch):
+    monkeypatch.setattr("taskduty.dates.today", lambda: date(2018, 12, 10))
+    assert parse_month(None) == Month(2018, 12)
+    assert parse_month("2019-01", ahead=1) == Month(2019, 1)  # next month's forms, ahead
+    with pytest.raises(UsageError, match="this month is 2018-12"):
+        parse_month("2019-02", ahead=1)
+    assert Month(2018, 12).after(1) == Month(2019, 1)
+    assert Month(2019, 1).after(-1) == Month(2018, 12)
+
+
+def test_forms_may_be_written_for_next_month_not_later(seeded, tmp_path):
+    from taskduty.dates import today
+
+    now = Month.of(today())
+    later = seeded("forms", str(tmp_path / "later"), "--month", str(now.after(2)))
+    assert later.exit_code == 2 and "is in the future" in later.stderr

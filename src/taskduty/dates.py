@@ -55,6 +55,11 @@ class Month:
     def of(cls, day: date) -> Month:
         return cls(day.year, day.month)
 
+    def after(self, months: int) -> Month:
+        """The month ``months`` later (earlier when negative)."""
+        n = self.year * 12 + self.month - 1 + months
+        return Month(n // 12, n % 12 + 1)
+
     @property
     def first(self) -> date:
         return date(self.year, self.month, 1)
@@ -123,9 +128,12 @@ def parse_date(text: str, option: str = "--date", future: bool = False) -> date:
     return day
 
 
-def parse_month(text: str, option: str = "--month", future: bool = False) -> Month:
-    """A month typed for ``option``; a month that starts after today is refused unless
-    ``future``."""
+def parse_month(text: str | None, option: str = "--month", future: bool = False,
+                ahead: int = 0) -> Month:
+    """A month typed for ``option`` (None: this month); a month more than ``ahead`` months
+    after this one is refused unless ``future``."""
+    if text is None:
+        return Month.of(today())
     month = read_month(text)
     if month is None:
         hint = _("write it as {forms}, e.g. {option} 2018-03").format(
@@ -135,11 +143,11 @@ def parse_month(text: str, option: str = "--month", future: bool = False) -> Mon
                 option=option, month=str(Month.of(read_day(text) or today())))
         raise ValueProblem(_("{option} {text!r} is not a month").format(option=option,
                                                                          text=text), hint=hint)
-    now = today()
-    if not future and month.first > now:
+    now = Month.of(today())
+    if not future and month > now.after(ahead):
         raise ValueProblem(
             _("{option} {month} is in the future (this month is {now})").format(
-                option=option, month=str(month), now=str(Month.of(now))),
+                option=option, month=str(month), now=str(now)),
             hint=_("give a month that has begun; check the year"))
     return month
 

@@ -67,7 +67,7 @@ def bulletin(
 ) -> None:
     from taskduty import bulletin as bl
     from taskduty import render
-    from taskduty.dates import Month, parse_date, parse_month, today
+    from taskduty.dates import parse_date, parse_month
 
     if out.suffix.lower() != ".docx":
         raise UsageError(_("cannot write a bulletin to {name!r}").format(name=out.name),
@@ -81,7 +81,7 @@ def bulletin(
         raise UsageError(_("no template {path}").format(path=template),
                          hint=_("write the example with: taskduty bulletin T.docx "
                                 "--example-template"))
-    which = parse_month(month) if month else Month.of(today())
+    which = parse_month(month)
     day = parse_date(issued, "--date", future=True) if issued else None
     paragraphs = bl.read_demands(demands) if demands else None
     with get_db().read() as reader:

@@ -28,16 +28,11 @@ from taskduty.cli.query import (
     as_of_date,
     thresholds,
 )
+from taskduty.dates import parse_month
 from taskduty.errors import UsageError
 from taskduty.i18n import N_, _, ngettext
 
 EXPORT_SUFFIXES = (".xlsx", ".csv", ".tsv", ".json", ".jsonl")
-
-
-def _month(text: str | None, future: bool = False) -> Any:
-    from taskduty.dates import Month, parse_month, today
-
-    return parse_month(text, "--month", future=future) if text else Month.of(today())
 
 
 @app.command()
@@ -103,18 +98,6 @@ def export(
            if info.targets and info.targets["targets"] else ""))
 
 
-def _not_after_next_month(which: Any) -> None:
-    """Forms may be written ahead for next month, not for a month further off (a typo)."""
-    from taskduty.dates import Month, today
-    from taskduty.i18n import _
-
-    now = Month.of(today())
-    following = Month(now.year + now.month // 12, now.month % 12 + 1)
-    if which > following:
-        raise UsageError(_("--month {month} is in the future (this month is {now})").format(
-            month=str(which), now=str(now)), hint=_("give a month that has begun; check the year"))
-
-
 @app.command()
 def forms(
     outdir: Annotated[Path, typer.Argument(
@@ -138,8 +121,7 @@ def forms(
     from taskduty import queries, render
     from taskduty.forms import FormsIncomplete, write_forms
 
-    which = _month(month, future=True)
-    _not_after_next_month(which)
+    which = parse_month(month, ahead=1)  # next month's forms may be written ahead
     with get_db().read() as reader:
         year = queries.year_for(reader, year, which.last)
         units = queries.resolve_names(reader, "unit", unit or [], year)
@@ -194,7 +176,7 @@ def collect(
     from taskduty.forms import CONTACT_LINES, FormProblems
     from taskduty.forms import collect as collect_forms
 
-    which = _month(month) if month else None
+    which = parse_month(month) if month else None
     try:
         result = collect_forms(get_db(), files, year, which)
     except FormProblems as exc:
@@ -317,7 +299,7 @@ def remind(
         raise UsageError(_("--as-of goes with --due-within"),
                          hint=_("for units that did not report, give --month"))
 
-    which = _month(month)
+    which = parse_month(month)
     due = (parse_day(deadline, "--deadline", future=True) if deadline
            else which.last + timedelta(days=5))
     with get_db().read() as reader:
