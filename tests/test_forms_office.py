@@ -62,7 +62,7 @@ def test_a_copied_form_still_collects_from_its_title_unit_line_and_codes(seeded,
     result = seeded("collect", str(copied))
     assert result.exit_code == 0, result.output
     assert "a copied form, matched by 任务编号" in result.stderr
-    assert "填报人 张晓" in result.stderr
+    assert "filled by 张晓" in result.stderr
     first = _json(seeded, "show", codes[0])["history"]
     second = _json(seeded, "show", codes[1])["history"]
     assert [(h["status"], h["progress"], h["by"], h["date"]) for h in first] == [

@@ -1,5 +1,6 @@
 """``taskduty check``: a data-quality report for a loaded year.
 
+
 It combines what each load recorded (load notes: inherited cells, repaired fragments, cleaned
 names, notes, warnings) with checks computed from the stored table: names that look like
 variants of one another and tasks without a leader or a lead unit.
@@ -12,6 +13,7 @@ from itertools import combinations
 from typing import Any
 
 from taskduty.db import Reader
+from taskduty.i18n import _
 
 # A trailing organ character: 发改委 and 发改局 share the stem 发改.
 _ORGAN_ENDINGS = "局委办厅室处科部"
@@ -39,14 +41,14 @@ def variant_reason(a: str, b: str, kind: str) -> str | None:
     """
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 2 and short in long_:
-        return f"{short!r} is part of {long_!r}"
+        return _("{short!r} is part of {long!r}").format(short=short, long=long_)
     if kind == "leader":
         return None
     if min(len(a), len(b)) >= 4 and edit_distance(a, b) == 1:
-        return "one character apart"
+        return _("one character apart")
     if (len(a) == len(b) >= 3 and a[:-1] == b[:-1]
             and a[-1] in _ORGAN_ENDINGS and b[-1] in _ORGAN_ENDINGS):
-        return f"same name {a[:-1]!r} with another ending"
+        return _("same name {stem!r} with another ending").format(stem=a[:-1])
     return None
 
 

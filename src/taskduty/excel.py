@@ -414,6 +414,14 @@ class StatusTally:
         return rows
 
 
+def report_scope(leaders: Sequence[str] = (), units: Sequence[str] = ()) -> str:
+    """The selection a report covers, for its (Chinese) title: ``分管领导：陆秋明；牵头单位：…``,
+    "" for the whole table."""
+    return "；".join(part for part in (
+        f"分管领导：{'、'.join(leaders)}" if leaders else "",
+        f"牵头单位：{'、'.join(units)}" if units else "") if part)
+
+
 def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
                  stale_days: int = 30, scope: str = "", *, co_units: bool | None = None,
                  deadlines: bool | None = None,

@@ -1216,3 +1216,15 @@ def target_summary_result(rows: list[dict[str, Any]], as_of: Any) -> Result:
     return Result(rows=rows, columns=cols, data=data,
                   title=_("As of {date}").format(date=as_of or date.today())
                   + f"  {counts_line(count_statuses(rows))}")
+
+
+# the contact lines under a filled form (forms.CONTACT_LINES are their Chinese labels there)
+CONTACT_TEXT = {"filled_by": N_("filled by {value}"), "phone": N_("phone {value}"),
+                "approved_by": N_("approved by {value}")}
+
+
+def contact_text(contact: dict[str, Any]) -> str:
+    """``filled by 张晓; phone 0519-…; approved by 李建`` (in the interface language) for a
+    collected form's contact lines, "" when it gave none."""
+    return "; ".join(_(text).format(value=contact[key]) for key, text in CONTACT_TEXT.items()
+                     if contact.get(key))

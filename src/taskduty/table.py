@@ -281,7 +281,8 @@ class _Normaliser:
             if name in NAME_FIELDS:
                 cols = "、".join(repr(header[i].strip()) for i in [self.columns[name], *extra])
                 self.repairs.append(Repair("note", "", (
-                    f"{LABELS[name]}: names read from every column of that role ({cols})")))
+                    _("{header}: names read from every column of that role ({cols})")
+                        .format(header=LABELS[name], cols=cols))))
                 continue
             first = self.columns[name]
             cols = [first, *extra]
@@ -379,7 +380,8 @@ class _Normaliser:
                 joined = names[-1] + name
                 out.repairs.append((
                     "repaired",
-                    f"joined wrapped unit name {names[-1]!r} + {name!r} -> {joined!r}"))
+                    _("joined wrapped unit name {first!r} + {rest!r} -> {joined!r}").format(
+                        first=names[-1], rest=name, joined=joined)))
                 names[-1] = joined
                 continue
             if name not in names:
@@ -597,8 +599,8 @@ class _Normaliser:
         self.task_numbers = self.numbers_tasks()
         if self.task_numbers:
             self.repairs.append(Repair(
-                "note", "", "序号 numbers the tasks, not the goals: goals are numbered in the "
-                "order they appear"))
+                "note", "", _("序号 numbers the tasks, not the goals: goals are numbered in the "
+                              "order they appear")))
         if "leaders" not in self.columns:
             self.repairs.append(Repair(
                 "note", "", _("the table has no 分管领导 column: leaders come from group rows "
@@ -615,7 +617,7 @@ class _Normaliser:
                 if any(not c.blank for i, c in enumerate(row.cells)
                        if i not in (self.columns.get("goal_no"), self.columns.get("goal"))):
                     self.repairs.append(Repair(
-                        "warning", row.ref, "a row without 工作标准 was skipped"))
+                        "warning", row.ref, _("a row without 工作标准 was skipped")))
                 continue
             self.tasks.append(self.task(row, number, standard))
         self.apply_lead_first()
@@ -666,7 +668,8 @@ class _Normaliser:
     def skip_row(self, row: SourceRow) -> bool:
         """True for a note row (注：…) or a heading row, which are recorded, not tasks."""
         if (note := self.footnote(row.cells)) is not None:
-            self.repairs.append(Repair("note", row.ref, f"note row skipped: {note[:40]!r}"))
+            self.repairs.append(Repair("note", row.ref, _("note row skipped: {note!r}")
+                .format(note=note[:40])))
             if states_rule(note):
                 self.table_rule = True
             return True
@@ -691,8 +694,8 @@ class _Normaliser:
             if not text["goal"] and self.current_no is None:
                 text["goal"] = "全部任务"
                 self.repairs.append(Repair(
-                    "note", ref, "the table has no 目标名称 column and no heading rows: "
-                    "its tasks form one goal, 全部任务"))
+                    "note", ref, _("the table has no 目标名称 column and no heading rows: its "
+                                   "tasks form one goal, 全部任务")))
             text["goal_no"] = ""
         standard = "\n".join(v.strip() for v in self.cell(row.cells, "standard").values
                               if v.strip())
@@ -702,13 +705,15 @@ class _Normaliser:
             if not self.code_note:
                 self.code_note = True
                 self.repairs.append(Repair(
-                    "note", ref, f"序号 {text['goal_no']!r} numbers goal.task: the goal "
-                    "number is its first part"))
+                    "note", ref, _("序号 {text!r} numbers goal.task: the goal number is its first "
+                                   "part")
+                        .format(text=text['goal_no'])))
             text["goal_no"] = m.group(1)
         number = parse_goal_no(text["goal_no"]) if text["goal_no"] else None
         if text["goal_no"] and number is None:
             self.repairs.append(Repair(
-                "warning", ref, f"序号 {text['goal_no']!r} is not a goal number; ignored"))
+                "warning", ref, _("序号 {text!r} is not a goal number; ignored")
+                    .format(text=text['goal_no'])))
         goal = self.goal_name(text["goal"], ref)
         if number is None and goal:
             number = self.goal_keys.get(squeeze(goal))
@@ -716,12 +721,13 @@ class _Normaliser:
                 number = self.top_goal + 1
                 if "goal_no" in self.columns:
                     self.repairs.append(Repair(
-                        "note", ref, f"goal {goal!r} has no 序号; numbered {number}"))
+                        "note", ref, _("goal {goal!r} has no 序号; numbered {number}")
+                            .format(goal=goal, number=number)))
         if number is None:
             number = self.current_no
         if number is None:
             if standard:
-                self.repairs.append(Repair("warning", ref, "a task before any goal was skipped"))
+                self.repairs.append(Repair("warning", ref, _("a task before any goal was skipped")))
             return None
         self.name_goal(number, goal, ref)
         self.current_no = number
@@ -734,8 +740,9 @@ class _Normaliser:
             if goal not in self.renamed_goals:
                 self.renamed_goals.add(goal)
                 self.repairs.append(Repair(
-                    "cleaned", ref, f"goal name {goal!r} read as {bare!r} (number "
-                    "before the name dropped)"))
+                    "cleaned", ref, _("goal name {goal!r} read as {bare!r} (number before the "
+                                      "name dropped)")
+                        .format(goal=goal, bare=bare)))
             goal = bare
         return goal
 
@@ -746,19 +753,23 @@ class _Normaliser:
             if goal and squeeze(goal) != squeeze(self.goal_names[number]):
                 self.repairs.append(Repair(
                     "warning", ref,
-                    f"goal {number} is named {goal!r} here but {self.goal_names[number]!r} "
-                    "above; the first name is kept"))
+                    _("goal {number} is named {goal!r} here but {goal_names!r} above; the first "
+                      "name is kept")
+                        .format(number=number, goal=goal, goal_names=self.goal_names[number])))
             elif goal and number == self.current_no and self.paged and goal_column:
                 self.repairs.append(Repair(
-                    "note", ref, f"goal {number} printed again (page break); continued"))
+                    "note", ref, _("goal {number} printed again (page break); continued")
+                        .format(number=number)))
             elif goal and number != self.current_no and goal_column:
                 self.repairs.append(Repair(
-                    "note", ref, f"goal {number} appears again after another goal; merged"))
+                    "note", ref, _("goal {number} appears again after another goal; merged")
+                        .format(number=number)))
         elif goal:
             self.goal_names[number] = goal
             self.goal_keys.setdefault(squeeze(goal), number)
         else:
-            self.repairs.append(Repair("warning", ref, f"goal {number} has no 目标名称"))
+            self.repairs.append(Repair("warning", ref, _("goal {number} has no 目标名称")
+                .format(number=number)))
             self.goal_names[number] = ""
         self.top_goal = max(self.top_goal, number)
 
@@ -818,8 +829,9 @@ class _Normaliser:
                 if read.moved_co:
                     moved = list(read.moved_co)
                     self.repairs.append(Repair(
-                        "repaired", ref, f"{code} 牵头单位: {'、'.join(moved)} marked as "
-                        "cooperating (配合) -> 配合单位", code))
+                        "repaired", ref, _("{code} 牵头单位: {moved} marked as cooperating "
+                                           "(配合) -> 配合单位")
+                            .format(code=code, moved="、".join(moved)), code))
             from_heading = getattr(self.heading_clause, attr) if self.heading_clause else None
             can_inherit = (self.inherits and previous is not None and bool(getattr(previous, attr))
                            and attr in self.columns)
@@ -831,13 +843,15 @@ class _Normaliser:
             elif not values and can_inherit:
                 values = list(getattr(previous, attr))
                 setattr(task, f"{attr}_inherited", True)
-                how = "merged cell" if cell.merged else "blank cell"
+                how = _("merged cell") if cell.merged else _("blank cell")
                 self.repairs.append(Repair(
                     "inherited", ref,
-                    f"{code} {label}: {how}, inherited {'、'.join(values)} "
-                    f"from {previous.code}", code))
+                    _("{code} {label}: {how}, inherited {values} from {previous}")
+                        .format(code=code, label=label, how=how, values='、'.join(values),
+                                previous=previous.code), code))
             elif not values and (attr == "units" or (self.inherits and attr in self.columns)):
-                self.repairs.append(Repair("warning", ref, f"{code} has no {label}", code))
+                self.repairs.append(Repair("warning", ref, _("{code} has no {label}")
+                    .format(code=code, label=label), code))
             setattr(task, attr, values)
         return moved, marked, notes, rule
 
@@ -866,11 +880,13 @@ class _Normaliser:
         """One line per cleaned name and dropped remark, after all rows."""
         for raw, (name, times) in self.cleaned.items():
             self.repairs.append(Repair(
-                "cleaned", "", f"padded name {raw!r} read as {name!r} ({times} cells)"))
+                "cleaned", "", _("padded name {raw!r} read as {name!r} ({times} cells)")
+                    .format(raw=raw, name=name, times=times)))
         for raw, (name, dropped, times) in self.remarks.items():
             self.repairs.append(Repair(
-                "cleaned", "", f"name {raw!r} read as {name!r}: remark {dropped!r} dropped "
-                f"({times} cells)"))
+                "cleaned", "", _("name {raw!r} read as {name!r}: remark {dropped!r} dropped "
+                                 "({times} cells)")
+                    .format(raw=raw, name=name, dropped=dropped, times=times)))
 
 
 def _letters(index: int) -> str:
@@ -905,8 +921,8 @@ def clean_invisible(source: SourceTable) -> list[Repair]:
     def clean(values: list[str], ref: str) -> list[str]:
         found = [name for v in values for name in invisible_in(v)]
         if found:
-            out.append(Repair("cleaned", ref, "invisible characters removed: "
-                              + ", ".join(dict.fromkeys(found))))
+            out.append(Repair("cleaned", ref, _("invisible characters removed: {merged}")
+                              .format(merged=", ".join(dict.fromkeys(found)))))
         return [clean_text(v) for v in values]
 
     source.header = clean(source.header, "header")
@@ -922,7 +938,8 @@ def clean_invisible(source: SourceTable) -> list[Repair]:
             merged = ", ".join(dict.fromkeys(
                 n for r in out[found_before:] for n in r.message.split(": ", 1)[1].split(", ")))
             out[found_before:] = [Repair("cleaned", row.ref,
-                                         f"invisible characters removed: {merged}")]
+                                         _("invisible characters removed: {merged}")
+                                             .format(merged=merged))]
     return out
 
 

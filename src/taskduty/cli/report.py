@@ -76,12 +76,10 @@ def export(
             found = queries.list_tasks(reader, flt)
             render.write(render.tasks_result(found), "table", out)
             return
-        from taskduty.excel import write_report
+        from taskduty.excel import report_scope, write_report
 
         stale_days = settings.get("stale_days", reader, flag=stale_days)
-        scope = "；".join(part for part in (
-            f"分管领导：{'、'.join(leaders)}" if leaders else "",
-            f"牵头单位：{'、'.join(units)}" if units else "") if part)
+        scope = report_scope(leaders, units)
         # The tasks stream from the database into the workbook (flat memory on big tables).
         facts = queries.task_facts(reader, flt)
         info = write_report(out, queries.iter_tasks(reader, flt), plan_year, when, stale_days,
@@ -173,7 +171,7 @@ def collect(
     """
     from taskduty import render
     from taskduty.cli.status import _recorded_result
-    from taskduty.forms import CONTACT_LINES, FormProblems
+    from taskduty.forms import FormProblems
     from taskduty.forms import collect as collect_forms
 
     which = parse_month(month) if month else None
@@ -201,8 +199,7 @@ def collect(
                   for f in result.forms]})
     notes = []
     for form in result.forms:
-        contact = "; ".join(f"{label} {form.contact[key]}" for key, label in CONTACT_LINES
-                            if form.contact.get(key))
+        contact = render.contact_text(form.contact)
         notes.append(ngettext("{file}: {unit}, {month}, {n} filled row",
                               "{file}: {unit}, {month}, {n} filled rows", len(form.rows)).format(
             file=form.path.name, unit=form.unit, month=form.month, n=len(form.rows))

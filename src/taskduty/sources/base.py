@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from taskduty.dates import text_year
 from taskduty.errors import SourceError
 from taskduty.fields import HEADER_ALIASES, LABELS, REQUIRED, is_header_row, map_header, squeeze
+from taskduty.i18n import _
 
 
 @dataclass(slots=True)
@@ -65,7 +66,8 @@ class SourceTable:
 
 def repeated_header_note(refs: list[str]) -> str:
     """``skipped N repeated header rows (row a, row b)``: tables printed across pages."""
-    return f"skipped {len(refs)} repeated header rows ({', '.join(refs)})"
+    return _("skipped {n} repeated header rows ({refs})").format(n=len(refs),
+                                                                  refs=", ".join(refs))
 
 
 def missing_columns_error(where: str, searched: list[list[str]]) -> SourceError:
@@ -76,19 +78,21 @@ def missing_columns_error(where: str, searched: list[list[str]]) -> SourceError:
     best = max(searched, key=lambda row: len(map_header(row)), default=[])
     found = map_header(best)
     missing = [LABELS[f] for f in REQUIRED if f not in found]
-    message = f"{where}: no table header found (missing columns: {'、'.join(missing)}; "
     if found:
-        message += f"found: {_quote(best)})"
+        seen = _("found: {cells}").format(cells=_quote(best))
     else:
         first = next((row for row in searched if any(c.strip() for c in row)), [])
-        message += "no header-like text found"
-        message += f"; first text: {_quote(first)})" if first else ")"
+        seen = (_("no header-like text found; first text: {cells}").format(cells=_quote(first))
+                if first else _("no header-like text found"))
+    message = _("{where}: no table header found (missing columns: {missing}; {seen})").format(
+        where=where, missing="、".join(missing), seen=seen)
     accepted: dict[str, list[str]] = {f: [] for f in REQUIRED}
     for alias, name in HEADER_ALIASES.items():
         if name in accepted:
             accepted[name].append(alias)
     names = "; ".join(f"{LABELS[f]}: {'/'.join(accepted[f][:4])}…" for f in REQUIRED)
-    return SourceError(message, hint=f"the header row needs 工作标准 and two more of — {names}")
+    return SourceError(message, hint=_("the header row needs 工作标准 and two more of — {names}")
+                       .format(names=names))
 
 
 def _quote(row: list[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from taskduty.errors import SourceError
 from taskduty.fields import is_header_row, squeeze
-from taskduty.i18n import _
+from taskduty.i18n import _, ngettext
 from taskduty.sources.base import (
     SourceCell,
     SourceRow,
@@ -92,15 +92,16 @@ def read_docx_table(path: Path) -> SourceTable:
             result.rows.extend(more.rows)
             result.notes.extend(more.notes)
             result.notes.append(
-                f"read table {table_no} too: it has the same header as table {first_no}"
-            )
+                _("read table {n} too: it has the same header as table {first}")
+                .format(n=table_no, first=first_no))
         else:
             result.warnings.append(
-                f"table {table_no} also has a task-table header, but a different one; "
-                f"only tables with the header of table {first_no} were read"
-            )
+                _("table {n} also has a task-table header, but a different one; only tables "
+                  "with the header of table {first} were read").format(n=table_no,
+                                                                       first=first_no))
     if result is None:
-        count = {0: "no table", 1: "1 table"}.get(len(tables), f"{len(tables)} tables")
+        count = (_("no table") if not tables
+                 else ngettext("{n} table", "{n} tables", len(tables)).format(n=len(tables)))
         where = f"{path.name} ({count})"
         raise missing_columns_error(where, searched)
     return result

@@ -308,11 +308,13 @@ def _blocks(lines: list[tuple[int, str]], warnings: list[str]) -> list[_Block]:
             if label.name is None and block is None:
                 continue  # preamble such as 各单位： is not a label
             if label.name is None:
-                warnings.append(f"paragraph {n}: unknown label {label.raw}, ignored "
-                                f"({label.raw}：{label.value})")
+                warnings.append(_("paragraph {n}: unknown label {label}, ignored ({text})")
+                                .format(n=n, label=label.raw,
+                                        text=f"{label.raw}：{label.value}"))
             elif block is None:
-                warnings.append(f"paragraph {n}: {where} outside any task, ignored "
-                                f"({label.name}：{label.value})")
+                warnings.append(_("paragraph {n}: {where} outside any task, ignored ({text})")
+                                .format(n=n, where=_(where),
+                                        text=f"{label.name}：{label.value}"))
             else:
                 block.labels.append((label.name, label.value))
 
@@ -335,12 +337,12 @@ def _blocks(lines: list[tuple[int, str]], warnings: list[str]) -> list[_Block]:
                     continue
                 block = _Block(n, style if k == 0 else style + "+", body, clauses=clauses)
                 blocks.append(block)
-                take(block, labels, n, "label")
+                take(block, labels, n, N_("label"))
             continue
         labels_here = _label_section(_unwrap(line))
         current = blocks[-1] if blocks else None
         if labels_here is not None:
-            take(current, labels_here, n, "label line")
+            take(current, labels_here, n, N_("label line"))
             continue
         if current is not None and (current.is_task or _heading_like(current.text)):
             # an unnumbered paragraph closed by a clause bracket is a task of its own
@@ -359,7 +361,8 @@ def _blocks(lines: list[tuple[int, str]], warnings: list[str]) -> list[_Block]:
         if current is not None and not current.is_task:
             current.extra.append(line)
         elif current is not None:
-            warnings.append(f"paragraph {n}: text after a task's labels, ignored ({line})")
+            warnings.append(_("paragraph {n}: text after a task's labels, ignored ({text})")
+                            .format(n=n, text=line))
     # A second task of one paragraph is a sibling of the first.
     for block in blocks:
         block.style = block.style.removesuffix("+")
@@ -430,8 +433,8 @@ def parse_notice(paragraphs: list[str], title: str | None = None) -> SourceTable
         clause = block.clause()
         for label, value in clause.unknown:
             if not any(label in w for w in warnings):
-                warnings.append(f"paragraph {block.n}: unknown label {label}, ignored "
-                                f"({label}：{value})")
+                warnings.append(_("paragraph {n}: unknown label {label}, ignored ({text})")
+                                .format(n=block.n, label=label, text=f"{label}：{value}"))
         _from_headings(clause, [blocks[a] for a in reversed(block.ancestors)])
         cells = [[section] if section else [], [str(number)], [goal],
                  [standard] if standard else [], clause.leaders, clause.units,

@@ -8,6 +8,7 @@ separate rows and values alike, so rows are counted by cells (the header's width
 from __future__ import annotations
 
 from taskduty.fields import header_field, is_header_row
+from taskduty.i18n import _
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable, missing_columns_error
 
 
@@ -31,11 +32,11 @@ def parse_word_text(text: str, name: str = "text") -> SourceTable:
             else:
                 title_lines.append(line.strip())
     width = 0
-    for _, cell in cells:
+    for _number, cell in cells:
         if cell.blank or header_field(cell.values[0]) is None:
             break
         width += 1
-    header = [" ".join(c.values) for _, c in cells[:width]]
+    header = [" ".join(c.values) for _number, c in cells[:width]]
     if not is_header_row(header):
         raise missing_columns_error(name, [header or [c.values[0] for _, c in cells[:8]
                                                      if c.values]])
@@ -49,9 +50,8 @@ def parse_word_text(text: str, name: str = "text") -> SourceTable:
         if len(row_cells) < width:
             missing = [header[i] for i in range(len(row_cells), width)]
             notes.append(
-                f"line {line}: the last row is cut short; its missing cells "
-                f"({'、'.join(missing)}) count as blank cells"
-            )
+                _("line {line}: the last row is cut short; its missing cells ({cells}) count as "
+                  "blank cells").format(line=line, cells="、".join(missing)))
             row_cells += [SourceCell() for _ in range(width - len(row_cells))]
         if all(c.blank for c in row_cells):
             continue

@@ -122,7 +122,8 @@ def _read_sheet(ws: Any) -> SourceTable:
         extra = [c for c in range(1, max_col + 1) if c not in columns and (r, c) in stored]
         if extra:
             letters = ", ".join(_column_letter(c) for c in extra)
-            outside.append(f"row {r}: text in column {letters} has no header and was ignored")
+            outside.append(_("row {row}: text in column {letters} has no header and was ignored")
+                           .format(row=r, letters=letters))
 
     table = SourceTable(header=header, rows=rows, title=_title(title_rows), input_format="xlsx",
                         above=[" ".join(t for t in row if t) for row in title_rows if any(row)])
