@@ -43,6 +43,29 @@ PG_ENV = "TASKDUTY_TEST_PG_URL"
 BACKENDS = ("sqlite", "postgres")
 
 
+def _build_click_commands_once() -> None:
+    """Typer's ``CliRunner.invoke`` rebuilds the click command from every command function's
+    signature on each call (``typer.main.get_command``: ~40% of a typical in-process invoke,
+    thousands of times a run). Build it once per app instead, as the real ``taskduty``
+    process does once per run; an app that gains commands later is built again."""
+    import typer.testing
+
+    build = typer.testing._get_command
+    built: dict[tuple[int, int, int], tuple[Any, Any]] = {}
+
+    def get_command(app: Any) -> Any:
+        key = (id(app), len(app.registered_commands), len(app.registered_groups))
+        hit = built.get(key)
+        if hit is None or hit[0] is not app:
+            hit = built[key] = (app, build(app))
+        return hit[1]
+
+    typer.testing._get_command = get_command
+
+
+_build_click_commands_once()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
     """Run in parallel by default (``-n auto``, one worker per core) when pytest-xdist is
@@ -51,6 +74,12 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
             and config.getoption("numprocesses", None) is None
             and not config.getoption("usepdb", False)):
         config.option.numprocesses = "auto"
+    # Work stealing: each worker starts on a contiguous half of the tests (a module's tests,
+    # and its module fixtures, mostly on one worker) and an idle worker takes tests from a
+    # busy one, so slow files bunched on one worker do not leave the other waiting at the end.
+    if (config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput")
+            and config.getoption("dist", "no") == "no" and config.option.numprocesses):
+        config.option.dist = "worksteal"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -26,8 +26,11 @@ UPDATES_EACH = 25
 # argv: label, count, then the taskduty arguments with {i} replaced by the run's number.
 # Prints one JSON line: how many runs exited 0 and the stderr of those that did not.
 WORKER = textwrap.dedent("""
-    import contextlib, io, json, sys
+    import contextlib, functools, io, json, sys
+    import typer.main
     from taskduty.cli import main
+    # The click command built once per process, as in one `taskduty` run (not once per run).
+    typer.main.get_command = functools.lru_cache(maxsize=None)(typer.main.get_command)
     label, count, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     ok, errors = 0, []
     for i in range(count):
