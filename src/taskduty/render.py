@@ -407,16 +407,18 @@ def print_tasks_table(tasks: list[Any], title: str | None = None,
     lines (None: every task); returns how many tasks it showed."""
     out = console()
     show_progress = any(t.progress is not None or t.status == "done" for t in tasks)
-    cols = task_columns(tasks, out.width, show_progress)
+    every = [task_cells(t, True) for t in tasks]
+    cols = task_columns(tasks, out.width, show_progress, every)
     grid = Grid(out, [GridColumn(c.header, c.width, "right" if c.key == "progress" else "left")
                       for c in cols])
+    names: dict[tuple[tuple[str, ...], int], list[str]] = {}  # the same names, wrapped once
 
     def rows() -> Iterable[GridRow]:
         previous_goal = None
         for i, t in enumerate(tasks):
             first = t.goal_no != previous_goal
             previous_goal = t.goal_no
-            values = task_cells(t, first)
+            values = every[i] if first else {**every[i], "goal": ""}
             cells: list[tuple[list[str], str | None]] = []
             for col in cols:
                 if col.key == "status":
@@ -424,7 +426,10 @@ def print_tasks_table(tasks: list[Any], title: str | None = None,
                 elif col.key == "warning":
                     cells.append(([values["warning"]], WARNING_STYLES.get(t.warning or "")))
                 elif col.key in NAME_COLUMNS:
-                    cells.append((fill(values[col.key], col.width), None))
+                    key = (tuple(values[col.key]), col.width)
+                    if key not in names:
+                        names[key] = fill(values[col.key], col.width)
+                    cells.append((names[key], None))
                 else:
                     cells.append((wrap_cells(values[col.key], col.width), None))
             last = i == len(tasks) - 1
@@ -497,6 +502,7 @@ class Grid:
         self.specs = specs
         self.color = getattr(out, "_color_system", None)
         self._styles: dict[str, tuple[str, str]] = {}
+        self._cache: dict[tuple[str, int], list[str]] = {}
 
     def head(self, title: str | None) -> str:
         """The title, the header and the rule under it, as rich renders them."""
@@ -509,7 +515,17 @@ class Grid:
         return captured.get()
 
     def lines(self, text: str, col: GridColumn) -> list[str]:
-        """One source line of a cell as lines of exactly the column's width."""
+        """One source line of a cell as lines of exactly the column's width (short texts,
+        which repeat — names, statuses, dates — looked up once per column)."""
+        if len(text) > 12:
+            return self._lines(text, col)
+        key = (text, id(col))
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._lines(text, col)
+        return found
+
+    def _lines(self, text: str, col: GridColumn) -> list[str]:
         if "\n" not in text and not _CONTROL.search(text):
             if col.justify == "right":
                 text = text.rstrip()
@@ -646,14 +662,16 @@ def name_tokens(names: list[str], marker: str) -> list[str]:
     return tokens + ([marker] if marker else [])
 
 
-def task_columns(tasks: list[Any], width: int, show_progress: bool) -> list[TaskColumn]:
+def task_columns(tasks: list[Any], width: int, show_progress: bool,
+                 every: list[dict[str, Any]] | None = None) -> list[TaskColumn]:
     """The columns and their widths so that the table fits ``width`` cells.
 
     Fixed columns keep their size; the goal, names and deadline get a share of the width
     (they wrap); 工作标准 takes the rest. When that is too little, the others shrink first.
+    ``every``: the tasks' :func:`task_cells` (first in goal), when the caller has them.
     """
-
-    every = [task_cells(t, True) for t in tasks]
+    if every is None:
+        every = [task_cells(t, True) for t in tasks]
 
     def natural(key: str) -> int:
         values = [c[key] for c in every]
