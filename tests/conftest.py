@@ -30,11 +30,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 from typer.testing import CliRunner
 
-from helpers import load_plan
-
 # The suite runs the English interface (the Chinese one has its own tests, test_i18n.py).
-# Set before any taskduty module is imported: help texts are translated at import.
+# Set before any taskduty module is imported (helpers imports taskduty): help texts are
+# translated at import.
 os.environ["TASKDUTY_LANG"] = "en"
+
+from helpers import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = ROOT / "data" / "seed_2018.txt"
