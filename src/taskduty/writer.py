@@ -8,8 +8,9 @@ SQL text on the engine. Values are passed as on the ORM path: dates and times in
 SQLAlchemy stores them (``2018-03-31``, ``2026-12-02 03:04:05.123456``), as objects to a
 server.
 
-A database made by an older taskduty is upgraded first (:mod:`taskduty.migrations`, imported
-only then); one with no taskduty tables is refused, never created.
+A database made by an older taskduty is upgraded first (by its schema keeper, as
+:meth:`Database.read` does; the ORM is imported only then); one with no taskduty tables is
+refused, never created.
 """
 
 from __future__ import annotations
