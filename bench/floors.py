@@ -8,7 +8,7 @@ same database. Each is a command, so it pays for starting Python as taskduty doe
     python bench/floors.py summary DB YEAR             # per lead unit, one GROUP BY, JSON
     python bench/floors.py update DB YEAR CODE         # one task's update, one transaction
     python bench/floors.py undo DB                     # withdraw the latest batch
-    python bench/floors.py forms DB YEAR FOLDER        # one bare workbook per lead unit
+    python bench/floors.py forms DB YEAR FOLDER        # per lead unit, a form's cells, bare
     python bench/floors.py export DB YEAR OUT.xlsx     # one write-only workbook
 
 ``EMPTY.db`` is a taskduty database with the schema and no table (``run.py`` makes it once).
@@ -23,7 +23,7 @@ import shutil
 import sqlite3
 import sys
 import unicodedata
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 WIDTHS = (6, 14, 44, 10, 16, 8)  # code, goal, standard, leaders, units, status: 120 columns
@@ -174,31 +174,145 @@ def undo(db: str) -> None:
     conn.execute("COMMIT")
 
 
-def _rows_by_unit(db: str, year: int) -> dict[str, list[tuple]]:
-    conn = sqlite3.connect(db)
-    out: dict[str, list[tuple]] = {}
-    for unit, *row in conn.execute(
-            "SELECT u.name, t.code, g.name, t.standard, " + STATUS + " FROM task t "
-            "JOIN plan p ON p.id = t.plan_id JOIN goal g ON g.id = t.goal_id "
-            "JOIN task_unit tu ON tu.task_id = t.id AND tu.role = 'lead' "
-            "JOIN unit u ON u.id = tu.unit_id WHERE p.year = ? ORDER BY u.name, t.goal_no, t.seq",
-            (year,)):
-        out.setdefault(unit, []).append(tuple(row))
-    return out
+FORM_HEADER = ("任务编号", "目标名称", "工作标准", "分管领导", "当前状态", "状态", "进度(%)",
+               "进展情况", "实际完成值", "完成时限", "序时进度", "预警", "其他牵头单位",
+               "上次进展情况")
+STATUS_TEXT = {"not_started": "未启动", "in_progress": "推进中", "behind": "滞后",
+               "done": "已完成"}
+LIGHTS = {"red": "红灯", "yellow": "黄灯", "blue": "蓝灯"}
+# What a form shows of each task of the year, in the table's order: its latest update (the
+# same LIMIT 1 lookup as STATUS), the approved extension in force, its lead units in order,
+# and each target's latest actual value.
+FORM_TASKS = (
+    "SELECT t.id, t.code, t.goal_no, g.name, t.standard, t.deadline, t.deadline_date, "
+    "t.milestones, t.targets, "
+    "(SELECT group_concat(name, '、') FROM (SELECT l.name FROM task_leader x JOIN leader l"
+    " ON l.id = x.leader_id WHERE x.task_id = t.id ORDER BY x.position)), "
+    "(SELECT json_array(s.status, s.progress, s.date, s.note) FROM task_update s"
+    " WHERE s.task_id = t.id AND s.withdrawn_at IS NULL ORDER BY s.date DESC, s.id DESC"
+    " LIMIT 1), "
+    "(SELECT e.due_date FROM task_extension e WHERE e.task_id = t.id AND e.withdrawn_at IS "
+    "NULL ORDER BY e.id DESC LIMIT 1) "
+    "FROM task t JOIN goal g ON g.id = t.goal_id JOIN plan p ON p.id = t.plan_id "
+    "WHERE p.year = ? ORDER BY t.goal_no, t.seq")
+FORM_UNITS = ("SELECT y.task_id, u.name FROM task_unit y JOIN unit u ON u.id = y.unit_id "
+              "JOIN task t ON t.id = y.task_id JOIN plan p ON p.id = t.plan_id "
+              "WHERE p.year = ? AND y.role = 'lead' ORDER BY y.task_id, y.position")
+FORM_ACTUALS = ("SELECT a.task_id, a.target_no, a.value, a.date FROM target_actual a "
+                "JOIN task t ON t.id = a.task_id JOIN plan p ON p.id = t.plan_id "
+                "WHERE p.year = ? AND a.withdrawn_at IS NULL ORDER BY a.date, a.id")
+# the unit's own latest update, for a task with several lead units (ix_update_task_by_date)
+OWN_UPDATE = ("SELECT status, progress, date, note FROM task_update WHERE task_id = ? AND "
+              "\"by\" = ? AND withdrawn_at IS NULL ORDER BY date DESC, id DESC LIMIT 1")
+
+
+def _months(day: date) -> float:
+    last = (date(day.year + day.month // 12, day.month % 12 + 1, 1) - timedelta(1)).day
+    return day.year * 12 + day.month - 1 + day.day / last
+
+
+def _expected(as_of: date, year: int, dates: list[date]) -> float:
+    """序时进度: the share of the year, or of the milestones reached (schedule.py's rule)."""
+    now, start = _months(as_of), year * 12.0
+    if not dates:
+        return round(min(100.0, max(0.0, 100 * (now - start) / 12)), 1)
+    reached = 0.0
+    for d in dates:
+        end = _months(d)
+        if now >= end:
+            reached, start = reached + 1, max(start, end)
+            continue
+        if end > start and now > start:
+            reached += (now - start) / (end - start)
+        break
+    return round(min(100.0, max(0.0, 100 * reached / len(dates))), 1)
+
+
+def _light(as_of: date, status: str | None, progress: float, dates: list[date],
+           expected: float) -> str | None:
+    if status == "done":
+        return None
+    pending = [d for i, d in enumerate(dates, 1) if progress < 100 * i / len(dates) - 1e-9]
+    if any(d < as_of for d in pending):
+        return "红灯"
+    if status == "behind" or expected - progress > 10.0 + 1e-9:
+        return "黄灯"
+    if pending and (pending[0] - as_of).days <= 15:
+        return "蓝灯"
+    return None
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
 
 
 def forms(db: str, year: int, folder: str) -> None:
+    """Per lead unit, a write-only workbook with the cells of its form's fill-in sheet: the
+    title, the intro, the 14 headers, a row per task (every column of the form, the fill-in
+    ones empty) and a row per quantitative target (CODE#N, the target, its latest actual),
+    and the contact lines; no styles, row heights, validations, protection or metadata."""
     from openpyxl import Workbook
+
+    today = date.today()
+    as_of = date(today.year + today.month // 12, today.month % 12 + 1, 1) - timedelta(1)
+    month = f"{today.year}年{today.month}月"
+    conn = sqlite3.connect(db)
+    units: dict[int, list[str]] = {}
+    for task_id, name in conn.execute(FORM_UNITS, (year,)):
+        units.setdefault(task_id, []).append(name)
+    actuals: dict[tuple[int, int], tuple[float, str]] = {}
+    for task_id, no, value, day in conn.execute(FORM_ACTUALS, (year,)):
+        actuals[(task_id, no)] = (value, day)
+    by_unit: dict[str, list[list]] = {}
+    for (task_id, code, goal_no, goal, standard, deadline, deadline_date, milestones,
+         targets, leaders, latest, extended) in conn.execute(FORM_TASKS, (year,)):
+        status, pct, day, note = json.loads(latest) if latest else (None, None, None, None)
+        leads = units.get(task_id, [])
+        dates = ([date.fromisoformat(extended)] if extended else
+                 sorted(date.fromisoformat(m["date"]) for m in json.loads(milestones or "[]")))
+        value = 100.0 if status == "done" else float(pct or 0)
+        expected = _expected(as_of, year, dates)
+        light = _light(as_of, status, value, dates, expected)
+        due = f"{extended}（延期）" if extended else deadline or deadline_date
+        rows = []
+        for no, t in enumerate(json.loads(targets or "[]"), 1):
+            num = _num(t["value"]) + ("" if t["upper"] is None else "–" + _num(t["upper"]))
+            wanted = {"about": "≈", "at_least": "≥", "at_most": "≤"}.get(t["bound"], "") + {
+                "growth": "+", "reduction": "−"}.get(t["kind"], "") + num + t["unit"]
+            last = actuals.get((task_id, no))
+            last_text = f"\n上次 {last[0]:g}{t['unit']}（{last[1]}）" if last else ""
+            rows.append([f"{code}#{no}", None, f"量化指标{no}：{t['text']}", None,
+                         f"目标 {wanted}{last_text}", *[None] * 9])
+        for unit in leads:
+            own = (status, pct, day, note)
+            if len(leads) > 1:
+                own = conn.execute(OWN_UPDATE, (task_id, unit)).fetchone() or own
+            text = STATUS_TEXT.get(own[0], own[0])
+            shown = 100 if own[0] == "done" else own[1]
+            current = (f"{text} {shown}%" if shown is not None else text) + (
+                f"\n（{own[2]}）" if own[2] else "")
+            others = "、".join(u for u in leads if u != unit) or None
+            by_unit.setdefault(unit, []).append(
+                [code, f"{goal_no}. {goal}", standard, leaders, current, None, None, None,
+                 None, due, f"{expected:g}%", light, others, own[3]])
+            by_unit[unit].extend(rows)
 
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    for i, (unit, rows) in enumerate(_rows_by_unit(db, year).items()):
-        wb = Workbook()
-        ws = wb.active
-        ws.append(["序号", "目标名称", "工作标准", "完成情况", "进度", "进展"])
-        for row in rows:
-            ws.append([*row, None, None])
-        wb.save(target / f"{i:03d}-{unit}.xlsx")
+    for unit in sorted(by_unit):
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("填报")
+        ws.append([f"{month}《政府工作报告》目标任务推进情况填报表"])
+        ws.append([f"填报单位：{unit}　　年度：{year}　　填报说明：在黄色单元格中选择状态、填写"
+                   "进度（0–100 的整数）和进展情况；量化指标（任务编号如 1.5#2）在其行填写实际完成"
+                   "值（可带单位，如 62% 或 7.9亿美元）；不填的行不报送。"])
+        ws.append(FORM_HEADER)
+        for row in by_unit[unit]:
+            ws.append(row)
+        ws.append([])
+        for label in ("填报人", "联系电话", "单位负责人（审核）"):
+            ws.append([f"{label}："])
+        wb.save(target / f"{today:%Y-%m}_{unit}.xlsx")
 
 
 def export(db: str, year: int, out: str) -> None:
