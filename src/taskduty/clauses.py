@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from taskduty.fields import CLOSE_BRACKETS, OPEN_BRACKETS, split_outside_brackets, squeeze
+from taskduty.textclean import CLOSE_BRACKETS, OPEN_BRACKETS, split_outside_brackets, squeeze
 
 LEVEL_WORDS = "省市县区州盟旗镇乡街"
 _LEVEL = r"(?:[省市县区州镇乡](?:政府|委|人民政府)?|政府)"
@@ -438,6 +438,18 @@ def split_tasks(text: str) -> list[tuple[str, Clause | None]]:
     return out
 
 
+# A piece of a unit cell that is only one of these cannot stand alone as a unit name: it is the
+# end of a longer name that Word wrapped inside its cell ("住房公积金" / "中心").
+GENERIC_SUFFIXES = frozenset([
+    "中心", "分中心", "服务中心", "产业园", "园区", "园", "局", "分局", "办",
+    "办公室", "委", "委员会", "管委会", "公司", "有限公司", "集团", "集团公司", "总会",
+    "协会", "学会", "联合会", "大队", "支队", "中队", "站", "所", "院",
+    "馆", "处", "科", "部", "队", "会", "社", "厂", "指挥部",
+    "领导小组", "小组", "工作组", "管理处", "管理所", "管理局", "管理站", "研究所", "街道",
+    "示范区", "开发区", "新区", "片区",
+])
+
+
 def space_split(piece: str) -> list[str]:
     """Unit names separated only by spaces (``市人社局 市农业农村局``) are several units; a
     padded name (``编  办``, ``市 发改委``) stays one.
@@ -446,8 +458,6 @@ def space_split(piece: str) -> list[str]:
     like a unit name (局, 委, 办, 中心 …) and none is a bare suffix a wrapped name leaves
     behind (中心, 管委会); otherwise the spaces are padding and are removed.
     """
-    from taskduty.table import GENERIC_SUFFIXES
-
     parts = [p for p in _SPACE.split(piece.strip()) if p]
     if len(parts) < 2:
         return [piece]

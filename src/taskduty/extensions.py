@@ -16,7 +16,7 @@ from taskduty.db import Database, utcnow
 from taskduty.errors import TaskdutyError, UsageError
 from taskduty.i18n import _
 from taskduty.user import login_name
-from taskduty.writer import Writer
+from taskduty.writer import Writer, mark_withdrawn
 
 
 @dataclass
@@ -94,7 +94,6 @@ def extend(db: Database, year: int | None, codes: list[str], to: date, reason: s
 def withdraw_batch(w: Writer, batch_id: int, who: str, now: Any) -> list[dict[str, Any]]:
     """Mark the extensions of a batch withdrawn (for ``undo``); their entries."""
     from taskduty.db import as_date
-    from taskduty.updates import mark_withdrawn
 
     rows = w.all(
         "SELECT e.id, e.due_date, e.reason, e.approved_by, t.code, p.year FROM task_extension e "

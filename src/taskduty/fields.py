@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import re
 
+from taskduty.clauses import label_kind
 from taskduty.i18n import N_
+from taskduty.textclean import CLOSE_BRACKETS as CLOSE_BRACKETS
+from taskduty.textclean import OPEN_BRACKETS as OPEN_BRACKETS
+from taskduty.textclean import split_outside_brackets as split_outside_brackets
+from taskduty.textclean import squeeze as squeeze
 
 # Canonical fields of a task row, in table order, with the header shown to users.
 LABELS: dict[str, str] = {
@@ -86,17 +91,7 @@ _SUFFIXES = (("分管领导", "leaders"), ("责任领导", "leaders"), ("牵头�
 _LEAD_KEYS = ("牵头单位", "牵头责任单位", "牵头部门", "牵头责任部门", "主办单位")
 _PLAIN_UNIT_KEYS = ("责任单位", "责任部门")
 
-# White space (\s covers the full-width space and NBSP) and the invisible characters of
-# taskduty.textclean, removed in one pass.
-_SQUEEZED = re.compile(r"[\s\u3000\xa0\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-                       r"\ufeff\u00ad\u180e\u034f\u061c]+")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]")
-
-
-def squeeze(text: str) -> str:
-    """Remove every kind of white space (ASCII, full-width, NBSP, line breaks) and every
-    invisible character (zero-width, bidi controls, BOMs: see :mod:`taskduty.textclean`)."""
-    return _SQUEEZED.sub("", text) if text else text
 
 
 def _key(text: str) -> str:
@@ -112,8 +107,6 @@ def header_field(text: str) -> str | None:
     if found := next((name for suffix, name in _SUFFIXES if key.endswith(suffix)), None):
         return found
     # Any other spelling the responsibility-clause grammar knows (分管省领导, 主要责任单位 …).
-    from taskduty.clauses import label_kind
-
     kind = label_kind(key) if key else None
     return {"leaders": "leaders", "units": "units", "plain": "units", "co_units": "co_units",
             "deadline": "deadline"}.get(kind[0]) if kind else None
@@ -214,29 +207,6 @@ def parse_status(text: str) -> str | None:
     """A status key from any accepted spelling, or None."""
     key = squeeze(text).lower()
     return STATUS_SYNONYMS.get(key)
-
-
-OPEN_BRACKETS = "（([【"
-CLOSE_BRACKETS = "）)]】"
-
-
-def split_outside_brackets(text: str, separators: str) -> list[tuple[str, str]]:
-    """Split on separators outside brackets: (piece, separator before it) pairs.
-
-    ``各街办（新区、园区）`` stays one piece when splitting on 、.
-    """
-    out: list[tuple[str, str]] = []
-    depth, start, sep = 0, 0, ""
-    for i, char in enumerate(text):
-        if char in OPEN_BRACKETS:
-            depth += 1
-        elif char in CLOSE_BRACKETS:
-            depth = max(0, depth - 1)
-        elif char in separators and depth == 0:
-            out.append((text[start:i], sep))
-            start, sep = i + 1, char
-    out.append((text[start:], sep))
-    return out
 
 
 def normalise_code(code: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from taskduty.clauses import (
+    GENERIC_SUFFIXES,
     Clause,
     has_roles,
     heading_responsibility,
@@ -23,9 +24,11 @@ from taskduty.clauses import (
     other_level,
     parse_roles,
     space_split,
+    split_names,
     states_rule,
     strip_title,
 )
+from taskduty.dates import text_year
 from taskduty.errors import SourceError
 from taskduty.fields import (
     LABELS,
@@ -37,19 +40,9 @@ from taskduty.fields import (
     squeeze,
 )
 from taskduty.i18n import _
-from taskduty.sources.base import SourceCell, SourceRow, SourceTable, text_year
+from taskduty.numerals import CN_DIGITS
+from taskduty.sources.base import SourceCell, SourceRow, SourceTable
 from taskduty.sources.notice import numbering
-
-# A piece of a unit cell that is only one of these cannot stand alone as a unit name: it is the
-# end of a longer name that Word wrapped inside its cell ("住房公积金" / "中心").
-GENERIC_SUFFIXES = frozenset([
-    "中心", "分中心", "服务中心", "产业园", "园区", "园", "局", "分局", "办",
-    "办公室", "委", "委员会", "管委会", "公司", "有限公司", "集团", "集团公司", "总会",
-    "协会", "学会", "联合会", "大队", "支队", "中队", "站", "所", "院",
-    "馆", "处", "科", "部", "队", "会", "社", "厂", "指挥部",
-    "领导小组", "小组", "工作组", "管理处", "管理所", "管理局", "管理站", "研究所", "街道",
-    "示范区", "开发区", "新区", "片区",
-])
 
 _SEPARATORS = "、，,；;/\n"
 # Bracketed markers after a unit name that say its role, not its name: 区发改局（牵头）.
@@ -68,8 +61,6 @@ _CODE = re.compile(r"^(\d+)\s*[.．\-－—_]\s*\d+$")
 _FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|填报|填表|制表|联系人|审核|签发)")
 # A labelled paragraph inside a cell: 省牵头单位：…, 配合单位：…
 _CELL_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,10}(?:[（(][^）)]{0,30}[)）])?)\s*[：:]\s*")
-_CN_NUM = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-           "七": 7, "八": 8, "九": 9}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # A year alone, or opening a date written as digits (20190301).
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:(?:0[1-9]|1[0-2])(?:[0-3]\d)?)?(?!\d)")
@@ -166,7 +157,7 @@ def parse_goal_no(text: str) -> int | None:
     t = t.removeprefix("第").removesuffix("项")
     if t.isdigit():
         return int(t)
-    if not t or any(c not in _CN_NUM and c not in "十百" for c in t):
+    if not t or any(c not in CN_DIGITS and c not in "十百" for c in t):
         return None
     total, current = 0, 0
     for char in t:
@@ -177,7 +168,7 @@ def parse_goal_no(text: str) -> int | None:
             total += (current or 1) * 10
             current = 0
         else:
-            current = _CN_NUM[char]
+            current = CN_DIGITS[char]
     return total + current
 
 
@@ -196,13 +187,11 @@ def split_units(values: list[str]) -> list[str]:
 def unit_pieces(values: list[str]) -> list[tuple[str, bool]]:
     """The pieces of :func:`split_units`, each with whether it starts a line (a value or a
     line of one): only such a piece can be the wrapped end of the name before it."""
-    from taskduty.sources.notice import split_units as split_enumeration
-
     out: list[tuple[str, bool]] = []
     for value in values:
         for line in value.split("\n"):
             for k, part in enumerate(line.split("/")):
-                pieces = [p.strip() for p in split_enumeration(part) if p.strip()]
+                pieces = [p.strip() for p in split_names(part) if p.strip()]
                 out.extend((p, j == 0 and k == 0) for j, p in enumerate(pieces))
     return out
 

@@ -4,6 +4,9 @@ Copied from web pages, WeChat or PDFs, they make 发改局 and 发\u200b改局 t
 order (a right-to-left override) and break name matching. They are removed from every name
 and text on load (the load report and ``taskduty check`` say where) and from every query
 option.
+
+Also the lowest text helpers the field and clause grammars share: :func:`squeeze` and
+:func:`split_outside_brackets`.
 """
 
 from __future__ import annotations
@@ -28,3 +31,37 @@ def invisible_in(text: str) -> list[str]:
     for ch in INVISIBLE.findall(text or ""):
         seen.setdefault(unicodedata.name(ch, f"U+{ord(ch):04X}"), None)
     return list(seen)
+
+
+# White space (\s covers the full-width space and NBSP) and the invisible characters above,
+# removed in one pass.
+_SQUEEZED = re.compile(r"[\s\u3000\xa0\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+                       r"\ufeff\u00ad\u180e\u034f\u061c]+")
+
+def squeeze(text: str) -> str:
+    """Remove every kind of white space (ASCII, full-width, NBSP, line breaks) and every
+    invisible character (zero-width, bidi controls, BOMs: see :data:`INVISIBLE`)."""
+    return _SQUEEZED.sub("", text) if text else text
+
+
+OPEN_BRACKETS = "（([【"
+CLOSE_BRACKETS = "）)]】"
+
+
+def split_outside_brackets(text: str, separators: str) -> list[tuple[str, str]]:
+    """Split on separators outside brackets: (piece, separator before it) pairs.
+
+    ``各街办（新区、园区）`` stays one piece when splitting on 、.
+    """
+    out: list[tuple[str, str]] = []
+    depth, start, sep = 0, 0, ""
+    for i, char in enumerate(text):
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS:
+            depth = max(0, depth - 1)
+        elif char in separators and depth == 0:
+            out.append((text[start:i], sep))
+            start, sep = i + 1, char
+    out.append((text[start:], sep))
+    return out

@@ -18,7 +18,7 @@ from taskduty.fields import STATUSES, normalise_code, parse_status
 from taskduty.i18n import N_, _, ngettext
 from taskduty.reports import Report
 from taskduty.user import login_name
-from taskduty.writer import Writer, transaction
+from taskduty.writer import Writer, mark_withdrawn, transaction
 
 
 @dataclass
@@ -449,16 +449,6 @@ def withdraw(db: Database, ids: list[int], recorded_by: str | None = None,
         return Withdrawal(batch_id=None,
                           entries=[_entry(found[i]) for i in dict.fromkeys(ids)],
                           actuals=[_actual_entry(afound[i]) for i in dict.fromkeys(actual_ids)])
-
-
-def mark_withdrawn(w: Writer, table: str, ids: list[int], who: str, now: Any) -> None:
-    """Mark recorded rows of ``table`` (updates, actual values, extensions) withdrawn by
-    ``who``; rows are never deleted, so the history keeps them."""
-    if not ids:
-        return
-    listed, args = in_params("i", ids)
-    w.run(f"UPDATE {table} SET withdrawn_at = :now, withdrawn_by = :who WHERE id IN {listed}",
-          {"now": now, "who": who, **args})
 
 
 def _actual_entry(row: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from taskduty.db import (
     Database,
     _SqlaReader,
     _SqliteReader,
+    in_params,
 )
 
 # How SQLAlchemy stores a datetime in SQLite (its DATETIME's storage format; tz dropped).
@@ -147,3 +148,13 @@ def _sqlite_transaction(db: Database) -> Iterator[Writer]:
         raise db.sqlite_error(exc, "write to") from None
     finally:
         conn.close()
+
+
+def mark_withdrawn(w: Writer, table: str, ids: list[int], who: str, now: Any) -> None:
+    """Mark recorded rows of ``table`` (updates, actual values, extensions) withdrawn by
+    ``who``; rows are never deleted, so the history keeps them."""
+    if not ids:
+        return
+    listed, args = in_params("i", ids)
+    w.run(f"UPDATE {table} SET withdrawn_at = :now, withdrawn_by = :who WHERE id IN {listed}",
+          {"now": now, "who": who, **args})

@@ -385,12 +385,12 @@ FieldsOption = Annotated[str | None, typer.Option(
     help=_("The columns to give, in this order (JSON key names, e.g. code,leaders,status)."))]
 def complete_from(kind: str) -> Any:
     """A completion callback offering the database's ``kind`` (leaders, units, years, goals,
-    codes; see cli/complete.py), imported only when a shell asks."""
+    codes; see cli/names.py), imported only when a shell asks."""
 
     def names(incomplete: str) -> list[str]:
-        from taskduty.cli import complete
+        from taskduty.cli import names as lookups
 
-        return getattr(complete, kind)(incomplete)
+        return getattr(lookups, kind)(incomplete)
 
     return names
 

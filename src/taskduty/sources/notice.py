@@ -22,7 +22,6 @@ from taskduty.clauses import (
     heading_responsibility,
     label_kind,
     labelled,
-    split_names,
     split_tasks,
     states_rule,
 )
@@ -37,10 +36,6 @@ from taskduty.fields import (
 from taskduty.i18n import N_, _, ngettext
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable
 from taskduty.sources.textio import read_text
-
-# table.py (being rewritten elsewhere) still imports the unit splitter from here; it is
-# clauses.split_names, and this line goes once table.py imports that.
-split_units = split_names
 
 HEADER = [LABELS[k] for k in ("section", "goal_no", "goal", "standard", "leaders", "units",
                               "co_units", "deadline")]
