@@ -268,6 +268,8 @@ class _FormStyles:
         grey = PatternFill("solid", fgColor="EDEDED")
         unlocked = Protection(locked=False)
         self.arrays: dict[tuple[Any, ...], Any] = {}
+        self.heights: dict[float, dict[str, str]] = {}  # a row height's <row> attributes
+        self._lines: dict[tuple[str, float], int] = {}
 
         def define(key: tuple[Any, ...], **spec: Any) -> None:
             cell = WriteOnlyCell(ws)
@@ -323,6 +325,16 @@ class _FormStyles:
             setattr(wb, name, styles)
         return wb
 
+    def lines(self, text: str, width: float) -> int:
+        """:func:`taskduty.excel.wrapped_lines`, once per text and width in a run (goals,
+        leaders and statuses recur from form to form)."""
+        n = self._lines.get((text, width))
+        if n is None:
+            from taskduty.excel import wrapped_lines
+
+            n = self._lines[(text, width)] = wrapped_lines(text, width)
+        return n
+
     def cell(self, ws: Any, key: tuple[Any, ...], text: str | None = None) -> Any:
         """A cell in style ``key`` holding ``text``, for a sheet :class:`_RowWriter` writes."""
         return (key, text)
@@ -340,13 +352,25 @@ class _RowWriter:
 
     def __init__(self, ws: Any, styles: _FormStyles) -> None:
         from openpyxl.utils import get_column_letter
+        from openpyxl.xml.functions import fromstring
 
-        self.wb, self.styles, self.dims = ws.parent, styles, ws.row_dimensions
+        self.wb, self.styles, self.parse = ws.parent, styles, fromstring
+        self.dims: dict[int, dict[str, str]] = {}  # row -> its <row> height attributes
         self.ids: dict[tuple[Any, bool], str] = {}
         self.letters = [get_column_letter(i) for i in range(1, len(FORM_COLUMNS) + 1)]
         ws._values_to_row = lambda row, _idx: row
         ws._get_writer()
         ws._writer.write_row = self.write_row
+
+    def height(self, row: int, points: float) -> None:
+        """Row ``row``'s height, written as openpyxl's row dimension would write it."""
+        attrs = self.styles.heights.get(points)
+        if attrs is None:
+            from openpyxl.worksheet.dimensions import RowDimension
+
+            attrs = self.styles.heights[points] = dict(RowDimension(None, index=1,
+                                                                    ht=points))
+        self.dims[row] = attrs
 
     def style_id(self, key: tuple[Any, ...], quoted: bool) -> str:
         sid = self.ids.get((key, quoted))
@@ -360,29 +384,32 @@ class _RowWriter:
 
     def write_row(self, xf: Any, row: Sequence[tuple[Any, str | None] | None],
                   row_idx: int) -> None:
-        from openpyxl.xml.functions import XML_NS, Element, SubElement
-
         from taskduty.excel import clean_text, needs_quote
 
-        attrs = {"r": str(row_idx)}
-        attrs.update(self.dims.get(row_idx, {}))
-        el = Element("row", attrs)
+        attrs = "".join(f' {k}="{v}"' for k, v in self.dims.get(row_idx, {}).items())
+        parts = [f'<row r="{row_idx}"{attrs}>']
         for col, item in enumerate(row):
             if item is None:
                 continue
             key, text = item
             coord = f"{self.letters[col]}{row_idx}"
             if text is None:
-                SubElement(el, "c", {"r": coord, "s": self.style_id(key, False), "t": "n"})
+                parts.append(f'<c r="{coord}" s="{self.style_id(key, False)}" t="n"/>')
                 continue
             value = clean_text(text)
-            c = SubElement(el, "c", {"r": coord, "s": self.style_id(key, needs_quote(text)),
-                                     "t": "inlineStr"})
-            if value:
-                t = SubElement(SubElement(c, "is"), "t", {f"{{{XML_NS}}}space": "preserve"}
-                               if value != value.strip() else {})
-                t.text = value
-        xf.write(el)
+            sid = self.style_id(key, needs_quote(text))
+            if not value:
+                parts.append(f'<c r="{coord}" s="{sid}" t="inlineStr"/>')
+                continue
+            space = ' xml:space="preserve"' if value != value.strip() else ""
+            parts.append(f'<c r="{coord}" s="{sid}" t="inlineStr"><is><t{space}>'
+                         f'{value.translate(_XML_TEXT)}</t></is></c>')
+        parts.append("</row>")
+        xf.write(self.parse("".join(parts)))
+
+
+# a cell text as XML character data (a carriage return kept as one, not read as a newline)
+_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
 def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[Any],
@@ -399,7 +426,7 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from taskduty.excel import LIGHT_COLOURS, LINE_HEIGHT, _stream_cells, set_text, wrapped_lines
+    from taskduty.excel import LIGHT_COLOURS, LINE_HEIGHT, _stream_cells, set_text
     from taskduty.targets import describe
 
     styles = styles or _FormStyles()
@@ -429,19 +456,19 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     ws.protection.selectLockedCells = False
     ws.protection.selectUnlockedCells = False
 
-    _RowWriter(ws, styles)
-    ws.row_dimensions[1].height = 32
+    writer = _RowWriter(ws, styles)
+    writer.height(1, 32)
     ws.append([styles.cell(ws, ("title",),
                            f"{month.cn}《政府工作报告》目标任务推进情况填报表")])
     ws.merged_cells.add(f"A1:{last_col}1")
-    ws.row_dimensions[2].height = 30
+    writer.height(2, 30)
     ws.append([styles.cell(ws, ("intro",), (
         f"填报单位：{unit}　　年度：{year}　　"
         "填报说明：在黄色单元格中选择状态、填写进度（0–100 的整数）和进展情况；"
         "量化指标（任务编号如 1.5#2）在其行填写实际完成值（可带单位，如 62% 或 "
         "7.9亿美元）；不填的行不报送。"))])
     ws.merged_cells.add(f"A2:{last_col}2")
-    ws.row_dimensions[HEADER_ROW].height = 22
+    writer.height(HEADER_ROW, 22)
     ws.append([styles.cell(ws, ("header", key), header) for key, header, _w in FORM_COLUMNS])
 
     first = HEADER_ROW + 1
@@ -457,10 +484,10 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
             value = _form_value(task, key, unit)
             text = value if isinstance(value, str) else None
             if text is not None:
-                lines = max(lines, wrapped_lines(text, width))
+                lines = max(lines, styles.lines(text, width))
             cells.append(styles.cell(ws, ("task", key, light if key == "warning" else None),
                                      text))
-        ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
+        writer.height(r, max(lines * LINE_HEIGHT + 4, 30))
         ws.append(cells)
         r += 1
         # a row per quantitative target: CODE#N, the target, its latest actual value, and
@@ -473,9 +500,9 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
             values = {"code": f"{task.code}#{target['no']}",
                       "standard": f"量化指标{target['no']}：{target['text']}",
                       "current": f"目标 {describe(target)}{last}"}
-            lines = max(wrapped_lines(values[key], width)
+            lines = max(styles.lines(values[key], width)
                         for key, _header, width in FORM_COLUMNS if key in values)
-            ws.row_dimensions[r].height = max(lines * LINE_HEIGHT + 4, 30)
+            writer.height(r, max(lines * LINE_HEIGHT + 4, 30))
             ws.append([styles.cell(ws, ("target", key), values.get(key))
                        for key, _header, _width in FORM_COLUMNS])
             r += 1
@@ -511,7 +538,7 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     below = r + 1
     for i, (_key, label) in enumerate(CONTACT_LINES):
         r = below + i
-        ws.row_dimensions[r].height = 22
+        writer.height(r, 22)
         ws.append([styles.cell(ws, ("label",), f"{label}："), None,
                    styles.cell(ws, ("entry",))])
         ws.merged_cells.add(f"A{r}:B{r}")
@@ -558,7 +585,20 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     from taskduty.safeio import atomic_path
 
     with atomic_path(path) as tmp:
-        wb.save(tmp)
+        _save(wb, tmp)
+
+
+def _save(wb: Any, path: Path) -> None:
+    """``wb.save(path)`` with zlib's fastest level: the same workbook, a few per cent larger,
+    in a fraction of the compression time (level 6 was a large part of a small form's cost)."""
+    import datetime as dt
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
+    wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
+    ExcelWriter(wb, archive).save()
 
 
 def _spans(rows: list[int]) -> list[tuple[int, int]]:
