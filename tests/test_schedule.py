@@ -256,3 +256,21 @@ def test_tally_counts_what_a_bulletin_prints() -> None:
              assess(day, 2018, [], status="in_progress", progress=20), None]
     assert tally(found) == {"tasks": 4, "overdue": 1, "on_schedule": 2, "behind": 2,
                             "red": 1, "yellow": 1, "blue": 0}
+
+
+# Each kind of date the quick "may it hold a date" check must let through (岁末 has no 年,
+# 2025.6 no 年 or 月, ㋅ is 6月 only once NFKC-normalised), and segments without a date
+# that still carry the next year (次年) or sit beside a dated one.
+@pytest.mark.parametrize(("text", "want"), [
+    ("岁末前完成验收", [(D(2025, 12, 31), "完成验收")]),
+    ("2025.6前完成", [(D(2025, 6, 30), "完成")]),
+    ("2025-6-30前", [(D(2025, 6, 30), "")]),
+    ("三季度末前完成", [(D(2025, 9, 30), "完成")]),
+    ("㋅底前建成", [(D(2025, 6, 30), "建成")]),
+    ("次年6月底前竣工", [(D(2026, 6, 30), "竣工")]),
+    ("年底前完成，每月报送", [(D(2025, 12, 31), "完成")]),
+    ("全年持续推进", []),
+    ("完成率100%", []),
+])
+def test_inferred_dates_pinned(text: str, want: list) -> None:
+    assert [(m.date, m.step) for m in infer_deadline(text, 2025).milestones] == want

@@ -244,3 +244,34 @@ def test_assess_figures_to_hold_against_the_target_and_its_bound() -> None:
     [growth_range] = extract_targets("经济增长4.5%-5%")
     assert assess(growth_range, 4.6, 1.0) == "met"
     assert assess(growth_range, 4.2, 0.5) == "behind"
+
+
+# Pinned outputs of texts that exercise the one-search word checks (a verb of doing only
+# before the count in its own clause, change words between an amount and a count).
+PINNED = [
+    ("引进10亿元项目2个，新建幼儿园3所",
+     [("level", 2, None, "个", "exact", "引进10亿元项目2个"),
+      ("level", 3, None, "所", "exact", "新建幼儿园3所")]),
+    ("深化三项试点，完成投资5亿元", [("level", 5, None, "亿元", "exact", "完成投资5亿元")]),
+    ("项目2个增长10亿元", [("growth", 10, None, "亿元", "exact", "项目2个增长10亿元")]),
+    ("新建学校3所、医院2家", [("level", 3, None, "所", "exact", "新建学校3所"),
+                             ("level", 2, None, "家", "exact", "医院2家")]),
+    ("深化三项试点建设", []),
+    ("建设三项试点", [("level", 3, None, "项", "exact", "建设三项试点")]),
+    ("“十四五”新建3所", [("level", 3, None, "所", "exact", "“十四五”新建3所")]),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), PINNED)
+def test_pinned_outputs(text: str, want: list[tuple]) -> None:
+    got = [(t.kind, t.value, t.upper, t.unit, t.bound, t.text) for t in extract_targets(text)]
+    assert got == want
+
+
+def test_targets_json_as_json_dumps_writes_it() -> None:
+    from taskduty.targets import targets_json
+
+    assert targets_json("新建学校3所") == (
+        '[{"text": "新建学校3所", "kind": "level", "value": 3, "upper": null, "unit": "所", '
+        '"bound": "exact"}]')
+    assert targets_json("加强管理") is None

@@ -167,9 +167,15 @@ class _Mention:
     weak: bool = False
 
 
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+# What every date pattern above needs: 年 (_YEAR_RANGE, _YEAR_ONLY, all of _YEAR_PART but
+# 岁末), 月 (_MONTH), 季 (_QUARTER's 季度), 岁 (岁末) or a digit, separator and digit
+# (_NUMERIC's 2019.6, 2019-06): a text without any of them has no date, so no regex runs.
+_MAY_DATE = re.compile(r"[年月季岁]|\d[.\-/]\d")
+
+
 def _normal(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[ \t\u3000\xa0]+", "", t)
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def _last_day(year: int, month: int) -> int:
@@ -253,6 +259,8 @@ def _step(segment: str, spans: list[tuple[int, int]]) -> str:
 
 def _dated(text: str, year: int, inferred: bool) -> list[Milestone]:
     """Milestones for the dates written in ``text`` (a year's context carries forward)."""
+    if _MAY_DATE.search(text) is None:
+        return []
     context = year
     out: list[Milestone] = []
     strong_seen = False
@@ -261,6 +269,8 @@ def _dated(text: str, year: int, inferred: bool) -> list[Milestone]:
             continue
         if _NEXT_YEAR.search(segment):
             context = year + 1
+        if _MAY_DATE.search(segment) is None:
+            continue  # no date in it: _mentions would find none
         mentions = _mentions(segment)
         if inferred:
             mentions = [m for m in mentions if _deadline_like(segment, m, year)]

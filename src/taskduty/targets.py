@@ -23,6 +23,7 @@ This module is pure: no database, no I/O.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -92,6 +93,9 @@ _DOING = (
     "推进", "增加", "引育", "孵化", "上市", "挂牌", "签约", "竣工", "交付", "修缮", "新改",
     "新开工", "在建",
 )
+# Whether any of the words occurs, in one search each (C speed, not a loop over the words).
+_DOING_RE = re.compile("|".join(re.escape(w) for w in _DOING))
+_CHANGE_RE = re.compile("|".join(re.escape(w) for w in _CHANGE_WORDS))
 
 
 @dataclass(frozen=True)
@@ -322,8 +326,8 @@ def extract_targets(text: str) -> list[Target]:
             if not h.percent:
                 nxt = hits[i + 1] if i + 1 < len(hits) else None
                 between = s[h.end:nxt.start] if nxt else ""
-                if nxt and not nxt.percent and _PIECE_SEP not in between and not any(
-                        w in between for w in _CHANGE_WORDS) and (
+                if nxt and not nxt.percent and _PIECE_SEP not in between and (
+                        _CHANGE_RE.search(between) is None) and (
                         _CLAUSE_END.search(between) is None):
                     continue  # 10亿美元项目2个: the amount describes the count after it
                 if not h.unit:
@@ -333,7 +337,7 @@ def extract_targets(text: str) -> list[Target]:
                 else:
                     follows = s[h.end:c_end].lstrip()
                     ends = not follows or follows[0] in _PIECE_SEP + "）)"
-                    doing = any(w in s[c_start:h.start] for w in _DOING)
+                    doing = _DOING_RE.search(s, c_start, h.start) is not None
                     if not (ends or doing or before or h.after_bound
                             or _kind(window, False) != "level"):
                         continue  # 深化三项试点: the count describes, it is not to achieve
@@ -358,10 +362,11 @@ def extract_targets(text: str) -> list[Target]:
 
 def targets_json(text: str) -> str | None:
     """The targets of ``text`` as stored with the task (JSON), or None when it has none."""
-    import json
-
     found = extract_targets(text)
-    return json.dumps([t.to_dict() for t in found], ensure_ascii=False) if found else None
+    return _JSON.encode([t.to_dict() for t in found]) if found else None
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) builds
 
 
 # --- actual values ---------------------------------------------------------------------------
