@@ -36,6 +36,9 @@ from typer.testing import CliRunner
 os.environ["TASKDUTY_LANG"] = "en"
 
 from helpers import load_plan
+from taskduty.cli import load_commands
+
+load_commands()  # commands register lazily (cli/app.py); the tests look at all of them
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_TEXT = ROOT / "data" / "seed_2018.txt"

@@ -48,6 +48,36 @@ def test_the_catalog_is_standard_gettext():
     assert catalog.gettext("a text no one translated") == "a text no one translated"
 
 
+def test_the_compiled_catalog_is_cached_and_follows_the_po(tmp_path, monkeypatch):
+    """The .po is compiled once into the user's cache; an edited .po gets a new .mo and the
+    old one goes; an unwritable cache still gives the catalog (compiled in memory)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    po_file = tmp_path / "taskduty.po"
+    po_file.write_text('msgid ""\nmsgstr ""\n\nmsgid "One"\nmsgstr "一"\n', encoding="utf-8")
+    data = i18n.compiled(po_file)
+    assert data == i18n.compile_mo(i18n.parse_po(po_file.read_text(encoding="utf-8")))
+    cached = i18n.compiled_path(po_file)
+    assert cached.parent == tmp_path / "cache" / "taskduty" and cached.read_bytes() == data
+    cached.write_bytes(data + b"X")  # proves the next start reads the cache, not the .po
+    assert i18n.compiled(po_file) == data + b"X"
+    po_file.write_text('msgid ""\nmsgstr ""\n\nmsgid "Two"\nmsgstr "二"\n', encoding="utf-8")
+    os.utime(po_file, ns=(1, 2))
+    fresh = i18n.compiled(po_file)
+    assert b"Two" in fresh and list((tmp_path / "cache" / "taskduty").iterdir()) == [
+        i18n.compiled_path(po_file)]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(po_file))  # a file: the cache cannot be made
+    assert i18n.compiled(po_file) == fresh
+
+
+def test_a_damaged_cached_catalog_is_compiled_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(i18n, "_catalogs", {})
+    path = i18n.compiled_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a catalog")
+    assert i18n.catalog("zh").gettext("Error: {message}") == "错误：{message}"
+
+
 def test_po_parser_skips_fuzzy_and_empty_entries():
     text = ('msgid ""\nmsgstr "Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
             'msgid "One"\nmsgstr "一"\n\n#, fuzzy\nmsgid "Two"\nmsgstr "二"\n\n'

@@ -32,8 +32,10 @@ sys.stderr.write("\\nMODULES " + json.dumps({"code": code, "modules": sorted(sys
 HEAVY = ("openpyxl", "docx", "sqlmodel", "sqlalchemy")
 
 
-def imported(args: list[str], tmp_path: Path, db: Path | None = None) -> set[str]:
-    """Top-level packages imported by ``taskduty ARGS``; the command must succeed."""
+def imported(args: list[str], tmp_path: Path, db: Path | None = None,
+             full: bool = False) -> set[str]:
+    """Top-level packages (every module with ``full``) imported by ``taskduty ARGS``; the
+    command must succeed."""
     env = {k: v for k, v in os.environ.items() if k != "TASKDUTY_DB"}
     env["TASKDUTY_DB"] = str(db or tmp_path / "none.db")
     # cwd is a fresh folder so no stray module in the working directory is picked up
@@ -42,7 +44,7 @@ def imported(args: list[str], tmp_path: Path, db: Path | None = None) -> set[str
                           check=False, timeout=120)
     report = json.loads(proc.stderr.rsplit("MODULES ", 1)[1])
     assert report["code"] == 0, proc.stderr
-    return {m.split(".")[0] for m in report["modules"]}
+    return set(report["modules"]) if full else {m.split(".")[0] for m in report["modules"]}
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +111,13 @@ def test_update_and_undo_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path) -
                  ["update", "1.1", "1.2", "-s", "done", "-d", "2018-06-30", "-f", "json"],
                  ["update", "1.1", "-s", "behind", "-d", "2018-07-31"],  # reopens 1.1
                  ["undo"], ["withdraw", "1"]):
-        modules = imported(args, tmp_path, db)
-        assert not modules & set(HEAVY), f"taskduty {' '.join(args)}: {modules & set(HEAVY)}"
+        modules = imported(args, tmp_path, db, full=True)
+        heavy = {m for m in modules if m.split(".")[0] in HEAVY}
+        assert not heavy, f"taskduty {' '.join(args)}: {heavy}"
+        # only the recording commands' module is imported (cli/app.py COMMAND_MODULES)
+        others = {m for m in modules if m.startswith(("taskduty.sources", "taskduty.cli.",
+                                                      "rich.table"))}
+        assert others == {"taskduty.cli.app", "taskduty.cli.status"}, others
     conn = sqlite3.connect(db)
     try:
         rows = conn.execute("SELECT id, status, withdrawn_at IS NOT NULL FROM task_update "
@@ -118,6 +125,18 @@ def test_update_and_undo_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path) -
     finally:
         conn.close()
     assert rows == [(1, "in_progress", 1), (2, "done", 0), (3, "done", 0), (4, "behind", 1)]
+
+
+def test_a_command_imports_only_its_own_module(tmp_path: Path, seed_db: Path) -> None:
+    """Commands register lazily: ``years`` loads cli/query.py and none of the others, while
+    ``--help`` (which lists every command) loads them all."""
+    modules = imported(["years", "-f", "json"], tmp_path, seed_db, full=True)
+    assert {m for m in modules if m.startswith("taskduty.cli.")} == {
+        "taskduty.cli.app", "taskduty.cli.query"}
+    assert not {m for m in modules if m.startswith("taskduty.sources")}
+    modules = imported(["--help"], tmp_path, full=True)
+    assert {"taskduty.cli.load", "taskduty.cli.report", "taskduty.cli.bulletin",
+            "taskduty.cli.complete", "taskduty.cli.dbcmd"} <= modules
 
 
 def test_nothing_imports_click() -> None:

@@ -7,9 +7,13 @@ translated later (a table of headers). Format after translating::
     _("no table loaded for {year}").format(year=y)
     ngettext("{n} task", "{n} tasks", n).format(n=n)
 
-The catalog is ``locale/zh_CN/LC_MESSAGES/taskduty.po`` in this package. It is compiled at
-start-up, in memory, into a standard ``gettext.GNUTranslations`` catalog (the same bytes
-``msgfmt`` would write), so the repository holds only the ``.po`` and nothing is built.
+The catalog is ``locale/zh_CN/LC_MESSAGES/taskduty.po`` in this package; the repository holds
+only the ``.po`` and nothing is built at install. On first use it is compiled into a standard
+``.mo`` (the same bytes ``msgfmt`` would write), saved in the user's cache folder
+(:func:`cache_dir`) under a name keyed by the ``.po``'s path, size and modification time, and
+read from there by later runs (parsing the ``.po`` costs as much as the rest of the start-up).
+An edited ``.po`` gets a new name, so a stale ``.mo`` is never read; when the cache cannot be
+written the catalog is compiled in memory.
 
 The interface is Chinese by default; English when ``TASKDUTY_LANG`` is ``en`` (or any
 ``en_*``), or, without ``TASKDUTY_LANG``, when the locale (``LC_ALL``, ``LC_MESSAGES``,
@@ -21,6 +25,7 @@ from __future__ import annotations
 import gettext
 import os
 import struct
+import sys
 from pathlib import Path
 
 LANG_ENV = "TASKDUTY_LANG"
@@ -121,17 +126,68 @@ def compile_mo(entries: list[tuple[str, str | None, list[str]]]) -> bytes:
     return header + b"".join(id_table) + b"".join(str_table) + ids + strs
 
 
+def cache_dir() -> Path:
+    """The user's cache folder for taskduty (Linux ``$XDG_CACHE_HOME/taskduty``, by default
+    ``~/.cache/taskduty``; macOS ``~/Library/Caches/taskduty``; Windows
+    ``%LOCALAPPDATA%\\taskduty\\Cache``)."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "taskduty" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "taskduty"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "taskduty"
+
+
+def compiled_path(po: Path = PO_FILE) -> Path:
+    """Where the ``.mo`` compiled from ``po`` is cached: its name changes with the ``.po``'s
+    path, size and modification time."""
+    import zlib
+
+    st = po.stat()
+    where = zlib.crc32(str(po.resolve()).encode("utf-8", "surrogateescape"))
+    return cache_dir() / f"{DOMAIN}-zh_CN-{where:08x}-{st.st_size}-{st.st_mtime_ns}.mo"
+
+
+def compiled(po: Path = PO_FILE) -> bytes:
+    """The ``.mo`` bytes for ``po``: from the cache when there, else compiled (and cached
+    when the cache folder can be written)."""
+    path: Path | None = None
+    try:
+        path = compiled_path(po)
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = compile_mo(parse_po(po.read_text(encoding="utf-8")))
+    if path is None:
+        return data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)  # atomic: a parallel run reads the old name or the whole file
+        for old in path.parent.glob(f"{path.name.rsplit('-', 2)[0]}-*.mo"):
+            if old != path:  # the same .po's earlier versions
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or missing home: compiled in memory at every start
+    return data
+
+
 _catalogs: dict[str, gettext.NullTranslations] = {}
 
 
 def catalog(lang: str) -> gettext.NullTranslations:
-    """The catalog for ``zh`` (from the ``.po``) or ``en`` (the message ids themselves)."""
+    """The catalog for ``zh`` (from the ``.po``, compiled once into the user's cache) or
+    ``en`` (the message ids themselves)."""
     if lang not in _catalogs:
         if lang == "zh" and PO_FILE.exists():
             import io
 
-            data = compile_mo(parse_po(PO_FILE.read_text(encoding="utf-8")))
-            _catalogs[lang] = gettext.GNUTranslations(io.BytesIO(data))
+            try:
+                _catalogs[lang] = gettext.GNUTranslations(io.BytesIO(compiled()))
+            except (OSError, struct.error, UnicodeDecodeError):  # a damaged cached .mo
+                data = compile_mo(parse_po(PO_FILE.read_text(encoding="utf-8")))
+                _catalogs[lang] = gettext.GNUTranslations(io.BytesIO(data))
         else:
             _catalogs[lang] = gettext.NullTranslations()
     return _catalogs[lang]

@@ -71,10 +71,62 @@ COMMAND_ORDER = ("load", "convert", "tasks", "show", "leaders", "units", "goals"
                  "collect", "remind", "check", "alias", "unload", "db", "config", "completion")
 
 
+# Each command -> the module of taskduty.cli that defines it. A run imports only the module
+# of the command it runs (pip's model), so `taskduty update` never pays for the loaders,
+# the reports or openpyxl; `--help` and completion, which list every command, import all.
+COMMAND_MODULES = {
+    "load": "load", "convert": "load",
+    "tasks": "query", "show": "query", "leaders": "query", "units": "query", "goals": "query",
+    "years": "query", "summary": "query",
+    "update": "status", "undo": "status", "withdraw": "status", "extend": "status",
+    "export": "report", "forms": "report", "collect": "report", "remind": "report",
+    "check": "admin", "alias": "admin", "unload": "admin",
+    "db": "dbcmd", "config": "config", "completion": "complete", "bulletin": "bulletin",
+}
+
+
+def load_commands(*names: str) -> None:
+    """Import the modules defining the commands ``names`` (every command when none)."""
+    import importlib
+
+    for module in sorted({COMMAND_MODULES[n] for n in names or COMMAND_MODULES
+                          if n in COMMAND_MODULES}):
+        importlib.import_module(f"taskduty.cli.{module}")
+
+
 class TaskdutyGroup(TyperGroup):
-    """Turns the project's exceptions into one-line errors and exit codes."""
+    """Turns the project's exceptions into one-line errors and exit codes; the root group
+    imports a command's module on its first lookup (:data:`COMMAND_MODULES`)."""
+
+    def _add_registered(self) -> None:
+        """Add the commands registered on :data:`app` since this group was built."""
+        from typer.main import get_command_from_info, get_command_name, get_group_from_info
+
+        translate_docstrings(app)
+        for info in app.registered_commands:
+            name = info.name or get_command_name(info.callback.__name__)  # type: ignore[union-attr]
+            if name not in self.commands:
+                self.add_command(get_command_from_info(
+                    info, pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode), name)
+        for group in app.registered_groups:
+            if group.name not in self.commands:
+                self.add_command(get_group_from_info(
+                    group, pretty_exceptions_short=app.pretty_exceptions_short,
+                    suggest_commands=app.suggest_commands,
+                    rich_markup_mode=app.rich_markup_mode), group.name)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES \
+                and ctx.parent is None:
+            load_commands(cmd_name)
+            self._add_registered()
+        return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
+        if ctx.parent is None and not set(COMMAND_MODULES) <= set(self.commands):
+            load_commands()
+            self._add_registered()
         names = super().list_commands(ctx)
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
         return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))

@@ -15,7 +15,6 @@ from taskduty.cli.app import (
     complete_from,
     get_db,
 )
-from taskduty.cli.query import parse_day
 from taskduty.errors import UsageError
 from taskduty.i18n import N_, _, ngettext
 
@@ -88,7 +87,7 @@ def update(
     Example: taskduty update 1.5#2 --actual 62% --date 2018-03-31
     """
     from taskduty import render
-    from taskduty.dates import today
+    from taskduty.dates import parse_date, today
     from taskduty.i18n import _
     from taskduty.updates import (
         NewActual,
@@ -108,7 +107,7 @@ def update(
         raise UsageError(_("CODE#N and --target name a target for --actual"),
                          hint=_("give the value with --actual VALUE"))
     split = [split_target(c) for c in codes]
-    when = parse_day(on, "--date") if on else today()
+    when = parse_date(on, "--date") if on else today()
     who = by if by is not None else login_name()
     updates = []
     key = None
@@ -266,10 +265,11 @@ def extend(
     Example: taskduty extend 2.3 --to 2018-09-30 --reason "征地手续调整" --approved-by 陆秋明
     """
     from taskduty import render
+    from taskduty.dates import parse_date
     from taskduty.extensions import extend as record_extension
     from taskduty.fields import HEADERS
 
-    day = parse_day(to, "--to", future=True)
+    day = parse_date(to, "--to", future=True)
     result = record_extension(get_db(), year, codes, day, reason, approved_by)
     rows = [{"year": result.year, "batch": result.batch_id, **r} for r in result.recorded]
     render.write(render.Result(
