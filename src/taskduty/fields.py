@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from taskduty.clauses import label_kind
 from taskduty.i18n import N_
 from taskduty.textclean import CLOSE_BRACKETS as CLOSE_BRACKETS
 from taskduty.textclean import OPEN_BRACKETS as OPEN_BRACKETS
@@ -106,7 +105,10 @@ def header_field(text: str) -> str | None:
         return HEADER_ALIASES[key]
     if found := next((name for suffix, name in _SUFFIXES if key.endswith(suffix)), None):
         return found
-    # Any other spelling the responsibility-clause grammar knows (分管省领导, 主要责任单位 …).
+    # Any other spelling the responsibility-clause grammar knows (分管省领导, 主要责任单位 …);
+    # imported here: its regexes are for loading, not for every command's start-up.
+    from taskduty.clauses import label_kind
+
     kind = label_kind(key) if key else None
     return {"leaders": "leaders", "units": "units", "plain": "units", "co_units": "co_units",
             "deadline": "deadline"}.get(kind[0]) if kind else None
