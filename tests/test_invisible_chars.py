@@ -59,3 +59,24 @@ def test_query_options_are_cleaned(run, tmp_path):
     assert update.exit_code == 0, update.output
     last = json.loads(run("show", "1.1", "-f", "json").stdout)["history"][-1]
     assert last["note"] == "完成一半" and last["by"] == "发改局"
+
+
+def test_a_repeated_cell_is_cleaned_and_reported_on_every_row(run, tmp_path):
+    """The CSV reader shares one cell object between rows with the same short text; cleaning
+    one row must leave the others' cells to be cleaned and reported in turn."""
+    from taskduty.sources import read_source
+
+    path = tmp_path / "2019年表.csv"
+    path.write_text(
+        "序号,目标名称,工作标准,分管领导,牵头单位\n"
+        f"1,稳增长,任务甲,张三,发{ZWSP}改局\n"
+        f"1,稳增长,任务乙,张三,发{ZWSP}改局\n", encoding="utf-8")
+    rows = read_source(path, None, None).rows
+    assert rows[0].cells[4] is rows[1].cells[4]  # one object: memory flat in repeated names
+    result = run("load", str(path))
+    assert result.exit_code == 0, result.output
+    tasks = json.loads(run("tasks", "-f", "json").stdout)
+    assert [t["units"] for t in tasks] == [["发改局"], ["发改局"]]
+    report = json.loads(run("check", "-f", "json").stdout)
+    cleaned = {c["ref"] for c in report["cleaned"] if "invisible" in c["message"]}
+    assert cleaned == {"row 2", "row 3"}

@@ -921,8 +921,8 @@ def clean_invisible(source: SourceTable) -> list[Repair]:
         if INVISIBLE.search("".join([v for cell in row.cells for v in cell.values])) is None:
             continue  # most rows: nothing to clean
         found_before = len(out)
-        for cell in row.cells:
-            cell.values = clean(cell.values, row.ref)
+        for i, cell in enumerate(row.cells):  # new cells: a reader may share one across rows
+            row.cells[i] = SourceCell(clean(cell.values, row.ref), cell.merged)
         if len(out) > found_before + 1:  # one line per row
             merged = ", ".join(dict.fromkeys(
                 n for r in out[found_before:] for n in r.message.split(": ", 1)[1].split(", ")))

@@ -99,6 +99,17 @@ def parse_csv(text: str, name: str) -> SourceTable:
 
     # One string per distinct short cell (names, goals, deadlines repeat on most rows).
     shared: dict[str, str] = {}
+    # One SourceCell per distinct short text too: the cells are read, never changed (the
+    # normaliser's cleaning puts new cells in a row), so rows may share them.
+    shared_cells: dict[str, SourceCell] = {}
+
+    def cell_of(text: str) -> SourceCell:
+        if len(text) > SHARED_LENGTH:
+            return SourceCell([text])
+        found = shared_cells.get(text)
+        if found is None:
+            found = shared_cells[text] = SourceCell([text] if text else [])
+        return found
 
     def read_rows() -> None:
         for number, record in enumerate(chain(first[start:], reader), start=start + 1):
@@ -112,8 +123,7 @@ def parse_csv(text: str, name: str) -> SourceTable:
                 skipped.append(number)
                 continue
             cells += [""] * (len(header) - len(cells))
-            rows.append(SourceRow([SourceCell([c] if c else []) for c in cells],
-                                  f"row {number}"))
+            rows.append(SourceRow([cell_of(c) for c in cells], f"row {number}"))
 
     invalid_csv(name, read_rows)
     notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
