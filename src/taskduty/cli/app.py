@@ -92,6 +92,7 @@ def load_commands(*names: str) -> None:
     for module in sorted({COMMAND_MODULES[n] for n in names or COMMAND_MODULES
                           if n in COMMAND_MODULES}):
         importlib.import_module(f"taskduty.cli.{module}")
+    translate_docstrings(app)
 
 
 class TaskdutyGroup(TyperGroup):
