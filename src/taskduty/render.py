@@ -50,6 +50,7 @@ from taskduty import csvsafe
 from taskduty.errors import UsageError
 from taskduty.fields import HEADERS, LABELS, STATUSES
 from taskduty.i18n import N_, _, chinese, ngettext
+from taskduty.jsonout import dumps_indented
 
 LISTING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")
 REPORT_FORMATS = ("table", "json")
@@ -198,7 +199,8 @@ def message(text: str, style: str | None = None) -> None:
 
 
 def to_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    """``json.dumps(data, ensure_ascii=False, indent=2, default=str)``, faster (jsonout)."""
+    return dumps_indented(data)
 
 
 def csv_cell(value: Any) -> Any:

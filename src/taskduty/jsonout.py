@@ -1,0 +1,113 @@
+"""Indented JSON text, byte for byte what ``json.dumps(data, ensure_ascii=False, indent=2,
+default=str)`` gives, several times faster.
+
+The standard library's C encoder does not indent (before Python 3.14), so ``indent=2`` runs
+its pure-Python encoder: a generator per nested list and dict, one ``yield`` per token. A whole
+year's listing (10,000 tasks, ~2 million values) spent most of ``tasks -f json`` there. This
+writer appends to one list, handles scalars inline in the container loops and leaves the
+string escaping to the C ``encode_basestring``. No cycle check: the data are plain rows.
+"""
+
+from __future__ import annotations
+
+from json.encoder import encode_basestring
+from typing import Any
+
+_INF = float("inf")
+
+
+def _float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value == _INF:
+        return "Infinity"
+    if value == -_INF:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+def _key(key: Any) -> str:
+    """A dict key as ``json`` writes it (str, float, bool, None, int; anything else fails)."""
+    if isinstance(key, str):
+        return encode_basestring(key)
+    if isinstance(key, float):
+        return encode_basestring(_float(key))
+    if key is True:
+        return '"true"'
+    if key is False:
+        return '"false"'
+    if key is None:
+        return '"null"'
+    if isinstance(key, int):
+        return encode_basestring(int.__repr__(key))
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _scalar(value: Any) -> str | None:
+    """The JSON text of a scalar, or None for a list, tuple or dict (``default=str`` for
+    anything else, as ``json.dumps(default=str)``)."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _float(value)
+    if isinstance(value, (list, tuple, dict)):
+        return None
+    return encode_basestring(str(value))
+
+
+def _write(value: Any, newline: str, out: list[str]) -> None:
+    """Append ``value`` (a list, tuple or dict) indented below ``newline`` ("\\n" + indent)."""
+    inner = newline + "  "
+    add = out.append
+    if isinstance(value, dict):
+        if not value:
+            add("{}")
+            return
+        sep = "{" + inner
+        for key, item in value.items():
+            cls = type(item)
+            if cls is str:
+                add(sep + _key(key) + ": " + encode_basestring(item))
+            elif item is None:
+                add(sep + _key(key) + ": null")
+            else:
+                text = _scalar(item)
+                if text is None:
+                    add(sep + _key(key) + ": ")
+                    _write(item, inner, out)
+                else:
+                    add(sep + _key(key) + ": " + text)
+            sep = "," + inner
+        add(newline + "}")
+        return
+    if not value:
+        add("[]")
+        return
+    sep = "[" + inner
+    for item in value:
+        text = _scalar(item)
+        if text is None:
+            add(sep)
+            _write(item, inner, out)
+        else:
+            add(sep + text)
+        sep = "," + inner
+    add(newline + "]")
+
+
+def dumps_indented(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2, default=str)``, the same text."""
+    text = _scalar(data)
+    if text is not None:
+        return text
+    out: list[str] = []
+    _write(data, "\n", out)
+    return "".join(out)
