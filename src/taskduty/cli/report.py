@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -30,7 +30,7 @@ from taskduty.cli.query import (
 )
 from taskduty.dates import parse_month
 from taskduty.errors import UsageError
-from taskduty.i18n import N_, _, ngettext
+from taskduty.i18n import _
 
 EXPORT_SUFFIXES = (".xlsx", ".csv", ".tsv", ".json", ".jsonl")
 
@@ -85,15 +85,9 @@ def export(
         info = write_report(out, queries.iter_tasks(reader, flt), plan_year, when, stale_days,
                             scope, co_units=facts.co_units, deadlines=facts.deadlines,
                             names=queries.task_names(reader, flt))
-    lights = info.lights or {}
-    render.message(_("Wrote {path}: {tasks} tasks, {late} behind or stale").format(
-        path=info.path, tasks=info.tasks, late=info.behind_or_stale)
-        + _("; lights: {red} red, {yellow} yellow, {blue} blue").format(
-            red=lights.get("red", 0), yellow=lights.get("yellow", 0),
-            blue=lights.get("blue", 0))
-        + (_("; quantitative targets: {n}, {ok} met or on course").format(
-            n=info.targets["targets"], ok=info.targets["ok"])
-           if info.targets and info.targets["targets"] else ""))
+    from taskduty.results import export_message
+
+    render.message(export_message(info))
 
 
 @app.command()
@@ -116,7 +110,7 @@ def forms(
 
     Example: taskduty forms out/2018-03 --month 2018-03
     """
-    from taskduty import queries, render
+    from taskduty import queries, render, results
     from taskduty.forms import FormsIncomplete, write_forms
 
     which = parse_month(month, ahead=1)  # next month's forms may be written ahead
@@ -131,19 +125,10 @@ def forms(
                                          done, total),
                                      thresholds=thresholds(None, None, reader))
         except FormsIncomplete as exc:
-            for name, path, n in exc.written:
-                typer.echo(f"{path}\t{name}\t{n}")
+            for line in results.form_lines(exc.written):
+                typer.echo(line)
             raise
-    rows = [{"file": str(path), "unit": name, "tasks": n} for name, path, n in result.forms]
-    n = len(rows)
-    render.write(render.Result(
-        rows=rows, columns=render.columns(("file", N_("File")), ("unit", N_("Lead unit")),
-                                          ("tasks", N_("Tasks"))),
-        lines=[f"{r['file']}\t{r['unit']}\t{r['tasks']}" for r in rows],
-        show=lambda _rows, _cols: None,
-        notes=[ngettext("Wrote {n} form for {month} ({year}) to {folder}",
-                        "Wrote {n} forms for {month} ({year}) to {folder}", n).format(
-            n=n, month=which, year=result.year, folder=outdir)]), fmt, output, fields)
+    render.write(results.forms_result(result, which, outdir), fmt, output, fields)
 
 
 @app.command()
@@ -169,8 +154,7 @@ def collect(
 
     Example: taskduty collect returned/*.xlsx --month 2018-03
     """
-    from taskduty import render
-    from taskduty.cli.status import _recorded_result
+    from taskduty import render, results
     from taskduty.forms import FormProblems
     from taskduty.forms import collect as collect_forms
 
@@ -178,75 +162,10 @@ def collect(
     try:
         result = collect_forms(get_db(), files, year, which)
     except FormProblems as exc:
-        from taskduty.limits import listed
-
-        shown, more = listed(exc.problems)
-        for problem in shown:
-            render.message(f"  {problem}")
-        if more:
-            render.message("  " + _("… and {n} more problems (the first {shown} are listed)")
-                           .format(n=more, shown=len(shown)))
+        for line in results.problem_lines(exc.problems):
+            render.message(line)
         raise
-    out = _recorded_result(result.year, result.batch_id, result.recorded, result.actuals)
-    out.data.update({
-        "skipped": result.skipped,
-        "actuals": [{k: v for k, v in a.items() if k != "target_spec"}
-                    for a in result.actuals],
-        "moved": [{"file": f, "form_code": a, "code": b} for f, a, b in result.moved],
-        "conflicts": result.conflicts,
-        "forms": [{"file": str(f.path), "unit": f.unit, "month": str(f.month),
-                   "rows": len(f.rows), "copied": f.copied, **f.contact}
-                  for f in result.forms]})
-    notes = []
-    for form in result.forms:
-        contact = render.contact_text(form.contact)
-        notes.append(ngettext("{file}: {unit}, {month}, {n} filled row",
-                              "{file}: {unit}, {month}, {n} filled rows", len(form.rows)).format(
-            file=form.path.name, unit=form.unit, month=form.month, n=len(form.rows))
-            + (_(" (a copied form, matched by 任务编号)") if form.copied else "")
-            + (f" ({contact})" if contact else ""))
-    out.lines = [_("{year} {code}: {label}{pct} on {date} [id {id}]").format(
-        year=result.year, code=r["code"], label=render.status_label(r["status"]),
-        pct=f" {r['progress']}%" if r["progress"] is not None else "", date=r["date"],
-        id=r["id"]) for r in result.recorded]
-    out.lines += [_("{year} {code}#{no}: 实际完成值 {value:g}{unit} on {date} [id {id}]").format(
-        year=result.year, code=a["code"], no=a["target"], value=a["value"],
-        unit=a["unit"], date=a["date"], id=a["id"]) for a in result.actuals]
-    notes += [_("{file}: task {was} is now {now} (the table was reloaded); recorded as "
-                "{now}").format(file=Path(file).name, was=was, now=now)
-              for file, was, now in result.moved]
-    for c in result.conflicts:
-        told = "; ".join(f"{r['unit']} {_report_text(r)}" for r in c["reports"])
-        notes.append(_("Note: {code} was reported differently by its lead units ({told}); "
-                       "each report is kept, and its status is the least advanced: "
-                       "{status}").format(code=c["code"], told=told, status=_report_text(c)))
-    if result.skipped:
-        notes.append(_("Skipped {n} update(s) already recorded (the same form collected "
-                       "before): {codes}").format(n=len(result.skipped),
-                                                 codes=", ".join(result.skipped)))
-    if result.batch_id is None:
-        notes.append(_("Nothing new to record."))
-    else:
-        n = len(result.recorded)
-        values = (_(" and {n} actual values").format(n=len(result.actuals))
-                  if result.actuals else "")
-        notes.append(ngettext("Recorded {n} update{values} as batch {batch} (undo with: "
-                              "taskduty undo)",
-                              "Recorded {n} updates{values} as batch {batch} (undo with: "
-                              "taskduty undo)", n).format(n=n, values=values,
-                                                          batch=result.batch_id))
-    out.notes = notes
-    render.write(out, fmt, output, fields)
-
-
-def _report_text(r: dict[str, Any]) -> str:
-    """``推进中 40%`` for a report or status dict; 未报送 when there is none."""
-    from taskduty import render
-
-    if r.get("status") is None:
-        return _("not reported")
-    pct = f" {r['progress']}%" if r.get("progress") is not None else ""
-    return f"{render.status_label(r['status'])}{pct}"
+    render.write(results.collect_result(result), fmt, output, fields)
 
 
 REMIND_FORMATS = (*LISTING_FORMATS, "text")
@@ -285,9 +204,9 @@ def remind(
     Example: taskduty remind --month 2018-03 --format text;
     taskduty remind --due-within 15 --as-of 2018-06-15
     """
-    from taskduty import queries, render, settings
+    from taskduty import queries, render, results, settings
     from taskduty.cli.query import parse_day
-    from taskduty.forms import reminder_text, unreported
+    from taskduty.forms import unreported
 
     if due_within is not None:
         _remind_due(year, as_of, due_within, office, fmt, output, fields)
@@ -304,66 +223,20 @@ def remind(
         late = unreported(reader, plan_year, which)
         office = settings.get("office_name", reader, flag=office)
 
-    def notices() -> str:
-        sep = "\n" + "-" * 40 + "\n\n"
-        return sep.join(reminder_text(e, plan_year, which, due, office) for e in late)
-
-    rows = [{**e, "tasks": len(e["tasks"]),
-             "codes": [t["code"] for t in e["tasks"]]} for e in late]
-    result = render.Result(
-        rows=rows,
-        columns=render.columns(
-            ("unit", N_("Lead unit")), ("leaders", N_("Leaders")),
-            render.Column("tasks", N_("Not reported / led"),
-                          lambda v, r: f"{v}/{r['total']}" if "total" in r else v),
-            render.Column("codes", N_("Tasks not reported"), lambda v, _r: " ".join(v))),
-        data={"year": plan_year, "month": str(which), "deadline": due.isoformat(),
-              "units": late},
-        title=_("{month}: units that have not reported ({year}, {n} units)").format(
-            month=which.cn, year=plan_year, n=len(late)),
-        texts={"text": notices},
-        notes=[_remind_summary(late, which)])
-    render.write(result, fmt, output, fields)
+    render.write(results.remind_result(late, plan_year, which, due, office), fmt, output,
+                 fields)
 
 
 def _remind_due(year: int | None, as_of: str | None, days: int, office: str | None,
                 fmt: str, output: Path | None, fields: str | None) -> None:
     """``remind --due-within DAYS``: the lead units with tasks coming due."""
-    from taskduty import queries, render, settings
-    from taskduty.due import coming_due, due_notice
-    from taskduty.fields import HEADERS
+    from taskduty import queries, render, results, settings
+    from taskduty.due import coming_due
 
     when = as_of_date(as_of, None) or date.today()
     with get_db().read() as reader:
         _pid, plan_year = queries.plan_id(reader, queries.year_for(reader, year, when))
         units = coming_due(reader, plan_year, when, days)
         office = settings.get("office_name", reader, flag=office)
-    n = len({t["code"] for e in units for t in e["tasks"]})
-    summary = _("{units} units have {tasks} tasks due within {days} days of {day}").format(
-        units=len(units), tasks=n, days=days, day=when.isoformat())
-
-    def notices() -> str:
-        sep = "\n" + "-" * 40 + "\n\n"
-        return sep.join(due_notice(e, plan_year, when, days, office) for e in units)
-
-    rows = [{"unit": e["unit"], "leaders": e["leaders"], "code": t["code"], "due": t["due"],
-             "extended": t["extended"], "days_left": t["days_left"], "status": t["status"],
-             "warning": t["warning"]} for e in units for t in e["tasks"]]
-    columns = render.columns(
-        ("unit", HEADERS["units"]), ("leaders", HEADERS["leaders"]), ("code", HEADERS["code"]),
-        render.Column("due", HEADERS["deadline"],
-                      lambda v, r: f"{v}" + (_("(extended)") if r["extended"] else "")),
-        ("days_left", HEADERS["days_left"]),
-        render.Column("status", HEADERS["status"], lambda v, _r: render.status_label(v)),
-        render.Column("warning", HEADERS["warning"], lambda v, _r: render.warning_label(v)))
-    render.write(render.Result(
-        rows=rows, columns=columns, texts={"text": notices}, notes=[summary],
-        data={"year": plan_year, "as_of": when.isoformat(), "within": days, "units": units},
-        title=_("Due within {days} days of {day}").format(days=days, day=when.isoformat())),
-        fmt, output, fields)
-
-
-def _remind_summary(late: list[dict[str, Any]], which: Any) -> str:
-    n = sum(len(e["tasks"]) for e in late)
-    return _("{units} units have not reported for {month} ({tasks} task reports missing)").format(
-        units=len(late), month=str(which), tasks=n)
+    render.write(results.due_result(units, plan_year, when, days, office), fmt, output,
+                 fields)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -16,34 +16,7 @@ from taskduty.cli.app import (
     get_db,
 )
 from taskduty.errors import UsageError
-from taskduty.i18n import N_, _, ngettext
-
-
-def _status_text(value: Any, _row: dict) -> str:
-    from taskduty import render
-
-    return render.status_label(value) if value else ""
-
-
-def _recorded_result(year: int, batch: int | None, recorded: list[dict],
-                     actuals: list[dict] | None = None) -> Any:
-    """The updates (and actual values) a batch recorded: one row each; JSON keeps the batch
-    around them."""
-    from taskduty import render
-    from taskduty.fields import HEADERS
-
-    rows = [{"year": year, "batch": batch, **r} for r in recorded]
-    rows += [{"year": year, "batch": batch, "code": f"{a['code']}#{a['target']}",
-              "status": None, "progress": None, "value": a.get("value"), "date": a["date"],
-              "id": f"A{a['id']}"} for a in actuals or []]
-    columns = render.columns(
-        ("year", HEADERS["year"]), ("code", HEADERS["code"]),
-        render.Column("status", HEADERS["status"], _status_text),
-        ("progress", HEADERS["progress"]), ("date", N_("Date")), ("id", N_("ID")))
-    if actuals:
-        columns.insert(4, render.Column("value", N_("Actual value")))
-    return render.Result(rows=rows, columns=columns, show=lambda _rows, _cols: None,
-                         data={"year": year, "batch": batch, "recorded": recorded})
+from taskduty.i18n import _
 
 
 @app.command()
@@ -86,9 +59,8 @@ def update(
 
     Example: taskduty update 1.5#2 --actual 62% --date 2018-03-31
     """
-    from taskduty import render
+    from taskduty import render, results
     from taskduty.dates import parse_date, today
-    from taskduty.i18n import _
     from taskduty.updates import (
         NewActual,
         NewUpdate,
@@ -122,40 +94,9 @@ def update(
         NewActual(code=c, target_no=n or (target or 0), value=actual, date=when,
                   note=note if status is None else None, by=who) for c, n in split]
     result = record_batch(get_db(), year, updates, skip_identical=True, actuals=actuals)
-    out = _recorded_result(result.year, result.batch_id, result.recorded, result.actuals)
-    out.data.update({"skipped": result.skipped, "reopened": result.reopened,
-                     "actuals": result.actuals})
-    out.lines = [_("{year} {code}: {label} ({status}){pct} on {date} [id {id}]").format(
-        year=result.year, code=r["code"], label=render.status_label(r["status"]),
-        status=r["status"], pct=f" {r['progress']}%" if r["progress"] is not None else "",
-        date=r["date"], id=r["id"]) for r in result.recorded]
-    out.lines += _actual_lines(result.year, result.actuals)
-    render.write(out, fmt, output, fields)
-    if result.skipped:
-        render.message(_("Skipped {codes}: the same update is already recorded "
-                         "(nothing recorded twice)").format(codes=", ".join(result.skipped)))
-    if result.reopened and key is not None:
-        render.message(_("Reopened {codes}: it was done (已完成) and is now {status}").format(
-            codes=", ".join(result.reopened), status=render.status_label(key)))
-    if on is None and when.year != result.year:
-        render.message(_("Note: dated today ({day}), outside the {year} table's year; "
-                         "give the day it describes with --date, e.g. --date {year}-12-31"
-                         ).format(day=when.isoformat(), year=result.year))
-
-
-def _actual_lines(year: int, actuals: list[dict]) -> list[str]:
-    """One line per actual value recorded."""
-    if not actuals:
-        return []
-    from taskduty.targets import describe
-
-    return [_("{year} {code}#{no}: 实际完成值 {value} (target {target}: {text}) "
-              "on {date} [id {id}]").format(
-        year=year, code=a["code"], no=a["target"],
-        value=describe({"value": a["value"], "unit": a["unit"], "bound": "exact",
-                        "kind": "level", "upper": None}),
-        target=describe(a["target_spec"]), text=a["text"], date=a["date"], id=a["id"])
-        for a in actuals]
+    render.write(results.update_result(result), fmt, output, fields)
+    for line in results.update_messages(result, key, when if on is None else None):
+        render.message(line)
 
 
 @app.command()
@@ -168,11 +109,10 @@ def undo(fmt: ListingFormat = "table", output: OutputOption = None,
 
     Example: taskduty undo
     """
+    from taskduty import render, results
     from taskduty.updates import undo as undo_batch
 
-    result = undo_batch(get_db())
-    _write_withdrawn(result.entries, fmt, output, fields,
-                     _("Withdrew batch {batch}").format(batch=result.batch_id), result.actuals)
+    render.write(results.undo_result(undo_batch(get_db())), fmt, output, fields)
 
 
 @app.command()
@@ -188,6 +128,7 @@ def withdraw(
 
     Example: taskduty withdraw 17 18 A3
     """
+    from taskduty import render, results
     from taskduty.updates import withdraw as withdraw_updates
 
     plain: list[int] = []
@@ -201,43 +142,7 @@ def withdraw(
                                     "number (A3), as `taskduty show CODE` lists them"))
         (actual_ids if digits != text else plain).append(int(digits))
     result = withdraw_updates(get_db(), plain, actual_ids=actual_ids)
-    _write_withdrawn(result.entries, fmt, output, fields, _("Withdrew"), result.actuals)
-
-
-def _write_withdrawn(entries: list[dict], fmt: str, output: Any, fields: str | None,
-                     heading: str, actuals: list[dict] | None = None) -> None:
-    """What was withdrawn: one row per update, extension or actual value (json: a list, the
-    actual values told apart by their "target" key, extensions by "kind")."""
-    from taskduty import render
-    from taskduty.fields import HEADERS
-
-    actuals = actuals or []
-    extensions = [e for e in entries if e.get("kind") == "extension"]
-    updates = [e for e in entries if e.get("kind") != "extension"]
-    n = len(updates) + len(actuals)
-    notes = []
-    if n or not extensions:
-        notes.append(ngettext("{heading}: {n} update", "{heading}: {n} updates", n).format(
-            heading=heading, n=n))
-    if extensions:
-        notes.append(ngettext("{heading}: {n} extension", "{heading}: {n} extensions",
-                              len(extensions)).format(heading=heading, n=len(extensions)))
-    lines = [_("{year} {code}: withdrew update {id} ({label}, {date})").format(
-        year=e["year"], code=e["code"], id=e["id"], label=render.status_label(e["status"]),
-        date=e["date"]) for e in updates]
-    lines += [_("{year} {code}: withdrew extension {id} (to {date})").format(**e)
-              for e in extensions]
-    lines += [_("{year} {code}#{no}: withdrew actual value {id} ({value}, {date})").format(
-        year=a["year"], code=a["code"], no=a["target"], id=a["id"],
-        value=f"{a['value']:g}", date=a["date"]) for a in actuals]
-    rows = [*entries, *({**a, "code": f"{a['code']}#{a['target']}", "id": f"A{a['id']}"}
-                        for a in actuals)]
-    columns = render.columns(
-        ("year", HEADERS["year"]), ("code", HEADERS["code"]), ("id", N_("ID")),
-        render.Column("status", HEADERS["status"], _status_text), ("date", N_("Date")))
-    render.write(render.Result(rows=rows, columns=columns, data=entries + actuals,
-                               show=lambda _rows, _cols: None, notes=notes, lines=lines),
-                 fmt, output, fields)
+    render.write(results.withdraw_result(result), fmt, output, fields)
 
 
 @app.command()
@@ -264,26 +169,10 @@ def extend(
 
     Example: taskduty extend 2.3 --to 2018-09-30 --reason "征地手续调整" --approved-by 陆秋明
     """
-    from taskduty import render
+    from taskduty import render, results
     from taskduty.dates import parse_date
     from taskduty.extensions import extend as record_extension
-    from taskduty.fields import HEADERS
 
     day = parse_date(to, "--to", future=True)
     result = record_extension(get_db(), year, codes, day, reason, approved_by)
-    rows = [{"year": result.year, "batch": result.batch_id, **r} for r in result.recorded]
-    render.write(render.Result(
-        rows=rows, data={"year": result.year, "batch": result.batch_id,
-                         "recorded": result.recorded},
-        columns=render.columns(("year", HEADERS["year"]), ("code", HEADERS["code"]),
-                               ("to", N_("Due")), ("deadline", HEADERS["deadline"]),
-                               ("id", N_("ID"))),
-        show=lambda _rows, _cols: None,
-        lines=[_("{year} {code}: due {to} (was {was}) [id {id}]").format(
-            year=result.year, code=r["code"], to=r["to"], was=r["deadline"] or _("no deadline"),
-            id=r["id"]) for r in result.recorded],
-        notes=[ngettext("Recorded {n} extension as batch {batch} (undo with: taskduty undo)",
-                        "Recorded {n} extensions as batch {batch} (undo with: taskduty undo)",
-                        len(result.recorded)).format(n=len(result.recorded),
-                                                     batch=result.batch_id)]),
-        fmt, output, fields)
+    render.write(results.extend_result(result), fmt, output, fields)
