@@ -896,7 +896,7 @@ def print_task(task: Any) -> None:
             rows.append((_("Each unit") if i == 0 else "", report_line(r)))
     for t in getattr(task, "targets", []):
         rows.append((_("Target {no}").format(no=t["no"]), target_line(t)))
-    rows.append((_("Source"), task.source_ref))
+    rows.append((_("Source"), ref_text(task.source_ref)))
     for name, value in rows:
         grid.add_row(Text(name), Text("\n".join(wrap_cells(value or "", value_w))))
     out.print(grid)
@@ -1132,10 +1132,15 @@ def load_report_lines(report: Any, verbose: bool = True) -> list[str]:
 
             shown, more = listed(items)
             lines.append(_("{heading}:").format(heading=heading))
-            lines += [f"  {r.ref + ': ' if r.ref else ''}{r.message}" for r in shown]
+            lines += [f"  {ref_text(r.ref) + ': ' if r.ref else ''}{r.message}" for r in shown]
             if more:
                 lines.append("  " + _("… and {n} more (-f json lists them all)").format(n=more))
     return lines
+
+
+def load_result(report: Any, data: Any, verbose: bool = True) -> Result:
+    """``load``: ``data`` in JSON; the load report (:func:`load_report_lines`) on stderr."""
+    return Result(data=data, lines=load_report_lines(report, verbose), lines_to_stderr=True)
 
 
 def print_load_report(report: Any, verbose: bool = True) -> None:
@@ -1248,3 +1253,24 @@ def contact_text(contact: dict[str, Any]) -> str:
     collected form's contact lines, "" when it gave none."""
     return "; ".join(_(text).format(value=contact[key]) for key, text in CONTACT_TEXT.items()
                      if contact.get(key))
+
+
+# a source row's place, as the readers store it (sources/*: "line 44", "row 5", "table 2 row 3")
+_REF = re.compile(r"\b(?:table (?P<table>\d+) )?(?P<kind>row|line) (?P<n>\d+)\b")
+
+
+def ref_text(ref: str | None) -> str:
+    """A stored source reference (``line 44``, ``row 5``, ``table 2 row 3``, also inside a
+    longer text such as ``plan.xlsx row 5``) in the interface language: 第44行, 第5行,
+    表2第3行. The stored and JSON values stay English; only tables and messages show this."""
+    if not ref:
+        return ""
+
+    def one(m: re.Match[str]) -> str:
+        if m["table"]:
+            return _("table {table} row {n}").format(table=m["table"], n=m["n"])
+        if m["kind"] == "line":
+            return _("line {n}").format(n=m["n"])
+        return _("row {n}").format(n=m["n"])
+
+    return _REF.sub(one, ref)

@@ -316,3 +316,157 @@ def due_result(units: list[dict[str, Any]], plan_year: int, when: date, days: in
         rows=rows, columns=columns, texts={"text": notices}, notes=[summary],
         data={"year": plan_year, "as_of": when.isoformat(), "within": days, "units": units},
         title=_("Due within {days} days of {day}").format(days=days, day=when.isoformat()))
+
+
+# -- unload, check, alias --------------------------------------------------------------------
+def unload_message(year: int, counts: dict[str, int]) -> str:
+    """``unload YEAR``: what was deleted."""
+    return _("Unloaded {year}: {tasks} tasks in {goals} goals, {updates} updates "
+             "deleted").format(year=year, tasks=counts["tasks"], goals=counts["goals"],
+                               updates=counts["updates"])
+
+
+CHECK_HEADINGS = {
+    "warning": N_("Warnings"),
+    "variant": N_("Names that look like variants (taskduty alias ALIAS NAME merges them)"),
+    "no_leader": N_("Tasks without a leader"), "no_unit": N_("Tasks without a lead unit"),
+    "repaired": N_("Repaired fragments"), "inherited": N_("Inherited cells"),
+    "cleaned": N_("Cleaned names"), "removed": N_("Removed tasks kept for their history"),
+    "note": N_("Notes")}
+
+
+def check_result(report: dict[str, Any]) -> render.Result:
+    """``check``: the data-quality report under its headings (json: the whole report; csv,
+    tsv and jsonl one row per item)."""
+    from taskduty import checks
+
+    items = check_items(report)
+    lines = [_("Check {year}: {tasks} tasks, {n} to look at").format(
+        year=report["year"], tasks=report["tasks"], n=checks.problem_count(report))]
+    for kind, heading in CHECK_HEADINGS.items():
+        mine = [item for k, item in items if k == kind]
+        if mine:
+            lines.append(_("{heading} ({n}):").format(heading=_(heading), n=len(mine)))
+            lines += [f"  {item}" for item in mine]
+    if not items:
+        lines.append("  " + _("nothing to report"))
+    return render.Result(
+        rows=[{"kind": k, "item": i} for k, i in items],
+        columns=render.columns(("kind", N_("Kind")), ("item", N_("Item"))),
+        data=report, lines=lines, show=lambda _rows, _cols: None)
+
+
+def check_items(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """``check``'s items as (kind, text), a source row's place in the interface language."""
+    def where(n: dict[str, Any]) -> str:
+        return render.ref_text(n["ref"]) + ": " if n.get("ref") else ""
+
+    lines = [("warning", where(n) + n["message"]) for n in report["warnings"]]
+    lines += [("variant", _("{kind} {a} ({a_tasks} tasks) / {b} ({b_tasks} tasks): "
+                            "{reason}").format(kind=v["kind"], a=v["names"][0],
+                                               a_tasks=v["tasks"][0], b=v["names"][1],
+                                               b_tasks=v["tasks"][1], reason=v["reason"]))
+              for v in report["variants"]]
+    lines += [("no_leader", code) for code in report["no_leader"]]
+    lines += [("no_unit", code) for code in report["no_unit"]]
+    lines += [("repaired", where(n) + n["message"]) for n in report["repaired"]]
+    lines += [("inherited", f"{i['code']} {'、'.join(i['fields'])}")
+              for i in report["inherited"]]
+    lines += [("cleaned", n["message"]) for n in report["cleaned"]]
+    lines += [("removed", f"{r['code']} {r['standard']}") for r in report["removed"]]
+    lines += [("note", where(n) + n["message"]) for n in report["notes"]]
+    return lines
+
+
+def alias_result(aliases: list[dict[str, Any]], removed: bool = False,
+                 added: bool = False) -> render.Result:
+    """``alias``: the aliases listed, removed (a note each) or the one added (its note says
+    what it replaced and how many task links moved)."""
+    columns = render.columns(("kind", N_("Kind")), ("alias", N_("Alias")),
+                             ("name", N_("Name")))
+    if removed:
+        return render.Result(
+            rows=aliases, columns=columns, show=lambda _rows, _cols: None,
+            notes=[_("Removed {kind} alias {alias} -> {name}").format(**r) for r in aliases])
+    if not added:
+        return render.Result(rows=aliases, columns=columns)
+    result = aliases[0]
+    was = (_(" (was {name})").format(name=result["was"])
+           if result["was"] and result["was"] != result["name"] else "")
+    moved = (_("; {n} task links moved from {alias}").format(n=result["relinked"],
+                                                             alias=result["alias"])
+             if result["relinked"] else "")
+    return render.Result(
+        rows=[result], columns=columns, data=result, show=lambda _rows, _cols: None,
+        notes=[_("{kind} alias {alias} -> {name}").format(**result) + was + moved])
+
+
+# -- db status, db upgrade, config list/get --------------------------------------------------
+def db_status_result(info: dict[str, Any]) -> render.Result:
+    """``db status``: backend, database, schema version, state and pending migrations."""
+    current = info["current_version"]
+    lines = [
+        _("backend:  {backend}").format(backend=info["backend"]),
+        _("database: {database}").format(database=info["database"]),
+        _("schema:   {current} (this release: {target})").format(
+            current=current if current is not None else "-", target=info["target_version"]),
+        _("state:    {state}").format(state={
+            "missing": _("no database yet (the first load creates it)"),
+            "empty": _("no taskduty schema yet (the first load or `taskduty db upgrade` "
+                       "creates it)"),
+            "newer": _("made by a newer taskduty; upgrade taskduty"),
+            "pending": _("upgrade pending (any command applies it; or run `taskduty db "
+                         "upgrade`)"),
+            "current": _("up to date"),
+        }[info["state"]]),
+    ]
+    lines += ["  " + _("pending {version}: {description}").format(**p) for p in info["pending"]]
+    return render.Result(data=info, lines=lines)
+
+
+def db_upgrade_result(db: Any, done: Any) -> render.Result:
+    """``db upgrade``: the migration applied (``done``), or that there was nothing to do."""
+    from taskduty import migrations
+
+    version = done.to_version if done else migrations.target_version()
+    data = done.as_dict() if done else {"from_version": version, "to_version": version,
+                                        "backup": None}
+    data["database"] = db.display
+    text = (_("{database} is already at version {version}; nothing to do").format(
+        database=db.display, version=version) if done is None else done.describe(db))
+    return render.Result(data=data, lines=[text], lines_to_stderr=True)
+
+
+SETTING_COLUMNS = (("name", N_("Setting")), ("value", N_("Value")), ("source", N_("Source")),
+                   ("help", N_("Meaning")))
+
+
+def setting_rows(listing: list[dict[str, Any]], file: Path,
+                 names: list[str] | None = None) -> list[dict[str, Any]]:
+    """settings.listing() as shown: values as text, the file source with its path."""
+    from taskduty import settings
+
+    rows = []
+    for r in listing:
+        r = {**r, "value": settings.to_text(r["value"])}
+        if r["source"] == "file":
+            r["source"] = f"file ({file})"
+        rows.append(r)
+    return [r for r in rows if names is None or r["name"] in names]
+
+
+def config_list_result(listing: list[dict[str, Any]], file: Path) -> render.Result:
+    """``config list``: every setting, with the settings file in a note."""
+    return render.Result(
+        rows=setting_rows(listing, file), columns=render.columns(*SETTING_COLUMNS),
+        notes=[_("settings file: {path}{missing}").format(
+            path=file, missing="" if file.exists() else _(" (not there yet)"))])
+
+
+def config_get_result(listing: list[dict[str, Any]], file: Path, name: str) -> render.Result:
+    """``config get NAME``: the value on stdout, its source in a note."""
+    rows = setting_rows(listing, file, [name])
+    return render.Result(
+        rows=rows, columns=render.columns(*SETTING_COLUMNS), show=lambda _r, _c: None,
+        lines=[rows[0]["value"]],
+        notes=[_("source: {source}").format(source=rows[0]["source"])])

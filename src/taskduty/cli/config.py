@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from taskduty.cli.app import CONTEXT, FieldsOption, ListingFormat, OutputOption, app, get_db
-from taskduty.i18n import N_, _
+from taskduty.i18n import _
 
 config_app = typer.Typer(
     name="config",
@@ -19,8 +19,6 @@ config_app = typer.Typer(
 )
 app.add_typer(config_app, name="config")
 
-COLUMNS = (("name", N_("Setting")), ("value", N_("Value")), ("source", N_("Source")),
-           ("help", N_("Meaning")))
 NameArgument = Annotated[str, typer.Argument(
     metavar="NAME", help=_("A setting's name (taskduty config list shows them)."),
     autocompletion=lambda: _names())]
@@ -41,17 +39,6 @@ def _database():
     return None if db.path is not None and not db.path.exists() else db
 
 
-def _rows(names: list[str] | None = None) -> list[dict]:
-    from taskduty import settings
-
-    rows = settings.listing(_database())
-    for r in rows:
-        r["value"] = settings.to_text(r["value"])
-        if r["source"] == "file":
-            r["source"] = f"file ({settings.config_path()[0]})"
-    return [r for r in rows if names is None or r["name"] in names]
-
-
 @config_app.command("list")
 def config_list(fmt: ListingFormat = "table", output: OutputOption = None,
                 fields: FieldsOption = None) -> None:
@@ -60,13 +47,10 @@ def config_list(fmt: ListingFormat = "table", output: OutputOption = None,
     Example: taskduty config list --format json
     """
     from taskduty import render, settings
+    from taskduty.results import config_list_result
 
-    path, _why = settings.config_path()
-    render.write(render.Result(
-        rows=_rows(), columns=render.columns(*COLUMNS),
-        notes=[_("settings file: {path}{missing}").format(
-            path=path, missing="" if path.exists() else _(" (not there yet)"))]),
-        fmt, output, fields)
+    listing = settings.listing(_database())
+    render.write(config_list_result(listing, settings.config_path()[0]), fmt, output, fields)
 
 
 @config_app.command("get")
@@ -77,13 +61,12 @@ def config_get(name: NameArgument, fmt: ListingFormat = "table", output: OutputO
     Example: taskduty config get blue_days
     """
     from taskduty import render, settings
+    from taskduty.results import config_get_result
 
     key = settings.SETTINGS[_setting_name(name)].name
-    rows = _rows([key])
-    render.write(render.Result(
-        rows=rows, columns=render.columns(*COLUMNS), show=lambda _r, _c: None,
-        lines=[rows[0]["value"]],
-        notes=[_("source: {source}").format(source=rows[0]["source"])]), fmt, output, fields)
+    listing = settings.listing(_database())
+    render.write(config_get_result(listing, settings.config_path()[0], key), fmt, output,
+                 fields)
 
 
 def _setting_name(name: str) -> str:

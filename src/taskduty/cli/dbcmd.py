@@ -31,26 +31,9 @@ def db_status(fmt: ReportFormat = "table") -> None:
     Example: taskduty --db postgresql+psycopg://duty@dbhost/taskduty db status
     """
     from taskduty import migrations, render
+    from taskduty.results import db_status_result
 
-    info = migrations.status(get_db())
-    current = info["current_version"]
-    lines = [
-        _("backend:  {backend}").format(backend=info["backend"]),
-        _("database: {database}").format(database=info["database"]),
-        _("schema:   {current} (this release: {target})").format(
-            current=current if current is not None else "-", target=info["target_version"]),
-        _("state:    {state}").format(state={
-            "missing": _("no database yet (the first load creates it)"),
-            "empty": _("no taskduty schema yet (the first load or `taskduty db upgrade` "
-                       "creates it)"),
-            "newer": _("made by a newer taskduty; upgrade taskduty"),
-            "pending": _("upgrade pending (any command applies it; or run `taskduty db "
-                         "upgrade`)"),
-            "current": _("up to date"),
-        }[info["state"]]),
-    ]
-    lines += ["  " + _("pending {version}: {description}").format(**p) for p in info["pending"]]
-    render.write(render.Result(data=info, lines=lines), fmt)
+    render.write(db_status_result(migrations.status(get_db())), fmt)
 
 
 @db_app.command("upgrade")
@@ -63,13 +46,7 @@ def db_upgrade(fmt: ReportFormat = "table") -> None:
     Example: taskduty db upgrade
     """
     from taskduty import migrations, render
+    from taskduty.results import db_upgrade_result
 
     db = get_db()
-    done = migrations.upgrade(db)
-    version = done.to_version if done else migrations.target_version()
-    data = done.as_dict() if done else {"from_version": version, "to_version": version,
-                                        "backup": None}
-    data["database"] = db.display
-    text = (_("{database} is already at version {version}; nothing to do").format(
-        database=db.display, version=version) if done is None else done.describe(db))
-    render.write(render.Result(data=data, lines=[text], lines_to_stderr=True), fmt)
+    render.write(db_upgrade_result(db, migrations.upgrade(db)), fmt)

@@ -82,8 +82,7 @@ def load(
     if dry_run and fmt == "json":
         data["parse"] = parsed_tasks(table)
     # table: the report on stderr (for the person at the terminal); json: the JSON only
-    render.write(render.Result(data=data, lines=render.load_report_lines(report, not quiet),
-                               lines_to_stderr=True), fmt)
+    render.write(render.load_result(report, data, verbose=not quiet), fmt)
 
 
 def lead_first_setting(flag: bool | None) -> bool:
