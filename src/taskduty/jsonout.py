@@ -14,6 +14,7 @@ from json.encoder import encode_basestring
 from typing import Any
 
 _INF = float("inf")
+_KEYS: dict[str, str] = {}  # str key -> its JSON text: rows repeat the same few field names
 
 
 def _float(value: float) -> str:
@@ -29,7 +30,10 @@ def _float(value: float) -> str:
 def _key(key: Any) -> str:
     """A dict key as ``json`` writes it (str, float, bool, None, int; anything else fails)."""
     if isinstance(key, str):
-        return encode_basestring(key)
+        text = encode_basestring(key)
+        if type(key) is str and len(_KEYS) < 4096:
+            _KEYS[key] = text
+        return text
     if isinstance(key, float):
         return encode_basestring(_float(key))
     if key is True:
@@ -72,19 +76,20 @@ def _write(value: Any, newline: str, out: list[str]) -> None:
             add("{}")
             return
         sep = "{" + inner
+        keys = _KEYS
         for key, item in value.items():
-            cls = type(item)
-            if cls is str:
-                add(sep + _key(key) + ": " + encode_basestring(item))
+            name = keys.get(key) or _key(key)  # only str keys are cached: no 1/True clash
+            if type(item) is str:
+                add(sep + name + ": " + encode_basestring(item))
             elif item is None:
-                add(sep + _key(key) + ": null")
+                add(sep + name + ": null")
             else:
                 text = _scalar(item)
                 if text is None:
-                    add(sep + _key(key) + ": ")
+                    add(sep + name + ": ")
                     _write(item, inner, out)
                 else:
-                    add(sep + _key(key) + ": " + text)
+                    add(sep + name + ": " + text)
             sep = "," + inner
         add(newline + "}")
         return
