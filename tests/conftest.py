@@ -171,6 +171,10 @@ def _fixed_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for name in ("TASKDUTY_CONFIG", "TASKDUTY_OFFICE_NAME", "TASKDUTY_BLUE_DAYS",
                  "TASKDUTY_YELLOW_POINTS", "TASKDUTY_LEAD_FIRST", "TASKDUTY_STALE_DAYS"):
         monkeypatch.delenv(name, raising=False)
+    # A command run with TASKDUTY_LANG=zh switches the process's messages to Chinese
+    # (cli/app.py calls i18n.use()); start every test in the suite's English.
+    from taskduty import i18n
+    i18n.use("en")
 
 
 @pytest.fixture(params=BACKENDS)
