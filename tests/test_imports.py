@@ -104,7 +104,8 @@ def test_other_queries_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path,
 
 
 def test_update_and_undo_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path) -> None:
-    """The recording commands write through sqlite3 (taskduty.writer): no ORM start-up."""
+    """The recording commands write through sqlite3 (taskduty.writer): no ORM start-up, and
+    no rich."""
     db = tmp_path / "copy.db"
     shutil.copyfile(seed_db, db)
     for args in (["update", "1.1", "--status", "in_progress", "--progress", "40", "--note", "一"],
@@ -114,6 +115,8 @@ def test_update_and_undo_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path) -
         modules = imported(args, tmp_path, db, full=True)
         heavy = {m for m in modules if m.split(".")[0] in HEAVY}
         assert not heavy, f"taskduty {' '.join(args)}: {heavy}"
+        # their messages are plain text, written without rich (render.plain_message)
+        assert "rich" not in {m.split(".")[0] for m in modules}, args
         # only the recording commands' module is imported (cli/app.py COMMAND_MODULES)
         others = {m for m in modules if m.startswith(("taskduty.sources", "taskduty.cli.",
                                                       "taskduty.clauses",

@@ -191,9 +191,29 @@ def progress(steps: int | None = None, delay: float = 0.4) -> Iterator[Callable[
             bar.stop()
 
 
+# rich replaces ``:name:`` emoji codes even without markup: text with two colons goes to rich.
+_EMOJI_CODE = re.compile(r":\S*:")
+
+
+def plain_message(text: Any, style: str | None = None) -> bool:
+    """Whether rich would print ``text`` on stderr exactly as written, then a newline.
+
+    Our stderr console soft-wraps (no wrapping, no cropping) and reads no markup, so an
+    unstyled ``str`` of printable characters (newlines allowed) with no emoji code comes out
+    unchanged; :func:`message` then writes it itself and a recording command does not import
+    rich (a third of an ``undo``'s start-up). tests/test_render_message.py compares the two.
+    """
+    return (style is None and type(text) is str and sys.stderr is not None
+            and text.replace("\n", "").isprintable() and _EMOJI_CODE.search(text) is None)
+
+
 def message(text: str, style: str | None = None) -> None:
     """A message for the person at the terminal, on stderr (silent with ``--quiet``)."""
     if settings.quiet:
+        return
+    if plain_message(text, style):
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
         return
     console(stderr=True).print(text, style=style, markup=False, highlight=False)
 
