@@ -99,19 +99,21 @@ class TaskdutyGroup(TyperGroup):
     """Turns the project's exceptions into one-line errors and exit codes; the root group
     imports a command's module on its first lookup (:data:`COMMAND_MODULES`)."""
 
-    def _add_registered(self) -> None:
-        """Add the commands registered on :data:`app` since this group was built."""
+    def _add_registered(self, only: str | None = None) -> None:
+        """Add the commands registered on :data:`app` since this group was built (only the
+        command ``only`` when given: building one reads its callback's signature and type
+        hints, so a run builds just the command it runs, not the others of its module)."""
         from typer.main import get_command_from_info, get_command_name, get_group_from_info
 
         translate_docstrings(app)
         for info in app.registered_commands:
             name = info.name or get_command_name(info.callback.__name__)  # type: ignore[union-attr]
-            if name not in self.commands:
+            if name not in self.commands and only in (None, name):
                 self.add_command(get_command_from_info(
                     info, pretty_exceptions_short=app.pretty_exceptions_short,
                     rich_markup_mode=app.rich_markup_mode), name)
         for group in app.registered_groups:
-            if group.name not in self.commands:
+            if group.name not in self.commands and only in (None, group.name):
                 self.add_command(get_group_from_info(
                     group, pretty_exceptions_short=app.pretty_exceptions_short,
                     suggest_commands=app.suggest_commands,
@@ -121,7 +123,7 @@ class TaskdutyGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in COMMAND_MODULES \
                 and ctx.parent is None:
             load_commands(cmd_name)
-            self._add_registered()
+            self._add_registered(cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
@@ -283,7 +285,7 @@ def root(
     )] = False,
 ) -> None:
     """Track the year's 目标任务责任分解表 from the command line."""
-    from taskduty import csvsafe, i18n, limits, render
+    from taskduty import csvsafe, i18n, render
 
     i18n.use()  # messages follow TASKDUTY_LANG even when the CLI runs twice in one process
     settings.reset()
@@ -292,7 +294,12 @@ def root(
     render.settings.quiet = quiet
     render.settings.show_all = show_all
     csvsafe.settings.raw = raw_csv
-    limits.settings.max_cells = max_cells
+    # limits.py (and zipfile) only for the commands that read workbooks, or to reset a
+    # setting an earlier run in this process gave
+    if max_cells is not None or "taskduty.limits" in sys.modules:
+        from taskduty import limits
+
+        limits.settings.max_cells = max_cells
 
 
 def translate_docstrings(typer_app: typer.Typer) -> None:
