@@ -26,10 +26,9 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def month(run, tmp_path):
+def load_march(run, folder: Path) -> None:
     """A 2019 table with a March of reports: done, behind, in progress, overdue, silent."""
-    path = tmp_path / "t2019.csv"
+    path = folder / "t2019.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(ROWS)
     assert run("load", str(path), "--year", "2019", "-q").exit_code == 0
@@ -44,7 +43,12 @@ def month(run, tmp_path):
     # an update in February does not count as reporting in March
     assert run("update", "1.3", "-s", "推进中", "-d", "2019-02-10", "--by", "商务局"
                ).exit_code == 0
-    return run
+
+
+@pytest.fixture
+def month(from_template):
+    """The CLI runner over :func:`load_march`'s database (loaded once, copied per test)."""
+    return from_template(load_march)
 
 
 def write(run, tmp_path, *args: str, name: str = "b.docx") -> Path:
