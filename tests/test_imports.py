@@ -117,11 +117,18 @@ def test_update_and_undo_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path) -
         assert not heavy, f"taskduty {' '.join(args)}: {heavy}"
         # their messages are plain text, written without rich (render.plain_message)
         assert "rich" not in {m.split(".")[0] for m in modules}, args
-        # only the recording commands' module is imported (cli/app.py COMMAND_MODULES)
+        # a plain update or undo is parsed without Typer (cli/lean.py); withdraw imports only
+        # the recording commands' module (cli/app.py COMMAND_MODULES)
         others = {m for m in modules if m.startswith(("taskduty.sources", "taskduty.cli.",
                                                       "taskduty.clauses",
                                                       "rich.table"))}
-        assert others == {"taskduty.cli.app", "taskduty.cli.status"}, others
+        if args[0] == "withdraw":
+            assert others == {"taskduty.cli.lean", "taskduty.cli.boundary", "taskduty.cli.app",
+                              "taskduty.cli.status"}, others
+        else:
+            assert others == {"taskduty.cli.lean", "taskduty.cli.boundary",
+                              "taskduty.cli.record"}, others
+            assert "typer" not in {m.split(".")[0] for m in modules}, args
     conn = sqlite3.connect(db)
     try:
         rows = conn.execute("SELECT id, status, withdrawn_at IS NOT NULL FROM task_update "
@@ -136,7 +143,7 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path, seed_db: Path) ->
     ``--help`` (which lists every command) loads them all."""
     modules = imported(["years", "-f", "json"], tmp_path, seed_db, full=True)
     assert {m for m in modules if m.startswith("taskduty.cli.")} == {
-        "taskduty.cli.app", "taskduty.cli.query"}
+        "taskduty.cli.lean", "taskduty.cli.boundary", "taskduty.cli.app", "taskduty.cli.query"}
     assert not {m for m in modules if m.startswith("taskduty.sources")}
     modules = imported(["--help"], tmp_path, full=True)
     assert {"taskduty.cli.load", "taskduty.cli.report", "taskduty.cli.bulletin",

@@ -1,13 +1,12 @@
 """The Typer application, the global ``--db`` option and the error boundary.
 
-Library code raises :class:`~taskduty.errors.TaskdutyError`; only here does it become
-``Error: …`` on stderr with exit code 1 (failure) or 2 (usage).
+Library code raises :class:`~taskduty.errors.TaskdutyError`; only at the boundary (here, and
+in cli/lean.py for the recording commands it parses itself; both through cli/boundary.py)
+does it become ``Error: …`` on stderr with exit code 1 (failure) or 2 (usage).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,34 +15,18 @@ import typer
 from typer.core import TyperGroup
 
 from taskduty import __version__, settings
-from taskduty.errors import ExitCode, TaskdutyError
+from taskduty.cli.boundary import (  # noqa: F401 (CHOICE_WORDS, get_db: for cli/ modules)
+    CHOICE_WORDS,
+    choose,
+    failure,
+    get_db,
+    print_error,
+    setup,
+)
 from taskduty.i18n import _
 
 LISTING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")  # = render.LISTING_FORMATS
 REPORT_FORMATS = ("table", "json")
-# Chinese words accepted wherever a choice is typed (lower-cased English works too).
-CHOICE_WORDS = {
-    "表格": "table", "表": "table", "文本": "text", "通知": "text", "逗号分隔": "csv",
-    "制表符分隔": "tsv", "领导": "leader", "分管领导": "leader", "单位": "unit",
-    "牵头单位": "unit", "目标": "goal", "目标名称": "goal", "指标": "target", "量化指标": "target",
-    "是": "true", "否": "false",
-}
-
-
-def print_error(message: str, hint: str | None = None) -> None:
-    """``Error: …`` (and ``Hint: …``) on stderr, one line each (``错误：…``/``提示：…``), with
-    no trace of the database password."""
-    from taskduty.db import scrub
-
-    try:
-        url = settings.get("db")
-    except TaskdutyError:  # a broken settings file: still mask what the environment gives
-        url = os.environ.get("TASKDUTY_DB")
-    message = " ".join(scrub(str(message), url).split("\n"))
-    sys.stderr.write(_("Error: {message}").format(message=message) + "\n")
-    if hint:
-        hint = " ".join(scrub(hint, url).splitlines())
-        sys.stderr.write(_("Hint: {hint}").format(hint=hint) + "\n")
 
 
 # Exceptions that carry their own exit code and message: let them through. Typer may use
@@ -140,41 +123,10 @@ class TaskdutyGroup(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except TaskdutyError as exc:
-            print_error(exc.message, exc.hint)
-            raise typer.Exit(exc.exit_code) from None
         except _PASS_THROUGH:
             raise
-        except KeyboardInterrupt:
-            print_error(_("interrupted; nothing was written by the unfinished step"))
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
-        except BrokenPipeError:
-            # The reader (e.g. `| head -1`) went away: stop quietly with 0, as `tasks` does.
-            from taskduty.render import stop_quietly
-
-            stop_quietly()
-        except OSError as exc:  # a file or disk failure no library code expected
-            if os.environ.get("TASKDUTY_DEBUG"):
-                raise
-            from taskduty.safeio import os_reason
-
-            where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-            print_error(f"cannot read or write{where}: {os_reason(exc)}",
-                        hint="check the disk, the path and its permissions, then try again")
-            raise typer.Exit(1) from None
-        except (OverflowError, RecursionError) as exc:
-            if os.environ.get("TASKDUTY_DEBUG"):
-                raise
-            print_error(f"a value is out of range ({exc})",
-                        hint="check the numbers, dates and sizes given")
-            raise typer.Exit(1) from None
-        except Exception as exc:  # the last line of defence: never a traceback
-            if os.environ.get("TASKDUTY_DEBUG"):
-                raise
-            print_error(_("unexpected failure: {kind}: {error}").format(
-                kind=type(exc).__name__, error=exc),
-                hint=_("rerun with TASKDUTY_DEBUG=1 for the details, and report it"))
-            raise typer.Exit(ExitCode.FAILURE) from None
+        except (Exception, KeyboardInterrupt) as exc:  # one line and an exit code (boundary)
+            raise typer.Exit(failure(exc)) from None
 
 
 # Root options people also write after the command name (`taskduty tasks --db x.db`):
@@ -285,21 +237,8 @@ def root(
     )] = False,
 ) -> None:
     """Track the year's 目标任务责任分解表 from the command line."""
-    from taskduty import csvsafe, i18n, render
-
-    i18n.use()  # messages follow TASKDUTY_LANG even when the CLI runs twice in one process
-    settings.reset()
-    settings.use_config(config)
-    settings.set_flag("db", db)
-    render.settings.quiet = quiet
-    render.settings.show_all = show_all
-    csvsafe.settings.raw = raw_csv
-    # limits.py (and zipfile) only for the commands that read workbooks, or to reset a
-    # setting an earlier run in this process gave
-    if max_cells is not None or "taskduty.limits" in sys.modules:
-        from taskduty import limits
-
-        limits.settings.max_cells = max_cells
+    setup(db=db, config=config, quiet=quiet, show_all=show_all, raw_csv=raw_csv,
+          max_cells=max_cells)
 
 
 def translate_docstrings(typer_app: typer.Typer) -> None:
@@ -317,15 +256,6 @@ def translate_docstrings(typer_app: typer.Typer) -> None:
             translate_docstrings(group.typer_instance)
 
 
-def get_db(fast_reads: bool = True) -> Any:
-    """The database named by ``--db`` / ``TASKDUTY_DB`` / the settings file / the default."""
-    from taskduty import render
-    from taskduty.migrations import open_database
-
-    return open_database(settings.get("db") or None, fast_reads=fast_reads,
-                         announce=render.message)
-
-
 def choice(values: Sequence[str], option: str) -> Callable[[Any], Any]:
     """An option callback accepting ``values`` in any case, or their Chinese words
     (:data:`CHOICE_WORDS`); anything else is a usage error naming the choices."""
@@ -335,9 +265,8 @@ def choice(values: Sequence[str], option: str) -> Callable[[Any], Any]:
             return None
         if isinstance(value, list | tuple):
             return [check(v) for v in value]
-        key = str(value).strip().lower()
-        key = CHOICE_WORDS.get(key, key)
-        if key in values:
+        key = choose(value, values)
+        if key is not None:
             return key
         raise typer.BadParameter(_("{value!r} is not one of {choices}").format(
             value=value, choices=", ".join(values)), param_hint=option)

@@ -59,44 +59,10 @@ def update(
 
     Example: taskduty update 1.5#2 --actual 62% --date 2018-03-31
     """
-    from taskduty import render, results
-    from taskduty.dates import parse_date, today
-    from taskduty.updates import (
-        NewActual,
-        NewUpdate,
-        check_status,
-        parse_progress,
-        record_batch,
-        split_target,
-    )
-    from taskduty.user import login_name
+    from taskduty.cli import record
 
-    if status is None and actual is None:
-        raise UsageError(_("give --status, or --actual for a quantitative target"),
-                         hint=_("e.g. taskduty update 1.1 --status 推进中, "
-                                "or taskduty update 1.5#2 --actual 62%"))
-    if actual is None and (target is not None or any("#" in c for c in codes)):
-        raise UsageError(_("CODE#N and --target name a target for --actual"),
-                         hint=_("give the value with --actual VALUE"))
-    split = [split_target(c) for c in codes]
-    when = parse_date(on, "--date") if on else today()
-    who = by if by is not None else login_name()
-    updates = []
-    key = None
-    if status is not None:
-        key, value = check_status(status, parse_progress(progress, label="--progress"))
-        updates = [NewUpdate(code=c, status=key, date=when, progress=value, note=note, by=who)
-                   for c in dict.fromkeys(c for c, _n in split)]
-    elif progress is not None:
-        raise UsageError(_("--progress goes with --status"),
-                         hint=_("e.g. taskduty update 1.1 --status 推进中 --progress 40"))
-    actuals = [] if actual is None else [
-        NewActual(code=c, target_no=n or (target or 0), value=actual, date=when,
-                  note=note if status is None else None, by=who) for c, n in split]
-    result = record_batch(get_db(), year, updates, skip_identical=True, actuals=actuals)
-    render.write(results.update_result(result), fmt, output, fields)
-    for line in results.update_messages(result, key, when if on is None else None):
-        render.message(line)
+    record.update(codes, status, progress, note, on, by, actual, target, year, fmt, output,
+                  fields)
 
 
 @app.command()
@@ -109,10 +75,9 @@ def undo(fmt: ListingFormat = "table", output: OutputOption = None,
 
     Example: taskduty undo
     """
-    from taskduty import render, results
-    from taskduty.updates import undo as undo_batch
+    from taskduty.cli import record
 
-    render.write(results.undo_result(undo_batch(get_db())), fmt, output, fields)
+    record.undo(fmt, output, fields)
 
 
 @app.command()
