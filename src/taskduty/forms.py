@@ -348,19 +348,40 @@ class _RowWriter:
     object is made. A text is stored as text, never as a formula; one that would read as a
     formula gets its own style with Excel's quote prefix (the shared one is not changed).
     Call once the sheet's columns, views and properties are set: its top is written then.
+
+    A row's XML is kept as the bytes lxml would write for it (ASCII, every other character
+    as ``&#N;``: :func:`row_bytes`), not parsed into an element and serialised again (two
+    thirds of a row's cost); :meth:`finish` puts them where openpyxl wrote the empty
+    ``<sheetData>``.
     """
 
     def __init__(self, ws: Any, styles: _FormStyles) -> None:
         from openpyxl.utils import get_column_letter
-        from openpyxl.xml.functions import fromstring
 
-        self.wb, self.styles, self.parse = ws.parent, styles, fromstring
+        self.ws, self.wb, self.styles = ws, ws.parent, styles
         self.dims: dict[int, dict[str, str]] = {}  # row -> its <row> height attributes
         self.ids: dict[tuple[Any, bool], str] = {}
         self.letters = [get_column_letter(i) for i in range(1, len(FORM_COLUMNS) + 1)]
+        self.rows: list[bytes] = []
         ws._values_to_row = lambda row, _idx: row
         ws._get_writer()
         ws._writer.write_row = self.write_row
+
+    def finish(self) -> None:
+        """Close the sheet and put the rows into its XML (call before the workbook is saved)."""
+        self.ws.close()
+        path = Path(self.ws._writer.out)
+        data = path.read_bytes()
+        for empty in (b"<sheetData/>", b"<sheetData></sheetData>"):
+            head, found, tail = data.partition(empty)
+            if found and self.rows:
+                with path.open("wb") as out:
+                    out.write(head + b"<sheetData>")
+                    out.writelines(self.rows)
+                    out.write(b"</sheetData>" + tail)
+                return
+        if self.rows:
+            raise RuntimeError("openpyxl wrote no empty <sheetData> to fill")
 
     def height(self, row: int, points: float) -> None:
         """Row ``row``'s height, written as openpyxl's row dimension would write it."""
@@ -382,11 +403,14 @@ class _RowWriter:
             sid = self.ids[(key, quoted)] = str(self.wb._cell_styles.add(array))
         return sid
 
-    def write_row(self, xf: Any, row: Sequence[tuple[Any, str | None] | None],
+    def write_row(self, _xf: Any, row: Sequence[tuple[Any, str | None] | None],
                   row_idx: int) -> None:
         from taskduty.excel import clean_text, needs_quote
 
         attrs = "".join(f' {k}="{v}"' for k, v in self.dims.get(row_idx, {}).items())
+        if not any(item is not None for item in row):
+            self.rows.append(row_bytes(f'<row r="{row_idx}"{attrs}/>'))
+            return
         parts = [f'<row r="{row_idx}"{attrs}>']
         for col, item in enumerate(row):
             if item is None:
@@ -405,11 +429,24 @@ class _RowWriter:
             parts.append(f'<c r="{coord}" s="{sid}" t="inlineStr"><is><t{space}>'
                          f'{value.translate(_XML_TEXT)}</t></is></c>')
         parts.append("</row>")
-        xf.write(self.parse("".join(parts)))
+        self.rows.append(row_bytes("".join(parts)))
 
 
 # a cell text as XML character data (a carriage return kept as one, not read as a newline)
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+# characters XML cannot hold at all: such a row goes through lxml, which refuses it
+_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def row_bytes(xml: str) -> bytes:
+    """A ``<row>`` element's XML text as openpyxl's sheet writer (lxml, ASCII output) writes
+    it once parsed: every non-ASCII character as a decimal character reference."""
+    if _NOT_XML.search(xml):
+        from lxml.etree import tostring
+        from openpyxl.xml.functions import fromstring
+
+        return tostring(fromstring(xml), encoding="ascii")
+    return xml.encode("ascii", "xmlcharrefreplace")
 
 
 def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[Any],
@@ -423,7 +460,6 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
     from openpyxl.workbook.protection import WorkbookProtection
-    from openpyxl.worksheet.cell_range import MultiCellRange
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from taskduty.excel import LIGHT_COLOURS, LINE_HEIGHT, _stream_cells, set_text
@@ -516,8 +552,7 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
                                promptTitle="状态", prompt="请选择：" + labels,
                                showInputMessage=True)
     # one range list built at once: adding ranges one by one compares each with all before
-    status_dv.sqref = MultiCellRange(" ".join(f"{col['status']}{a}:{col['status']}{b}"
-                                              for a, b in spans))
+    status_dv.sqref = _ranges(col["status"], spans)
     # What collect accepts: a number 0–100 (or 0–1 in a cell formatted as a percentage,
     # which is how Excel stores 60% typed), or text such as 80% / 80％ / " 30 ".
     top = f"{col['progress']}{spans[0][0] if spans else first}"
@@ -527,8 +562,7 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
         error="进度请填写 0 到 100 的整数，如 60 或 60%",
         promptTitle="进度", prompt="0–100 的整数，如 60 或 60%（已完成为 100）",
         showInputMessage=True)
-    progress_dv.sqref = MultiCellRange(" ".join(
-        f"{col['progress']}{a}:{col['progress']}{b}" for a, b in spans))
+    progress_dv.sqref = _ranges(col["progress"], spans)
     ws.data_validations.append(status_dv)
     ws.data_validations.append(progress_dv)
 
@@ -584,6 +618,7 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     wb.active = 0
     from taskduty.safeio import atomic_path
 
+    writer.finish()
     with atomic_path(path) as tmp:
         _save(wb, tmp)
 
@@ -599,6 +634,27 @@ def _save(wb: Any, path: Path) -> None:
     archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
     ExcelWriter(wb, archive).save()
+
+
+def _ranges(column: str, spans: list[tuple[int, int]]) -> Any:
+    """A data validation's cells: runs of rows in one column, as openpyxl's
+    ``MultiCellRange`` writes them (sorted; one cell as ``F4``, a run as ``F8:F14``) but
+    without parsing every range into a ``CellRange`` (a tenth of a big run's forms)."""
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    class Ranges(MultiCellRange):  # type: ignore[misc]
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+        def __bool__(self) -> bool:  # openpyxl writes only a validation with cells
+            return bool(self.text)
+
+        def __str__(self) -> str:
+            return self.text
+
+    return Ranges(" ".join(f"{column}{a}" if a == b else f"{column}{a}:{column}{b}"
+                           for a, b in sorted(set(spans))))
 
 
 def _spans(rows: list[int]) -> list[tuple[int, int]]:

@@ -1,0 +1,75 @@
+"""The forms' sheet rows are written as the bytes openpyxl's lxml writer gives for them, and
+the validations' cell lists as openpyxl's MultiCellRange writes them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml.etree import xmlfile
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import fromstring
+
+from taskduty import forms
+
+
+def through_lxml(xml: str) -> bytes:
+    """What openpyxl's write-only sheet writer writes for a parsed row (the old path)."""
+    out = io.BytesIO()
+    with xmlfile(out) as xf, xf.element("worksheet", xmlns=SHEET_MAIN_NS), \
+            xf.element("sheetData"):
+        xf.write(fromstring(xml))
+    text = out.getvalue()
+    return text[text.index(b"<sheetData>") + len(b"<sheetData>"):text.rindex(b"</sheetData>")]
+
+
+def row(text: str) -> str:
+    """A row's XML as _RowWriter.write_row builds it (an empty text: no <is> element)."""
+    value = text.translate(forms._XML_TEXT)
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    cell = (f'<c r="B7" s="4" t="inlineStr"><is><t{space}>{value}</t></is></c>' if text
+            else '<c r="B7" s="4" t="inlineStr"/>')
+    return f'<row r="7" ht="45" customHeight="1"><c r="A7" s="3" t="n"/>{cell}</row>'
+
+
+TEXTS = ["推进中 40%\n（2018-03-31）", "=SUM(A1)", "a & b < c > d \"q\" 'p'", "两行\r\n说明 ",
+         " leading", "tab\there", "😀 ①②", "é e\u0301", "上次 7.9亿美元"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_row_is_written_as_lxml_writes_it(text: str) -> None:
+    assert forms.row_bytes(row(text)) == through_lxml(row(text))
+
+
+def test_an_empty_row_as_lxml_writes_it() -> None:
+    xml = '<row r="15"/>'
+    assert forms.row_bytes(xml) == through_lxml("<row r=\"15\"></row>") == b'<row r="15"/>'
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff",
+                             min_codepoint=9), max_size=40))
+def test_any_cell_text_is_written_as_lxml_writes_it(text: str) -> None:
+    from taskduty.excel import clean_text
+
+    text = clean_text(text)
+    assert forms.row_bytes(row(text)) == through_lxml(row(text))
+
+
+def test_text_xml_cannot_hold_is_refused_as_before() -> None:
+    with pytest.raises(Exception) as new:
+        forms.row_bytes(row("bad \ufffe"))
+    with pytest.raises(Exception) as old:
+        through_lxml(row("bad \ufffe"))
+    assert type(new.value) is type(old.value)
+
+
+@pytest.mark.parametrize("spans", [[(4, 4)], [(4, 4), (6, 6), (8, 14)], [(5, 9), (11, 11)],
+                                   [(4, 4), (10, 30), (2, 2)]])
+def test_validation_cells_as_multicellrange_writes_them(spans: list[tuple[int, int]]) -> None:
+    ranges = forms._ranges("F", spans)
+    old = MultiCellRange(" ".join(f"F{a}:F{b}" for a, b in spans))
+    assert str(ranges) == str(old) and bool(ranges)
