@@ -9,13 +9,15 @@ Tests that only make sense on SQLite are marked ``@pytest.mark.sqlite_only``.
 A loaded table is built once per session (per xdist worker) by the real CLI and copied into
 each test's database (:class:`Templates`): a file copy on SQLite, a schema clone (the models'
 DDL plus ``INSERT … SELECT``) on PostgreSQL. ``seeded`` and ``plan`` use it; a test module's
-own loaded fixture uses ``from_template``.
+own loaded fixture uses ``from_template``. A PostgreSQL clone that its test left exactly as it
+was cloned is kept for the next test of the same template (:class:`_PgClones`).
 
 Rich's width is fixed (COLUMNS) so table output is the same on every machine.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
@@ -173,7 +175,8 @@ def new_pg_schema() -> Iterator[str]:
     try:
         yield with_search_path(base, schema)
     finally:
-        _admin_execute(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        if not _PG_CLONES.recycle(schema):
+            _admin_execute(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 @pytest.fixture
@@ -281,7 +284,10 @@ def _pg_clone_sql(source_schema: str) -> str:
     tables = SQLModel.metadata.sorted_tables
     parts = []
     for table in tables:
-        parts.append(str(CreateTable(table).compile(dialect=dialect)))
+        # No autovacuum: a test sees the same (no) planner statistics however long it runs,
+        # and an unchanged clone stays unchanged while it is kept for the next test.
+        parts.append(str(CreateTable(table).compile(dialect=dialect)).rstrip()
+                     + " WITH (autovacuum_enabled = false)")
         parts += [str(CreateIndex(index).compile(dialect=dialect)) for index in table.indexes]
     for table in tables:
         name = quote(table.name)
@@ -324,7 +330,7 @@ class Templates:
                 _admin_execute(base, f"CREATE SCHEMA {schema}")
                 self._build(build, with_search_path(base, schema), key)
                 self.pg[key] = (schema, _pg_clone_sql(schema))
-            _pg_run_script(db_url, self.pg[key][1])
+            _PG_CLONES.fill(db_url, key, self.pg[key][1])
             return
         if key not in self.sqlite:
             path = self.folder / f"{uuid.uuid4().hex[:8]}.db"
@@ -341,6 +347,7 @@ class Templates:
         if self.pg:
             _admin_execute(pg_base_url(), *(f"DROP SCHEMA IF EXISTS {schema} CASCADE"
                                             for schema, _ in self.pg.values()))
+        _PG_CLONES.drop()
 
 
 def _pg_run_script(url: str, sql: str) -> None:
@@ -349,6 +356,138 @@ def _pg_run_script(url: str, sql: str) -> None:
     with conn.transaction():
         conn.execute(f"SET LOCAL search_path TO {_schema_of(url)}")
         conn.execute(sql)
+
+
+# Everything a test could change in a schema and a later test could see: its objects and their
+# definitions, the planner's statistics, each sequence's position, and every table's rows in
+# their physical order (ctid). Run with search_path set to the schema; the schema's own name is
+# taken out (pg_get_indexdef and pg_get_triggerdef qualify names with it).
+_PG_STATE_SQL = """
+SELECT md5(replace(ARRAY[
+  (SELECT string_agg(ROW(c.relname, c.relkind, c.relpersistence, c.relrowsecurity,
+                               c.reloptions::text, c.relacl::text, c.relpages, c.reltuples,
+                               c.relhasindex, c.relhastriggers, obj_description(c.oid))::text,
+                     ',' ORDER BY c.relname)
+     FROM pg_class c WHERE c.relnamespace = n.oid),
+  (SELECT string_agg(ROW(c.relname, a.attnum, a.attname,
+                               format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                               a.attisdropped, pg_get_expr(d.adbin, d.adrelid),
+                               col_description(c.oid, a.attnum))::text,
+                     ',' ORDER BY c.relname, a.attnum)
+     FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+     LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+     WHERE c.relnamespace = n.oid AND a.attnum > 0),
+  (SELECT string_agg(d, ',' ORDER BY d) FROM (SELECT pg_get_indexdef(i.indexrelid) AS d
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid WHERE c.relnamespace = n.oid) x),
+  (SELECT string_agg(d, ',' ORDER BY d) FROM (SELECT k.conname || pg_get_constraintdef(k.oid)
+     AS d FROM pg_constraint k WHERE k.connamespace = n.oid) x),
+  (SELECT string_agg(d, ',' ORDER BY d) FROM (SELECT pg_get_triggerdef(t.oid) AS d
+     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+     WHERE c.relnamespace = n.oid AND NOT t.tgisinternal) x),
+  (SELECT string_agg(d, ',' ORDER BY d) FROM (SELECT pg_get_functiondef(p.oid) AS d
+     FROM pg_proc p WHERE p.pronamespace = n.oid) x),
+  (SELECT string_agg(d, ',' ORDER BY d) FROM (SELECT ROW(t.typname, t.typtype)::text AS d
+     FROM pg_type t WHERE t.typnamespace = n.oid) x),
+  (SELECT string_agg(d, ',' ORDER BY d) FROM (SELECT r.rulename || r.ev_class::regclass AS d
+     FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class WHERE c.relnamespace = n.oid) x),
+  (SELECT string_agg(d, ',' ORDER BY d) FROM (SELECT p.polname::text AS d
+     FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = n.oid) x),
+  (SELECT count(*) FROM pg_statistic s JOIN pg_class c ON c.oid = s.starelid
+     WHERE c.relnamespace = n.oid)::text,
+  (SELECT string_agg(ROW(q.sequencename, q.start_value, q.min_value, q.max_value,
+                               q.increment_by, q.cycle, q.cache_size, q.last_value)::text,
+                     ',' ORDER BY q.sequencename)
+     FROM pg_sequences q WHERE q.schemaname = n.nspname)
+  {rows}]::text, quote_ident(n.nspname) || '.', ''))
+FROM pg_namespace n WHERE n.nspname = current_schema()
+"""
+
+
+class _PgClones:
+    """Clones of a template that no test changed, kept for the next test that wants the same
+    template: a clone costs ~0.1 s of server time (the models' DDL, the copy, then the DROP),
+    taking a kept one is a rename.
+
+    A schema is kept when its :data:`_PG_STATE_SQL` digest (objects, definitions, statistics,
+    sequences, rows with their ctids) still equals that of a fresh clone, checked when its
+    test ends and again when it is taken; anything else is dropped, as before."""
+
+    KEEP = 2  # per template and worker
+
+    def __init__(self) -> None:
+        self.fresh: dict[str, str] = {}  # template key -> digest of a fresh clone
+        self.in_use: dict[str, str] = {}  # a test's schema -> the template key it holds
+        self.kept: dict[str, list[str]] = {}  # template key -> kept schemas
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def _state_sql() -> str:
+        from sqlmodel import SQLModel
+
+        import taskduty.models  # noqa: F401  (registers the tables)
+
+        rows = "".join(
+            f",\n  (SELECT md5(string_agg(x.ctid::text || x::text, ',' ORDER BY x.ctid)) "
+            f'FROM "{table.name}" x)' for table in SQLModel.metadata.sorted_tables)
+        return _PG_STATE_SQL.format(rows=rows)
+
+    def _digest(self, schema: str) -> str | None:
+        import psycopg
+
+        conn = _admin(pg_base_url())
+        try:
+            with conn.transaction():
+                conn.execute(f"SET LOCAL search_path TO {schema}")
+                row = conn.execute(self._sql).fetchone()
+        except psycopg.Error:  # dropped, renamed or changed so that a table is missing
+            return None
+        return row[0] if row else None
+
+    @functools.cached_property
+    def _sql(self) -> str:
+        return self._state_sql()
+
+    def fill(self, url: str, key: str, clone_sql: str) -> None:
+        """Fill the new, empty schema of ``url`` with the template ``key``."""
+        schema = _schema_of(url)
+        conn = _admin(pg_base_url())
+        kept = self.kept.get(key, [])
+        while kept:
+            candidate = kept.pop()
+            if self._digest(candidate) == self.fresh[key]:
+                conn.execute(f"DROP SCHEMA {schema}; ALTER SCHEMA {candidate} RENAME TO {schema}")
+                self.in_use[schema] = key
+                self.hits += 1
+                return
+            conn.execute(f"DROP SCHEMA IF EXISTS {candidate} CASCADE")
+        _pg_run_script(url, clone_sql)
+        self.misses += 1
+        if key not in self.fresh:
+            digest = self._digest(schema)
+            assert digest is not None
+            self.fresh[key] = digest
+        self.in_use[schema] = key
+
+    def recycle(self, schema: str) -> bool:
+        """Keep ``schema`` (its test has ended) when it is still a fresh clone."""
+        key = self.in_use.pop(schema, None)
+        if key is None or len(self.kept.setdefault(key, [])) >= self.KEEP:
+            return False
+        if self._digest(schema) != self.fresh[key]:
+            return False
+        name = "kept_" + uuid.uuid4().hex[:12]
+        _admin(pg_base_url()).execute(f"ALTER SCHEMA {schema} RENAME TO {name}")
+        self.kept[key].append(name)
+        return True
+
+    def drop(self) -> None:
+        names = [n for kept in self.kept.values() for n in kept]
+        if names:
+            _admin_execute(pg_base_url(), *(f"DROP SCHEMA IF EXISTS {n} CASCADE" for n in names))
+        self.kept.clear()
+
+
+_PG_CLONES = _PgClones()
 
 
 @pytest.fixture(scope="session")
@@ -412,3 +551,4 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
                                       progress=20) for c in codes[::2]])
     db.dispose()
     return path
+
