@@ -533,6 +533,16 @@ def plan(from_template: Callable[[Build], Callable[..., Any]]) -> Callable[..., 
 
 
 @pytest.fixture(scope="session")
+def seed_csv_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with the seed table (``data/seed_table.csv``) loaded as 2018 by the CLI,
+    for tests that only read it (copy it before writing to it)."""
+    path = tmp_path_factory.mktemp("seed_csv") / "taskduty.db"
+    result = _invoke(str(path))("load", str(SEED_CSV), "--year", "2018", "--quiet")
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture(scope="session")
 def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with the seed table (from CSV) and updates on every other task, for the
     query-plan tests (read only)."""

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_CSV
-
 PROBE = "import sys; sys.argv = ['taskduty']; from taskduty.cli import main; main()"
 
 
@@ -30,12 +28,10 @@ def complete(words: str, db: Path, tmp_path: Path, shell: str = "bash") -> list[
             for line in proc.stdout.splitlines() if line.strip()]
 
 
-@pytest.fixture(scope="module")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("complete") / "taskduty.db"
-    subprocess.run([sys.executable, "-m", "taskduty", "--db", str(path), "load", str(SEED_CSV),
-                    "--year", "2018", "--quiet"], check=True, capture_output=True, timeout=120)
-    return path
+@pytest.fixture
+def seed_db(seed_csv_db: Path) -> Path:
+    """The seed table loaded (completion only reads it)."""
+    return seed_csv_db
 
 
 def test_a_leaders_name_completes_from_the_database(seed_db, tmp_path):

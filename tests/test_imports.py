@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_CSV
-
 PROBE = """
 import json, sys
 sys.argv = ["taskduty", *json.loads(sys.argv[1])]
@@ -47,13 +45,10 @@ def imported(args: list[str], tmp_path: Path, db: Path | None = None,
     return set(report["modules"]) if full else {m.split(".")[0] for m in report["modules"]}
 
 
-@pytest.fixture(scope="module")
-def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("imports") / "taskduty.db"
-    subprocess.run([sys.executable, "-m", "taskduty", "--db", str(path), "load", str(SEED_CSV),
-                    "--year", "2018", "--quiet"], check=True, capture_output=True,
-                   cwd=path.parent, timeout=120)
-    return path
+@pytest.fixture
+def seed_db(seed_csv_db: Path) -> Path:
+    """The seed table loaded (read only: a test that writes copies it first)."""
+    return seed_csv_db
 
 
 def busiest(db: Path, kind: str) -> str:
