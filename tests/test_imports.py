@@ -154,3 +154,14 @@ def test_nothing_imports_click() -> None:
                  if re.search(r"^\s*(import click|from click\b)", p.read_text(encoding="utf-8"),
                               re.M)]
     assert offenders == []
+
+
+def test_a_path_argument_is_coerced_without_pydantic(tmp_path: Path, seed_db: Path) -> None:
+    """``forms OUTDIR`` (a Path) is coerced as pydantic would (Path(text)), without it."""
+    from pydantic import TypeAdapter
+
+    for text in ("out", "out/2018-03", "/tmp/x y/表", "~/forms", "a/../b", "./c/"):
+        assert TypeAdapter(Path).validate_python(text) == Path(text), text
+    modules = imported(["forms", str(tmp_path / "out"), "--month", "2018-03"], tmp_path,
+                       seed_db)
+    assert "pydantic" not in modules

@@ -288,7 +288,7 @@ def _lean_coercion() -> None:
 
     Typer (0.2x) coerces each parameter through a pydantic ``TypeAdapter``, so every command
     imports pydantic (~60 ms, a third of a query's wall time). For the values a terminal
-    gives most often (``str``, ``list[str]``, an integer, an enum choice) the result is
+    gives most often (``str``, ``list[str]``, an integer, an enum choice, a path) the result is
     plain, so it is computed here; anything else, and any value that would fail, goes to
     Typer's own coercion (built lazily), so behaviour and error messages are unchanged.
     Skipped silently when Typer's internals differ.
@@ -312,6 +312,8 @@ def _lean_coercion() -> None:
     def leaf(annotation: Any, info: Any, value: Any, ctx: Any) -> Any:
         if annotation is str and isinstance(value, str):
             return value
+        if annotation is Path and isinstance(value, str | Path) and str(value) not in ("", "."):
+            return Path(value)  # what pydantic makes of a path (tests/test_imports.py)
         if annotation is int and not info.clamp and (
                 type(value) is int or (isinstance(value, str) and integer.fullmatch(value))):
             number = int(value)
