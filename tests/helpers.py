@@ -3,12 +3,15 @@
 - the query tests' 2019 table (``ROWS``, ``write_plan``, ``load_plan``) and ways to read
   ``tasks`` output (``ok``, ``codes``, ``expected``);
 - query-plan probes for the SQLite read paths (``plan_of``, ``full_scans``, ``statements``,
-  ``filters``).
+  ``filters``);
+- ``parsed``: a source file's syntax tree, parsed once per run for the tests that read src.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
+import functools
 import json
 import re
 import sqlite3
@@ -83,6 +86,19 @@ def expected(pred: Any) -> list[str]:
         if pred((goal_no, goal, standard), leaders.split("、"), units.split("、")):
             out.append(f"{goal_no}.{seq}")
     return out
+
+
+@functools.cache
+def _parse(path: str, stamp: tuple[int, int]) -> ast.Module:
+    return ast.parse(Path(path).read_text(encoding="utf-8"))
+
+
+def parsed(path: Path) -> ast.Module:
+    """The syntax tree of the Python file ``path``, parsed once per run while the file stays
+    as it is (several tests walk every module of src: ~0.4 s a parse of all of it). The tree
+    is shared: read it, never change it."""
+    stat = path.stat()
+    return _parse(str(path), (stat.st_mtime_ns, stat.st_size))
 
 
 # -- query plans --------------------------------------------------------------------------

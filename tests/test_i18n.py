@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from helpers import parsed
 
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -157,7 +158,7 @@ def test_no_function_hides_the_translation_function():
 
     bad = []
     for path in sorted((ROOT / "src" / "taskduty").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         for fn in ast.walk(tree):
             if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue

@@ -17,6 +17,7 @@ import pytest
 from openpyxl import Workbook
 
 from conftest import ROOT
+from helpers import parsed
 
 ZH = {"TASKDUTY_LANG": "zh"}
 EN = {"TASKDUTY_LANG": "en"}
@@ -136,7 +137,7 @@ ALLOWED: tuple[str, ...] = ()
 def _error_names(src: Path) -> set[str]:
     """The project's exception classes: errors.py and every subclass defined in src."""
     names = {"TaskdutyError"}
-    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in src.rglob("*.py")]
+    trees = [parsed(p) for p in src.rglob("*.py")]
     grew = True
     while grew:
         grew = False
@@ -183,7 +184,7 @@ def _untranslated_raises(src: Path = SRC) -> list[str]:
     errors = _error_names(src)
     found = []
     for path in sorted(src.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         for call in _error_calls(tree, errors):
             callee = call.func
             name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", "")

@@ -9,6 +9,7 @@ import ast
 from pathlib import Path
 
 from conftest import ROOT
+from helpers import parsed
 
 SRC = ROOT / "src" / "taskduty"
 
@@ -64,7 +65,7 @@ def graph(lazy: bool) -> dict[str, set[str]]:
     modules = {module_name(p): p for p in SRC.rglob("*.py")}
     edges: dict[str, set[str]] = {m: set() for m in modules}
     for name, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         for node in _imports(tree, lazy):
             for t in _targets(node, name, modules):
                 if t in modules and t != name and not name.startswith(t + "."):
@@ -131,7 +132,7 @@ def test_no_test_module_imports_another():
     modules = {p.stem for p in tests.glob("test_*.py")}
     found = []
     for path in sorted(tests.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             found += [(path.name, n) for n in names if n.split(".")[0] in modules]

@@ -96,10 +96,11 @@ def test_one_progress_bar_for_every_command() -> None:
     import ast
 
     from conftest import ROOT
+    from helpers import parsed
 
     users = []
     for path in sorted((ROOT / "src" / "taskduty").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.ImportFrom) and node.module == "rich.progress":
                 users.append(path.name)
     assert users == ["render.py"]

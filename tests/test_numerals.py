@@ -7,6 +7,7 @@ import ast
 import pytest
 
 from conftest import ROOT
+from helpers import parsed
 from taskduty.dates import text_year
 from taskduty.numerals import chinese_numeral, read_chinese_number
 from taskduty.schedule import cn_int
@@ -37,7 +38,7 @@ def test_only_numerals_py_holds_a_table_of_chinese_digits():
         rel = str(path.relative_to(SRC))
         if rel == "numerals.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Dict) and any(
                     isinstance(k, ast.Constant) and k.value in ("一", "九") for k in node.keys):
                 holders.append(rel)
