@@ -4,6 +4,9 @@ the validations' cell lists as openpyxl's MultiCellRange writes them."""
 from __future__ import annotations
 
 import io
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
@@ -73,3 +76,32 @@ def test_validation_cells_as_multicellrange_writes_them(spans: list[tuple[int, i
     ranges = forms._ranges("F", spans)
     old = MultiCellRange(" ".join(f"F{a}:F{b}" for a, b in spans))
     assert str(ranges) == str(old) and bool(ranges)
+
+
+def _task(n: int, standard: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        id=100 + n, code=f"1.{n}", goal_no=1, goal="经济发展目标", standard=standard,
+        leaders=["张强"], units=["发改局"], status="in_progress", progress=40,
+        updated=date(2018, 2, 28), note="按序时推进", reports=[], extension=None,
+        deadline="年底前", deadline_date=None, schedule=None, warning=None, targets=[])
+
+
+def test_forms_sharing_their_styles_share_one_stylesheet(tmp_path: Path) -> None:
+    """The stylesheet is serialised once per distinct set of styles in a run, and is what
+    a form written on its own gets."""
+    import zipfile
+
+    from taskduty.dates import read_month
+
+    month = read_month("2018-03")
+    shared = forms._FormStyles()
+    forms_and_tasks = {"a": [_task(1, "普通")], "b": [_task(2, "另一项"), _task(3, "第三项")],
+                       "quoted": [_task(4, "=1+1 看似公式")]}
+    for name, tasks in forms_and_tasks.items():
+        forms.write_form(tmp_path / f"{name}.xlsx", "发改局", 2018, month, tasks, "s", shared)
+        forms.write_form(tmp_path / f"{name}-alone.xlsx", "发改局", 2018, month, tasks, "s",
+                         forms._FormStyles())
+        with zipfile.ZipFile(tmp_path / f"{name}.xlsx") as one, \
+                zipfile.ZipFile(tmp_path / f"{name}-alone.xlsx") as alone:
+            assert one.read("xl/styles.xml") == alone.read("xl/styles.xml")
+    assert len(shared._stylesheets) == 2  # the quoted cell's style is one more

@@ -270,6 +270,7 @@ class _FormStyles:
         self.arrays: dict[tuple[Any, ...], Any] = {}
         self.heights: dict[float, dict[str, str]] = {}  # a row height's <row> attributes
         self._lines: dict[tuple[str, float], int] = {}
+        self._stylesheets: dict[tuple[Any, ...], Any] = {}
 
         def define(key: tuple[Any, ...], **spec: Any) -> None:
             cell = WriteOnlyCell(ws)
@@ -324,6 +325,19 @@ class _FormStyles:
             styles._dict = dict(proto._dict)
             setattr(wb, name, styles)
         return wb
+
+    def stylesheet(self, wb: Any, write: Callable[[Any], Any]) -> Any:
+        """``write(wb)`` (openpyxl's ``write_stylesheet``), once per distinct set of styles
+        in a run: a form's styles are the prototype's lists plus its own cell styles, so most
+        forms share one stylesheet (serialising it was two fifths of saving a small form)."""
+        key = (tuple(tuple(getattr(wb, name)[len(getattr(self._proto, name)):])
+                     for name in (*self._LISTS, "_colors")),
+               tuple(tuple(array) for array in wb._cell_styles),
+               tuple(wb._named_styles), tuple(wb._differential_styles.styles))
+        tree = self._stylesheets.get(key)
+        if tree is None:
+            tree = self._stylesheets[key] = write(wb)
+        return tree
 
     def lines(self, text: str, width: float) -> int:
         """:func:`taskduty.excel.wrapped_lines`, once per text and width in a run (goals,
@@ -620,20 +634,27 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
 
     writer.finish()
     with atomic_path(path) as tmp:
-        _save(wb, tmp)
+        _save(wb, tmp, styles)
 
 
-def _save(wb: Any, path: Path) -> None:
+def _save(wb: Any, path: Path, styles: _FormStyles | None = None) -> None:
     """``wb.save(path)`` with zlib's fastest level: the same workbook, a few per cent larger,
-    in a fraction of the compression time (level 6 was a large part of a small form's cost)."""
+    in a fraction of the compression time (level 6 was a large part of a small form's cost);
+    with ``styles``, the stylesheet serialised once for the forms that share it."""
     import datetime as dt
     from zipfile import ZIP_DEFLATED, ZipFile
 
-    from openpyxl.writer.excel import ExcelWriter
+    from openpyxl.writer import excel
 
     archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=1)
     wb.properties.modified = dt.datetime.now(tz=dt.UTC).replace(tzinfo=None)
-    ExcelWriter(wb, archive).save()
+    write = excel.write_stylesheet
+    if styles is not None:  # ExcelWriter.write_data calls the module's write_stylesheet
+        excel.write_stylesheet = lambda book: styles.stylesheet(book, write)
+    try:
+        excel.ExcelWriter(wb, archive).save()
+    finally:
+        excel.write_stylesheet = write
 
 
 def _ranges(column: str, spans: list[tuple[int, int]]) -> Any:
