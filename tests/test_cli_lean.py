@@ -151,3 +151,26 @@ def test_the_parse_of_a_plain_line() -> None:
          "codes": ["1.1", "2.1"]})
     assert parse(["undo", "--db=y.db"]) == ("undo", {"db": "y.db"}, {})
     assert parse(["tasks"]) is None and parse([]) is None
+
+
+@pytest.mark.parametrize("command", sorted(__import__("taskduty.cli.lean",
+                                                      fromlist=["COMMANDS"]).COMMANDS))
+def test_the_lean_options_are_the_typer_commands_options(command: str) -> None:
+    """Each option the lean parser reads is an option of the Typer command, with the same
+    parameter behind it (a renamed or removed Typer option fails here, not in use)."""
+    import typer.main
+
+    from taskduty.cli import app, lean
+
+    group = typer.main.get_command(app)
+    cmd = group.get_command(None, command)  # type: ignore[attr-defined]
+    assert cmd is not None
+    typer_options = {opt: p.name for p in cmd.params if p.param_type_name == "option"
+                     for opt in p.opts}
+    assert lean.COMMANDS[command], command
+    for option, key in lean.COMMANDS[command].items():
+        assert option in typer_options, option
+        assert typer_options[option] == key, (option, typer_options[option], key)
+    root = {opt: p.name for p in group.params for opt in p.opts}
+    for option, key in {**lean.ROOT_VALUES, **lean.ROOT_FLAGS}.items():
+        assert root.get(option) == key, (option, root.get(option), key)
