@@ -672,6 +672,17 @@ def machine() -> dict[str, Any]:
             "taskduty": __version__, "commit": commit, "date": date.today().isoformat()}
 
 
+def compile_package() -> None:
+    """Compile taskduty's modules (and the benchmark's own) to bytecode, as pip does on
+    install."""
+    import compileall
+
+    import taskduty
+
+    for folder in (Path(taskduty.__file__).parent, Path(__file__).parent):
+        compileall.compile_dir(folder, quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=None,
@@ -699,8 +710,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     work = args.work or Path(tempfile.mkdtemp(prefix="taskduty-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("TASKDUTY_DB", "TASKDUTY_DEBUG")}
-    env |= {"COLUMNS": "120", "LINES": "50", "TERM": "dumb", "PYTHONDONTWRITEBYTECODE": "0"}
+    # Any value of PYTHONDONTWRITEBYTECODE (even "0") stops Python writing bytecode, and an
+    # editable install has none: every command would compile taskduty anew, which an installed
+    # package never does. So it is dropped, and the package compiled once before timing.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TASKDUTY_DB", "TASKDUTY_DEBUG", "PYTHONDONTWRITEBYTECODE")}
+    env |= {"COLUMNS": "120", "LINES": "50", "TERM": "dumb"}
+    compile_package()
     ctx: dict[str, Any] = {
         "taskduty": taskduty, "sqlite_utils": tool("sqlite-utils"), "work": work, "env": env,
         "quick": args.quick, "runs": args.runs or (3 if args.quick else 5),
