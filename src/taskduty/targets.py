@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from taskduty.numerals import CN_BIG, read_chinese_number
+from taskduty.numerals import CN_BIG, half_width, read_chinese_number
 
 KINDS = ("growth", "reduction", "level", "share", "rate", "range")
 BOUNDS = ("exact", "about", "at_least", "at_most")
@@ -39,7 +39,6 @@ STATUS_LABELS = {"met": "已达标", "on_course": "达序时", "behind": "未达
 
 # Full-width ASCII (１２％，－) as half-width, one character for one, so offsets stay valid.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")  # what _WIDTH changes
 
 _PERCENT_UNITS = ("个百分点", "百分点", "%", "‰")
 _BASE_UNITS = (
@@ -96,6 +95,20 @@ _DOING = (
 # Whether any of the words occurs, in one search each (C speed, not a loop over the words).
 _DOING_RE = re.compile("|".join(re.escape(w) for w in _DOING))
 _CHANGE_RE = re.compile("|".join(re.escape(w) for w in _CHANGE_WORDS))
+_QUOTES_RE = re.compile('[“「『《"]')  # what _masked looks for
+
+
+def _change_by_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Every position of one of ``words`` that is a change by X: not followed by 值/极/点
+    (增加值, 增长极) nor by 到/至/为/在 (提高到); group 1 is the word."""
+    return re.compile("(?=(" + "|".join(re.escape(w) for w in words) + ")(?!["
+                      + "".join(_NOT_KIND_AFTER + _REACH_AFTER) + "]))")
+
+
+_GROWTH_RE = _change_by_re(_GROWTH)
+_REDUCTION_RE = _change_by_re(_REDUCTION)
+_CHANGE_BY_RE = _change_by_re(_GROWTH + _REDUCTION)
+_RING_RE = re.compile(r"[^，。；、]{0,6}圈")
 
 
 @dataclass(frozen=True)
@@ -169,7 +182,7 @@ def _masked(text: str) -> list[bool]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Hit:
     start: int
     end: int  # after the unit and any bound word
@@ -181,26 +194,20 @@ class _Hit:
     percent: bool
 
 
-def _last_keyword(window: str, words: tuple[str, ...]) -> int:
-    """End position of the last keyword of ``words`` in ``window`` that is a change by X
-    (not 增加值, 增长极, nor 提高到), or -1."""
+def _last_keyword(window: str, words: re.Pattern[str]) -> int:
+    """End position of the last keyword in ``window`` that is a change by X (not 增加值,
+    增长极, nor 提高到), or -1; ``words`` from :func:`_change_by_re`."""
     best = -1
-    for w in words:
-        start = window.rfind(w)
-        while start >= 0:
-            after = window[start + len(w):start + len(w) + 1]
-            if after not in _NOT_KIND_AFTER and after not in _REACH_AFTER:
-                best = max(best, start + len(w))
-                break
-            start = window.rfind(w, 0, start)
+    for m in words.finditer(window):
+        best = max(best, m.end(1))
     return best
 
 
 def _kind(window: str, percent: bool) -> str:
     """The kind of a target from the words before its number in its clause."""
     found = {
-        "growth": _last_keyword(window, _GROWTH),
-        "reduction": _last_keyword(window, _REDUCTION),
+        "growth": _last_keyword(window, _GROWTH_RE),
+        "reduction": _last_keyword(window, _REDUCTION_RE),
         "share": max((window.rfind(w) + len(w) for w in _SHARE if w in window), default=-1),
         "rate": window.rfind("率") + 1 if "率" in window else -1,
     }
@@ -219,11 +226,14 @@ _BOUND_BEFORE = sorted([(w, "at_most") for w in _AT_MOST_BEFORE]
 
 _BOUND_WORDS = dict(reversed(_BOUND_BEFORE))  # word -> bound
 _BOUND_LONGEST = max(len(w) for w, _b in _BOUND_BEFORE)
+_BOUND_LAST = frozenset(w[-1] for w, _b in _BOUND_BEFORE)  # a bound word ends in one of them
 
 
 def _bound_before(window: str) -> str | None:
     """The bound a word just before the number gives (the longest: 不低于 before 低于)."""
     tail = window.rstrip()
+    if not tail or tail[-1] not in _BOUND_LAST:
+        return None
     for n in range(min(_BOUND_LONGEST, len(tail)), 0, -1):
         bound = _BOUND_WORDS.get(tail[-n:])
         if bound is not None:
@@ -275,18 +285,18 @@ def _scan(s: str, mask: list[bool]) -> list[_Hit]:
                         upper, unit = read2[0], unit2
                         unit_end = um2.end() if um2 else m2.end()
                         pos = unit_end
-        rest = s[unit_end:]
-        if (not unit or unit[-1] in "万亿") and _NOT_AFTER.match(rest):
+        # (matched at unit_end, not on a copy of the rest of the text)
+        if (not unit or unit[-1] in "万亿") and _NOT_AFTER.match(s, unit_end):
             continue  # 2018年, 6月底, 300强, 二期, 千亿级
-        if unit == "个" and rest.startswith("月"):
+        if unit == "个" and s.startswith("月", unit_end):
             continue  # 三个月
         if is_cn and not unit:
             continue  # a Chinese numeral counts only with a measure word: 三所, not 三权
-        if unit in ("分钟", "公里") and re.match(r"[^，。；、]{0,6}圈", rest):
+        if unit in ("分钟", "公里") and _RING_RE.match(s, unit_end):
             continue  # 10分钟体育健身圈: a name
         bound = approx
         for word, b in _BOUND_AFTER:
-            if rest.startswith(word):
+            if s.startswith(word, unit_end):
                 bound, unit_end = b, unit_end + len(word)
                 break
         hits.append(_Hit(start, unit_end, m.end(), value, upper, unit, bound,
@@ -307,17 +317,26 @@ def extract_targets(text: str) -> list[Target]:
     """The quantitative targets in a task's text, in the order written (none for most tasks)."""
     if not text:
         return []
-    s = text.translate(_WIDTH) if _FULL_WIDTH.search(text) else text
+    s = half_width(text)
     if _NUM_RE.search(s) is None:
         return []
     # (most texts have no quotes: the character walk is the costliest step of a load)
-    mask = _masked(s) if any(q in s for q in '“「『《"') else [False] * len(s)
+    mask = _masked(s) if _QUOTES_RE.search(s) else [False] * len(s)
     targets: list[Target] = []
     all_hits = _scan(s, mask)
     if not all_hits:
         return []
+    n_hits, first = len(all_hits), 0
     for c_start, c_end in _clauses(s):
-        hits = [h for h in all_hits if c_start <= h.start < c_end]
+        # the hits in this clause (all_hits is in order of start): clauses without one skipped
+        while first < n_hits and all_hits[first].start < c_start:
+            first += 1
+        last = first
+        while last < n_hits and all_hits[last].start < c_end:
+            last += 1
+        if last == first:
+            continue
+        hits = all_hits[first:last]
         kept: list[_Hit] = []
         prev_end = c_start
         for i, h in enumerate(hits):
@@ -332,14 +351,15 @@ def extract_targets(text: str) -> list[Target]:
                     continue  # 10亿美元项目2个: the amount describes the count after it
                 if not h.unit:
                     if not (before or h.after_bound
-                            or any(window.rstrip().endswith(w) for w in _REACH_BEFORE)):
+                            or window.rstrip().endswith(_REACH_BEFORE)):
                         continue  # a bare number: a section number, a code, a name
                 else:
                     follows = s[h.end:c_end].lstrip()
                     ends = not follows or follows[0] in _PIECE_SEP + "）)"
                     doing = _DOING_RE.search(s, c_start, h.start) is not None
+                    # (_kind(window, False) != "level": a growth or reduction word)
                     if not (ends or doing or before or h.after_bound
-                            or _kind(window, False) != "level"):
+                            or _CHANGE_BY_RE.search(window) is not None):
                         continue  # 深化三项试点: the count describes, it is not to achieve
             kept.append(h)
             prev_end = h.end
