@@ -220,8 +220,10 @@ def year_from(title: str | None, filename: str | None) -> int | None:
 
 
 class _Normaliser:
-    def __init__(self, source: SourceTable, lead_first: bool = False) -> None:
+    def __init__(self, source: SourceTable, lead_first: bool = False,
+                 release_rows: bool = False) -> None:
         self.source = source
+        self.release_rows = release_rows
         self.lead_first = lead_first
         self.columns = map_header(source.header)
         self.extra = {k: v for k, v in extra_columns(source.header).items()
@@ -243,8 +245,9 @@ class _Normaliser:
         self.code_note = False
         self.task_numbers = False
         self.table_rule = False
-        self.unmarked: dict[int, bool] = {}
-        self.rule_rows: dict[int, bool] = {}
+        # Tasks whose 2+ units mark no lead, with whether their row states the first-listed
+        # rule: the only ones :meth:`apply_lead_first` may change.
+        self.unmarked: list[tuple[TaskRow, bool]] = []
         # CSV files and notices have no pages: their rows name the goal on every row.
         self.paged = source.input_format not in ("csv", "notice")
         self.repairs: list[Repair] = [Repair("note", "", n) for n in source.notes]
@@ -595,7 +598,10 @@ class _Normaliser:
                 "note", "", _("the table has no 分管领导 column: leaders come from group rows "
                               "that name them (一、张三副市长牵头工作), if any")))
         self.heading_above_header()
-        for row in self.source.rows:
+        rows = self.source.rows
+        for i, row in enumerate(rows):
+            if self.release_rows:  # a row read is not needed again: its cells go as tasks come
+                rows[i] = _READ
             if self.skip_row(row):
                 continue
             found = self.goal_of(row)
@@ -793,8 +799,8 @@ class _Normaliser:
             marked = row.marked
         elif "co_units" in self.columns or self.lead_column:
             marked = True
-        self.unmarked[id(task)] = not marked
-        self.rule_rows[id(task)] = row.lead_first or rule
+        if not marked and len(task.units) >= 2:
+            self.unmarked.append((task, row.lead_first or rule))
         self.last_in_goal[number] = task
         return task
 
@@ -851,9 +857,8 @@ class _Normaliser:
             states_rule(t) for t in [*self.source.above, self.source.title or "",
                                      *self.source.header])
         changed = 0
-        for task in self.tasks:
-            rule = self.lead_first or document_rule or self.rule_rows.get(id(task), False)
-            if not rule or not self.unmarked.get(id(task)) or len(task.units) < 2:
+        for task, row_rule in self.unmarked:
+            if not (self.lead_first or document_rule or row_rule):
                 continue
             task.co_units = task.units[1:] + [u for u in task.co_units if u not in task.units]
             task.units = task.units[:1]
@@ -878,6 +883,9 @@ class _Normaliser:
                     .format(raw=raw, name=name, dropped=dropped, times=times)))
 
 
+_READ = SourceRow([], "")  # what stands in the source's place of a row already read
+
+
 def _letters(index: int) -> str:
     """A 0-based column index as a spreadsheet column letter: 0 -> A, 27 -> AB."""
     out = ""
@@ -888,14 +896,17 @@ def _letters(index: int) -> str:
     return out
 
 
-def normalise(source: SourceTable, lead_first: bool = False) -> PlanTable:
+def normalise(source: SourceTable, lead_first: bool = False,
+              release_rows: bool = False) -> PlanTable:
     """Turn a reader's plain rows into a year's table of tasks, recording every repair.
 
     ``lead_first``: where a unit list marks no lead, the first-listed unit leads and the
     others cooperate (the convention of some provinces; ``load --lead-first``).
+    ``release_rows``: the caller is done with ``source``: each row is dropped from it once
+    read, so a long table's cells and its tasks are not all in memory at once.
     """
     invisible = clean_invisible(source)
-    table = _Normaliser(source, lead_first).run()
+    table = _Normaliser(source, lead_first, release_rows).run()
     table.repairs[:0] = invisible
     return table
 
@@ -936,7 +947,7 @@ def read_table(path: Path, input_format: str | None = None, sheet: str | None = 
     """Read and normalise any supported file."""
     from taskduty.sources import read_source
 
-    return normalise(read_source(path, input_format, sheet))
+    return normalise(read_source(path, input_format, sheet), release_rows=True)
 
 
 def clean_csv(table: PlanTable) -> str:

@@ -66,7 +66,7 @@ def load(
         step(_("reading {file}").format(file=file.name))
         source = read_source(file, input_format, sheet)
         step(_("normalising {n} rows").format(n=len(source.rows)))
-        table = normalise(source, lead_first=lead_first_setting(lead_first))
+        table = normalise(source, lead_first=lead_first_setting(lead_first), release_rows=True)
         del source  # its rows are no longer needed while the tasks are stored
         year = year or year_from(table.title, file.name)
         if year is None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
@@ -33,13 +32,24 @@ def read_csv(path: Path) -> SourceTable:
     return parse_csv(read_text(path), path.name)
 
 
+def lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their ends, as ``io.StringIO(text)`` gives them, one at a
+    time: the csv reader never holds a second copy of a long file's text."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        stop = end if stop < 0 else stop + 1
+        yield text[start:stop]
+        start = stop
+
+
 def find_delimiter(text: str) -> str | None:
     """The delimiter of the header row among the first rows, or None when no row splits
     into a header: found from the header, not the first line (title rows above it have no
     delimiters, or commas in their text). TAB first: rows copied out of a web page or Word."""
     for delimiter in DELIMITERS:
         try:
-            records = list(islice(csv.reader(io.StringIO(text), delimiter=delimiter), 20))
+            records = list(islice(csv.reader(lines(text), delimiter=delimiter), 20))
         except csv.Error:
             continue
         searched = [[c.strip() for c in r] for r in records]
@@ -53,11 +63,15 @@ def unclosed_quote_line(text: str) -> int | None:
     """The line where a quote opens that is never closed (an odd number of quotes from
     there to the end), or None. A doubled quote inside a quoted cell counts twice."""
     inside, opened = False, None
-    for number, line in enumerate(text.split("\n"), 1):
-        for _quote in range(line.count('"')):
-            inside = not inside
-            if inside:
-                opened = number
+    line, counted = 1, 0  # the line number at position ``counted``
+    at = text.find('"')
+    while at >= 0:
+        inside = not inside
+        if inside:
+            line += text.count("\n", counted, at)
+            counted = at
+            opened = line
+        at = text.find('"', at + 1)
     return opened if inside else None
 
 
@@ -73,8 +87,8 @@ def parse_csv(text: str, name: str) -> SourceTable:
     else:
         dialect = csv.excel_tab if delimiter == "\t" else csv.excel
     # Records are read as the rows are built, not all first (a long table's cells once).
-    reader = (csv.reader(io.StringIO(text), delimiter=delimiter)
-              if delimiter not in (None, "\t", ",") else csv.reader(io.StringIO(text), dialect))
+    reader = (csv.reader(lines(text), delimiter=delimiter)
+              if delimiter not in (None, "\t", ",") else csv.reader(lines(text), dialect))
     first = invalid_csv(name, lambda: list(islice(reader, 20)))
     if (line := unclosed_quote_line(text)) is not None:
         raise SourceError(
@@ -111,6 +125,16 @@ def parse_csv(text: str, name: str) -> SourceTable:
             found = shared_cells[text] = SourceCell([text] if text else [])
         return found
 
+    # The field each distinct short first cell names (序号 values repeat: 1, 2, 3 …).
+    first_fields: dict[str, str | None] = {}
+
+    def first_field(text: str) -> str | None:
+        if len(text) > SHARED_LENGTH:
+            return header_field(text)
+        if text not in first_fields:
+            first_fields[text] = header_field(text)
+        return first_fields[text]
+
     def read_rows() -> None:
         for number, record in enumerate(chain(first[start:], reader), start=start + 1):
             cells = [shared.setdefault(c, c) if len(c) <= SHARED_LENGTH else c
@@ -118,7 +142,7 @@ def parse_csv(text: str, name: str) -> SourceTable:
             if not any(cells):
                 continue
             # The first cell decides for almost every row, so a long table is not read twice.
-            if (cells and fields and header_field(cells[0]) == fields[0]
+            if (cells and fields and first_field(cells[0]) == fields[0]
                     and [header_field(c) for c in cells[: len(header)]] == fields):
                 skipped.append(number)
                 continue
