@@ -138,29 +138,11 @@ def test_a_load_and_updates_at_the_same_time(seeded, db_url, tmp_path):
 
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch, ms: int) -> None:
     """Make every SQLite connection give up waiting for a lock after ``ms`` (instead of a
-    minute): the timeout wherever a loaded taskduty module took a copy of it, the constant
-    and the ``busy_timeout`` pragma (both write paths import them by name from db.py)."""
-    import importlib
-    import sys
-
+    minute): db.py holds the one timeout, which both write paths read when they connect."""
     from taskduty import db as dbmod
 
-    for name in ("taskduty.writer",):  # imported lazily by the commands that write
-        importlib.import_module(name)
-    pragma = f"busy_timeout={dbmod.SQLITE_BUSY_TIMEOUT_MS}"
-    patched = 0
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("taskduty") or module is None:
-            continue
-        if hasattr(module, "SQLITE_BUSY_TIMEOUT_MS"):
-            monkeypatch.setattr(module, "SQLITE_BUSY_TIMEOUT_MS", ms)
-            patched += 1
-        pragmas = getattr(module, "SQLITE_PRAGMAS", None)
-        if pragmas is not None:
-            assert pragma in pragmas, pragmas
-            monkeypatch.setattr(module, "SQLITE_PRAGMAS", tuple(
-                f"busy_timeout={ms}" if p == pragma else p for p in pragmas))
-    assert patched, "no SQLITE_BUSY_TIMEOUT_MS found"
+    monkeypatch.setattr(dbmod, "SQLITE_BUSY_TIMEOUT_MS", ms)
+    assert f"busy_timeout={ms}" in dbmod.sqlite_pragmas()
 
 
 @pytest.mark.sqlite_only

@@ -28,9 +28,13 @@ if TYPE_CHECKING:
 ENV_VAR = "TASKDUTY_DB"
 # How long a SQLite writer waits for another one to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
-# Set on every SQLite connection, the engine's and the write path's (writer.py).
-SQLITE_PRAGMAS = ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
-                  "foreign_keys=ON", "synchronous=NORMAL")
+
+
+def sqlite_pragmas() -> tuple[str, ...]:
+    """Set on every SQLite connection, the engine's and the write path's (writer.py); read
+    when a connection opens, so the timeout is one constant (tests shorten it)."""
+    return ("journal_mode=WAL", f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}", "foreign_keys=ON",
+            "synchronous=NORMAL")
 
 
 def default_path() -> Path:
@@ -323,7 +327,7 @@ class Database:
                 @event.listens_for(engine, "connect")
                 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
                     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-                    for pragma in SQLITE_PRAGMAS:
+                    for pragma in sqlite_pragmas():
                         dbapi_conn.execute(f"PRAGMA {pragma}")
 
                 @event.listens_for(engine, "begin")
