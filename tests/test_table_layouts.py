@@ -143,3 +143,24 @@ def test_tasks_by_cooperating_unit(run, tmp_path):
     assert [r["code"] for r in lead] == ["1.2"]
     both = json.loads(run("tasks", "-u", "统计局", "-c", "统计局", "-f", "json").stdout)
     assert both == []  # different flags combine with AND
+
+
+def test_released_rows_give_the_same_table_and_are_dropped_from_the_source():
+    """``release_rows``: the load's normalising drops each row once read, and reads the
+    table exactly as a normalising that keeps them (headings, fill-down, lead-first)."""
+    rows = [["一、稳增长", "", "", ""],
+            ["1", "地区生产总值增长7%。", "张三", "发改局、财政局"],
+            ["2", "固定资产投资增长8%。", "", ""],
+            ["注：列第一位者为牵头单位。", "", "", ""],
+            ["二、促改革", "", "", ""],
+            ["3", "深化放管服改革。", "李四", "政务办"]]
+    header = ["序号", "工作任务", "责任领导", "责任单位"]
+    kept_source = table(header, rows)
+    kept = normalise(kept_source)
+    released_source = table(header, rows)
+    released = normalise(released_source, release_rows=True)
+    assert released.tasks == kept.tasks and released.repairs == kept.repairs
+    assert released.content_hash() == kept.content_hash()
+    assert [r.ref for r in kept_source.rows] == [f"row {i}" for i in range(3, 9)]
+    assert all(not r.cells for r in released_source.rows)
+    assert any(t.co_units for t in kept.tasks)  # the rule below the rows applied to both
