@@ -275,3 +275,19 @@ def test_targets_json_as_json_dumps_writes_it() -> None:
         '[{"text": "新建学校3所", "kind": "level", "value": 3, "upper": null, "unit": "所", '
         '"bound": "exact"}]')
     assert targets_json("加强管理") is None
+
+
+@pytest.mark.parametrize("text", [
+    "地区生产总值增长8%左右，新建幼儿园三所", "降低4.5%-5.5%",
+    '"引号"内外完成100家\\，新建1.25万平方米',
+    "完成" + "9" * 400 + "亿元", "新建\t学校\u20283所", "控制在3%左右，新增就业1.2万人以上"])
+def test_targets_json_is_what_json_dumps_gives(text: str) -> None:
+    """targets_json writes its JSON directly: the same text as the encoder, escapes, floats
+    and an overflowing number (Infinity) included."""
+    import json
+
+    from taskduty.targets import targets_json
+
+    found = extract_targets(text)
+    assert found
+    assert targets_json(text) == json.dumps([t.to_dict() for t in found], ensure_ascii=False)
