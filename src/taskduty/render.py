@@ -433,31 +433,82 @@ def print_tasks_table(tasks: list[Any], title: str | None = None,
     cols = task_columns(tasks, out.width, show_progress, every)
     grid = Grid(out, [GridColumn(c.header, c.width, "right" if c.key == "progress" else "left")
                       for c in cols])
+    if grid.rich:
+        return grid.write(title, _task_cells(tasks, cols, every), budget)
+    return grid.write_lines(title, _task_lines(grid, tasks, cols, every), budget)
+
+
+def _task_cells(tasks: list[Any], cols: list[TaskColumn],
+                every: list[dict[str, Any]]) -> Iterator[GridRow]:
+    """The task table's rows as cells (source lines, style) for :meth:`Grid.write`."""
     names: dict[tuple[tuple[str, ...], int], list[str]] = {}  # the same names, wrapped once
+    previous_goal = None
+    for i, t in enumerate(tasks):
+        first = t.goal_no != previous_goal
+        previous_goal = t.goal_no
+        values = every[i] if first else {**every[i], "goal": ""}
+        cells: list[tuple[list[str], str | None]] = []
+        for col in cols:
+            if col.key == "status":
+                cells.append(([values["status"]], STATUS_STYLES.get(t.status)))
+            elif col.key == "warning":
+                cells.append(([values["warning"]], WARNING_STYLES.get(t.warning or "")))
+            elif col.key in NAME_COLUMNS:
+                key = (tuple(values[col.key]), col.width)
+                if key not in names:
+                    names[key] = fill(values[col.key], col.width)
+                cells.append((names[key], None))
+            else:
+                cells.append((wrap_cells(values[col.key], col.width), None))
+        last = i == len(tasks) - 1
+        yield cells, not last and tasks[i + 1].goal_no != t.goal_no, None
 
-    def rows() -> Iterable[GridRow]:
-        previous_goal = None
-        for i, t in enumerate(tasks):
-            first = t.goal_no != previous_goal
-            previous_goal = t.goal_no
-            values = every[i] if first else {**every[i], "goal": ""}
-            cells: list[tuple[list[str], str | None]] = []
-            for col in cols:
-                if col.key == "status":
-                    cells.append(([values["status"]], STATUS_STYLES.get(t.status)))
-                elif col.key == "warning":
-                    cells.append(([values["warning"]], WARNING_STYLES.get(t.warning or "")))
-                elif col.key in NAME_COLUMNS:
-                    key = (tuple(values[col.key]), col.width)
-                    if key not in names:
-                        names[key] = fill(values[col.key], col.width)
-                    cells.append((names[key], None))
-                else:
-                    cells.append((wrap_cells(values[col.key], col.width), None))
-            last = i == len(tasks) - 1
-            yield cells, not last and tasks[i + 1].goal_no != t.goal_no, None
 
-    return grid.write(title, rows(), budget)
+def _task_lines(grid: Grid, tasks: list[Any], cols: list[TaskColumn],
+                every: list[dict[str, Any]]) -> Iterator[list[str]]:
+    """The task table's rows as finished lines (what :meth:`Grid.row` makes of
+    :func:`_task_cells`), each column's repeated values (names, statuses, deadlines, the
+    blank goal under a group's first row) laid out once."""
+    plans = []  # per column: (key, cache or None for texts that do not repeat, style field)
+    for col in cols:
+        styles = STATUS_STYLES if col.key == "status" else \
+            WARNING_STYLES if col.key == "warning" else None
+        plans.append((col.key, None if col.key in ("code", "standard") else {}, styles))
+    gcols = grid.columns
+    goal_at = next((j for j, c in enumerate(cols) if c.key == "goal"), None)
+    blank_goal = grid.block([""], gcols[goal_at]) if goal_at is not None else None
+    gap = " " * grid.width
+    count = len(tasks)
+    for i, t in enumerate(tasks):
+        values = every[i]
+        first = i == 0 or tasks[i - 1].goal_no != t.goal_no
+        blocks = []
+        for j, (key, cache, styles) in enumerate(plans):
+            if j == goal_at and not first:
+                blocks.append(blank_goal)
+                continue
+            value = values[key]
+            if styles is not None:
+                style = styles.get((t.status if key == "status" else t.warning) or "")
+                found = cache.get((value, style))
+                if found is None:
+                    found = cache[(value, style)] = grid.block([value], gcols[j], style)
+            elif cache is None:
+                found = wrap_padded(value, gcols[j].width)
+                if found is None:
+                    found = grid.block(wrap_cells(value, gcols[j].width), gcols[j])
+            else:
+                name = tuple(value) if key in NAME_COLUMNS else value
+                found = cache.get(name)
+                if found is None:
+                    source = fill(value, gcols[j].width) if key in NAME_COLUMNS \
+                        else wrap_cells(value, gcols[j].width)
+                    found = cache[name] = grid.block(source, gcols[j])
+            blocks.append(found)
+        lines = grid.join(blocks)
+        if i < count - 1 and tasks[i + 1].goal_no != t.goal_no:
+            lines.append(gap)
+        yield lines
 
 
 @dataclass
@@ -489,10 +540,37 @@ class _CharCells(dict[str, int]):
 _CHAR_CELLS = _CharCells()
 
 
+def _simple_text() -> Callable[[str], Any]:
+    """A matcher of texts made only of printable ASCII (one cell, one UTF-8 byte each) and
+    of characters two cells wide that take three UTF-8 bytes (CJK ideographs, kana, fullwidth
+    punctuation: what a task table holds), from rich's own width table."""
+    from rich._unicode_data import load
+
+    ranges = ["\x20-\x7e"]
+    for start, end, size in load("auto").widths:
+        start, end = max(start, 0x800), min(end, 0xFFFF)
+        if size == 2 and start <= end:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(end))}")
+    return re.compile("[" + "".join(ranges) + "]*").fullmatch
+
+
+_simple: Callable[[str], Any] | None = None
+
+
 def cell_width(text: str) -> int:
-    """``rich.cells.cell_len(text)``, quicker for a table's many short Chinese strings: the
-    sum of the characters' widths, which is what rich counts unless a zero-width joiner or a
+    """``rich.cells.cell_len(text)``, quicker for a table's many short Chinese strings.
+
+    A text of printable ASCII and three-byte wide characters only is ``(bytes + chars) / 2``
+    cells wide (1 + 1 for ASCII, 3 + 1 for a wide character); any other text is the sum of
+    its characters' widths, which is what rich counts unless a zero-width joiner or a
     variation selector joins characters."""
+    global _simple
+    if text.isascii() and text.isprintable():
+        return len(text)
+    if _simple is None:
+        _simple = _simple_text()
+    if _simple(text) is not None:
+        return (len(text.encode()) + len(text)) >> 1
     if "\u200d" in text or "\ufe0f" in text:
         from rich.cells import cell_len
 
@@ -577,22 +655,32 @@ class Grid:
         before, after = self._styles[style]
         return before + text + after
 
+    def block(self, source: list[str], col: GridColumn, style: str | None = None) -> list[str]:
+        """A cell's lines, each exactly the column's width, in ``style`` when colours show."""
+        if len(source) == 1:
+            block = self.lines(source[0], col) or [" " * col.width]
+        else:
+            block = [out for line in source for out in self.lines(line, col)] or \
+                [" " * col.width]
+        if style and self.color:
+            block = [self.styled(line, style) for line in block]
+        return block
+
+    def join(self, blocks: list[list[str]]) -> list[str]:
+        """A row's lines from its cells' blocks (a shorter cell padded below, unstyled)."""
+        height = max(map(len, blocks))
+        if height == 1:
+            return ["  ".join([b[0] for b in blocks])]
+        return list(map("  ".join, zip(*[
+            b if len(b) == height else [*b, *[" " * c.width] * (height - len(b))]
+            for b, c in zip(blocks, self.columns, strict=True)], strict=True)))
+
     def row(self, cells: Sequence[tuple[list[str], str | None]], end_section: bool = False,
             style: str | None = None) -> list[str]:
         """A row's lines: ``cells`` are (source lines, style); a blank line after a section."""
-        blocks = []
-        for (source, cell_style), col in zip(cells, self.columns, strict=True):
-            block = [out for line in source for out in self.lines(line, col)] or \
-                [" " * col.width]
-            joined = " ".join(filter(None, (cell_style, style)))
-            if joined and self.color:
-                block = [self.styled(line, joined) for line in block]
-            blocks.append(block)
-        height = max(len(b) for b in blocks)
-        rows = []
-        for k in range(height):
-            rows.append("  ".join(b[k] if k < len(b) else " " * c.width
-                                  for b, c in zip(blocks, self.columns, strict=True)))
+        rows = self.join([self.block(source, col, " ".join(filter(None, (cell_style, style))))
+                          for (source, cell_style), col in zip(cells, self.columns,
+                                                               strict=True)])
         if end_section:
             rows.append(" " * self.width)
         return rows
@@ -602,14 +690,19 @@ class Grid:
         (at least one row). Returns the rows written."""
         if self.rich:
             return self.write_rich(title, rows)
+        return self.write_lines(title, (self.row(*r) for r in rows), budget)
+
+    def write_lines(self, title: str | None, rows: Iterable[list[str]],
+                    budget: int | None) -> int:
+        """The head and the rows' finished lines (:meth:`row`) on the console's file; before
+        ``budget`` lines when given (at least one row). Returns the rows written."""
         head = self.head(title)
         used = head.count("\n")
         chunk: list[str] = []
         shown = 0
         file = self.out.file
         file.write(head)
-        for cells, end_section, style in rows:
-            lines = self.row(cells, end_section, style)
+        for lines in rows:
             if budget is not None and shown and used + len(lines) > budget:
                 if chunk and not chunk[-1].strip():
                     chunk.pop()  # no section gap under the last row shown
@@ -617,7 +710,7 @@ class Grid:
             chunk.extend(lines)
             used += len(lines)
             shown += 1
-            if len(chunk) >= 512:
+            if len(chunk) >= 4096:
                 file.write("\n".join(chunk) + "\n")
                 chunk = []
         if chunk:
@@ -695,13 +788,13 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool,
     if every is None:
         every = [task_cells(t, True) for t in tasks]
 
-    def natural(key: str) -> int:
-        values = [c[key] for c in every]
-        lengths = [cell_width("".join(v) if isinstance(v, list) else v) for v in values]
-        return max([cell_width(label(key)) // 2, *lengths, 1])
+    def natural(key: str) -> int:  # each distinct value measured once
+        values = {"".join(v) if isinstance(v, list) else v for v in (c[key] for c in every)}
+        return max([cell_width(label(key)) // 2, *map(cell_width, values), 1])
 
     def longest_token(key: str) -> int:
-        return max([cell_width(tok.strip()) for c in every for tok in c[key]] + [4])
+        tokens = {tok for c in every for tok in c[key]}
+        return max([cell_width(tok.strip()) for tok in tokens] + [4])
 
     keys = ["code", "goal", "standard", "leaders", "units"]
     if any(t.co_units for t in tasks):
@@ -794,34 +887,79 @@ def wrap_cells(text: str, width: int) -> list[str]:
     return lines
 
 
-def fill(tokens: list[str], width: int) -> list[str]:
-    """Greedy line filling of unbreakable ``tokens`` (too long ones are cut by cells)."""
+# what makes a cell's text take the general path: line breaks, tabs and other control codes,
+# and the joiner and variation selector (with them rich measures a text as a whole)
+_UNPLAIN = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\u200d\ufe0f]")
+
+
+def wrap_padded(text: str, width: int) -> list[str] | None:
+    """:func:`wrap_cells` with every line padded to ``width`` cells (a left-justified
+    :class:`Grid` cell), or None for a text that takes the general path (line breaks,
+    tabs, control codes, joined emoji, a column narrower than 2 cells, a line wider than
+    the column)."""
+    text = text or ""
+    if width < 2 or _UNPLAIN.search(text):
+        return None
+    size = cell_width(text)
+    if size <= width:
+        line = text.strip()
+        if len(line) != len(text):
+            size = cell_width(line)
+        return [line + " " * (width - size)]
+    tokens = _TOKEN.findall(text)
+    sizes = _token_sizes(tokens)
+    if max(sizes) > width or any(t.isspace() for t in tokens):
+        lines = _fill_tokens(tokens, width)
+        out = []
+        for line in lines:
+            size = cell_width(line)
+            if size > width:
+                return None
+            out.append(line + " " * (width - size))
+        return out
+    prefix, runs = _runs(tokens, sizes, width)
+    return ["".join(tokens[a:b]) + " " * (width - prefix[b] + prefix[a]) for a, b in runs]
+
+
+def _token_sizes(tokens: list[str]) -> list[int]:
+    chars = _CHAR_CELLS
+    return [chars[t] if len(t) == 1 else cell_width(t) for t in tokens]
+
+
+def _runs(tokens: list[str], sizes: list[int], width: int
+          ) -> tuple[list[int], list[tuple[int, int]]]:
+    """The lines of tokens that each fit ``width`` and are no space: each line is the longest
+    run that fits (found by bisection on the running widths), less a token carried for 禁则.
+    Returns the running widths and each line's (first, end) token index."""
     from bisect import bisect_right
     from itertools import accumulate
 
-    width = max(width, 2)
-    chars = _CHAR_CELLS
-    sizes = [chars[t] if len(t) == 1 else cell_width(t) for t in tokens]
-    if sum(sizes) <= width:  # all on one line
-        return ["".join(tokens).strip()]
-    if max(sizes) > width or any(t.isspace() for t in tokens):
-        return _fill_tokens(tokens, width)
-    # Every token fits a line and none is a space: each line is the longest run that fits
-    # (found by bisection on the running widths), less a token carried for 禁则.
     prefix = [0, *accumulate(sizes)]
-    out: list[list[str]] = []
+    out: list[tuple[int, int]] = []
     start, end = 0, len(tokens)
     while True:
         i = bisect_right(prefix, prefix[start] + width) - 1  # tokens[start:i] fit
         if i >= end:
-            out.append(tokens[start:])
+            out.append((start, end))
             break
         if ((tokens[i][0] in _CLOSING and i - start > 1) or tokens[i - 1][-1:] in _OPENING) \
                 and sizes[i - 1] + sizes[i] <= width:
             i -= 1
-        out.append(tokens[start:i])
+        out.append((start, i))
         start = i
-    return ["".join(parts).strip() for parts in out]
+    return prefix, out
+
+
+def fill(tokens: list[str], width: int) -> list[str]:
+    """Greedy line filling of unbreakable ``tokens`` (too long ones are cut by cells)."""
+    width = max(width, 2)
+    sizes = _token_sizes(tokens)
+    if sum(sizes) <= width:  # all on one line
+        return ["".join(tokens).strip()]
+    if max(sizes) > width or any(t.isspace() for t in tokens):
+        return _fill_tokens(tokens, width)
+    # Every token fits a line and none is a space (a name's marker starts with one)
+    return ["".join(tokens[a:b]).strip() for a, b in _runs(tokens, sizes, width)[1]]
 
 
 def _fill_tokens(tokens: list[str], width: int) -> list[str]:
@@ -864,8 +1002,9 @@ def _fill_tokens(tokens: list[str], width: int) -> list[str]:
 
 def _chop(text: str, room: int) -> str:
     used = 0
+    chars = _CHAR_CELLS
     for i, ch in enumerate(text):
-        used += cell_width(ch)
+        used += chars[ch]
         if used > room:
             return text[:i] or text[:1]
     return text or text[:1]

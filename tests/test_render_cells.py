@@ -1,0 +1,45 @@
+"""The table's text measuring and wrapping shortcuts (render.cell_width, render.wrap_padded)
+give what rich and the general path give, on the texts a task table holds and on odd ones."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from taskduty import render
+
+pytestmark = pytest.mark.sqlite_only
+
+TEXTS = ["", " ", "  a  ", "abc def", "1.1", "地区生产总值增长8%。", "一般公共预算收入增长9%左右。",
+         "ＡＢＣ　全角　空格", "（开头）结尾。", "“引号”和…省略", "A" * 40, "a\tb", "x\ny",
+         "中\u2028文", "e\u0301e\u0301", "👍🏽ok", "👨\u200d👩", "❤\ufe0f", "\x07铃", "100%。；：",
+         "《书名》（括号）【方】", "中 文 空 格", "¥100，€200", "Ω≈ç√∫", "한국어 텍스트", "ｶﾀｶﾅ",
+         "改造新北中小学校舍121家，建立长效管理机制。", "\u3000缩进", "（沿用）", "2018年12月底前",
+         "提升前黄社区卫生服务中心201条，年度投资完成率达到100%。", "推进中：" + "A" * 70,
+         "\x85下一行", "零宽\u200b空格"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_cell_width_is_rich_s(text: str) -> None:
+    assert render.cell_width(text) == cell_len(text)
+    assert render.cell_width(text * 3) == cell_len(text * 3)
+
+
+def test_cell_width_of_every_character_is_rich_s() -> None:
+    wrong = [hex(o) for o in range(0x20, 0x30000) if not 0xD800 <= o < 0xE000
+             and render.cell_width(chr(o) + "中a") != cell_len(chr(o) + "中a")]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 5, 8, 13, 24, 60])
+def test_wrap_padded_is_the_grid_s_cell(width: int) -> None:
+    grid = render.Grid(Console(width=200), [render.GridColumn("h", width)])
+    taken = 0
+    for text in TEXTS + [a + b for a in TEXTS[:12] for b in TEXTS[5:20]]:
+        padded = render.wrap_padded(text, width)
+        if padded is None:  # the general path
+            continue
+        taken += 1
+        assert padded == grid.block(render.wrap_cells(text, width), grid.columns[0]), text
+    assert taken > 100 or width < 2
