@@ -201,3 +201,34 @@ def test_seed_task_table_at_80_wraps_the_longest_standard(seeded):
                       env={**ZH, "COLUMNS": "80"}))
     standards = "".join(column(text, "工作标准", "分管领导"))
     assert longest["standard"].replace(" ", "") in standards
+
+
+# -- streamed listings ------------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv"])
+def test_a_streamed_listing_writes_what_the_held_one_writes(seeded, fmt, tmp_path, monkeypatch):
+    """``tasks -f json|jsonl|csv|tsv`` writes each page of tasks as it is read (flat memory);
+    ``--fields`` naming every field takes the path that holds every row first. Both give the
+    same bytes, on stdout and in a file, over pages of 7 tasks (several pages)."""
+    from taskduty import queries, render
+
+    monkeypatch.setattr(queries, "ID_CHUNK", 7)
+    seeded("update", "1.1", "1.3", "2.1", "--status", "behind", "--progress", "20",
+           "--date", "2018-03-31")
+    every = json.loads(ok(seeded("tasks", "-f", "json")))[0].keys()
+    keys = ",".join(every if fmt.startswith("json") else render.TASK_CSV_FIELDS)
+    nothing = ("--status", "done", "--as-of", "2018-01-02")
+    empty = ok(seeded("tasks", *nothing, "-f", fmt))
+    if fmt.startswith("json"):
+        assert empty == {"json": "[]\n", "jsonl": ""}[fmt]
+    else:
+        assert empty == ok(seeded("tasks", *nothing, "-f", fmt, "--fields", keys)) == (
+            render.to_csv([render.chinese(c.header) for c in render.TASK_COLUMNS], [],
+                          delimiter="," if fmt == "csv" else "\t"))
+    for args in (("--year", "2018"), ("--status", "behind"), ("--leader", "陆秋明")):
+        streamed = ok(seeded("tasks", *args, "-f", fmt))
+        held = ok(seeded("tasks", *args, "-f", fmt, "--fields", keys))
+        assert streamed == held and streamed.strip()
+        for name, extra in (("streamed", ()), ("held", ("--fields", keys))):
+            ok(seeded("tasks", *args, "-f", fmt, "-o", str(tmp_path / f"{name}.{fmt}"), *extra))
+        assert (tmp_path / f"streamed.{fmt}").read_bytes() == (
+            tmp_path / f"held.{fmt}").read_bytes()

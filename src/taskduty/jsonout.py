@@ -108,3 +108,14 @@ def dumps_indented(data: Any) -> str:
     out: list[str] = []
     _write(data, "\n", out)
     return "".join(out)
+
+
+def dumps_item(data: Any, newline: str) -> str:
+    """:func:`dumps_indented` of ``data`` as an item of a list indented at ``newline``
+    ("\\n" + the list's indent and two spaces): how a list writes its items one by one."""
+    text = _scalar(data)
+    if text is not None:
+        return text
+    out: list[str] = []
+    _write(data, newline, out)
+    return "".join(out)

@@ -324,6 +324,52 @@ def write(result: Result, fmt: str = "table", output: Path | None = None,
             message(more_note(hidden, result.narrow))
 
 
+STREAM_FORMATS = ("json", "jsonl", "csv", "tsv")
+
+
+def write_stream(rows: Iterable[dict[str, Any]], columns: Sequence[Column], fmt: str,
+                 output: Path | None = None) -> int:
+    """:func:`write` for rows that arrive one at a time (``fmt`` one of
+    :data:`STREAM_FORMATS`, every field): each row is written as it comes, so a whole
+    year's listing is never held at once. The same bytes as :func:`write` of the same rows;
+    returns how many rows were written."""
+    if output is None:
+        count = _stream(rows, columns, fmt, sys.stdout, "\n")
+    else:
+        from taskduty.safeio import atomic_path
+
+        with atomic_path(output) as tmp, open(tmp, "w", encoding="utf-8-sig" if fmt in (
+                "csv", "tsv") else "utf-8", newline="") as fh:
+            count = _stream(rows, columns, fmt, fh, "")  # a file: no newline after JSON
+        message(_("Wrote {path}").format(path=output))
+    return count
+
+
+def _stream(rows: Iterable[dict[str, Any]], columns: Sequence[Column], fmt: str,
+            out: Any, end: str) -> int:
+    count = 0
+    if fmt == "json":
+        from taskduty.jsonout import dumps_item
+
+        sep = "[\n  "
+        for row in rows:
+            out.write(sep + dumps_item(row, "\n  "))
+            sep = ",\n  "
+            count += 1
+        out.write(("[]" if not count else "\n]") + end)
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            count += 1
+    else:
+        writer = csv.writer(out, lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
+        writer.writerow([csv_cell(chinese(c.header)) for c in columns])
+        for row in rows:
+            writer.writerow([csv_cell(c.cell(row)) for c in columns])
+            count += 1
+    return count
+
+
 def _json_rows(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str, Any]]:
     if keys is None:
         return rows
