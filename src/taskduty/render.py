@@ -510,51 +510,88 @@ def _task_cells(tasks: list[Any], cols: list[TaskColumn],
         yield cells, not last and tasks[i + 1].goal_no != t.goal_no, None
 
 
+class _Laid(dict[Any, list[str]]):
+    """A column's blocks by value, each distinct value laid out once (``make(value)``)."""
+
+    def __init__(self, make: Callable[[Any], list[str]]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> list[str]:
+        self[key] = block = self.make(key)
+        return block
+
+
 def _task_lines(grid: Grid, tasks: list[Any], cols: list[TaskColumn],
                 every: list[dict[str, Any]]) -> Iterator[list[str]]:
     """The task table's rows as finished lines (what :meth:`Grid.row` makes of
-    :func:`_task_cells`), each column's repeated values (names, statuses, deadlines, the
-    blank goal under a group's first row) laid out once."""
-    plans = []  # per column: (key, cache or None for texts that do not repeat, style field)
-    for col in cols:
-        styles = STATUS_STYLES if col.key == "status" else \
-            WARNING_STYLES if col.key == "warning" else None
-        plans.append((col.key, None if col.key in ("code", "standard") else {}, styles))
-    gcols = grid.columns
-    goal_at = next((j for j, c in enumerate(cols) if c.key == "goal"), None)
-    blank_goal = grid.block([""], gcols[goal_at]) if goal_at is not None else None
-    gap = " " * grid.width
+    :func:`_task_cells`), laid out column by column a run of rows at a time: each column's
+    repeated values (names, statuses, deadlines, the blank goal under a group's first row)
+    laid out once, 工作标准 and the code wrapped and padded in one pass (:func:`wrap_padded`)."""
     count = len(tasks)
-    for i, t in enumerate(tasks):
-        values = every[i]
-        first = i == 0 or tasks[i - 1].goal_no != t.goal_no
-        blocks = []
-        for j, (key, cache, styles) in enumerate(plans):
-            if j == goal_at and not first:
-                blocks.append(blank_goal)
-                continue
-            value = values[key]
-            if styles is not None:
-                style = styles.get((t.status if key == "status" else t.warning) or "")
-                found = cache.get((value, style))
-                if found is None:
-                    found = cache[(value, style)] = grid.block([value], gcols[j], style)
-            elif cache is None:
-                found = wrap_padded(value, gcols[j].width)
-                if found is None:
-                    found = grid.block(wrap_cells(value, gcols[j].width), gcols[j])
+    goal_nos = [t.goal_no for t in tasks]
+    ends = [goal_nos[i + 1] != goal_nos[i] for i in range(count - 1)] + [False]
+    firsts = [True, *ends[:-1]]  # a section ends above each goal's first task
+
+    def texts(gcol: GridColumn) -> Callable[[list[Any]], list[list[str]]]:
+        width = gcol.width
+
+        def make(values: list[Any]) -> list[list[str]]:
+            out = []
+            for value in values:
+                found = wrap_padded(value, width)
+                out.append(grid.block(wrap_cells(value, width), gcol) if found is None
+                           else found)
+            return out
+        return make
+
+    def laid(make: Callable[[Any], list[str]]) -> Callable[[list[Any]], list[list[str]]]:
+        return _Laid(make).__getitem__  # type: ignore[return-value]
+
+    makers: list[tuple[str, Callable[..., Any]]] = []
+    for col, gcol in zip(cols, grid.columns, strict=True):
+        key = col.key
+        if key in ("code", "standard"):
+            makers.append((key, texts(gcol)))
+        elif key in ("status", "warning"):
+            makers.append((key, laid(lambda vs, g=gcol: grid.block([vs[0]], g, vs[1]))))
+        elif key in NAME_COLUMNS:
+            makers.append((key, laid(lambda v, g=gcol: grid.block(
+                fill(list(v), g.width), g))))
+        else:  # goal, deadline, progress
+            makers.append((key, laid(lambda v, g=gcol: grid.block(
+                wrap_cells(v, g.width), g))))
+    gap = " " * grid.width
+    join = grid.join
+    start, size = 0, 64  # a first run small enough for a terminal's screenful
+    while start < count:
+        stop = min(start + size, count)
+        rows = range(start, stop)
+        columns = []
+        for key, make in makers:
+            if key in ("code", "standard"):
+                columns.append(make([every[i][key] for i in rows]))
+            elif key == "status":
+                columns.append(list(map(make, [(every[i]["status"],
+                                                STATUS_STYLES.get(tasks[i].status))
+                                               for i in rows])))
+            elif key == "warning":
+                columns.append(list(map(make, [(every[i]["warning"],
+                                                WARNING_STYLES.get(tasks[i].warning or ""))
+                                               for i in rows])))
+            elif key in NAME_COLUMNS:
+                columns.append(list(map(make, [tuple(every[i][key]) for i in rows])))
+            elif key == "goal":
+                columns.append(list(map(make, [every[i]["goal"] if firsts[i] else ""
+                                               for i in rows])))
             else:
-                name = tuple(value) if key in NAME_COLUMNS else value
-                found = cache.get(name)
-                if found is None:
-                    source = fill(value, gcols[j].width) if key in NAME_COLUMNS \
-                        else wrap_cells(value, gcols[j].width)
-                    found = cache[name] = grid.block(source, gcols[j])
-            blocks.append(found)
-        lines = grid.join(blocks)
-        if i < count - 1 and tasks[i + 1].goal_no != t.goal_no:
-            lines.append(gap)
-        yield lines
+                columns.append(list(map(make, [every[i][key] for i in rows])))
+        for i, blocks in zip(rows, zip(*columns, strict=True), strict=True):
+            lines = join(blocks)
+            if ends[i]:
+                lines.append(gap)
+            yield lines
+        start, size = stop, 1024
 
 
 @dataclass
@@ -584,6 +621,20 @@ class _CharCells(dict[str, int]):
 
 
 _CHAR_CELLS = _CharCells()
+
+
+class _TokenCells(dict[str, int]):
+    """Each unbreakable token's width in cells: a character's (:data:`_CHAR_CELLS`), a short
+    word's or number's (``100%``) measured once."""
+
+    def __missing__(self, token: str) -> int:
+        size = _CHAR_CELLS[token] if len(token) == 1 else cell_width(token)
+        if len(token) <= 16:
+            self[token] = size
+        return size
+
+
+_TOKEN_CELLS = _TokenCells()
 
 
 def _simple_text() -> Callable[[str], Any]:
@@ -712,7 +763,7 @@ class Grid:
             block = [self.styled(line, style) for line in block]
         return block
 
-    def join(self, blocks: list[list[str]]) -> list[str]:
+    def join(self, blocks: Sequence[list[str]]) -> list[str]:
         """A row's lines from its cells' blocks (a shorter cell padded below, unstyled)."""
         height = max(map(len, blocks))
         if height == 1:
@@ -936,6 +987,7 @@ def wrap_cells(text: str, width: int) -> list[str]:
 # what makes a cell's text take the general path: line breaks, tabs and other control codes,
 # and the joiner and variation selector (with them rich measures a text as a whole)
 _UNPLAIN = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\u200d\ufe0f]")
+_SPACE = re.compile(r"\s").search
 
 
 def wrap_padded(text: str, width: int) -> list[str] | None:
@@ -954,7 +1006,7 @@ def wrap_padded(text: str, width: int) -> list[str] | None:
         return [line + " " * (width - size)]
     tokens = _TOKEN.findall(text)
     sizes = _token_sizes(tokens)
-    if max(sizes) > width or any(t.isspace() for t in tokens):
+    if max(sizes) > width or _SPACE(text):  # a space is a token of its own (_TOKEN)
         lines = _fill_tokens(tokens, width)
         out = []
         for line in lines:
@@ -968,8 +1020,7 @@ def wrap_padded(text: str, width: int) -> list[str] | None:
 
 
 def _token_sizes(tokens: list[str]) -> list[int]:
-    chars = _CHAR_CELLS
-    return [chars[t] if len(t) == 1 else cell_width(t) for t in tokens]
+    return list(map(_TOKEN_CELLS.__getitem__, tokens))
 
 
 def _runs(tokens: list[str], sizes: list[int], width: int
