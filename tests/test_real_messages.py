@@ -93,3 +93,21 @@ def test_an_os_error_nobody_expected_is_one_line(seeded, monkeypatch):
     monkeypatch.setattr(queries, "list_tasks", broken)
     one_error(seeded("tasks"), 1, "cannot read or write /media/usb/taskduty.db: disk I/O error")
     assert Path("/media/usb/taskduty.db").exists() is False
+
+
+def test_an_unexpected_os_error_is_in_the_interface_language(seeded, monkeypatch):
+    """The error boundary's own lines (an OS error no library code expected) are Chinese by
+    default, like every other error."""
+    import errno
+
+    from taskduty import queries
+
+    def broken(*_a, **_k):
+        raise OSError(errno.EIO, "Input/output error", "/media/usb/taskduty.db")
+
+    monkeypatch.setattr(queries, "list_tasks", broken)
+    result = seeded("tasks", env={"TASKDUTY_LANG": "zh"})
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("错误：无法读写 /media/usb/taskduty.db："), lines
+    assert lines[1] == "提示：请检查磁盘、路径及其权限，然后重试", lines

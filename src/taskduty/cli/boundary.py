@@ -67,14 +67,16 @@ def failure(exc: BaseException) -> int:
     if isinstance(exc, OSError):  # a file or disk failure no library code expected
         from taskduty.safeio import os_reason
 
-        where = f" {exc.filename}" if getattr(exc, "filename", None) else ""
-        print_error(f"cannot read or write{where}: {os_reason(exc)}",
-                    hint="check the disk, the path and its permissions, then try again")
-        return 1
+        reason = os_reason(exc)
+        filename = getattr(exc, "filename", None)
+        print_error(_("cannot read or write {path}: {reason}").format(path=filename, reason=reason)
+                    if filename else _("cannot read or write: {reason}").format(reason=reason),
+                    hint=_("check the disk, the path and its permissions, then try again"))
+        return ExitCode.FAILURE
     if isinstance(exc, (OverflowError, RecursionError)):
-        print_error(f"a value is out of range ({exc})",
-                    hint="check the numbers, dates and sizes given")
-        return 1
+        print_error(_("a value is out of range ({error})").format(error=exc),
+                    hint=_("check the numbers, dates and sizes given"))
+        return ExitCode.FAILURE
     # the last line of defence: never a traceback
     print_error(_("unexpected failure: {kind}: {error}").format(
         kind=type(exc).__name__, error=exc),
