@@ -415,6 +415,9 @@ def one_size(n: int, ctx: dict[str, Any]) -> tuple[list[Stats], dict[str, Any]]:
         "floor: summary": [py, floors, "summary", str(db), str(YEAR)],
         "summary (table)": [*q, "summary"],
         "tasks -f json (whole year)": [*q, "tasks", "--year", str(YEAR), "-f", "json"],
+        # the floor's content exactly: each task's code and the status in force
+        "tasks -f json --fields code,status (whole year)": [
+            *q, "tasks", "--year", str(YEAR), "-f", "json", "--fields", "code,status"],
         "floor: status (whole year)": [py, floors, "status", str(db), str(YEAR)],
     }
     if n <= ctx["whole_table_max"]:  # a rich table of a whole big year takes minutes
@@ -501,22 +504,29 @@ def budget(name: str, value: float | None, limit: float, unit: str, note: str = 
             "passed": passed, "note": note}
 
 
-# issue 19: (label, taskduty's measurement, its floor, the budget ×)
+# issue 19: (label, taskduty's measurement, its floor, the budget ×, enforced). A row that is
+# not enforced is shown against the limit for information (its result reads "info"): export
+# has no budget in issue 19, and the whole-year listing with all its fields does far more
+# than the status floor (about 35 fields per task, targets and schedule, against two).
 FLOOR_BUDGETS = [
-    ("load / floor", "load", "floor: load", 3.0),
+    ("load / floor", "load", "floor: load", 3.0, True),
     ("tasks (table, whole year) / plain text", "tasks (table, whole year)",
-     "floor: table (whole year)", 2.0),
+     "floor: table (whole year)", 2.0, True),
     ("tasks --all (table, whole year) / plain text", "tasks --all (table, whole year)",
-     "floor: table (whole year)", 2.0),
+     "floor: table (whole year)", 2.0, True),
     ("tasks --leader (table) / plain text", "tasks --leader (table)", "floor: table --leader",
-     2.0),
-    ("summary --by unit / one GROUP BY", "summary --by unit -f json", "floor: summary", 2.0),
-    ("whole-year status (tasks -f json) / LIMIT 1 lookups", "tasks -f json (whole year)",
-     "floor: status (whole year)", 2.0),
-    ("update 1 task / sqlite3", "update (1 task)", "floor: update (1 task)", 3.0),
-    ("undo / sqlite3", "undo", "floor: undo", 3.0),
-    ("forms / bare workbooks", "forms", "floor: forms", 2.0),
-    ("export / write-only workbook", "export", "floor: export", 3.0),
+     2.0, True),
+    ("summary --by unit / one GROUP BY", "summary --by unit -f json", "floor: summary", 2.0,
+     True),
+    ("whole-year status (tasks -f json --fields code,status) / LIMIT 1 lookups",
+     "tasks -f json --fields code,status (whole year)", "floor: status (whole year)", 2.0,
+     True),
+    ("whole-year tasks -f json, all fields / LIMIT 1 lookups", "tasks -f json (whole year)",
+     "floor: status (whole year)", 2.0, False),
+    ("update 1 task / sqlite3", "update (1 task)", "floor: update (1 task)", 3.0, True),
+    ("undo / sqlite3", "undo", "floor: undo", 3.0, True),
+    ("forms / bare workbooks", "forms", "floor: forms", 2.0, True),
+    ("export / write-only workbook", "export", "floor: export", 3.0, False),
 ]
 
 
@@ -557,16 +567,21 @@ def check_budgets(startup_stats: list[Stats], seed_stats: list[Stats],
                   completion_stats: list[Stats] | None = None) -> list[dict[str, Any]]:
     out = []
     for n in sorted(sizes):
-        for label, mine, floor, limit in FLOOR_BUDGETS:
+        for label, mine, floor, limit, enforced in FLOOR_BUDGETS:
             a, b = find(sizes[n], mine), find(sizes[n], floor)
-            out.append(budget(f"{n // 1000}k: {label}", ratio(a, b), limit, "×",
-                              min_ratio(a, b) if a and b else "not measured in this run"))
+            row = budget(f"{n // 1000}k: {label}", ratio(a, b), limit, "×",
+                         min_ratio(a, b) if a and b else "not measured in this run")
+            row["info"] = not enforced
+            out.append(row)
     if sizes:
         largest = max(sizes)
         load = find(sizes[largest], "load")
-        out.append(budget(f"load peak RSS at {largest // 1000}k (< 150 MiB at 200k)",
-                          load.peak_mib if load else None, 150, " MiB",
-                          "" if largest >= 200_000 else "200k not run (--large)"))
+        # the budget is at 200k: a smaller largest size is shown, not judged
+        row = budget(f"load peak RSS at {largest // 1000}k (< 150 MiB at 200k)",
+                     load.peak_mib if load else None, 150, " MiB",
+                     "" if largest >= 200_000 else "200k not run (--large): shown, not judged")
+        row["info"] = largest < 200_000
+        out.append(row)
     su_help = find(startup_stats, "sqlite-utils --help")
     for cmd in ("taskduty --help", "taskduty --version"):
         mine = find(startup_stats, cmd)
@@ -645,6 +660,7 @@ def show_budgets(rows: list[dict[str, Any]]) -> None:
     for b in rows:
         value = "–" if b["measured"] is None else f"{b['measured']:.2f}{b['unit']}"
         result = ("[yellow]skipped[/yellow]" if b["passed"] is None
+                  else "[cyan]info[/cyan]" if b.get("info")
                   else "[green]PASS[/green]" if b["passed"] else "[red]FAIL[/red]")
         table.add_row(b["budget"], value, f"≤ {b['limit']}{b['unit']}", result, b["note"])
     Console().print(table)
