@@ -126,14 +126,14 @@ def plan_of(path: Path, sql: str, params: dict[str, Any]) -> list[str]:
 
 def full_scans(plan: list[str]) -> list[str]:
     """Steps that read a whole table: ``SCAN name`` without an index, where ``name`` is not a
-    co-routine or subquery of the same statement."""
+    co-routine or subquery of the same statement (nor a ``VALUES`` list's constant rows)."""
     derived = {m.group(1) for step in plan
                if (m := re.match(r"(?:CO-ROUTINE|MATERIALIZE) (\S+)", step))}
     out = []
     for step in plan:
         m = re.match(r"SCAN (\S+)", step)
         if m and "INDEX" not in step and m.group(1) not in derived \
-                and not m.group(1).startswith("(subquery"):
+                and not m.group(1).startswith("(subquery") and step != "SCAN CONSTANT ROW":
             out.append(step)
     return out
 

@@ -274,3 +274,46 @@ def test_tally_counts_what_a_bulletin_prints() -> None:
 ])
 def test_inferred_dates_pinned(text: str, want: list) -> None:
     assert [(m.date, m.step) for m in infer_deadline(text, 2025).milestones] == want
+
+
+def _light_from_bounds(bounds: tuple[int, int, int], status: str, v: int) -> str | None:
+    red, yellow, blue = bounds
+    if status == "done":
+        return None
+    if v < red:
+        return "red"
+    if status == "behind" or v < yellow:
+        return "yellow"
+    return "blue" if v < blue else None
+
+
+@pytest.mark.parametrize("th", [Thresholds(), Thresholds(blue_days=60, yellow_points=5),
+                                Thresholds(blue_days=0, yellow_points=0),
+                                Thresholds(blue_days=400, yellow_points=33.3)])
+def test_light_bounds_give_every_light_assess_gives(th: Thresholds) -> None:
+    """The three bounds a grouped summary counts lights with say, for every progress and
+    status, what :func:`assess` says, with milestones, an extension, or neither."""
+    from taskduty.schedule import light_bounds
+
+    schedules: list[tuple[list[date], date | None]] = [
+        ([], None), ([D(2018, 6, 30)], None), ([D(2018, 12, 31)], None),
+        ([D(2018, 3, 31), D(2018, 6, 30), D(2018, 10, 31)], None),
+        ([D(2018, 10, 31), D(2018, 3, 31)], None),  # unsorted as stored
+        ([D(2018, 5, 15), D(2018, 5, 15), D(2018, 9, 1)], None),
+        ([D(2018, 6, 30)], D(2018, 7, 15)), ([], D(2019, 1, 31)), ([], D(2018, 2, 1)),
+        ([D(2017, 12, 31)], None), ([D(2019, 3, 31), D(2019, 6, 30)], None),
+        ([D(2018, m, 28) for m in range(1, 13)], None),
+    ]
+    days = [D(2017, 12, 31), D(2018, 1, 1), D(2018, 3, 31), D(2018, 5, 15), D(2018, 6, 15),
+            D(2018, 6, 30), D(2018, 7, 1), D(2018, 7, 15), D(2018, 9, 30), D(2018, 12, 31),
+            D(2019, 2, 1)]
+    statuses = ("not_started", "in_progress", "behind", "done")
+    for dates_, ext in schedules:
+        for day in days:
+            bounds = light_bounds(day, 2018, dates_, extended_to=ext, thresholds=th)
+            for v in range(-3, 106):
+                for status in statuses:
+                    want = assess(day, 2018, dates_, status=status, progress=v,
+                                  extended_to=ext, thresholds=th).warning
+                    assert _light_from_bounds(bounds, status, v) == want, (
+                        dates_, ext, day, v, status)

@@ -7,6 +7,7 @@ both backends and on both ways of reading (by task id, and for the whole plan)."
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -146,3 +147,134 @@ def test_summary_as_before(reported: Database) -> None:
 def test_summary_of_an_unknown_grouping(reported: Database) -> None:
     with reported.read() as reader, pytest.raises(queries.TaskdutyError, match="cannot summarise"):
         queries.summary_with_total(reader, "colour", 2018)
+
+
+def _summaries_as_before(db: Database, days: tuple[date | None, ...]) -> dict[str, int]:
+    """Every grouping's rows and 合计 on ``days`` are the per-task reference's; returns
+    what the totals counted, summed."""
+    seen: Counter[str] = Counter()
+    with db.read() as reader:
+        for day in days:
+            for th in (Thresholds(), Thresholds(blue_days=60, yellow_points=5)):
+                tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018, as_of=day,
+                                                                      thresholds=th))
+                for by in ("leader", "unit", "goal"):
+                    rows, total = queries.summary_with_total(reader, by, 2018, day, th)
+                    assert rows == reference_summary(tasks, by), (by, day, th)
+                    assert total == reference_summary(tasks, None), (by, day, th)
+                seen.update({k: v for k, v in total.items() if isinstance(v, int)})
+    return seen
+
+
+def _paths(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count how summaries are computed: grouped in SQL (with how many tasks in Python), or
+    per task."""
+    seen = {"grouped": 0, "per_task": 0, "in_python": 0}
+    grouped, per_task, facts = (queries._grouped_summary, queries._summary_per_task,
+                                queries._task_facts)
+
+    def spy_grouped(*args: Any, **kwargs: Any) -> Any:
+        out = grouped(*args, **kwargs)
+        seen["grouped"] += out is not None
+        return out
+
+    def spy_per_task(*args: Any, **kwargs: Any) -> Any:
+        seen["per_task"] += 1
+        return per_task(*args, **kwargs)
+
+    def spy_facts(*args: Any, **kwargs: Any) -> Any:
+        out = facts(*args, **kwargs)
+        seen["in_python"] += len(out[0])
+        return out
+
+    monkeypatch.setattr(queries, "_grouped_summary", spy_grouped)
+    monkeypatch.setattr(queries, "_summary_per_task", spy_per_task)
+    monkeypatch.setattr(queries, "_task_facts", spy_facts)
+    return seen
+
+
+def test_grouped_summary_counts_the_hard_tasks_in_python(
+        reported: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the reports fixture (own reports of several lead units, aliases, actual values)
+    the summary is grouped in SQL with those tasks counted in Python, and is the same when
+    counted per task."""
+    seen = _paths(monkeypatch)
+    _summaries_as_before(reported, AS_OF)
+    assert seen["grouped"] and seen["in_python"]
+    assert seen["per_task"] == 0
+    monkeypatch.setattr(queries, "MAX_SCHEDULES", 0)  # too many schedules: per task
+    _summaries_as_before(reported, AS_OF[2:4])
+    assert seen["per_task"]
+
+
+@pytest.fixture
+def office_reported(seeded: Callable[..., Any], db_url: str) -> Database:
+    """The 2018 seed reported on by the office only (every status, progress or none, some
+    withdrawn, some tasks never reported), with extensions, and no actual values: every
+    task is counted in SQL."""
+    db = Database(db_url)
+    with db.read() as reader:
+        tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018))
+    assert sum(len(t.units) > 1 for t in tasks) >= 8
+    spared = {t.code for t in [t for t in tasks if len(t.units) > 1][-4:]}
+    reported = [t for t in tasks if t.code not in spared]
+    statuses = [("in_progress", 40), ("not_started", 20), ("not_started", None),
+                ("behind", 10), ("done", None), ("in_progress", None), ("done", 100),
+                ("behind", None), ("in_progress", 95)]
+    first = record_batch(db, 2018, [
+        NewUpdate(t.code, *statuses[i % len(statuses)][:1], date(2018, 3, 31),
+                  statuses[i % len(statuses)][1], "一季度", by="督查室")
+        for i, t in enumerate(reported[: len(reported) - 5])])
+    second = record_batch(db, 2018, [
+        NewUpdate(t.code, *statuses[(i + 4) % len(statuses)][:1], date(2018, 6, 30),
+                  statuses[(i + 4) % len(statuses)][1], "二季度", by="督查室")
+        for i, t in enumerate(reported[::3])])
+    withdraw(db, [u["id"] for u in second.recorded[::4]] + [first.recorded[1]["id"]])
+    undated = [t.code for t in tasks if t.due_date is None]
+    extend(db, 2018, undated[:4], date(2018, 7, 15), "资金未到位")
+    dated = [t.code for t in tasks if t.due_date is not None]
+    extend(db, 2018, dated[:2], date(2019, 1, 31), "跨年实施")
+    extend(db, 2018, dated[2:4], date(2018, 6, 1), "提前")
+    record_batch(db, 2018, [  # nearly done, due soon: lit blue
+        NewUpdate(code, "in_progress", date(2018, 6, 15), 97, by="督查室")
+        for code in undated[:4] + dated[2:4]])
+    yield db
+    db.dispose()
+
+
+def test_grouped_summary_of_office_reports_as_before(
+        office_reported: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Office reports on tasks with one and several lead units: grouped in SQL entirely,
+    the same rows and 合计 as counted per task."""
+    seen = _paths(monkeypatch)
+    counted = _summaries_as_before(office_reported, AS_OF)
+    assert all(counted[k] for k in ("red", "yellow", "blue", "not_started", "in_progress",
+                                    "behind", "done"))
+    assert seen["grouped"] and seen["in_python"] == 0 and seen["per_task"] == 0
+
+
+def test_grouped_summary_with_a_lead_unit_as_sole_reporter(
+        office_reported: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task with several lead units whose one reporter is one of them (by name, by alias,
+    or typed with spaces, which SQL cannot compare) is counted as before."""
+    db = office_reported
+    with db.read() as reader:
+        multi = [t for t in queries.list_tasks(reader, queries.TaskFilter(year=2018))
+                 if len(t.units) > 1]
+    add_alias(db, ALIAS, multi[1].units[1], "unit")
+    # only tasks that have no office report yet can have one reporter
+    with db.read() as reader:
+        fresh = [t for t in multi if not queries.get_task(reader, t.code, 2018).history]
+    assert len(fresh) >= 3, "the fixture leaves tasks with several lead units unreported"
+    record_batch(db, 2018, [
+        NewUpdate(fresh[0].code, "done", date(2018, 6, 30), 100, "先完成", by=fresh[0].units[0]),
+        NewUpdate(fresh[1].code, "in_progress", date(2018, 6, 30), 100, "简称",
+                  by=ALIAS if fresh[1].units[1] == multi[1].units[1] else fresh[1].units[1])])
+    seen = _paths(monkeypatch)
+    _summaries_as_before(db, AS_OF[3:])
+    assert seen["in_python"] and seen["per_task"] == 0
+    first = fresh[2].units[0]
+    record_batch(db, 2018, [NewUpdate(fresh[2].code, "behind", date(2018, 6, 30), 30,
+                                      by=f" {first[:1]} {first[1:]}")])
+    _summaries_as_before(db, AS_OF[3:5])
+    assert seen["per_task"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -892,20 +892,52 @@ def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | 
                        ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """:func:`summary`'s rows and their :func:`summary_total`, counted from each task's
     status in force (:func:`status_in_force`), light and targets, without building the
-    tasks' views."""
+    tasks' views.
+
+    Counted in SQL, per group, by :data:`_GROUPED_SQL` (each task's latest update by one
+    index lookup, its light from its schedule's :func:`~taskduty.schedule.light_bounds`);
+    only the tasks SQL cannot judge (several lead units with their own reports, actual
+    values of targets) are read one by one and counted in Python as before."""
     if by not in ("leader", "unit", "goal"):
         raise TaskdutyError(_("cannot summarise by {by!r}").format(by=by),
                             hint=_("use leader, unit or goal"))
     pid, found_year = plan_id(reader, year)
     as_of = as_of or date.today()
-    rows = reader.all(_SUMMARY_TASKS_SQL, {"p": pid, "no": False, "d": as_of})
-    lead = _plan_links(reader, pid, "unit")
-    leaders = _plan_links(reader, pid, "leader") if by == "leader" else {}
+    th = thresholds or Thresholds()
+    grouped = _grouped_summary(reader, pid, found_year, by, as_of, th)
+    if grouped is None:
+        return _summary_per_task(reader, pid, found_year, by, as_of, th)
+    return grouped
+
+
+def _summary_per_task(reader: Reader, pid: int, year: int, by: str, as_of: date,
+                      th: Thresholds, ids: list[int] | None = None
+                      ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """:func:`summary_with_total` counted in Python from one row per task (of the plan, or
+    of ``ids``)."""
+    facts, keys = _task_facts(reader, pid, year, by, as_of, th, ids)
+    return _group_rows(facts, keys, by), _count_row(TOTAL_LABEL, list(facts.values()))
+
+
+def _task_facts(reader: Reader, pid: int, year: int, by: str, as_of: date, th: Thresholds,
+                ids: list[int] | None = None
+                ) -> tuple[dict[int, _Facts], dict[int, list[str]]]:
+    """Each task's :class:`_Facts` and group names (of the plan, or of ``ids``)."""
+    if ids is None:
+        rows = reader.all(_SUMMARY_TASKS_SQL.format(where=""),
+                          {"p": pid, "no": False, "d": as_of})
+        lead = _plan_links(reader, pid, "unit")
+        leaders = _plan_links(reader, pid, "leader") if by == "leader" else {}
+    else:
+        params = {"p": pid, "no": False, "d": as_of}
+        rows = _by_ids(reader, _SUMMARY_TASKS_SQL.format(where=" AND t.id IN {ids}"), ids,
+                       params)
+        lead = _links_of(reader, ids, "unit")
+        leaders = _links_of(reader, ids, "leader") if by == "leader" else {}
     found = _statuses(reader, as_of, lead, rows)
     # only the targets of tasks with an actual value by then are read and judged
     targets = {r["task_id"]: _targets(r["targets"]) for r in rows if r["targets"]}
-    _set_actuals(reader, found_year, targets, as_of)
-    th = thresholds or Thresholds()
+    _set_actuals(reader, year, targets, as_of)
     lights: dict[tuple[Any, ...], str | None] = {}
     facts: dict[int, _Facts] = {}
     for r in rows:
@@ -915,7 +947,7 @@ def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | 
         if key not in lights:
             dates = [date.fromisoformat(m["date"])
                      for m in (json.loads(r["milestones"]) if r["milestones"] else [])]
-            lights[key] = assess(as_of, found_year, dates, status=status, progress=progress,
+            lights[key] = assess(as_of, year, dates, status=status, progress=progress,
                                  extended_to=as_date(r["extended_to"]), thresholds=th).warning
         judged = targets.get(r["task_id"], ())
         facts[r["task_id"]] = _Facts(
@@ -923,7 +955,7 @@ def summary_with_total(reader: Reader, by: str, year: int | None, as_of: date | 
             r["target_count"] or 0, sum(g["status"] in ("met", "on_course") for g in judged))
     keys = {r["task_id"]: _group_keys(leaders.get(r["task_id"], []), lead.get(r["task_id"], []),
                                  r["goal_no"], r["goal"], by) for r in rows}
-    return _group_rows(facts, keys, by), _count_row(TOTAL_LABEL, list(facts.values()))
+    return facts, keys
 
 
 # A summary's tasks: what their lights and targets need (the extension in force: its date),
@@ -940,8 +972,8 @@ _SUMMARY_TASKS_SQL = (
     " CASE WHEN EXISTS (SELECT 1 FROM target_actual a WHERE a.task_id = t.id"
     " AND a.withdrawn_at IS NULL AND a.date <= :d) THEN t.targets END AS targets, "
     + _LATEST_ID + " AS update_id, " + _ONE_REPORTER + " AS one_reporter"
-    " FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :p AND t.removed = :no) x"
-    " LEFT JOIN task_update u ON u.id = x.update_id")
+    " FROM task t JOIN goal g ON g.id = t.goal_id WHERE t.plan_id = :p AND t.removed = :no"
+    "{where}) x LEFT JOIN task_update u ON u.id = x.update_id")
 
 
 def _plan_links(reader: Reader, pid: int, kind: str) -> dict[int, list[str]]:
@@ -954,3 +986,214 @@ def _plan_links(reader: Reader, pid: int, kind: str) -> dict[int, list[str]]:
     for r in reader.all(sql, {"p": pid}):
         out[r["task_id"]].append(r["name"])
     return out
+
+
+def _links_of(reader: Reader, ids: list[int], kind: str) -> dict[int, list[str]]:
+    """:func:`_plan_links` for the tasks ``ids``."""
+    if kind == "leader":
+        sql = _LEADERS_SQL.format(where="WHERE tl.task_id IN {ids}")
+    else:
+        sql = _UNITS_SQL.format(where="WHERE tu.task_id IN {ids} AND tu.role = 'lead'")
+    out: dict[int, list[str]] = defaultdict(list)
+    for r in _by_ids(reader, sql, ids):
+        out[r["task_id"]].append(r["name"])
+    return out
+
+
+# -- the grouped summary ---------------------------------------------------------------------
+# Each task once (a CTE used three times, so both backends materialise it): its status and
+# progress value in force as :func:`_statuses` gives them when SQL can tell them (one lead
+# unit; several, all reported for by one reporter who is no unit: the office), its light
+# from its schedule's bounds (``ms``: per milestones text, ``es``: per extension date, else
+# ``{undated}``), its number of targets; ``hard`` marks a task counted in Python instead
+# (several lead units with several reporters, or one that may be a unit; actual values of
+# targets by then), ``rep`` the one reporter of a task with several lead units.
+_FACTS_CTE = (
+    "f AS (SELECT y.task_id, y.goal_no, y.goal_id, y.tc, y.hard, y.rep, y.st, y.v,"
+    " CASE WHEN y.st = 'done' THEN NULL"
+    " WHEN y.v < {red} THEN 'red'"
+    " WHEN y.st = 'behind' OR y.v < {yellow} THEN 'yellow'"
+    " WHEN y.v < {blue} THEN 'blue' END AS light FROM ("
+    " SELECT x.task_id, x.goal_no, x.goal_id, x.milestones, x.extended_to, x.tc,"
+    " CASE WHEN x.has_actual OR (u.id IS NOT NULL AND x.n_lead > 1 AND (NOT x.one_reporter"
+    ' OR u."by" IN (SELECT n.name FROM unit n)'
+    ' OR u."by" IN (SELECT a.alias FROM alias a WHERE a.kind = \'unit\'))) THEN 1 ELSE 0'
+    " END AS hard,"
+    ' CASE WHEN u.id IS NOT NULL AND x.n_lead > 1 THEN u."by" END AS rep,'
+    " COALESCE(u.status, 'not_started') AS st,"
+    " CASE WHEN u.status = 'done' THEN 100 WHEN u.status = 'not_started' AND x.n_lead > 1"
+    " THEN 0 ELSE COALESCE(u.progress, 0) END AS v FROM ("
+    "  SELECT t.id AS task_id, t.goal_no, t.goal_id, t.milestones,"
+    "  (SELECT e.due_date FROM task_extension e WHERE e.task_id = t.id AND e.withdrawn_at IS"
+    "  NULL ORDER BY e.id DESC LIMIT 1) AS extended_to,"
+    "  (LENGTH(t.targets) - LENGTH(REPLACE(t.targets, '\"text\":', ''))) / 7 AS tc,"
+    "  EXISTS (SELECT 1 FROM target_actual a WHERE a.task_id = t.id"
+    "  AND a.withdrawn_at IS NULL AND a.date <= :d) AS has_actual,"
+    "  (SELECT COUNT(*) FROM task_unit l WHERE l.task_id = t.id AND l.role = 'lead') AS n_lead,"
+    "  " + _LATEST_ID + " AS update_id, " + _ONE_REPORTER + " AS one_reporter"
+    "  FROM task t WHERE t.plan_id = :p AND t.removed = :no) x"
+    " LEFT JOIN task_update u ON u.id = x.update_id) y{schedules})")
+_COUNTS = (
+    "COUNT(*) AS n, "
+    + ", ".join(f"SUM(CASE WHEN f.st = '{s}' THEN 1 ELSE 0 END) AS s_{s}" for s in STATUSES)
+    + ", SUM(f.v) AS v, "
+    + ", ".join(f"SUM(CASE WHEN f.light = '{x}' THEN 1 ELSE 0 END) AS l_{x}" for x in LIGHTS)
+    + ", SUM(f.tc) AS tc")
+# Part 0: per group (and reporter); part 1: the 合计, each task once; part 2: the ids of
+# the tasks counted in Python.
+_GROUPED_SQL = (
+    "WITH {ctes}"
+    "SELECT 0 AS part, {goal_no} AS goal_no, n.name AS name, f.rep, f.hard, " + _COUNTS
+    + " FROM f {links} GROUP BY {group}, f.rep, f.hard"
+    " UNION ALL SELECT 1, NULL, NULL, f.rep, f.hard, " + _COUNTS
+    + " FROM f GROUP BY f.rep, f.hard"
+    " UNION ALL SELECT 2, NULL, NULL, NULL, f.task_id, 1, "
+    + ", ".join(["0"] * (len(STATUSES) + len(LIGHTS) + 2)) + " FROM f WHERE f.hard = 1")
+_GROUP_LINKS = {
+    "unit": ("JOIN task_unit k ON k.task_id = f.task_id AND k.role = 'lead'"
+             " JOIN unit n ON n.id = k.unit_id", "n.name"),
+    "leader": ("JOIN task_leader k ON k.task_id = f.task_id JOIN leader n ON n.id = k.leader_id",
+               "n.name"),
+    "goal": ("JOIN goal n ON n.id = f.goal_id", "f.goal_no, n.name"),
+}
+# More schedules than this (each a parameter): counted per task instead.
+MAX_SCHEDULES = 800
+
+
+def _grouped_summary(reader: Reader, pid: int, year: int, by: str, as_of: date,
+                     th: Thresholds) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """:func:`summary_with_total` counted per group in SQL (:data:`_GROUPED_SQL`), plus the
+    tasks SQL cannot judge counted in Python; None when it cannot be (too many schedules, or
+    a reporter who may be a lead unit under another spelling): then count per task."""
+    from taskduty.schedule import light_bounds
+
+    params: dict[str, Any] = {"p": pid, "no": False, "d": as_of}
+    texts = [r["milestones"] for r in reader.all(
+        "SELECT DISTINCT t.milestones FROM task t WHERE t.plan_id = :p AND t.removed = :no"
+        " AND t.milestones IS NOT NULL", params)]
+    extended = sorted({as_date(r["due_date"]) for r in reader.all(
+        "SELECT DISTINCT e.due_date FROM task_extension e JOIN task t ON t.id = e.task_id"
+        " WHERE t.plan_id = :p AND t.removed = :no AND e.withdrawn_at IS NULL", params)})
+    if len(texts) + len(extended) > MAX_SCHEDULES:
+        return None
+
+    def bounds(dates: list[date], ext: date | None = None) -> str:
+        return ", ".join(str(b) for b in light_bounds(as_of, year, dates, extended_to=ext,
+                                                      thresholds=th))
+
+    ctes, joins = [], ""
+    if texts:
+        values = []
+        for i, text in enumerate(texts):
+            params[f"m{i}"] = text
+            dates = [date.fromisoformat(m["date"]) for m in (json.loads(text) if text else [])]
+            values.append(f"(:m{i}, {bounds(dates)})")
+        ctes.append("ms (m, r, y, b) AS (VALUES " + ", ".join(values) + ")")
+        joins += " LEFT JOIN ms ON ms.m = y.milestones"
+    if extended:
+        values = []
+        for i, day in enumerate(extended):
+            params[f"e{i}"] = day
+            values.append(f"(:e{i}, {bounds([], day)})")
+        ctes.append("es (d, r, y, b) AS (VALUES " + ", ".join(values) + ")")
+        joins += " LEFT JOIN es ON es.d = y.extended_to"
+    undated = bounds([]).split(", ")
+    cols = {}
+    for i, col in enumerate(("red", "yellow", "blue")):
+        parts = [f"{alias}.{'ryb'[i]}" for alias, have in (("es", extended), ("ms", texts))
+                 if have]
+        cols[col] = f"COALESCE({', '.join([*parts, undated[i]])})" if parts else undated[i]
+    ctes.append(_FACTS_CTE.format(schedules=joins, **cols))
+    links, group = _GROUP_LINKS[by]
+    sql = _GROUPED_SQL.format(ctes=", ".join(ctes) + " ", links=links, group=group,
+                              goal_no="f.goal_no" if by == "goal" else "NULL")
+    rows = reader.all(sql, params)
+    unit_keys_ = None
+    hard: list[int] = []
+    groups: dict[str, list[int]] = {}
+    total: list[int] | None = None
+    for r in rows:
+        if r["part"] == 2:
+            hard.append(r["hard"])
+            continue
+        if r["hard"]:
+            continue
+        if r["rep"] is not None:  # several lead units, one reporter: not under its name?
+            if unit_keys_ is None:
+                unit_keys_ = _all_unit_keys(reader)
+            if unit_keys_[0](r["rep"]) in unit_keys_[1]:
+                return None
+        counts = [int(r[c] or 0) for c in _COUNT_COLUMNS]
+        if r["part"] == 1:
+            total = counts if total is None else [a + b for a, b in zip(total, counts,
+                                                                       strict=True)]
+        else:
+            name = f"{r['goal_no']}. {r['name']}" if by == "goal" else r["name"]
+            had = groups.get(name)
+            groups[name] = counts if had is None else [a + b for a, b in zip(had, counts,
+                                                                             strict=True)]
+    out = {name: _sums_row(name, c) for name, c in groups.items()}
+    total_row = _sums_row(TOTAL_LABEL, total or [0] * len(_COUNT_COLUMNS))
+    if hard:
+        facts, keys = _task_facts(reader, pid, year, by, as_of, th, hard)
+        _add_facts(total_row, facts.values())
+        members: dict[str, list[_Facts]] = defaultdict(list)
+        for tid, names in keys.items():
+            for name in names:
+                members[name].append(facts[tid])
+        for name, items in members.items():
+            row = out.get(name)
+            if row is None:
+                row = out[name] = _sums_row(name, [0] * len(_COUNT_COLUMNS))
+            _add_facts(row, items)
+    rows_out = [_finish(row) for row in out.values()]
+    if by == "goal":
+        rows_out.sort(key=lambda r: int(r["name"].split(".")[0]))
+    else:
+        rows_out.sort(key=lambda r: (-r["tasks"], r["name"]))
+    return rows_out, _finish(total_row)
+
+
+_COUNT_COLUMNS = ("n", *(f"s_{s}" for s in STATUSES), "v", *(f"l_{x}" for x in LIGHTS), "tc")
+
+
+def _sums_row(name: str, counts: list[int]) -> dict[str, Any]:
+    """A summary row's sums (its shares not yet divided: :func:`_finish`)."""
+    c = dict(zip(_COUNT_COLUMNS, counts, strict=True))
+    row: dict[str, Any] = {"name": name, "tasks": c["n"]}
+    row |= {s: c[f"s_{s}"] for s in STATUSES}
+    row["done_pct"] = 0
+    row["mean_progress"] = c["v"]  # the sum, until _finish
+    row |= {x: c[f"l_{x}"] for x in LIGHTS}
+    row["targets"] = c["tc"]
+    row["targets_ok"] = 0
+    return row
+
+
+def _add_facts(row: dict[str, Any], items: Iterable[_Facts]) -> None:
+    """Count ``items`` into a row of :func:`_sums_row`."""
+    for f in items:
+        row["tasks"] += 1
+        if f.status in STATUSES:
+            row[f.status] += 1
+        row["mean_progress"] += f.progress
+        if f.light in LIGHTS:
+            row[f.light] += 1
+        row["targets"] += f.targets
+        row["targets_ok"] += f.targets_ok
+
+
+def _finish(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of :func:`_sums_row` as :func:`_count_row` gives it."""
+    n = row["tasks"]
+    row["done_pct"] = round(100 * row["done"] / n, 1) if n else 0.0
+    row["mean_progress"] = round(row["mean_progress"] / n, 1) if n else 0.0
+    return row
+
+
+def _all_unit_keys(reader: Reader) -> tuple[Callable[[str], str], set[str]]:
+    """A reporter's unit key (:func:`taskduty.reports.unit_keys`) and every unit's key."""
+    from taskduty.reports import unit_keys
+
+    key = unit_keys(_unit_aliases(reader))
+    return key, {key(r["name"]) for r in reader.all("SELECT name FROM unit ORDER BY name")}

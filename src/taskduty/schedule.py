@@ -518,3 +518,57 @@ def tally(assessments: Iterable[Assessment | None]) -> dict[str, int]:
         if a.warning:
             out[a.warning] += 1
     return out
+
+
+# Progress values :func:`light_bounds` searches: far beyond anything recorded (0–100).
+_BOUND = 2 ** 40
+
+
+def _first_false(holds: Any) -> int:
+    """The least integer ``v`` for which ``holds(v)`` is false, of a predicate true below
+    some bound and false from it on (searched within ±:data:`_BOUND`)."""
+    lo, hi = -_BOUND, _BOUND
+    if not holds(lo):
+        return lo
+    if holds(hi):
+        return hi + 1
+    while hi - lo > 1:  # holds(lo), not holds(hi)
+        mid = (lo + hi) // 2
+        if holds(mid):
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def light_bounds(as_of: date, year: int, dates: Sequence[date] = (), *,
+                 extended_to: date | None = None,
+                 thresholds: Thresholds | None = None) -> tuple[int, int, int]:
+    """The light of every task with one schedule at once, as three progress bounds
+    ``(red, yellow, blue)``: a task that is not done, whose integer progress value ``v``
+    (:func:`progress_value`) is below ``red`` is lit red; else below ``yellow`` (or behind)
+    yellow; else below ``blue`` blue; else not lit — exactly :func:`assess`'s ``warning``
+    for these milestone ``dates`` (or the approved ``extended_to``) at ``as_of``.
+
+    Each part of :func:`warning_light` is monotone in the progress (less progress leaves
+    more milestones pending and further below 序时), so each is one bound, found by
+    evaluating the same comparisons; a summary can then count lights in SQL."""
+    th = thresholds or Thresholds()
+    ordered = effective_dates(dates, extended_to)
+    n = len(ordered)
+    expected = expected_progress(as_of, year, ordered)
+
+    def pending(value: float) -> list[date]:
+        return [d for i, d in enumerate(ordered, 1) if value < 100 * i / n - 1e-9]
+
+    def red(v: int) -> bool:
+        return any(d < as_of for d in pending(float(v)))
+
+    def yellow(v: int) -> bool:
+        return expected - float(v) > th.yellow_points + 1e-9
+
+    def blue(v: int) -> bool:
+        left = pending(float(v))
+        return bool(left) and (left[0] - as_of).days <= th.blue_days
+
+    return _first_false(red), _first_false(yellow), _first_false(blue)
