@@ -368,3 +368,70 @@ def reference_summary(tasks: list[queries.TaskView], by: str | None) -> Any:
     if by == "goal":
         return sorted(rows, key=lambda r: int(r["name"].split(".")[0]))
     return sorted(rows, key=lambda r: (-r["tasks"], r["name"]))
+
+
+# A report-rich 2018 seed (test_status_sql.py, test_listing_fields.py): several lead units
+# reporting differently, a unit alias, names typed with spaces, a report by a unit that does
+# not lead the task, office updates on the day of a unit's, withdrawn updates, extensions
+# (two now due) and actual values.
+ALIAS = "简称单位"
+
+
+def add_reports(url: str) -> None:
+    """Office and lead-unit reports over the 2018 seed, some withdrawn."""
+    from taskduty.extensions import extend
+    from taskduty.store import add_alias
+    from taskduty.updates import NewActual, NewUpdate, record_batch, withdraw
+
+    db = Database(url)
+    with db.read() as reader:
+        tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018))
+    multi = [t for t in tasks if len(t.units) > 1]
+    single = [t for t in tasks if len(t.units) == 1]
+    assert len(multi) >= 12 and len(single) >= 12
+    add_alias(db, ALIAS, multi[0].units[1], "unit")
+    office = record_batch(db, 2018, [
+        NewUpdate(t.code, "in_progress", date(2018, 3, 31), 30, "一季度", by="督查室")
+        for t in tasks[::2]])
+    own: list[NewUpdate] = []
+    for i, t in enumerate(multi):
+        first, second = t.units[0], t.units[1]
+        if i == 0:
+            own += [NewUpdate(t.code, "done", date(2018, 6, 30), 100, "简称报完成", by=ALIAS),
+                    NewUpdate(t.code, "in_progress", date(2018, 6, 30), 80, by=first)]
+        elif i % 4 == 0:
+            own.append(NewUpdate(t.code, "behind", date(2018, 6, 30), 20, "滞后", by=first))
+        elif i % 4 == 1:
+            own += [NewUpdate(t.code, "done", date(2018, 6, 30), 100, f"{u}完成", by=u)
+                    for u in t.units]
+        elif i % 4 == 2:
+            own.append(NewUpdate(t.code, "done", date(2018, 6, 30), 100, "先完成", by=first))
+        else:
+            spaced = f" {first[:1]} {first[1:]}"  # typed with spaces: still the unit
+            own += [NewUpdate(t.code, "in_progress", date(2018, 6, 30), 60, "六成", by=spaced),
+                    NewUpdate(t.code, "in_progress", date(2018, 5, 31), 40, "四成", by=second)]
+    own += [NewUpdate(t.code, "in_progress", date(2018, 6, 30), 50 + i, f"单位{i}", by=t.units[0])
+            for i, t in enumerate(single[:20])]
+    units_batch = record_batch(db, 2018, own)
+    later = record_batch(db, 2018, [  # the office on the same day, recorded later
+        NewUpdate(t.code, "in_progress", date(2018, 6, 30), 55, "督查室同日", by="督查室")
+        for t in multi[1::3] + single[::5]])
+    outsider = next(u for u in (t.units[0] for t in single) if u not in multi[2].units)
+    record_batch(db, 2018, [
+        NewUpdate(multi[2].code, "behind", date(2018, 9, 30), 35, "非牵头单位报", by=outsider),
+        NewUpdate(multi[5].code, "not_started", date(2018, 9, 30), None, "未启动", by="督查室"),
+        *[NewUpdate(t.code, "done", date(2018, 9, 30), 100, "三季度完成", by="督查室")
+          for t in single[1::7]]])
+    withdrawn = ([u["id"] for u in units_batch.recorded[1::6]]
+                 + [u["id"] for u in later.recorded[::4]] + [office.recorded[0]["id"]])
+    withdraw(db, withdrawn)
+    undated = [t.code for t in tasks if t.due_date is None]
+    extend(db, 2018, undated[:6:2], date(2018, 7, 15), "资金未到位")  # now due: lit red, blue
+    dated = [t.code for t in tasks if t.due_date is not None]
+    assert dated
+    extend(db, 2018, dated[:1], date(2019, 1, 31), "跨年实施")
+    with_targets = [t for t in tasks if t.targets]
+    record_batch(db, 2018, [], actuals=[
+        NewActual(t.code, 1, str(t.targets[0]["value"]), date(2018, 6, 30))
+        for t in with_targets[:6] if t.targets[0].get("value") is not None])
+    db.dispose()

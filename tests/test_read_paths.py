@@ -133,6 +133,12 @@ def test_list_tasks_with_every_filter(both: Callable[..., tuple[Any, Any]]) -> N
     assert {"in_progress", "behind", "done", "not_started"} <= seen_statuses
 
 
+def test_task_rows_with_every_filter(both: Callable[..., tuple[Any, Any]]) -> None:
+    for flt in filters(both):
+        for keys in (None, ["code", "status"], ["warning", "code", "reports", "targets"]):
+            same(both, lambda r, f=flt, k=keys: list(queries.iter_task_rows(r, f, k)))
+
+
 def test_get_task_with_history(both: Callable[..., tuple[Any, Any]]) -> None:
     everything = same(both, lambda r: queries.list_tasks(r, queries.TaskFilter(year=2018)))
     with_history = 0
@@ -184,7 +190,7 @@ COVERED = {"years", "plan_id", "known_names", "has_name", "aliases", "resolve_na
            "list_tasks",
            "get_task", "goals", "name_counts", "summary", "year_for",
            "task_names", "summary_with_total", "status_in_force",
-           "iter_tasks", "task_facts"}  # compared in tests/test_perf_queries.py
+           "iter_tasks", "task_facts", "iter_task_rows"}  # compared in tests/test_perf_queries.py
 
 
 def test_every_public_query_is_compared() -> None:

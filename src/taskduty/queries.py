@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -297,11 +297,13 @@ ID_CHUNK = 500
 BY_IDS_LIMIT = 20 * ID_CHUNK
 
 
-def _task_query(reader: Reader, flt: TaskFilter) -> tuple[int, int, str, dict[str, Any]]:
+def _task_query(reader: Reader, flt: TaskFilter,
+                select: str = _TASK_SQL) -> tuple[int, int, str, dict[str, Any]]:
     """(plan id, year, statement, parameters) for the tasks ``flt``'s SQL filters match;
-    the statement has no ORDER BY, so callers can add conditions."""
+    the statement has no ORDER BY, so callers can add conditions. ``select``: the statement
+    the conditions are added to (``task t JOIN goal g`` of the plan ``:plan``, not removed)."""
     pid, year = plan_id(reader, flt.year)
-    sql = _TASK_SQL
+    sql = select
     params: dict[str, Any] = {"plan": pid, "no": False}
     if flt.leaders:
         ids, p = in_params("l", flt.leaders)
@@ -374,6 +376,302 @@ def iter_tasks(reader: Reader, flt: TaskFilter, batch: int = ID_CHUNK) -> Iterat
         last = rows[-1]
         after |= {"after_goal": last["goal_no"], "after_seq": last["seq"],
                   "after_id": last["id"]}
+
+
+# -- a listing driven by its fields ---------------------------------------------------------
+# What TaskView.as_dict() gives, in its order: every field a listing of tasks has.
+TASK_FIELDS = (
+    "code", "year", "section", "goal_no", "goal", "standard", "leaders", "units", "co_units",
+    "deadline", "deadline_date", "leaders_inherited", "units_inherited", "status",
+    "progress", "note", "updated", "targets", "reports", "deadline_kind", "milestones",
+    "deadline_inferred", "extension", "expected_progress", "behind", "warning", "days_left")
+_STATUS_FIELDS = frozenset(("status", "progress", "note", "updated", "reports"))
+_SCHEDULE_FIELDS = frozenset(("expected_progress", "behind", "warning", "days_left"))
+# the columns of task t (goal g) a field is read from
+_FIELD_COLUMNS = {
+    "section": "g.section", "goal": "g.name AS goal", "standard": "t.standard",
+    "deadline": "t.deadline", "deadline_date": "t.deadline_date",
+    "leaders_inherited": "t.leaders_inherited", "units_inherited": "t.units_inherited",
+    "deadline_kind": "t.deadline_kind", "deadline_inferred": "t.deadline_inferred",
+    "targets": "t.targets", "milestones": "t.milestones"}
+# A page of a listing with each task's latest update in force (as _LATEST_SQL finds it), its
+# number of lead units and, for a task with several, whether one reporter made all its
+# updates (then that report is the only one to combine).
+_PAGE_WITH_STATUS = (
+    'SELECT x.*, u."by", u.status, u.progress, u.note, u.date, CASE WHEN x.lead_count > 1'
+    ' THEN (SELECT MIN(m."by") FROM task_update m WHERE m.task_id = x.id) ='
+    ' (SELECT MAX(m."by") FROM task_update m WHERE m.task_id = x.id) END AS one_reporter'
+    " FROM ({page}) x LEFT JOIN task_update u ON u.id = x.update_id"
+    " ORDER BY x.goal_no, x.seq, x.id")
+
+
+def listing_parts(keys: Iterable[str], flt: TaskFilter) -> frozenset[str]:
+    """What a listing of the fields ``keys`` filtered by ``flt`` must read and compute of
+    each task, beyond its columns: ``leaders``, ``units`` (lead and cooperating), ``status``
+    (the status in force), ``targets`` (with their actual values), ``extension`` (the one in
+    force) and ``schedule`` (序时进度, the light, days left)."""
+    want = set(keys)
+    parts = set()
+    if "leaders" in want:
+        parts.add("leaders")
+    if want & {"units", "co_units"}:
+        parts.add("units")
+    if "targets" in want or flt.targets:
+        parts.add("targets")
+    if want & _SCHEDULE_FIELDS or flt.overdue or flt.warnings:
+        parts |= {"schedule", "status", "extension"}
+    if "extension" in want:
+        parts.add("extension")
+    if want & _STATUS_FIELDS or flt.statuses or flt.stale_days is not None:
+        parts.add("status")
+    return frozenset(parts)
+
+
+def iter_task_rows(reader: Reader, flt: TaskFilter, keys: Sequence[str] | None = None,
+                   batch: int = ID_CHUNK) -> Iterator[dict[str, Any]]:
+    """The tasks :func:`list_tasks` returns, in its order, each as the dict of ``keys``
+    (default: every field, :data:`TASK_FIELDS`) that ``TaskView.as_dict()`` gives: the same
+    values, keys in the order given (a repeated key once). Only what ``keys`` and ``flt``'s
+    filters need is read and computed (:func:`listing_parts`): ``code,status`` reads each
+    task's code and its latest update in force by index, as the status floor does.
+
+    Tasks are read ``batch`` at a time along the ``task (plan_id, goal_no, seq)`` index (keyset
+    paging, as :func:`iter_tasks`), so a whole year is written out in flat memory. The plan
+    and the filters are checked before this returns (an unknown goal raises here, before any
+    output); the reader must stay open while the rows are consumed."""
+    if batch < 1:
+        raise ValueError("batch must be at least 1")
+    keys = list(dict.fromkeys(TASK_FIELDS if keys is None else keys))
+    parts = listing_parts(keys, flt)
+    wanted = set(keys)
+    cols = ["t.id", "t.code", "t.goal_no", "t.seq"]
+    cols += [c for k, c in _FIELD_COLUMNS.items() if k in wanted or (
+        k == "targets" and "targets" in parts) or (k == "milestones" and "schedule" in parts)]
+    if "extension" in parts:
+        cols.append("(SELECT MAX(e.id) FROM task_extension e WHERE e.task_id = t.id "
+                    "AND e.withdrawn_at IS NULL) AS extension_id")
+    if "status" in parts:
+        cols.append("(SELECT COUNT(*) FROM task_unit y WHERE y.task_id = t.id "
+                    "AND y.role = 'lead') AS lead_count")
+        cols.append(_LATEST_ID + " AS update_id")
+    select = ("SELECT " + ", ".join(cols) + " FROM task t JOIN goal g ON g.id = t.goal_id "
+              "WHERE t.plan_id = :plan AND t.removed = :no")
+    _pid, year, sql, params = _task_query(reader, flt, select)
+    sql += " AND (t.goal_no, t.seq, t.id) > (:after_goal, :after_seq, :after_id)"
+    sql += " ORDER BY t.goal_no, t.seq, t.id LIMIT :batch"
+    if "status" in parts:
+        sql = _PAGE_WITH_STATUS.format(page=sql)
+    as_of = flt.as_of or date.today()
+    params |= {"d": as_of, "after_goal": -1, "after_seq": -1, "after_id": -1,
+               "batch": min(batch, ID_CHUNK)}
+    return _task_rows(reader, _RowMaker(reader, year, keys, parts, flt, as_of), sql, params)
+
+
+def _task_rows(reader: Reader, make: _RowMaker, sql: str,
+               params: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    while True:
+        rows = reader.all(sql, params)
+        if not rows:
+            return
+        yield from make.page(rows)
+        if len(rows) < params["batch"]:
+            return
+        last = rows[-1]
+        params = params | {"after_goal": last["goal_no"], "after_seq": last["seq"],
+                           "after_id": last["id"]}
+
+
+class _RowMaker:
+    """:func:`iter_task_rows`'s rows of one listing, a page of task rows at a time."""
+
+    def __init__(self, reader: Reader, year: int, keys: list[str], parts: frozenset[str],
+                 flt: TaskFilter, as_of: date) -> None:
+        self.reader, self.year, self.keys, self.parts, self.flt = reader, year, keys, parts, flt
+        self.as_of = as_of
+        self.ordered = [k for k in TASK_FIELDS if k in keys] == keys
+        self.wanted = frozenset(keys)
+        self.aliases: tuple[dict[str, str], Any] | None = None  # read on first need
+        self.assessed: dict[tuple[Any, ...], Assessment] = {}
+        self.stale_before: date | None = None
+        if flt.stale_days is not None:
+            # --stale 10000000 reaches before year 1: every task is stale then
+            self.stale_before = (as_of - timedelta(days=flt.stale_days)
+                                 if flt.stale_days <= (as_of - date.min).days else date.min)
+
+    def _unit_key(self) -> tuple[dict[str, str], Any]:
+        if self.aliases is None:
+            from taskduty.reports import unit_keys
+
+            alias_map = _unit_aliases(self.reader)
+            self.aliases = (alias_map, unit_keys(alias_map))
+        return self.aliases
+
+    def page(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        reader, parts, want, flt = self.reader, self.parts, self.wanted, self.flt
+        leaders: dict[int, list[str]] = defaultdict(list)
+        units: dict[int, list[str]] = defaultdict(list)
+        co_units: dict[int, list[str]] = defaultdict(list)
+        if "leaders" in parts:
+            for r in _by_ids(reader, _LEADERS_SQL.format(where="WHERE tl.task_id IN {ids}"),
+                             [r["id"] for r in rows]):
+                leaders[r["task_id"]].append(r["name"])
+        if "units" in parts:
+            for r in _by_ids(reader, _UNITS_SQL.format(where="WHERE tu.task_id IN {ids}"),
+                             [r["id"] for r in rows]):
+                (units if r["role"] == "lead" else co_units)[r["task_id"]].append(r["name"])
+        statuses = self._statuses(rows, units) if "status" in parts else {}
+        targets: dict[int, list[dict[str, Any]]] = {}
+        if "targets" in parts:
+            targets = {r["id"]: found for r in rows if (found := _targets(r["targets"]))}
+            _set_actuals(reader, self.year, targets, self.as_of)
+            if flt.targets:
+                wanted = {None if s == "none" else s for s in flt.targets}
+                rows = [r for r in rows if any(g["status"] in wanted
+                                               for g in targets.get(r["id"], ()))]
+        extensions: dict[int, dict[str, Any]] = {}
+        if "extension" in parts:
+            ids = [r["extension_id"] for r in rows if r["extension_id"] is not None]
+            if ids:
+                found = {e["id"]: _extension_dict(e) for e in _by_ids(
+                    reader, _EXTENSION_SQL.format(where="WHERE e.id IN {ids}"), ids)}
+                extensions = {r["id"]: found[r["extension_id"]] for r in rows
+                              if r["extension_id"] in found}
+        out = []
+        from taskduty.reports import Combined
+
+        none = Combined()  # no report yet
+        schedule = "schedule" in parts
+        year = self.year
+        for r in rows:
+            tid = r["id"]
+            c = statuses.get(tid, none)
+            ext = extensions.get(tid)
+            sched = self._assess(r["milestones"], ext, c.status, c.progress) if schedule else None
+            if flt.statuses and c.status not in flt.statuses:
+                continue
+            if self.stale_before is not None and not (
+                    c.status != "done" and (c.updated is None or c.updated < self.stale_before)):
+                continue
+            if flt.overdue and not (sched is not None and sched.overdue):
+                continue
+            if flt.warnings and (sched.warning if sched else None) not in flt.warnings:
+                continue
+            d: dict[str, Any] = {}
+            if "code" in want:
+                d["code"] = r["code"]
+            if "year" in want:
+                d["year"] = year
+            if "section" in want:
+                d["section"] = r["section"]
+            if "goal_no" in want:
+                d["goal_no"] = r["goal_no"]
+            if "goal" in want:
+                d["goal"] = r["goal"]
+            if "standard" in want:
+                d["standard"] = r["standard"]
+            if "leaders" in want:
+                d["leaders"] = leaders[tid]
+            if "units" in want:
+                d["units"] = units[tid]
+            if "co_units" in want:
+                d["co_units"] = co_units[tid]
+            if "deadline" in want:
+                d["deadline"] = r["deadline"]
+            if "deadline_date" in want:
+                day = as_date(r["deadline_date"])
+                d["deadline_date"] = day.isoformat() if day else None
+            if "leaders_inherited" in want:
+                d["leaders_inherited"] = bool(r["leaders_inherited"])
+            if "units_inherited" in want:
+                d["units_inherited"] = bool(r["units_inherited"])
+            if "status" in want:
+                d["status"] = c.status
+            if "progress" in want:
+                d["progress"] = c.progress
+            if "note" in want:
+                d["note"] = c.note
+            if "updated" in want:
+                d["updated"] = c.updated.isoformat() if c.updated else None
+            if "targets" in want:
+                d["targets"] = targets.get(tid, [])
+            if "reports" in want:
+                d["reports"] = _report_dicts(c)
+            if "deadline_kind" in want:
+                d["deadline_kind"] = r["deadline_kind"]
+            if "milestones" in want:
+                d["milestones"] = json.loads(r["milestones"]) if r["milestones"] else []
+            if "deadline_inferred" in want:
+                d["deadline_inferred"] = bool(r["deadline_inferred"])
+            if "extension" in want:
+                d["extension"] = ext
+            if sched is not None:
+                if "expected_progress" in want:
+                    d["expected_progress"] = sched.expected_progress
+                if "behind" in want:
+                    d["behind"] = sched.behind
+                if "warning" in want:
+                    d["warning"] = sched.warning
+                if "days_left" in want:
+                    d["days_left"] = sched.days_left
+            out.append(d if self.ordered else {k: d[k] for k in self.keys})
+        return out
+
+    def _assess(self, milestones: str | None, ext: dict[str, Any] | None, status: str,
+                progress: int | None) -> Assessment:
+        """The task's schedule, computed once per distinct milestones, extension, status
+        and progress (an assessment is immutable)."""
+        extended = ext["due_date"] if ext else None
+        key = (milestones, extended, status, progress)
+        found = self.assessed.get(key)
+        if found is None:
+            dates = [date.fromisoformat(m["date"])
+                     for m in (json.loads(milestones) if milestones else [])]
+            found = self.assessed[key] = assess(
+                self.as_of, self.year, dates, status=status, progress=progress,
+                extended_to=date.fromisoformat(extended) if extended else None,
+                thresholds=self.flt.thresholds)
+        return found
+
+    def _statuses(self, rows: list[dict[str, Any]],
+                  units: dict[int, list[str]]) -> dict[int, Combined]:
+        """Task id -> its status in force, as :func:`status_in_force` finds it, from each
+        row's latest update; only tasks with several lead units read their lead units (if
+        not read already) and, when several reporters made their updates, their reports."""
+        from taskduty.reports import Combined, Report, combine
+
+        out: dict[int, Combined] = {}
+        multi = [r for r in rows if r["update_id"] is not None and r["lead_count"] > 1]
+        lead: dict[int, list[str]] = units
+        if multi and "units" not in self.parts:
+            lead = defaultdict(list)
+            for r in _by_ids(self.reader, _UNITS_SQL.format(
+                    where="WHERE tu.role = 'lead' AND tu.task_id IN {ids}"),
+                    [r["id"] for r in multi]):
+                lead[r["task_id"]].append(r["name"])
+        several: list[int] = []
+        for r in rows:
+            if r["update_id"] is None:
+                continue
+            if r["lead_count"] <= 1:
+                out[r["id"]] = Combined(r["status"], r["progress"], r["note"],
+                                        as_date(r["date"]))
+            elif not r["one_reporter"]:
+                several.append(r["id"])
+            else:
+                alias_map, key = self._unit_key()
+                out[r["id"]] = combine(lead[r["id"]], [Report(
+                    id=r["update_id"], by=r["by"] or "", date=as_date(r["date"]),
+                    status=r["status"], progress=r["progress"], note=r["note"])],
+                    alias_map, key)
+        if several:
+            out |= _combine_several(self.reader, self.as_of, lead, several)
+        return out
+
+
+def _report_dicts(c: Combined) -> list[dict[str, Any]]:
+    from taskduty.reports import report_dict
+
+    return [report_dict(unit, rep) for unit, rep in c.per_unit]
 
 
 @dataclass

@@ -370,6 +370,49 @@ def _stream(rows: Iterable[dict[str, Any]], columns: Sequence[Column], fmt: str,
     return count
 
 
+def stream_tasks(reader: Any, flt: Any, fmt: str, output: Path | None = None,
+                 fields: str | Sequence[str] | None = None) -> int:
+    """``tasks -f json|jsonl|csv|tsv [--fields …]``: the tasks ``flt`` (a
+    :class:`~taskduty.queries.TaskFilter`) matches, written as they are read
+    (:func:`taskduty.queries.iter_task_rows`: only what the fields and filters need is read),
+    the same bytes as :func:`write` of :func:`tasks_result` with the same ``fields``; an
+    unknown field is refused as :func:`pick_fields` refuses it, before any output. Returns how
+    many tasks were written; ``reader`` must be open."""
+    from itertools import chain
+
+    from taskduty import queries
+
+    if not fields:
+        return write_stream(queries.iter_task_rows(reader, flt), TASK_COLUMNS, fmt, output)
+    try:
+        cols: list[Column] | None = _task_fields(fields, True)
+    except UsageError:
+        cols = None  # reported below, as the listing's rows make it
+    names = ([c.key for c in cols] if cols is not None else
+             [n for n in _field_names(fields) if n in queries.TASK_FIELDS])
+    rows: Iterable[dict[str, Any]] = queries.iter_task_rows(
+        reader, flt, [n for n in names if n in queries.TASK_FIELDS])
+    if cols is None or any(c.key not in TASK_CSV_FIELDS for c in cols):
+        # a field beyond the CSV columns is known only when there is a task (pick_fields)
+        first = next(iter(rows), None)
+        cols = _task_fields(fields, first is not None)
+        rows = chain([first], rows) if first is not None else ()
+    return write_stream(rows, cols, fmt, output)  # each row holds the fields, in order
+
+
+def _field_names(fields: str | Sequence[str]) -> list[str]:
+    names = [f.strip() for f in (fields.split(",") if isinstance(fields, str) else fields)]
+    return [n for n in names if n]
+
+
+def _task_fields(fields: str | Sequence[str], any_rows: bool) -> list[Column]:
+    """:func:`pick_fields` of a task listing (with or without rows)."""
+    from taskduty.queries import TASK_FIELDS
+
+    return pick_fields(Result(rows=[dict.fromkeys(TASK_FIELDS)] if any_rows else [],
+                              columns=TASK_COLUMNS), fields)
+
+
 def _json_rows(rows: list[dict[str, Any]], keys: list[str] | None) -> list[dict[str, Any]]:
     if keys is None:
         return rows

@@ -219,10 +219,9 @@ def tasks(
             targets=parse_target_statuses(target), warnings=parse_warnings(warning),
             thresholds=thresholds(blue_days, yellow_points, reader))
         streamed = render.format_for(str(fmt), output)
-        if streamed in render.STREAM_FORMATS and not fields:
-            # every field of every task, written as each page of tasks is read: flat memory
-            render.write_stream((t.as_dict() for t in queries.iter_tasks(reader, flt)),
-                                render.TASK_COLUMNS, streamed, output)
+        if streamed in render.STREAM_FORMATS:
+            # the fields asked for, written as each page of tasks is read: flat memory
+            render.stream_tasks(reader, flt, streamed, output, fields)
             return
         found = queries.list_tasks(reader, flt)
         _plan, shown_year = queries.plan_id(reader, year)

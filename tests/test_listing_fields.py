@@ -1,0 +1,182 @@
+"""``tasks -f json|jsonl|csv|tsv [--fields …]`` reads and computes only what its fields and
+filters need (queries.iter_task_rows) and streams it; it writes byte for byte what the path
+that builds every task in full and then picks the fields writes (render.write of
+render.tasks_result of queries.list_tasks): for every field alone and many sets of them
+(repeated, reordered, the schedule's and the light's, targets, reports, extensions), with
+every filter, on several dates and thresholds, over pages of a few tasks, on both backends.
+Unknown fields are refused with the same message, before any output."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import add_reports, ok
+from taskduty import queries, render
+from taskduty.db import Database
+from taskduty.errors import UsageError
+from taskduty.schedule import Thresholds
+
+FORMATS = ("json", "jsonl", "csv", "tsv")
+SETS = [
+    "code,status", "status,code", "code,code,status", "code,status,progress,note,updated",
+    "warning,days_left,code", "expected_progress,behind", "code,warning", "targets",
+    "code,targets,status", "reports,units", "units,reports,status", "extension,code",
+    "extension,expected_progress,days_left,warning", "milestones,deadline_kind,warning",
+    "leaders,co_units,goal,section", "deadline,deadline_date,deadline_inferred",
+    "leaders_inherited,units_inherited,year,goal_no,standard", ",".join(render.TASK_CSV_FIELDS),
+    ",".join(queries.TASK_FIELDS), ",".join(reversed(queries.TASK_FIELDS)), "code,,status", ",",
+]
+FILTERS: list[dict[str, Any]] = [
+    {}, {"statuses": ["behind"]}, {"statuses": ["done", "not_started"]}, {"stale_days": 30},
+    {"stale_days": 10_000_000}, {"overdue": True}, {"warnings": ["red"]},
+    {"warnings": ["yellow", "blue"]}, {"targets": ["met"]}, {"targets": ["none", "behind"]},
+    {"goals": [2, 3]}, {"searches": ["污水"]},
+    {"warnings": ["yellow"], "thresholds": Thresholds(blue_days=60, yellow_points=5)},
+    {"statuses": ["in_progress"], "targets": ["none"], "overdue": False},
+]
+DAYS = (date(2018, 3, 31), date(2018, 6, 30), date(2018, 8, 1), date(2018, 12, 31))
+
+
+@pytest.fixture
+def reported(seeded: Callable[..., Any], db_url: str) -> Iterator[Database]:
+    add_reports(db_url)
+    db = Database(db_url)
+    yield db
+    db.dispose()
+
+
+def captured(write: Callable[[], Any], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """What ``write()`` writes on stdout, or (message, hint) of its refusal, with what it
+    wrote before it."""
+    out = io.StringIO()
+    with monkeypatch.context() as m:
+        m.setattr(sys, "stdout", out)
+        try:
+            write()
+        except UsageError as exc:
+            return str(exc), exc.hint, out.getvalue()
+    return out.getvalue()
+
+
+def held(reader: Any, flt: queries.TaskFilter, fmt: str, fields: str | None,
+         monkeypatch: pytest.MonkeyPatch) -> Any:
+    """What the listing wrote before it was driven by its fields: every task in full."""
+    found = queries.list_tasks(reader, flt)
+    return captured(lambda: render.write(render.tasks_result(found), fmt, None, fields),
+                    monkeypatch)
+
+
+def streamed(reader: Any, flt: queries.TaskFilter, fmt: str, fields: str | None,
+             monkeypatch: pytest.MonkeyPatch) -> Any:
+    return captured(lambda: render.stream_tasks(reader, flt, fmt, None, fields), monkeypatch)
+
+
+def test_the_fields_are_those_of_a_task_view(reported: Database) -> None:
+    with reported.read() as reader:
+        task = queries.list_tasks(reader, queries.TaskFilter(year=2018))[0]
+    assert tuple(task.as_dict()) == queries.TASK_FIELDS
+    assert set(render.TASK_CSV_FIELDS) <= set(queries.TASK_FIELDS)
+
+
+@pytest.mark.parametrize("chunk", [7, queries.ID_CHUNK], ids=["pages-of-7", "pages-of-500"])
+def test_every_field_set_as_the_full_path_writes_it(reported: Database, chunk: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(queries, "ID_CHUNK", chunk)
+    sets = [None, *queries.TASK_FIELDS, *SETS]
+    with reported.read() as reader:
+        for day in (date(2018, 6, 30), date(2018, 10, 15)):
+            flt = queries.TaskFilter(year=2018, as_of=day)
+            for fmt in FORMATS:
+                for fields in sets:
+                    want = held(reader, flt, fmt, fields, monkeypatch)
+                    assert streamed(reader, flt, fmt, fields, monkeypatch) == want, (
+                        fmt, fields, day)
+
+
+def test_every_filter_as_the_full_path_writes_it(reported: Database,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(queries, "ID_CHUNK", 9)
+    sets = [None, "code,status", "code,warning", "status", "code", "targets,code",
+            "expected_progress,days_left", "reports", "extension,updated"]
+    nonempty = 0
+    with reported.read() as reader:
+        multi = [t for t in queries.list_tasks(reader, queries.TaskFilter(year=2018))
+                 if len(t.units) > 1]
+        names = [{"units": [multi[0].units[1]]}, {"leaders": [multi[1].leaders[0]]},
+                 {"co_units": [u for t in multi for u in t.co_units][:1]}]
+        for day in DAYS:
+            for extra in FILTERS + names:
+                flt = queries.TaskFilter(year=2018, as_of=day, **extra)
+                for fields in sets:
+                    for fmt in ("json", "csv"):
+                        want = held(reader, flt, fmt, fields, monkeypatch)
+                        got = streamed(reader, flt, fmt, fields, monkeypatch)
+                        assert got == want, (extra, day, fields, fmt)
+                        nonempty += want not in ("[]\n", "")
+    assert nonempty > 100  # the filters left tasks to compare
+
+
+def test_the_status_rules_are_exercised(reported: Database) -> None:
+    """The fixture has what the status paths tell apart: one lead unit, several reporting
+    alike or not, one reporter (the office or a lead unit), several reporters."""
+    with reported.read() as reader:
+        tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018,
+                                                              as_of=date(2018, 12, 31)))
+        rows = list(queries.iter_task_rows(reader, queries.TaskFilter(
+            year=2018, as_of=date(2018, 12, 31)), ["code", "status", "progress", "reports"]))
+    assert rows == [{"code": t.code, "status": t.status, "progress": t.progress,
+                     "reports": t.as_dict()["reports"]} for t in tasks]
+    assert any(t.reports_differ for t in tasks)
+    assert any(t.status == "done" and len(t.units) > 1 for t in tasks)
+    assert {t.warning for t in tasks} >= {"red", "yellow", None}
+
+
+@pytest.mark.parametrize("fields", ["nope", "code,nope", "targets,nope", "nope,targets",
+                                    "targets", "reports,code", "source_ref", "history"])
+@pytest.mark.parametrize("empty", [False, True], ids=["tasks", "no-task"])
+def test_unknown_fields_are_refused_as_before(reported: Database, fields: str, empty: bool,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A field beyond the CSV columns is known only when the listing has a task (as
+    render.pick_fields decides from the rows): the same refusal, or none, either way, and
+    nothing written before it."""
+    flt = queries.TaskFilter(year=2018, statuses=["done"] if empty else [],
+                             as_of=date(2018, 1, 2) if empty else None)
+    refused = 0
+    with reported.read() as reader:
+        for fmt in FORMATS:
+            want = held(reader, flt, fmt, fields, monkeypatch)
+            assert streamed(reader, flt, fmt, fields, monkeypatch) == want
+            refused += isinstance(want, tuple)
+    assert refused == (0 if fields in ("targets", "reports,code") and not empty else 4)
+
+
+def test_an_unknown_goal_is_refused_before_any_output(reported: Database) -> None:
+    with reported.read() as reader, pytest.raises(queries.TaskdutyError, match="no goal 99"):
+        queries.iter_task_rows(reader, queries.TaskFilter(year=2018, goals=[99]))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_command_writes_files_as_the_full_path(reported: Database, seeded: Any, fmt: str,
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    args = ["tasks", "--year", "2018", "--as-of", "2018-08-01"]
+    flt = queries.TaskFilter(year=2018, as_of=date(2018, 8, 1))
+    for fields in (None, "code,status", "code,warning,targets"):
+        extra = ["--fields", fields] if fields else []
+        path = tmp_path / f"out.{fmt}"
+        ok(seeded(*args, "-f", fmt, "-o", str(path), *extra))
+        with reported.read() as reader:
+            found = queries.list_tasks(reader, flt)
+        want = tmp_path / f"want.{fmt}"
+        render.write(render.tasks_result(found), fmt, want, fields)
+        assert path.read_bytes() == want.read_bytes()
+        shown = ok(seeded(*args, "-f", fmt, *extra))
+        with reported.read() as reader:
+            assert shown == held(reader, flt, fmt, fields, monkeypatch)
