@@ -14,10 +14,13 @@ from typing import Any
 
 import pytest
 
-from helpers import add_reports, reference_statuses, reference_summary
+from helpers import ALIAS, add_reports, reference_statuses, reference_summary
 from taskduty import queries
 from taskduty.db import Database
+from taskduty.extensions import extend
 from taskduty.schedule import Thresholds
+from taskduty.store import add_alias
+from taskduty.updates import NewUpdate, record_batch, withdraw
 
 AS_OF = (date(2018, 1, 1), date(2018, 3, 31), date(2018, 6, 29), date(2018, 6, 30),
          date(2018, 8, 1), date(2018, 10, 15), date(2018, 12, 31), None)
