@@ -289,7 +289,9 @@ def _light_from_bounds(bounds: tuple[int, int, int], status: str, v: int) -> str
 
 @pytest.mark.parametrize("th", [Thresholds(), Thresholds(blue_days=60, yellow_points=5),
                                 Thresholds(blue_days=0, yellow_points=0),
-                                Thresholds(blue_days=400, yellow_points=33.3)])
+                                Thresholds(blue_days=400, yellow_points=33.3),
+                                Thresholds(blue_days=-5, yellow_points=-20),
+                                Thresholds(yellow_points=500)])
 def test_light_bounds_give_every_light_assess_gives(th: Thresholds) -> None:
     """The three bounds a grouped summary counts lights with say, for every progress and
     status, what :func:`assess` says, with milestones, an extension, or neither."""

@@ -1299,38 +1299,42 @@ def _links_of(reader: Reader, ids: list[int], kind: str) -> dict[int, list[str]]
 
 
 # -- the grouped summary ---------------------------------------------------------------------
-# Each task once (a CTE used three times, so both backends materialise it): its status and
-# progress value in force as :func:`_statuses` gives them when SQL can tell them (one lead
-# unit; several, all reported for by one reporter who is no unit: the office), its light
-# from its schedule's bounds (``ms``: per milestones text, ``es``: per extension date, else
-# ``{undated}``), its number of targets; ``hard`` marks a task counted in Python instead
-# (several lead units with several reporters, or one that may be a unit; actual values of
-# targets by then), ``rep`` the one reporter of a task with several lead units.
+# Whether all of a task's updates have one reporter: the two ends of ix_update_task_by_date.
+_ONE_REPORTER_ENDS = (
+    '(SELECT m."by" FROM task_update m WHERE m.task_id = t.id ORDER BY m."by" LIMIT 1) ='
+    ' (SELECT m."by" FROM task_update m WHERE m.task_id = t.id ORDER BY m."by" DESC LIMIT 1)')
+# Each task once, every lookup evaluated once (a CTE used three times, so both backends
+# materialise it): its status ``st`` and progress value ``v`` in force (the latest update
+# in force, as _LATEST_SQL finds it), its light from the bounds of its milestones
+# (:func:`~taskduty.schedule.light_bounds`, looked up by :func:`_bound_sql`), its number of
+# targets ``tc``, and ``cls``: 1 when it is counted in Python (an actual value of a target
+# by then, an approved extension; several lead units and an update in force, with several
+# reporters, or one who may be one of them by name or alias, or not started with a
+# progress, which the office's report for several units counts as 0), 2 when it has several
+# lead units all reported on by one reporter who is none of them (``rep``: the office),
+# else 0.
 _FACTS_CTE = (
-    "f AS (SELECT y.task_id, y.goal_no, y.goal_id, y.tc, y.hard, y.rep, y.st, y.v,"
-    " CASE WHEN y.st = 'done' THEN NULL"
-    " WHEN y.v < {red} THEN 'red'"
-    " WHEN y.st = 'behind' OR y.v < {yellow} THEN 'yellow'"
-    " WHEN y.v < {blue} THEN 'blue' END AS light FROM ("
-    " SELECT x.task_id, x.goal_no, x.goal_id, x.milestones, x.extended_to, x.tc,"
-    " CASE WHEN x.has_actual OR (u.id IS NOT NULL AND x.n_lead > 1 AND (NOT x.one_reporter"
-    ' OR u."by" IN (SELECT n.name FROM unit n)'
-    ' OR u."by" IN (SELECT a.alias FROM alias a WHERE a.kind = \'unit\'))) THEN 1 ELSE 0'
-    " END AS hard,"
-    ' CASE WHEN u.id IS NOT NULL AND x.n_lead > 1 THEN u."by" END AS rep,'
-    " COALESCE(u.status, 'not_started') AS st,"
-    " CASE WHEN u.status = 'done' THEN 100 WHEN u.status = 'not_started' AND x.n_lead > 1"
-    " THEN 0 ELSE COALESCE(u.progress, 0) END AS v FROM ("
-    "  SELECT t.id AS task_id, t.goal_no, t.goal_id, t.milestones,"
-    "  (SELECT e.due_date FROM task_extension e WHERE e.task_id = t.id AND e.withdrawn_at IS"
-    "  NULL ORDER BY e.id DESC LIMIT 1) AS extended_to,"
-    "  (LENGTH(t.targets) - LENGTH(REPLACE(t.targets, '\"text\":', ''))) / 7 AS tc,"
-    "  EXISTS (SELECT 1 FROM target_actual a WHERE a.task_id = t.id"
-    "  AND a.withdrawn_at IS NULL AND a.date <= :d) AS has_actual,"
-    "  (SELECT COUNT(*) FROM task_unit l WHERE l.task_id = t.id AND l.role = 'lead') AS n_lead,"
-    "  " + _LATEST_ID + " AS update_id, " + _ONE_REPORTER + " AS one_reporter"
-    "  FROM task t WHERE t.plan_id = :p AND t.removed = :no) x"
-    " LEFT JOIN task_update u ON u.id = x.update_id) y{schedules})")
+    "f AS (SELECT t.id AS task_id, t.goal_no, t.goal_id,"
+    " (LENGTH(t.targets) - LENGTH(REPLACE(t.targets, '\"text\":', ''))) / 7 AS tc,"
+    " CASE WHEN EXISTS (SELECT 1 FROM target_actual a WHERE a.task_id = t.id"
+    " AND a.withdrawn_at IS NULL AND a.date <= :d)"
+    " OR EXISTS (SELECT 1 FROM task_extension e WHERE e.task_id = t.id"
+    " AND e.withdrawn_at IS NULL) THEN 1"
+    " WHEN u.id IS NULL OR (SELECT COUNT(*) FROM task_unit l WHERE l.task_id = t.id"
+    " AND l.role = 'lead') <= 1 THEN 0"
+    " WHEN u.status = 'not_started' AND COALESCE(u.progress, 0) <> 0 THEN 1"
+    ' WHEN u."by" IN (SELECT n.name FROM unit n)'
+    " OR u.\"by\" IN (SELECT a.alias FROM alias a WHERE a.kind = 'unit') THEN 1"
+    " WHEN " + _ONE_REPORTER_ENDS + " THEN 2 ELSE 1 END AS cls,"
+    ' u."by" AS rep, COALESCE(u.status, \'not_started\') AS st,'
+    " CASE WHEN u.status = 'done' THEN 100 ELSE COALESCE(u.progress, 0) END AS v,"
+    " CASE WHEN u.status = 'done' THEN NULL"
+    " WHEN COALESCE(u.progress, 0) < {red} THEN 'red'"
+    " WHEN u.status = 'behind' OR COALESCE(u.progress, 0) < {yellow} THEN 'yellow'"
+    " WHEN COALESCE(u.progress, 0) < {blue} THEN 'blue' END AS light"
+    " FROM task t LEFT JOIN task_update u ON u.id = " + _LATEST_ID +
+    " WHERE t.plan_id = :p AND t.removed = :no)")
+_REP = "CASE WHEN f.cls = 2 THEN f.rep END"
 _COUNTS = (
     "COUNT(*) AS n, "
     + ", ".join(f"SUM(CASE WHEN f.st = '{s}' THEN 1 ELSE 0 END) AS s_{s}" for s in STATUSES)
@@ -1341,12 +1345,12 @@ _COUNTS = (
 # the tasks counted in Python.
 _GROUPED_SQL = (
     "WITH {ctes}"
-    "SELECT 0 AS part, {goal_no} AS goal_no, n.name AS name, f.rep, f.hard, " + _COUNTS
-    + " FROM f {links} GROUP BY {group}, f.rep, f.hard"
-    " UNION ALL SELECT 1, NULL, NULL, f.rep, f.hard, " + _COUNTS
-    + " FROM f GROUP BY f.rep, f.hard"
+    f"SELECT 0 AS part, {{goal_no}} AS goal_no, n.name AS name, {_REP} AS rep, f.cls, "
+    + _COUNTS + f" FROM f {{links}} WHERE f.cls <> 1 GROUP BY {{group}}, {_REP}, f.cls"
+    f" UNION ALL SELECT 1, NULL, NULL, {_REP}, f.cls, " + _COUNTS
+    + f" FROM f WHERE f.cls <> 1 GROUP BY {_REP}, f.cls"
     " UNION ALL SELECT 2, NULL, NULL, NULL, f.task_id, 1, "
-    + ", ".join(["0"] * (len(STATUSES) + len(LIGHTS) + 2)) + " FROM f WHERE f.hard = 1")
+    + ", ".join(["0"] * (len(STATUSES) + len(LIGHTS) + 2)) + " FROM f WHERE f.cls = 1")
 _GROUP_LINKS = {
     "unit": ("JOIN task_unit k ON k.task_id = f.task_id AND k.role = 'lead'"
              " JOIN unit n ON n.id = k.unit_id", "n.name"),
@@ -1369,41 +1373,22 @@ def _grouped_summary(reader: Reader, pid: int, year: int, by: str, as_of: date,
     texts = [r["milestones"] for r in reader.all(
         "SELECT DISTINCT t.milestones FROM task t WHERE t.plan_id = :p AND t.removed = :no"
         " AND t.milestones IS NOT NULL", params)]
-    extended = sorted({as_date(r["due_date"]) for r in reader.all(
-        "SELECT DISTINCT e.due_date FROM task_extension e JOIN task t ON t.id = e.task_id"
-        " WHERE t.plan_id = :p AND t.removed = :no AND e.withdrawn_at IS NULL", params)})
-    if len(texts) + len(extended) > MAX_SCHEDULES:
+    if len(texts) > MAX_SCHEDULES:
         return None
-
-    def bounds(dates: list[date], ext: date | None = None) -> str:
-        return ", ".join(str(b) for b in light_bounds(as_of, year, dates, extended_to=ext,
-                                                      thresholds=th))
-
-    ctes, joins = [], ""
-    if texts:
-        values = []
-        for i, text in enumerate(texts):
-            params[f"m{i}"] = text
-            dates = [date.fromisoformat(m["date"]) for m in (json.loads(text) if text else [])]
-            values.append(f"(:m{i}, {bounds(dates)})")
-        ctes.append("ms (m, r, y, b) AS (VALUES " + ", ".join(values) + ")")
-        joins += " LEFT JOIN ms ON ms.m = y.milestones"
-    if extended:
-        values = []
-        for i, day in enumerate(extended):
-            params[f"e{i}"] = day
-            values.append(f"(:e{i}, {bounds([], day)})")
-        ctes.append("es (d, r, y, b) AS (VALUES " + ", ".join(values) + ")")
-        joins += " LEFT JOIN es ON es.d = y.extended_to"
-    undated = bounds([]).split(", ")
-    cols = {}
-    for i, col in enumerate(("red", "yellow", "blue")):
-        parts = [f"{alias}.{'ryb'[i]}" for alias, have in (("es", extended), ("ms", texts))
-                 if have]
-        cols[col] = f"COALESCE({', '.join([*parts, undated[i]])})" if parts else undated[i]
-    ctes.append(_FACTS_CTE.format(schedules=joins, **cols))
+    found: list[tuple[str, tuple[int, int, int]]] = []
+    seen: dict[tuple[date, ...], tuple[int, int, int]] = {}
+    for i, text in enumerate(texts):
+        params[f"m{i}"] = text
+        dates = tuple(date.fromisoformat(m["date"])
+                      for m in (json.loads(text) if text else []))
+        if dates not in seen:  # texts differing only in their steps
+            seen[dates] = light_bounds(as_of, year, dates, thresholds=th)
+        found.append((f":m{i}", seen[dates]))
+    undated = light_bounds(as_of, year, (), thresholds=th)
+    cols = {col: _bound_sql({name: b[i] for name, b in found}, undated[i])
+            for i, col in enumerate(("red", "yellow", "blue"))}
     links, group = _GROUP_LINKS[by]
-    sql = _GROUPED_SQL.format(ctes=", ".join(ctes) + " ", links=links, group=group,
+    sql = _GROUPED_SQL.format(ctes=_FACTS_CTE.format(**cols) + " ", links=links, group=group,
                               goal_no="f.goal_no" if by == "goal" else "NULL")
     rows = reader.all(sql, params)
     unit_keys_ = None
@@ -1412,9 +1397,7 @@ def _grouped_summary(reader: Reader, pid: int, year: int, by: str, as_of: date,
     total: list[int] | None = None
     for r in rows:
         if r["part"] == 2:
-            hard.append(r["hard"])
-            continue
-        if r["hard"]:
+            hard.append(r["cls"])  # the task's id
             continue
         if r["rep"] is not None:  # several lead units, one reporter: not under its name?
             if unit_keys_ is None:
@@ -1495,3 +1478,25 @@ def _all_unit_keys(reader: Reader) -> tuple[Callable[[str], str], set[str]]:
 
     key = unit_keys(_unit_aliases(reader))
     return key, {key(r["name"]) for r in reader.all("SELECT name FROM unit ORDER BY name")}
+
+
+def _bound_sql(bounds: dict[str, int], undated: int) -> str:
+    """One light bound of each task by its milestones text: ``bounds`` maps each text's
+    parameter to its bound; a task without milestones has ``undated``. Texts are told
+    apart by ``IN`` lists (a lookup each, on both backends), halving the distinct bounds
+    at each step, so a task costs a few lookups however many texts there are."""
+    by_value: dict[int, list[str]] = defaultdict(list)
+    for name, value in bounds.items():
+        by_value[value].append(name)
+
+    def pick(values: list[int]) -> str:
+        if len(values) == 1:
+            return str(values[0])
+        lower = values[: len(values) // 2]
+        names = ", ".join(n for v in lower for n in by_value[v])
+        return (f"CASE WHEN t.milestones IN ({names}) THEN {pick(lower)}"
+                f" ELSE {pick(values[len(values) // 2:])} END")
+
+    if not by_value:
+        return str(undated)
+    return f"CASE WHEN t.milestones IS NULL THEN {undated} ELSE {pick(sorted(by_value))} END"
