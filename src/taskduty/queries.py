@@ -7,7 +7,6 @@ answers on SQLite (through ``sqlite3``) and PostgreSQL (through SQLAlchemy).
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -218,6 +217,8 @@ def resolve_name(query: str, names: list[str], alias_map: dict[str, str], kind: 
                  else _("unit {query!r} is ambiguous: {names}")).format(query=query, names=shown),
                 hint=_("give more of the name, e.g. --{label} {name}")
                 .format(label=label, name=matches[0]))
+    import difflib
+
     close = difflib.get_close_matches(wanted, list(by_key), n=5, cutoff=0.3)
     if not close:
         close = [k for k in by_key if set(k) & set(wanted)][:5]
