@@ -134,11 +134,13 @@ def test_update_and_undo_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path) -
 
 
 def test_a_command_imports_only_its_own_module(tmp_path: Path, seed_db: Path) -> None:
-    """Commands register lazily: ``years`` loads cli/query.py and none of the others, while
-    ``--help`` (which lists every command) loads them all."""
+    """Commands register lazily: ``years`` loads cli/query.py (and cli/views.py, its option
+    parsers) and none of the others, while ``--help`` (which lists every command) loads them
+    all."""
     modules = imported(["years", "-f", "json"], tmp_path, seed_db, full=True)
     assert {m for m in modules if m.startswith("taskduty.cli.")} == {
-        "taskduty.cli.lean", "taskduty.cli.boundary", "taskduty.cli.app", "taskduty.cli.query"}
+        "taskduty.cli.lean", "taskduty.cli.boundary", "taskduty.cli.app", "taskduty.cli.query",
+        "taskduty.cli.views"}
     assert not {m for m in modules if m.startswith("taskduty.sources")}
     modules = imported(["--help"], tmp_path, full=True)
     assert {"taskduty.cli.load", "taskduty.cli.report", "taskduty.cli.bulletin",

@@ -38,10 +38,11 @@ def sqlite_pragmas() -> tuple[str, ...]:
 
 
 def default_path() -> Path:
-    """``<app dir>/taskduty.db``, the app dir being Typer's per-user folder for taskduty."""
-    from typer import get_app_dir
+    """``<app dir>/taskduty.db``, the app dir being Typer's per-user folder for taskduty
+    (:func:`taskduty.settings.app_dir`)."""
+    from taskduty.settings import app_dir
 
-    return Path(get_app_dir("taskduty")) / "taskduty.db"
+    return app_dir() / "taskduty.db"
 
 
 def resolve_url(value: str | None) -> str:

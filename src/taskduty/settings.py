@@ -143,10 +143,17 @@ def reset() -> None:
 
 
 def app_dir() -> Path:
-    """The user's app folder for taskduty (Linux ``~/.config/taskduty``)."""
-    from typer import get_app_dir
+    """The user's app folder for taskduty (Linux ``~/.config/taskduty``): what Typer's
+    ``get_app_dir("taskduty")`` gives (click's rule, tests/test_cli_lean.py compares them),
+    without importing Typer, which a query parsed by cli/lean.py never does."""
+    import sys
 
-    return Path(get_app_dir("taskduty"))
+    if sys.platform.startswith("win"):
+        folder = os.environ.get("APPDATA")
+        return Path(os.path.expanduser("~") if folder is None else folder, "taskduty")
+    if sys.platform == "darwin":
+        return Path(os.path.expanduser("~/Library/Application Support"), "taskduty")
+    return Path(os.environ.get("XDG_CONFIG_HOME", os.path.expanduser("~/.config")), "taskduty")
 
 
 def config_path() -> tuple[Path, str]:

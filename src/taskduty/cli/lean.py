@@ -1,14 +1,16 @@
-"""``update`` and ``undo`` parsed without Typer, so recording one task starts fast.
+"""``update``, ``undo``, ``tasks`` and ``summary`` parsed without Typer, so they start fast.
 
 Importing Typer and building a command from its signature is about half of a one-task
-``update``'s start-up. :func:`run` reads the plain forms these two commands are typed in
-(``--opt VALUE``, ``--opt=VALUE``, ``-o VALUE``, ``--db``/``--config``/``-q`` before or after
-the command name) and runs the same code as the Typer commands (cli/record.py) under the same
-error boundary (cli/boundary.py). Anything else — help, ``--version``, a repeated option, a
-value that starts with ``-`` or is not a plain choice or number, ``--``, an option of the
-environment (TASKDUTY_CONFIG, TASKDUTY_MAX_CELLS, TASKDUTY_RAW_CSV) — returns None and
-Typer handles the command line, so its messages and usage errors are unchanged.
-``tests/test_cli_lean.py`` runs both parsers on the same command lines.
+``update``'s start-up, and most of a query's on a table of a thousand tasks. :func:`run`
+reads the plain forms these commands are typed in (``--opt VALUE``, ``--opt=VALUE``,
+``-o VALUE``, a repeatable filter given again, ``--db``/``--config``/``-q``/``--all`` before or
+after the command name) and runs the same code as the Typer commands (cli/record.py,
+cli/views.py) under the same error boundary (cli/boundary.py). Anything else — help,
+``--version``, an option given twice that is not a filter, a value that starts with ``-`` or
+is not a plain choice or number, ``--``, ``-sVALUE``, an option of the environment
+(TASKDUTY_CONFIG, TASKDUTY_MAX_CELLS, TASKDUTY_RAW_CSV), ``--raw-csv``, ``--max-cells`` —
+returns None and Typer handles the command line, so its messages and usage errors are
+unchanged. ``tests/test_cli_lean.py`` runs both parsers on the same command lines.
 """
 
 from __future__ import annotations
@@ -18,16 +20,43 @@ from pathlib import Path
 from typing import Any
 
 ROOT_VALUES = {"--db": "db", "--config": "config"}
-ROOT_FLAGS = {"--quiet": "quiet", "-q": "quiet"}
+ROOT_FLAGS = {"--quiet": "quiet", "-q": "quiet", "--all": "show_all"}
 OUTPUT = {"--format": "fmt", "-f": "fmt", "--output": "output", "-o": "output",
           "--fields": "fields"}
+THRESHOLDS = {"--blue-days": "blue_days", "--yellow-points": "yellow_points"}
+VIEW = {"--year": "year", "-y": "year", "--as-of": "as_of", "--month": "month", "-m": "month",
+        **THRESHOLDS, **OUTPUT}
+# Each command's options -> the parameter of the Typer command (and of the function in
+# cli/record.py or cli/views.py) they give. After the command name, a command's own option
+# comes first (``tasks -q`` is --search; ``summary -q``, as before the name, is --quiet).
 COMMANDS: dict[str, dict[str, str]] = {
     "update": {"--status": "status", "-s": "status", "--progress": "progress",
                "-p": "progress", "--note": "note", "-n": "note", "--date": "on", "-d": "on",
                "--by": "by", "--actual": "actual", "-a": "actual", "--target": "target",
                "-t": "target", "--year": "year", "-y": "year", **OUTPUT},
     "undo": OUTPUT,
+    "tasks": {"--leader": "leader", "-l": "leader", "--unit": "unit", "-u": "unit",
+              "--co-unit": "co_unit", "-c": "co_unit", "--goal": "goal", "-g": "goal",
+              "--search": "search", "-q": "search", "--status": "status", "-s": "status",
+              "--stale": "stale", "--overdue": "overdue", "--target": "target", "-t": "target",
+              "--warning": "warning", "-w": "warning", **VIEW},
+    "summary": {"--by": "by", "-b": "by", **VIEW},
 }
+# How a parameter's value is read (else: a string, given once). "list": repeatable, each
+# value kept; "flag": no value; "count": a whole number from 1; "number": a whole number;
+# "decimal": a number from 0 with an optional decimal part; "format": a listing format.
+LISTS = ("leader", "unit", "co_unit", "goal", "search", "status", "target", "warning")
+KINDS: dict[str, dict[str, str]] = {
+    "update": {"target": "count", "year": "number", "fmt": "format", "output": "path"},
+    "undo": {"fmt": "format", "output": "path"},
+    "tasks": {**dict.fromkeys(LISTS, "list"), "overdue": "flag", "stale": "number",
+              "blue_days": "number", "yellow_points": "decimal", "year": "number",
+              "fmt": "format", "output": "path"},
+    "summary": {"blue_days": "number", "yellow_points": "decimal", "year": "number",
+                "fmt": "format", "output": "path"},
+}
+# The module of taskduty.cli whose function of the command's name runs it.
+RUNNERS = {"update": "record", "undo": "record", "tasks": "views", "summary": "views"}
 # Options the environment may give (Typer reads them): their command lines go to Typer.
 ENVIRONMENT = ("TASKDUTY_CONFIG", "TASKDUTY_MAX_CELLS", "TASKDUTY_RAW_CSV")
 LISTING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")  # = render.LISTING_FORMATS
@@ -54,44 +83,62 @@ def parse(argv: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
                 return None
             continue
         name, eq, value = arg.partition("=")
-        if name in ROOT_FLAGS and not eq:
-            if "quiet" in root:
-                return None
-            root["quiet"] = True
-            continue
-        into, table = (root, ROOT_VALUES) if name in ROOT_VALUES else (
-            values, COMMANDS.get(command or "", {}))
-        key = table.get(name)
-        if key is None or key in into or (eq and not name.startswith("--")):
+        if eq and not name.startswith("--"):
             return None
+        own = COMMANDS[command] if command is not None else {}
+        kinds = KINDS[command] if command is not None else {}
+        if name in own:
+            into, key = values, own[name]
+        elif name in ROOT_FLAGS:
+            into, key = root, ROOT_FLAGS[name]
+        elif name in ROOT_VALUES:
+            into, key = root, ROOT_VALUES[name]
+        else:
+            return None
+        kind = ("flag" if name in ROOT_FLAGS else None) if into is root else kinds.get(key)
+        if (key in into and kind != "list") or (kind == "flag" and eq):
+            return None
+        if kind == "flag":
+            into[key] = True
+            continue
         if not eq:
             if i >= len(argv) or argv[i].startswith("-"):
                 return None
             value = argv[i]
             i += 1
-        into[key] = value
+        value = read(kind, value)
+        if value is None:
+            return None
+        if kind == "list":
+            into.setdefault(key, []).append(value)
+        else:
+            into[key] = value
     if command is None or (command == "update" and not codes):
         return None
-    if "fmt" in values:
-        from taskduty.cli.boundary import choose
-
-        values["fmt"] = choose(values["fmt"], LISTING_FORMATS)
-        if values["fmt"] is None:
-            return None
-    for key, least in (("target", 1), ("year", None)):
-        if key in values:
-            if not values[key].isascii() or not values[key].isdigit():
-                return None
-            values[key] = int(values[key])
-            if least is not None and values[key] < least:
-                return None
-    if "output" in values:
-        if not values["output"]:
-            return None
-        values["output"] = Path(values["output"])
     if command == "update":
         values["codes"] = codes
     return command, root, values
+
+
+def read(kind: str | None, value: str) -> Any:
+    """A value as the command gets it (a parameter of kind ``kind``, see :data:`KINDS`), or
+    None when it is not plain and Typer is to read it."""
+    if kind == "format":
+        from taskduty.cli.boundary import choose
+
+        return choose(value, LISTING_FORMATS)
+    if kind in ("number", "count"):
+        if not value.isascii() or not value.isdigit() or (kind == "count" and int(value) < 1):
+            return None
+        return int(value)
+    if kind == "decimal":
+        whole, dot, part = value.partition(".")
+        if not value.isascii() or not whole.isdigit() or (dot and not part.isdigit()):
+            return None
+        return float(value)
+    if kind == "path":
+        return Path(value) if value else None
+    return value
 
 
 def run(argv: list[str]) -> int | None:
@@ -100,12 +147,15 @@ def run(argv: list[str]) -> int | None:
     if parsed is None:
         return None
     command, root, values = parsed
-    from taskduty.cli import boundary, record
+    import importlib
+
+    from taskduty.cli import boundary
 
     try:
         boundary.setup(db=root.get("db"), config=root.get("config"),
-                       quiet=root.get("quiet", False))
-        getattr(record, command)(**values)
+                       quiet=root.get("quiet", False), show_all=root.get("show_all", False))
+        runner = importlib.import_module(f"taskduty.cli.{RUNNERS[command]}")
+        getattr(runner, command)(**values)
     except (Exception, KeyboardInterrupt) as exc:
         return boundary.failure(exc)
     return 0
