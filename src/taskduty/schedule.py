@@ -43,7 +43,6 @@ Example::
 from __future__ import annotations
 
 import calendar
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +50,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from taskduty.lazyre import lazy
 from taskduty.numerals import half_width, read_chinese_number
 
 # -- the vocabulary ---------------------------------------------------------------------------
@@ -122,53 +122,36 @@ def cn_int(text: str) -> int | None:
     return value if value is not None and 0 < value < 100 else None
 
 
-class _Pattern:
-    """A regular expression compiled when first used: whoever only judges lights (a
-    summary) does not pay for compiling the deadline patterns at import."""
-
-    __slots__ = ("_compiled", "_source")
-
-    def __init__(self, source: str) -> None:
-        self._source = source
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = re.compile(self._source)
-        return getattr(compiled, name)
-
-
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _YEAR4 = r"(?:19|20)\d{2}"
-_NUMERIC = _Pattern(rf"(?<!\d)(?P<y>{_YEAR4})[.\-/](?P<m>\d{{1,2}})(?:[.\-/](?P<d>\d{{1,2}}))?"
-                    r"(?!\d)")
-_MONTH = _Pattern(rf"(?:(?P<y>{_YEAR4})年)?(?P<m>{_NUM})月份?"
-                  rf"(?:(?P<d>{_NUM})[日号]|(?P<part>上旬|中旬|下旬|初|中|底|末))?")
-_QUARTER = _Pattern(rf"(?:(?P<y>{_YEAR4})年)?(?P<pre>前)?第?(?P<q>[一二三四1-4])季度(?:末|底)?")
+_NUMERIC = lazy(rf"(?<!\d)(?P<y>{_YEAR4})[.\-/](?P<m>\d{{1,2}})(?:[.\-/](?P<d>\d{{1,2}}))?"
+                r"(?!\d)")
+_MONTH = lazy(rf"(?:(?P<y>{_YEAR4})年)?(?P<m>{_NUM})月份?"
+              rf"(?:(?P<d>{_NUM})[日号]|(?P<part>上旬|中旬|下旬|初|中|底|末))?")
+_QUARTER = lazy(rf"(?:(?P<y>{_YEAR4})年)?(?P<pre>前)?第?(?P<q>[一二三四1-4])季度(?:末|底)?")
 # 年底 etc.: strong (a point in the year); 年内/全年/年度: weak (the whole year).
 _STRONG_PARTS = {"上半年": (6, 30), "年中": (6, 30), "下半年": (12, 31), "年底": (12, 31),
                  "年末": (12, 31), "年终": (12, 31), "岁末": (12, 31), "年前": (12, 31)}
 _WEAK_PARTS = {"年内": (12, 31), "全年": (12, 31), "年度": (12, 31)}
-_YEAR_PART = _Pattern(rf"(?:(?P<y>{_YEAR4})年?)?(?P<h>"
-                      + "|".join(list(_STRONG_PARTS) + list(_WEAK_PARTS)) + ")")
-_YEAR_RANGE = _Pattern(rf"(?<!\d){_YEAR4}年?[—\-~至到](?P<y>{_YEAR4})年(?:底|末)?")
-_YEAR_ONLY = _Pattern(rf"(?<!\d)(?P<y>{_YEAR4})年(?:底|末)?")
-_NEXT_YEAR = _Pattern(r"次年|明年|翌年")
+_YEAR_PART = lazy(rf"(?:(?P<y>{_YEAR4})年?)?(?P<h>"
+                  + "|".join(list(_STRONG_PARTS) + list(_WEAK_PARTS)) + ")")
+_YEAR_RANGE = lazy(rf"(?<!\d){_YEAR4}年?[—\-~至到](?P<y>{_YEAR4})年(?:底|末)?")
+_YEAR_ONLY = lazy(rf"(?<!\d)(?P<y>{_YEAR4})年(?:底|末)?")
+_NEXT_YEAR = lazy(r"次年|明年|翌年")
 # A date right after these is a rhythm (每年6月, 每季度末), not a deadline.
 _RHYTHM_BEFORE = ("每", "每年", "每个", "按", "逐", "各", "每一")
 
-_ONGOING = _Pattern(r"持续|长期|常态|久久为功|坚持不懈|全年推进|动态推进|不间断")
-_CADENCE = _Pattern(r"每(?:个|一)?(?:月|季度?|半年|年|周|旬|双月|两个?月)|按(?:月|季度?|周|年)"
-                    r"|逐月|月报|季报|定期")
-_RELATIVE = _Pattern(r"(?<![\d月])(?:\d{1,3}|[一二三四五六七八九十两]{1,3})"
-                     r"(?:个)?(?:工作日|日|天|周|星期|个月|年)(?:以)?内"
-                     r"|限期|立即|即时|随时")
-_SEGMENTS = _Pattern(r"[，,；;。\n]+")
+_ONGOING = lazy(r"持续|长期|常态|久久为功|坚持不懈|全年推进|动态推进|不间断")
+_CADENCE = lazy(r"每(?:个|一)?(?:月|季度?|半年|年|周|旬|双月|两个?月)|按(?:月|季度?|周|年)"
+                r"|逐月|月报|季报|定期")
+_RELATIVE = lazy(r"(?<![\d月])(?:\d{1,3}|[一二三四五六七八九十两]{1,3})"
+                 r"(?:个)?(?:工作日|日|天|周|星期|个月|年)(?:以)?内"
+                 r"|限期|立即|即时|随时")
+_SEGMENTS = lazy(r"[，,；;。\n]+")
 # What is left around a date that is not the step's name.
-_FILLER_AFTER = _Pattern(r"^(?:之前|以前|前|止|为止|内|份|期间|时)+")
-_FILLER_BEFORE = _Pattern(r"(?:次年|明年|翌年|力争|确保|争取|计划|预计|截至|截止|到|于|在|至"
-                          r"|完成时限|时限)+$")
+_FILLER_AFTER = lazy(r"^(?:之前|以前|前|止|为止|内|份|期间|时)+")
+_FILLER_BEFORE = lazy(r"(?:次年|明年|翌年|力争|确保|争取|计划|预计|截至|截止|到|于|在|至"
+                      r"|完成时限|时限)+$")
 _MARKERS_AFTER = ("前", "底", "末", "内", "之前", "以前")
 _VERBS = ("完成", "建成", "开工", "竣工", "投用", "投运", "投产", "启用", "开业", "开通", "到位",
           "落地", "实现", "达到", "启动", "交付", "办结", "出台", "印发", "通过", "全面")
@@ -184,11 +167,11 @@ class _Mention:
     weak: bool = False
 
 
-_SPACES = _Pattern(r"[ \t\u3000\xa0]+")
+_SPACES = lazy(r"[ \t\u3000\xa0]+")
 # What every date pattern above needs: 年 (_YEAR_RANGE, _YEAR_ONLY, all of _YEAR_PART but
 # 岁末), 月 (_MONTH), 季 (_QUARTER's 季度), 岁 (岁末) or a digit, separator and digit
 # (_NUMERIC's 2019.6, 2019-06): a text without any of them has no date, so no regex runs.
-_MAY_DATE = _Pattern(r"[年月季岁]|\d[.\-/]\d")
+_MAY_DATE = lazy(r"[年月季岁]|\d[.\-/]\d")
 
 
 def _normal(text: str) -> str:

@@ -31,6 +31,7 @@ from datetime import date
 from json.encoder import encode_basestring as _str_json
 from typing import Any
 
+from taskduty.lazyre import lazy
 from taskduty.numerals import CN_BIG, half_width, read_chinese_number
 
 KINDS = ("growth", "reduction", "level", "share", "rate", "range")
@@ -52,18 +53,18 @@ _BASE_UNITS = (
     "小时", "分钟",
     "微克/立方米", "座次", "班", "册", "箱", "株", "棵", "艘", "架",
 )
-_UNIT_RE = re.compile(
+_UNIT_RE = lazy(
     "(?P<unit>" + "|".join(re.escape(u) for u in _PERCENT_UNITS)
     + "|[万亿千百]*(?:" + "|".join(re.escape(u) for u in _BASE_UNITS) + ")"
     + "|[万亿]+)")
-_NUM_RE = re.compile(r"(?P<ar>\d+(?:,\d{3})*(?:\.\d+)?)"
-                     r"|(?P<cn>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)")
-_RANGE_SEP_RE = re.compile(r"\s*(?:-|–|—|~|～|至|到|－)\s*")
+_NUM_RE = lazy(r"(?P<ar>\d+(?:,\d{3})*(?:\.\d+)?)"
+               r"|(?P<cn>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)")
+_RANGE_SEP_RE = lazy(r"\s*(?:-|–|—|~|～|至|到|－)\s*")
 
 # Words after a number that make it part of a name, a date or an ordinal.
-_NOT_AFTER = re.compile(
+_NOT_AFTER = lazy(
     r"(?:年|月|日|号|期|季度|届|周年|世纪|时|强|大|级|型|类|星|线|批|代|后|维|层|点)")
-_CLAUSE_END = re.compile(r"[，。；;！？!?\n]|,(?!\d{3})")
+_CLAUSE_END = lazy(r"[，。；;！？!?\n]|,(?!\d{3})")
 _PIECE_SEP = "、"
 
 _GROWTH = ("增长", "增加", "提高", "提升", "增幅", "增速", "递增", "增收", "上升", "涨幅")
@@ -95,22 +96,22 @@ _DOING = (
     "新开工", "在建",
 )
 # Whether any of the words occurs, in one search each (C speed, not a loop over the words).
-_DOING_RE = re.compile("|".join(re.escape(w) for w in _DOING))
-_CHANGE_RE = re.compile("|".join(re.escape(w) for w in _CHANGE_WORDS))
-_QUOTES_RE = re.compile('[“「『《"]')  # what _masked looks for
+_DOING_RE = lazy("|".join(re.escape(w) for w in _DOING))
+_CHANGE_RE = lazy("|".join(re.escape(w) for w in _CHANGE_WORDS))
+_QUOTES_RE = lazy('[“「『《"]')  # what _masked looks for
 
 
 def _change_by_re(words: tuple[str, ...]) -> re.Pattern[str]:
     """Every position of one of ``words`` that is a change by X: not followed by 值/极/点
     (增加值, 增长极) nor by 到/至/为/在 (提高到); group 1 is the word."""
-    return re.compile("(?=(" + "|".join(re.escape(w) for w in words) + ")(?!["
-                      + "".join(_NOT_KIND_AFTER + _REACH_AFTER) + "]))")
+    return lazy("(?=(" + "|".join(re.escape(w) for w in words) + ")(?!["
+                + "".join(_NOT_KIND_AFTER + _REACH_AFTER) + "]))")
 
 
 _GROWTH_RE = _change_by_re(_GROWTH)
 _REDUCTION_RE = _change_by_re(_REDUCTION)
 _CHANGE_BY_RE = _change_by_re(_GROWTH + _REDUCTION)
-_RING_RE = re.compile(r"[^，。；、]{0,6}圈")
+_RING_RE = lazy(r"[^，。；、]{0,6}圈")
 
 
 @dataclass(frozen=True)
@@ -411,8 +412,8 @@ def _num_json(value: float | None) -> str:
 # --- actual values ---------------------------------------------------------------------------
 
 _MAGNITUDE = {"": 1.0, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, "万亿": 1e12}
-_ACTUAL_RE = re.compile(r"^\s*(?P<sign>[-+−])?\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*"
-                        r"(?P<unit>\S*?)\s*$")
+_ACTUAL_RE = lazy(r"^\s*(?P<sign>[-+−])?\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?|\.\d+)\s*"
+                  r"(?P<unit>\S*?)\s*$")
 
 
 def _split_magnitude(unit: str) -> tuple[str, str]:

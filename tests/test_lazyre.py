@@ -1,0 +1,62 @@
+"""Patterns compiled on first use (taskduty.lazyre) behave as the compiled patterns, and the
+modules that use them compile nothing at import."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+import sys
+
+from taskduty.lazyre import lazy
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern() -> None:
+    source, flags = r"(?P<y>\d{4})年(?P<m>\d{1,2})月", re.I
+    compiled, pattern = re.compile(source, flags), lazy(source, flags)
+    text = "2018年6月底前，2019年12月"
+    assert pattern.search(text).groupdict() == compiled.search(text).groupdict()
+    assert pattern.match(text, 0).span() == compiled.match(text, 0).span()
+    assert pattern.fullmatch("2018年6月").group("m") == "6"
+    assert [m.span() for m in pattern.finditer(text)] == [m.span()
+                                                          for m in compiled.finditer(text)]
+    assert pattern.findall(text) == compiled.findall(text)
+    assert pattern.sub("X", text) == compiled.sub("X", text)
+    assert pattern.subn("X", text, 1) == compiled.subn("X", text, 1)
+    assert pattern.split(text) == compiled.split(text)
+    assert (pattern.pattern, pattern.flags, pattern.groups, pattern.groupindex) == (
+        compiled.pattern, compiled.flags, compiled.groups, compiled.groupindex)
+    assert pattern.compiled() is pattern.compiled()
+    assert "__getattr__" not in type(pattern).__dict__  # compiled: plain attribute lookups
+
+
+def test_a_lazy_pattern_fails_where_re_compile_would_on_first_use() -> None:
+    broken = lazy("(unclosed")
+    assert repr(broken) == "lazy('(unclosed', 0)"
+    assert copy.copy(broken) is not broken
+    try:
+        broken.search("x")
+    except re.error:
+        pass
+    else:
+        raise AssertionError("a broken pattern compiled")
+
+
+PROBE = """
+import json, re, sys
+compiled, real = [], re.compile
+def compile(pattern, flags=0):
+    compiled.append(sys._getframe(1).f_code.co_filename.replace("\\\\", "/"))
+    return real(pattern, flags)
+re.compile = compile
+import taskduty.schedule, taskduty.targets
+print(json.dumps([f for f in compiled if f.endswith(("/schedule.py", "/targets.py"))]))
+"""
+
+
+def test_importing_schedule_and_targets_compiles_no_pattern() -> None:
+    proc = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
+                          encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []
