@@ -43,6 +43,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -506,6 +507,51 @@ TASK_COLUMNS = [Column(k, HEADERS[k], {"status": _status_text, "warning": _warni
 def tasks_result(tasks: list[Any], title: str | None = None) -> Result:
     """A listing of tasks: every field in JSON, the task table for people."""
     return Result(rows=[t.as_dict() for t in tasks], columns=TASK_COLUMNS,
+                  table=lambda budget: print_tasks_table(tasks, title, budget),
+                  narrow="--leader/--unit/--goal/--status",
+                  notes=[ngettext("{n} task", "{n} tasks", len(tasks)).format(n=len(tasks))])
+
+
+# What the task table shows of each task (queries.TASK_FIELDS' names, in their order): the
+# table's path reads only these (queries.iter_task_rows), not every field of every task.
+TABLE_FIELDS = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units",
+                "deadline", "leaders_inherited", "units_inherited", "status", "progress",
+                "warning")
+
+
+class TableTask(tuple):  # type: ignore[type-arg]
+    """A task as the task table reads it: :data:`TABLE_FIELDS` by name (a tuple: small)."""
+
+    __slots__ = ()
+    code = property(itemgetter(0))
+    goal_no = property(itemgetter(1))
+    goal = property(itemgetter(2))
+    standard = property(itemgetter(3))
+    leaders = property(itemgetter(4))
+    units = property(itemgetter(5))
+    co_units = property(itemgetter(6))
+    deadline = property(itemgetter(7))
+    leaders_inherited = property(itemgetter(8))
+    units_inherited = property(itemgetter(9))
+    status = property(itemgetter(10))
+    progress = property(itemgetter(11))
+    warning = property(itemgetter(12))
+
+
+def table_tasks(reader: Any, flt: Any) -> list[TableTask]:
+    """The tasks ``flt`` matches (as :func:`taskduty.queries.list_tasks` finds them, in its
+    order), each with only what the task table shows; ``reader`` must be open."""
+    from taskduty import queries
+
+    fields = itemgetter(*TABLE_FIELDS)
+    return [TableTask(fields(row)) for row in queries.iter_task_rows(reader, flt,
+                                                                     TABLE_FIELDS)]
+
+
+def task_table_result(tasks: list[TableTask], title: str | None = None) -> Result:
+    """:func:`tasks_result`'s table (and its notes) for :func:`table_tasks`' tasks: the
+    ``table`` format without ``--fields`` only (the other formats need every field)."""
+    return Result(rows=tasks, columns=TASK_COLUMNS,  # type: ignore[arg-type]
                   table=lambda budget: print_tasks_table(tasks, title, budget),
                   narrow="--leader/--unit/--goal/--status",
                   notes=[ngettext("{n} task", "{n} tasks", len(tasks)).format(n=len(tasks))])

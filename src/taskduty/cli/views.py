@@ -147,10 +147,16 @@ def tasks(leader: list[str] | None = None, unit: list[str] | None = None,
             # the fields asked for, written as each page of tasks is read: flat memory
             render.stream_tasks(reader, flt, streamed, output, fields)
             return
-        found = queries.list_tasks(reader, flt)
-        _plan, shown_year = queries.plan_id(reader, year)
-    render.write(render.tasks_result(found, render.caption(shown_year, len(found))), fmt,
-                 output, fields)
+        if streamed == "table" and not fields:
+            # only the columns the task table shows (every field is JSON's and --fields')
+            shown = render.table_tasks(reader, flt)
+            _plan, shown_year = queries.plan_id(reader, year)
+            result = render.task_table_result(shown, render.caption(shown_year, len(shown)))
+        else:
+            found = queries.list_tasks(reader, flt)
+            _plan, shown_year = queries.plan_id(reader, year)
+            result = render.tasks_result(found, render.caption(shown_year, len(found)))
+    render.write(result, fmt, output, fields)
 
 
 GROUPS = ("leader", "unit", "goal", "target")
