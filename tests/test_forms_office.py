@@ -139,7 +139,7 @@ def test_a_units_form_shows_its_own_report_other_units_and_last_note(seeded, tmp
                   "-d", "2018-02-28", "--by", first).exit_code == 0
     assert seeded("update", task["code"], "-s", "滞后", "-p", "20", "-n", "乙：征地未完",
                   "-d", "2018-02-27", "--by", second).exit_code == 0
-    forms = write_forms(seeded, tmp_path / "out")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", first, "--unit", second)
     header = [c.value for c in openpyxl.load_workbook(forms[first]).worksheets[0][3]]
     current, others, last_note = (header.index(h) + 1 for h in
                                   ("当前状态", "其他牵头单位", "上次进展情况"))

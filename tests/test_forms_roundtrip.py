@@ -70,7 +70,7 @@ def test_forms_for_chosen_units_and_safe_names(seeded, tmp_path):
 
 
 def test_round_trip_forms_collect_remind_export(seeded, tmp_path):
-    forms = write_forms(seeded, tmp_path / "out")
+    forms = write_forms(seeded, tmp_path / "out", "--unit", "发改局")
     rows = form_rows(forms["发改局"])
     codes = list(rows)
     assert len(codes) >= 3

@@ -84,7 +84,7 @@ def test_remind_counts_an_office_update_for_every_lead_unit(seeded):
 def test_collected_form_counts_only_for_its_unit(seeded, tmp_path):
     task = _co_lead_task(seeded)
     first, second = task["units"][:2]
-    forms = _forms(seeded, tmp_path / "out", "2018-03")
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", first, "--unit", second)
     filled = _fill(forms[first], tmp_path / "f.xlsx", {task["code"]: ("推进中", 50, "进展")})
     assert seeded("collect", str(filled)).exit_code == 0
     late = {u["unit"]: [t["code"] for t in u["tasks"]]
@@ -113,7 +113,7 @@ def test_month_and_date_pick_the_loaded_year_they_fall_in(seeded, tmp_path):
     assert _json(seeded, "show", "1.1", "--month", "2018-03")["year"] == 2018
     rows = _json(seeded, "summary", "--by", "goal", "--month", "2018-03")
     assert sum(r["tasks"] for r in rows) == len(listed)
-    forms = _forms(seeded, tmp_path / "out", "2018-03")
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", listed[0]["units"][0])
     meta = openpyxl.load_workbook(next(iter(forms.values())))["_taskduty"]
     assert {r[0]: r[1] for r in meta.iter_rows(values_only=True)}["year"] == 2018
     # without a date the latest year is still the default
@@ -177,15 +177,15 @@ def test_forms_for_a_unit_without_lead_tasks_writes_nothing(run, tmp_path):
 
 # -- collect after a reload, and for the wrong month ------------------------------------------
 def test_form_written_before_a_reload_follows_the_task_not_the_code(seeded, tmp_path):
-    forms = _forms(seeded, tmp_path / "out", "2018-03")
     rows = _seed_rows()
     # 1.4 removed: 1.5 becomes 1.4; a new task appended to goal 1 takes a new code
     moved = rows[5]
     removed = rows.pop(4)
+    unit, gone_unit = moved[4].split("、")[0], removed[4].split("、")[0]
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", unit, "--unit", gone_unit)
     assert not any(r[2] == removed[2] for r in rows)
     revised = _write_csv(tmp_path / "rev.csv", rows)
     assert seeded("load", str(revised), "--year", "2018", "--replace").exit_code == 0
-    unit = moved[4].split("、")[0]
     filled = _fill(forms[unit], tmp_path / "f.xlsx", {"1.5": ("推进中", 40, "外资到位")})
     result = seeded("collect", str(filled))
     assert result.exit_code == 0, result.output
@@ -194,7 +194,6 @@ def test_form_written_before_a_reload_follows_the_task_not_the_code(seeded, tmp_
     assert shown["standard"] == moved[2]
     assert [h["progress"] for h in shown["history"]] == [40]
     # a form row for the task that left the table is refused, with its row
-    gone_unit = removed[4].split("、")[0]
     stale = _fill(forms[gone_unit], tmp_path / "g.xlsx", {"1.4": ("推进中", 10, None)})
     before = _history(seeded, "1.4")
     result = seeded("collect", str(stale))
@@ -220,7 +219,7 @@ def test_collect_month_refuses_a_form_for_another_month(seeded, tmp_path):
 def test_collect_notes_co_leads_reporting_differently(seeded, tmp_path):
     task = _co_lead_task(seeded)
     first, second = task["units"][:2]
-    forms = _forms(seeded, tmp_path / "out", "2018-03")
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", first, "--unit", second)
     a = _fill(forms[first], tmp_path / "a.xlsx", {task["code"]: ("滞后", 30, None)})
     b = _fill(forms[second], tmp_path / "b.xlsx", {task["code"]: ("推进中", 45, None)})
     result = seeded("collect", str(a), str(b))
@@ -239,7 +238,7 @@ def test_a_later_collected_form_does_not_override_a_co_leads_report(seeded, tmp_
     """Collected one at a time, both reports stay; the status is the least advanced."""
     task = _co_lead_task(seeded)
     first, second = task["units"][:2]
-    forms = _forms(seeded, tmp_path / "out", "2018-03")
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", first, "--unit", second)
     a = _fill(forms[first], tmp_path / "a.xlsx", {task["code"]: ("推进中", 70, "甲完成七成")})
     b = _fill(forms[second], tmp_path / "b.xlsx", {task["code"]: ("推进中", 40, "乙完成四成")})
     assert seeded("collect", str(a)).exit_code == 0
@@ -261,7 +260,7 @@ def test_a_later_collected_form_does_not_override_a_co_leads_report(seeded, tmp_
 def test_done_needs_every_lead_unit(seeded, tmp_path):
     task = _co_lead_task(seeded)
     first = task["units"][0]
-    forms = _forms(seeded, tmp_path / "out", "2018-03")
+    forms = _forms(seeded, tmp_path / "out", "2018-03", "--unit", first)
     a = _fill(forms[first], tmp_path / "a.xlsx", {task["code"]: ("已完成", 100, None)})
     assert seeded("collect", str(a)).exit_code == 0
     shown = _json(seeded, "show", task["code"])
