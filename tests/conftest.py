@@ -91,16 +91,40 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: runs with the SQLite db_url only (no PostgreSQL variant)")
+    config.addinivalue_line(
+        "markers", "pg_once(*names): the PostgreSQL variant runs for the first value of the "
+        "parameters ``names`` only (all of the test's parameters when none are named); for "
+        "parameters that vary what Python parses or renders, not the SQL")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Drop the PostgreSQL variant of tests marked ``sqlite_only`` (dropped, not skipped)."""
+    """Drop the PostgreSQL variant of tests marked ``sqlite_only``, and of ``pg_once`` tests
+    but for the first value of the named parameters (dropped, not skipped).
+
+    ``pg_once`` is for parameters that only change what Python does with the same reads and
+    writes (a spelling parsed, a format or a terminal width rendered): every value still runs
+    on SQLite, and the test still runs on PostgreSQL, once per value of its other
+    parameters."""
     keep = []
+    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     for item in items:
         callspec = getattr(item, "callspec", None)
         backend = callspec.params.get("db_url") if callspec else None
         if backend == "postgres" and item.get_closest_marker("sqlite_only"):
             continue
+        once = item.get_closest_marker("pg_once")
+        if backend == "postgres" and once is not None:
+            named = set(once.args) or set(callspec.params) - {"db_url"}
+            if not named <= set(callspec.params):
+                raise pytest.UsageError(f"{item.nodeid}: pg_once names "
+                                        f"{sorted(named - set(callspec.params))}, not its "
+                                        "parameters")
+            rest = tuple(sorted((k, repr(v)) for k, v in callspec.params.items()
+                                if k not in named))
+            key = (item.nodeid.split("[", 1)[0], rest)
+            if key in seen:
+                continue
+            seen.add(key)
         keep.append(item)
     items[:] = keep
 

@@ -46,6 +46,7 @@ def _leftovers(folder: Path) -> list[str]:
     ("units", "-o", "{out}.csv"), ("export", "{out}.xlsx"), ("export", "{out}.csv"),
     ("export", "{out}.json"), ("convert", "{seed}", "-o", "{out}.csv"),
 ])
+@pytest.mark.pg_once()
 def test_full_disk_leaves_the_target_untouched(seeded, tmp_path, full_disk, args):
     from conftest import SEED_TEXT
 

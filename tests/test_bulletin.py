@@ -277,6 +277,7 @@ def test_an_office_template_is_filled(month, tmp_path):
     ("{% for t in late_tasks %}{{ t.nope }}{% endfor %}", "has no attribute 'nope'"),
     ("{{ office ", "broken placeholder"),
 ])
+@pytest.mark.pg_once()
 def test_a_bad_placeholder_is_refused(month, tmp_path, line, said):
     template = _template(tmp_path / "bad.docx", "{{ office }}", line)
     out = tmp_path / "b.docx"

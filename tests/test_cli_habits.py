@@ -86,6 +86,7 @@ def test_a_repeated_filter_means_any_of_its_values(seeded):
 
 
 @pytest.mark.parametrize("sep", [",", "，", "、"])
+@pytest.mark.pg_once()
 def test_one_value_may_list_several_names(seeded, sep):
     a, b = _codes(seeded, "--leader", "陆秋明"), _codes(seeded, "--leader", "是峰")
     assert set(_codes(seeded, "--leader", f"陆秋明{sep}是峰")) == set(a) | set(b)
@@ -99,6 +100,7 @@ def test_one_value_may_list_several_names(seeded, sep):
 @pytest.mark.parametrize(("word", "key"), [("单位", "unit"), ("units", "unit"),
                                            ("领导", "leader"), ("leaders", "leader"),
                                            ("目标", "goal"), ("Goals", "goal")])
+@pytest.mark.pg_once()
 def test_choice_words_in_chinese_and_plural(seeded, word, key):
     got = seeded("summary", "--by", word, "-f", "json")
     want = seeded("summary", "--by", key, "-f", "json")

@@ -65,6 +65,7 @@ def test_month_in_a_forms_title():
 
 # -- on the command line ------------------------------------------------------------------
 @pytest.mark.parametrize("text", DAYS[:6])
+@pytest.mark.pg_once()
 def test_every_day_spelling_on_update_and_as_of(seeded, text):
     result = seeded("update", "1.1", "--status", "推进中", "--date", text)
     assert result.exit_code == 0, result.output
@@ -76,6 +77,7 @@ def test_every_day_spelling_on_update_and_as_of(seeded, text):
 
 
 @pytest.mark.parametrize("text", MONTHS[:5])
+@pytest.mark.pg_once()
 def test_every_month_spelling_on_views_forms_and_remind(seeded, tmp_path, text):
     assert seeded("update", "1.1", "--status", "推进中", "--date", "2018-03-20").exit_code == 0
     tasks = json.loads(seeded("tasks", "--month", text, "-f", "json").stdout)

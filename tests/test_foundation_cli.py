@@ -86,6 +86,7 @@ def test_task_codes_and_json_fields(run):
 
 
 @pytest.mark.parametrize("encoding,bom", [("utf-8", False), ("utf-8", True), ("gb18030", False)])
+@pytest.mark.pg_once()
 def test_csv_encodings_aliases_and_separators(run, tmp_path, encoding, bom):
     text = (" 编 号 ,目标任务,任务内容,责任领导,牵头责任单位\n"
             "1,目标甲,任务一。,张三、李四,甲局；乙局\n"

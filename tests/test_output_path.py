@@ -116,6 +116,7 @@ def test_every_offered_format_renders(loaded, command):
 
 @pytest.mark.parametrize("command", sorted(c for c, (_a, f) in LISTINGS.items()
                                            if "jsonl" in f))
+@pytest.mark.pg_once()
 def test_fields_choose_and_order_the_columns(loaded, command):
     args = LISTINGS[command][0]
     rows = [json.loads(line) for line in ok(loaded(*args, "-f", "jsonl")).splitlines()]

@@ -108,6 +108,7 @@ def test_show_history_after_updates(plan, db_url):
 
 
 @pytest.mark.parametrize("typed", ["1.10", "01.10", "1．10", " 1.10 "])
+@pytest.mark.pg_once()
 def test_show_accepts_code_spellings(plan, typed):
     assert json.loads(ok(plan("show", typed, "-f", "json")))["code"] == "1.10"
 
@@ -200,6 +201,7 @@ def test_the_query_commands_are_registered():
 
 @pytest.mark.parametrize("name", registered())
 @pytest.mark.parametrize("flag", ["-h", "--help"])
+@pytest.mark.pg_once()
 def test_every_command_has_help_with_an_example(run, name, flag):
     result = run(name, flag)
     assert result.exit_code == 0, result.output

@@ -113,6 +113,7 @@ def test_csv_file_has_a_bom_and_the_same_rows(plan, tmp_path):
 
 
 @pytest.mark.parametrize("args", LISTINGS)
+@pytest.mark.pg_once()
 def test_output_file_infers_the_format_from_its_name(plan, tmp_path, args):
     out = tmp_path / "x.csv"
     ok(plan(*args, "-o", str(out)))
@@ -157,6 +158,7 @@ def column(text: str, header: str, next_header: str | None) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [120, 100, 80])
+@pytest.mark.pg_once("width")
 def test_task_table_fits_and_wraps_without_losing_text(plan, width):
     result = plan("tasks", env={**ZH, "COLUMNS": str(width)})
     text = ok(result)
@@ -187,6 +189,7 @@ def test_task_table_at_120_keeps_short_rows_on_one_line(plan):
 
 @pytest.mark.parametrize("width", [120, 80])
 @pytest.mark.parametrize("args", [*LISTINGS, ("show", "2.3"), ("tasks", "-l", "陆秋明")])
+@pytest.mark.pg_once("width")
 def test_seed_tables_fit_the_terminal(seeded, width, args):
     text = ok(seeded(*args, env={**ZH, "COLUMNS": str(width)}))
     assert text.strip()
@@ -205,6 +208,7 @@ def test_seed_task_table_at_80_wraps_the_longest_standard(seeded):
 
 # -- streamed listings ------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv"])
+@pytest.mark.pg_once()
 def test_a_streamed_listing_writes_what_the_held_one_writes(seeded, fmt, tmp_path, monkeypatch):
     """``tasks -f json|jsonl|csv|tsv`` writes each page of tasks as it is read (flat memory);
     ``--fields`` naming every field takes the path that holds every row first. Both give the

@@ -70,6 +70,7 @@ def test_unknown_code_writes_nothing(seeded):
     (["--status", "done", "--progress", "50"], "status done with progress 50"),
     (["--status", "done", "--date", "2018-13-01"], "--date '2018-13-01' is not a date"),
 ])
+@pytest.mark.pg_once()
 def test_usage_errors_exit_2_and_list_what_is_allowed(seeded, args, fragment):
     result = seeded("update", "1.1", *args)
     assert result.exit_code == 2, result.output
@@ -84,12 +85,14 @@ def test_usage_errors_exit_2_and_list_what_is_allowed(seeded, args, fragment):
     ("完成", "done"), ("办结", "done"), ("已完成", "done"), ("未启动", "not_started"),
     ("滞后", "behind"),
 ])
+@pytest.mark.pg_once()
 def test_status_synonyms(seeded, word, key):
     assert seeded("update", "3.1", "--status", word).exit_code == 0
     assert tasks_json(seeded)["3.1"]["status"] == key
 
 
 @pytest.mark.parametrize("typed", ["40%", "40％", " 40 ", "４０"])
+@pytest.mark.pg_once()
 def test_progress_as_typed_on_the_command_line(seeded, typed):
     result = seeded("update", "1.1", "--status", "推进中", "--progress", typed)
     assert result.exit_code == 0, result.output
