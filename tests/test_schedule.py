@@ -319,3 +319,15 @@ def test_light_bounds_give_every_light_assess_gives(th: Thresholds) -> None:
                                   extended_to=ext, thresholds=th).warning
                     assert _light_from_bounds(bounds, status, v) == want, (
                         dates_, ext, day, v, status)
+
+
+def test_month_lengths_are_the_calendars() -> None:
+    import calendar
+
+    from taskduty.schedule import _last_day
+
+    for y in (*range(1, 30), *range(1896, 2105), 2400, 9999):
+        for m in range(1, 13):
+            assert _last_day(y, m) == calendar.monthrange(y, m)[1], (y, m)
+    with pytest.raises(ValueError):
+        _last_day(2018, 13)

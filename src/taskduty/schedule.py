@@ -42,7 +42,6 @@ Example::
 
 from __future__ import annotations
 
-import calendar
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -181,7 +180,13 @@ def _normal(text: str) -> str:
 
 
 def _last_day(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    """The number of days of ``month`` (``calendar.monthrange``'s, without importing
+    calendar and locale at start-up)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"bad month number {month}; must be 1-12")
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def _mentions(segment: str) -> list[_Mention]:
