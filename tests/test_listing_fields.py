@@ -52,6 +52,34 @@ def reported(seeded: Callable[..., Any], db_url: str) -> Iterator[Database]:
     db.dispose()
 
 
+def add_office_reports(url: str) -> None:
+    """Only the office reports tasks with several lead units (one reporter, no unit: each
+    lead unit has its report), in every status, by name or unnamed; some tasks with one lead
+    unit too."""
+    from taskduty.updates import NewUpdate, record_batch
+
+    db = Database(url)
+    with db.read() as reader:
+        tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018))
+    multi = [t for t in tasks if len(t.units) > 1]
+    kinds = [("not_started", 0), ("in_progress", None), ("done", 100), ("behind", 20),
+             ("in_progress", 60), ("not_started", None)]
+    for day in (date(2018, 3, 31), date(2018, 6, 30)):
+        record_batch(db, 2018, [
+            NewUpdate(t.code, status, day, progress, f"督查{i}", by="" if i % 5 else "督查室")
+            for i, t in enumerate(multi + tasks[::3]) if i % 7 != day.month % 7
+            for status, progress in [kinds[(i + day.month) % len(kinds)]]])
+    db.dispose()
+
+
+@pytest.fixture
+def office(seeded: Callable[..., Any], db_url: str) -> Iterator[Database]:
+    add_office_reports(db_url)
+    db = Database(db_url)
+    yield db
+    db.dispose()
+
+
 def captured(write: Callable[[], Any], monkeypatch: pytest.MonkeyPatch) -> Any:
     """What ``write()`` writes on stdout, or (message, hint) of its refusal, with what it
     wrote before it."""
@@ -136,6 +164,29 @@ def test_the_status_rules_are_exercised(reported: Database) -> None:
     assert any(t.reports_differ for t in tasks)
     assert any(t.status == "done" and len(t.units) > 1 for t in tasks)
     assert {t.warning for t in tasks} >= {"red", "yellow", None}
+
+
+def test_the_office_s_reports_as_the_full_path_gives_them(office: Database,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks with several lead units that only the office reports: their status without
+    reading their lead units (unless reports are asked for), as combining gives it."""
+    monkeypatch.setattr(queries, "ID_CHUNK", 11)
+    sets = [None, "code,status", "status,progress", "progress", "note,updated", "reports",
+            "code,warning,expected_progress", "units,status,progress"]
+    with office.read() as reader:
+        for day in (date(2018, 3, 31), date(2018, 5, 1), date(2018, 12, 31)):
+            for extra in ({}, {"statuses": ["not_started"]}, {"stale_days": 40},
+                          {"warnings": ["yellow"]}):
+                flt = queries.TaskFilter(year=2018, as_of=day, **extra)
+                for fields in sets:
+                    for fmt in ("json", "csv"):
+                        want = held(reader, flt, fmt, fields, monkeypatch)
+                        assert streamed(reader, flt, fmt, fields, monkeypatch) == want, (
+                            day, extra, fields, fmt)
+        tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018))
+    several = [t for t in tasks if len(t.units) > 1 and t.reports]
+    assert {t.status for t in several} == {"not_started", "in_progress", "done", "behind"}
+    assert any(t.progress is None and t.status == "in_progress" for t in several)
 
 
 @pytest.mark.parametrize("fields", ["nope", "code,nope", "targets,nope", "nope,targets",

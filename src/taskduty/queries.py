@@ -492,6 +492,8 @@ class _RowMaker:
         self.ordered = [k for k in TASK_FIELDS if k in keys] == keys
         self.wanted = frozenset(keys)
         self.aliases: tuple[dict[str, str], Any] | None = None  # read on first need
+        self.unit_keys: set[str] | None = None  # every unit's key (reports.unit_keys)
+        self.office: dict[str, bool] = {}  # reporter -> whether no unit is spelt so
         self.assessed: dict[tuple[Any, ...], Assessment] = {}
         self.stale_before: date | None = None
         if flt.stale_days is not None:
@@ -636,37 +638,61 @@ class _RowMaker:
     def _statuses(self, rows: list[dict[str, Any]],
                   units: dict[int, list[str]]) -> dict[int, Combined]:
         """Task id -> its status in force, as :func:`status_in_force` finds it, from each
-        row's latest update; only tasks with several lead units read their lead units (if
-        not read already) and, when several reporters made their updates, their reports."""
+        row's latest update. A task with several lead units whose one reporter is no unit
+        under any spelling (the office) has that report for every lead unit: its status
+        without its lead units' names, unless ``reports`` is asked for. Only the others read
+        their lead units (if not read already) and, with several reporters, their reports."""
         from taskduty.reports import Combined, Report, combine
 
         out: dict[int, Combined] = {}
-        multi = [r for r in rows if r["update_id"] is not None and r["lead_count"] > 1]
-        lead: dict[int, list[str]] = units
-        if multi and "units" not in self.parts:
-            lead = defaultdict(list)
-            for r in _by_ids(self.reader, _UNITS_SQL.format(
-                    where="WHERE tu.role = 'lead' AND tu.task_id IN {ids}"),
-                    [r["id"] for r in multi]):
-                lead[r["task_id"]].append(r["name"])
-        several: list[int] = []
+        multi: list[dict[str, Any]] = []
+        with_reports = "reports" in self.wanted
         for r in rows:
             if r["update_id"] is None:
                 continue
             if r["lead_count"] <= 1:
                 out[r["id"]] = Combined(r["status"], r["progress"], r["note"],
                                         as_date(r["date"]))
-            elif not r["one_reporter"]:
-                several.append(r["id"])
+            elif r["one_reporter"] and not with_reports and self._office(r["by"] or ""):
+                # what combine gives: the report for each unit, its progress counted
+                status = r["status"]
+                out[r["id"]] = Combined(status, None if status == "not_started" else (
+                    100 if status == "done" else r["progress"]), r["note"], as_date(r["date"]))
             else:
-                alias_map, key = self._unit_key()
-                out[r["id"]] = combine(lead[r["id"]], [Report(
-                    id=r["update_id"], by=r["by"] or "", date=as_date(r["date"]),
-                    status=r["status"], progress=r["progress"], note=r["note"])],
-                    alias_map, key)
+                multi.append(r)
+        if not multi:
+            return out
+        lead: dict[int, list[str]] = units
+        if "units" not in self.parts:
+            lead = defaultdict(list)
+            for r in _by_ids(self.reader, _UNITS_SQL.format(
+                    where="WHERE tu.role = 'lead' AND tu.task_id IN {ids}"),
+                    [r["id"] for r in multi]):
+                lead[r["task_id"]].append(r["name"])
+        several: list[int] = []
+        for r in multi:
+            if not r["one_reporter"]:
+                several.append(r["id"])
+                continue
+            alias_map, key = self._unit_key()
+            out[r["id"]] = combine(lead[r["id"]], [Report(
+                id=r["update_id"], by=r["by"] or "", date=as_date(r["date"]),
+                status=r["status"], progress=r["progress"], note=r["note"])],
+                alias_map, key)
         if several:
             out |= _combine_several(self.reader, self.as_of, lead, several)
         return out
+
+    def _office(self, by: str) -> bool:
+        """Whether the reporter ``by`` is no unit under any spelling (unit_keys)."""
+        found = self.office.get(by)
+        if found is None:
+            _alias_map, key = self._unit_key()
+            if self.unit_keys is None:
+                self.unit_keys = {key(r["name"]) for r in self.reader.all(
+                    "SELECT name FROM unit")}
+            found = self.office[by] = key(by) not in self.unit_keys
+        return found
 
 
 def _report_dicts(c: Combined) -> list[dict[str, Any]]:
