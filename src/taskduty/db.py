@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from taskduty import errors
 from taskduty.errors import DatabaseError
 from taskduty.i18n import N_, _
+from taskduty.lazyre import lazy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -66,7 +67,7 @@ def resolve_url(value: str | None) -> str:
     return "sqlite:///" + str(Path(value).expanduser().resolve())
 
 
-_SCHEME = re.compile(r"^([A-Za-z][\w+.\-]*://)(.*)$", re.S)
+_SCHEME = lazy(r"^([A-Za-z][\w+.\-]*://)(.*)$", re.S)
 
 
 def split_url(url: str) -> tuple[str, str | None, str | None, str] | None:

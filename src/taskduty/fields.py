@@ -3,9 +3,8 @@ and the status vocabulary. Every reader, query and renderer takes its words from
 
 from __future__ import annotations
 
-import re
-
 from taskduty.i18n import N_
+from taskduty.lazyre import lazy
 from taskduty.textclean import CLOSE_BRACKETS as CLOSE_BRACKETS
 from taskduty.textclean import OPEN_BRACKETS as OPEN_BRACKETS
 from taskduty.textclean import split_outside_brackets as split_outside_brackets
@@ -90,7 +89,7 @@ _SUFFIXES = (("分管领导", "leaders"), ("责任领导", "leaders"), ("牵头�
 _LEAD_KEYS = ("牵头单位", "牵头责任单位", "牵头部门", "牵头责任部门", "主办单位")
 _PLAIN_UNIT_KEYS = ("责任单位", "责任部门")
 
-_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+_BRACKETED = lazy(r"[（(][^）)]*[）)]")
 
 
 def _key(text: str) -> str:

@@ -22,11 +22,13 @@ The interface is Chinese by default; English when ``TASKDUTY_LANG`` is ``en`` (o
 
 from __future__ import annotations
 
-import gettext
 import os
-import struct
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gettext
 
 LANG_ENV = "TASKDUTY_LANG"
 DOMAIN = "taskduty"
@@ -107,6 +109,8 @@ def _unquote(text: str) -> str:
 
 def compile_mo(entries: list[tuple[str, str | None, list[str]]]) -> bytes:
     """A GNU ``.mo`` file's bytes for ``entries`` (as :func:`parse_po` gives them)."""
+    import struct
+
     pairs: dict[bytes, bytes] = {}
     for msgid, plural, forms in entries:
         key = msgid if plural is None else f"{msgid}\0{plural}"
@@ -180,8 +184,11 @@ def catalog(lang: str) -> gettext.NullTranslations:
     """The catalog for ``zh`` (from the ``.po``, compiled once into the user's cache) or
     ``en`` (the message ids themselves)."""
     if lang not in _catalogs:
+        import gettext
+
         if lang == "zh" and PO_FILE.exists():
             import io
+            import struct
 
             try:
                 _catalogs[lang] = gettext.GNUTranslations(io.BytesIO(compiled()))
@@ -193,29 +200,44 @@ def catalog(lang: str) -> gettext.NullTranslations:
     return _catalogs[lang]
 
 
-_current = catalog(language())
+# The language is read at import and by use(); its catalog is loaded by the first message
+# translated (a query that writes only data, a JSON listing, never loads it).
+_lang = language()
+_current: gettext.NullTranslations | None = None
+
+
+def _translations() -> gettext.NullTranslations:
+    global _current
+    if _current is None:
+        _current = catalog(_lang)
+    return _current
 
 
 def use(lang: str | None = None) -> None:
     """Switch the interface language for this process (``None``: from the environment).
     Help texts already built keep their language; messages follow at once."""
-    global _current
-    _current = catalog(lang or language())
+    global _current, _lang
+    _lang, _current = lang or language(), None
 
 
 def current() -> str:
     """The language in use: ``zh`` or ``en``."""
-    return "zh" if isinstance(_current, gettext.GNUTranslations) else "en"
+    import gettext
+
+    return "zh" if isinstance(_translations(), gettext.GNUTranslations) else "en"
 
 
 def _(message: str) -> str:
     """``message`` in the interface language."""
-    return _current.gettext(message) if message else message
+    if not message:
+        return message
+    return (_current if _current is not None else _translations()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form of a message for ``n``, in the interface language."""
-    return _current.ngettext(singular, plural, n)
+    return (_current if _current is not None else _translations()).ngettext(singular, plural,
+                                                                             n)
 
 
 def N_(message: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from taskduty.lazyre import lazy
+
 # The digits, with the zeros and the 两 people write (〇 ○ 零, and Ｏ/O typed for 〇 in years).
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3,
              "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -52,7 +54,7 @@ def chinese_numeral(n: int) -> str:
 # Full-width ASCII (１２％，－) and the ideographic space, one character for one (offsets stay
 # valid): what NFKC makes of them. A regex substitution of the few such characters in a text
 # (mostly its ，) costs a third of ``str.translate`` with a table, which looks up every character.
-_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_FULL_WIDTH = lazy("[\uff01-\uff5e\u3000]")
 _HALF = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 
 

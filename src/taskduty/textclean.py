@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from taskduty.lazyre import lazy
+
 # ZWSP ZWNJ ZWJ LRM RLM, LRE RLE PDF LRO RLO, WJ and invisible operators, LRI RLI FSI PDI,
 # BOM / ZWNBSP, soft hyphen, Mongolian vowel separator, combining grapheme joiner, ALM.
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-                       "\u00ad\u180e\u034f\u061c]")
+INVISIBLE = lazy("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+                 "\u00ad\u180e\u034f\u061c]")
 
 
 def clean_text(text: str) -> str:

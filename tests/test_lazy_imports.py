@@ -1,5 +1,6 @@
-"""Patterns compiled on first use (taskduty.lazyre) behave as the compiled patterns, and the
-modules that use them compile nothing at import."""
+"""What a command does not use it does not pay for at import: patterns compiled on first use
+(taskduty.lazyre) behave as the compiled patterns and the modules that use them compile
+nothing at import; the message catalog loaded by the first message."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 import re
 import subprocess
 import sys
+
+import pytest
 
 from taskduty.lazyre import lazy
 
@@ -60,3 +63,21 @@ def test_importing_schedule_and_targets_compiles_no_pattern() -> None:
                           encoding="utf-8", timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_catalog_loads_with_the_first_message(lang: str) -> None:
+    """The interface language is read at import and by use(); the catalog is loaded by the
+    first message, in that language (a JSON listing translates nothing and loads nothing)."""
+    probe = ("import os, sys\n"
+             f"os.environ['TASKDUTY_LANG'] = {lang!r}\n"
+             "from taskduty import i18n\n"
+             "assert i18n._current is None and 'gettext' not in sys.modules\n"
+             "os.environ['TASKDUTY_LANG'] = 'zh' if i18n._lang == 'en' else 'en'\n"
+             "print(i18n._('Error: {message}'), i18n.current(), "
+             "i18n.ngettext('{n} task', '{n} tasks', 2))\n")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == (["错误：{message}", "zh", "{n}", "项任务"] if lang == "zh"
+                                   else ["Error:", "{message}", "en", "{n}", "tasks"])
