@@ -283,6 +283,8 @@ Build = Callable[[Callable[..., Any], Path], None]
 
 
 def _invoke(url: str) -> Callable[..., Any]:
+    """The CLI runner over ``url`` (also as ``.url``, for a build that records through the
+    library)."""
     from taskduty.cli import app
 
     runner = CliRunner()
@@ -291,6 +293,7 @@ def _invoke(url: str) -> Callable[..., Any]:
         return runner.invoke(app, list(args), input=input,
                              env={"TASKDUTY_DB": url, **(env or {})})
 
+    invoke.url = url  # type: ignore[attr-defined]
     return invoke
 
 
@@ -526,8 +529,17 @@ def from_template(db_url: str, templates: Templates,
                   run: Callable[..., Any]) -> Callable[[Build], Callable[..., Any]]:
     """``from_template(build)`` fills this test's database as ``build(run, folder)`` does
     (run once per session, then copied) and returns the CLI runner."""
+    filled: list[str] = []
+
     def use(build: Build) -> Callable[..., Any]:
+        key = Templates.key(build)
+        if filled:  # a second fixture of this test asking for a template
+            if filled[0] != key:
+                pytest.fail(f"this test's database is already {filled[0]}; it cannot also "
+                            f"be {key}", pytrace=False)
+            return run
         templates.copy_into(db_url, build)
+        filled.append(key)
         return run
 
     return use
@@ -539,6 +551,14 @@ def load_seed(run: Callable[..., Any], folder: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def load_seed_reported(run: Callable[..., Any], folder: Path) -> None:
+    """The 2018 seed with ``helpers.add_reports``'s office and lead-unit reports."""
+    from helpers import add_reports
+
+    load_seed(run, folder)
+    add_reports(run.url)
+
+
 def load_query_plan(run: Callable[..., Any], folder: Path) -> None:
     """The query tests' 2019 table (``helpers.ROWS``)."""
     load_plan(run, folder)
@@ -548,6 +568,13 @@ def load_query_plan(run: Callable[..., Any], folder: Path) -> None:
 def seeded(from_template: Callable[[Build], Callable[..., Any]]) -> Callable[..., Any]:
     """The CLI runner over a database with the 2018 seed table loaded."""
     return from_template(load_seed)
+
+
+@pytest.fixture
+def seeded_reported(from_template: Callable[[Build], Callable[..., Any]]) -> Callable[..., Any]:
+    """The CLI runner over a database with the 2018 seed and ``helpers.add_reports``'s
+    reports (built once per session and copied, like ``seeded``)."""
+    return from_template(load_seed_reported)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from helpers import add_reports, ok
+from helpers import ok
 from taskduty import queries, render
 from taskduty.db import Database
 from taskduty.errors import UsageError
@@ -45,8 +45,7 @@ DAYS = (date(2018, 3, 31), date(2018, 6, 30), date(2018, 8, 1), date(2018, 12, 3
 
 
 @pytest.fixture
-def reported(seeded: Callable[..., Any], db_url: str) -> Iterator[Database]:
-    add_reports(db_url)
+def reported(seeded_reported: Callable[..., Any], db_url: str) -> Iterator[Database]:
     db = Database(db_url)
     yield db
     db.dispose()
@@ -214,20 +213,20 @@ def test_an_unknown_goal_is_refused_before_any_output(reported: Database) -> Non
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_the_command_writes_files_as_the_full_path(reported: Database, seeded: Any, fmt: str,
-                                                   tmp_path: Path,
+def test_the_command_writes_files_as_the_full_path(reported: Database, seeded_reported: Any,
+                                                   fmt: str, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     args = ["tasks", "--year", "2018", "--as-of", "2018-08-01"]
     flt = queries.TaskFilter(year=2018, as_of=date(2018, 8, 1))
     for fields in (None, "code,status", "code,warning,targets"):
         extra = ["--fields", fields] if fields else []
         path = tmp_path / f"out.{fmt}"
-        ok(seeded(*args, "-f", fmt, "-o", str(path), *extra))
+        ok(seeded_reported(*args, "-f", fmt, "-o", str(path), *extra))
         with reported.read() as reader:
             found = queries.list_tasks(reader, flt)
         want = tmp_path / f"want.{fmt}"
         render.write(render.tasks_result(found), fmt, want, fields)
         assert path.read_bytes() == want.read_bytes()
-        shown = ok(seeded(*args, "-f", fmt, *extra))
+        shown = ok(seeded_reported(*args, "-f", fmt, *extra))
         with reported.read() as reader:
             assert shown == held(reader, flt, fmt, fields, monkeypatch)

@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from conftest import load_seed
 from helpers import assert_goals_merged_per_page
 from taskduty import queries
 from taskduty.db import Database
@@ -36,10 +37,11 @@ def dump(path: Path) -> dict[str, Any]:
     return out
 
 
-@pytest.fixture
-def updated(seeded: Callable[..., Any], db_url: str) -> Iterator[Database]:
-    """The seed with updates of every status, some tasks left without any."""
-    db = Database(db_url)
+def load_seed_updated(run: Callable[..., Any], folder: Path) -> None:
+    """The seed with updates of every status, some tasks left without any (a template:
+    built once, copied)."""
+    load_seed(run, folder)
+    db = Database(run.url)
     with db.read() as reader:
         codes = [t.code for t in queries.list_tasks(reader, queries.TaskFilter(year=2018))]
     for day, status, chosen in ((date(2018, 3, 31), "in_progress", codes[::2]),
@@ -48,6 +50,14 @@ def updated(seeded: Callable[..., Any], db_url: str) -> Iterator[Database]:
         record_batch(db, 2018, [NewUpdate(code=c, status=status, date=day, progress=50,
                                           note="=进展" if i % 3 == 0 else "进展")
                                 for i, c in enumerate(chosen)])
+    db.dispose()
+
+
+@pytest.fixture
+def updated(from_template: Callable[..., Any], db_url: str) -> Iterator[Database]:
+    """The seed with updates of every status, some tasks left without any."""
+    from_template(load_seed_updated)
+    db = Database(db_url)
     yield db
     db.dispose()
 

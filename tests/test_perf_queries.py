@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SEED_CSV
+from conftest import SEED_CSV, load_seed
 from taskduty import queries
 from taskduty.db import Database
 from taskduty.migrations import open_database
@@ -40,9 +40,15 @@ def add_history(url: str) -> None:
     db.dispose()
 
 
+def load_seed_with_history(run: Callable[..., Any], folder: Path) -> None:
+    """The 2018 seed with :func:`add_history`'s updates (a template: built once, copied)."""
+    load_seed(run, folder)
+    add_history(run.url)
+
+
 @pytest.fixture
-def history(seeded: Callable[..., Any], db_url: str) -> Iterator[Database]:
-    add_history(db_url)
+def history(from_template: Callable[..., Any], db_url: str) -> Iterator[Database]:
+    from_template(load_seed_with_history)
     db = Database(db_url)
     yield db
     db.dispose()

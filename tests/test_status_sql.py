@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from helpers import ALIAS, add_reports, reference_statuses, reference_summary
+from helpers import ALIAS, reference_statuses, reference_summary
 from taskduty import queries
 from taskduty.db import Database
 from taskduty.extensions import extend
@@ -27,8 +27,7 @@ AS_OF = (date(2018, 1, 1), date(2018, 3, 31), date(2018, 6, 29), date(2018, 6, 3
 
 
 @pytest.fixture
-def reported(seeded: Callable[..., Any], db_url: str) -> Database:
-    add_reports(db_url)
+def reported(seeded_reported: Callable[..., Any], db_url: str) -> Database:
     db = Database(db_url)
     yield db
     db.dispose()
