@@ -140,19 +140,78 @@ def _dedupe(names: list[str]) -> list[str]:
 
 
 def insert_tasks(session: Any, plan_id: int, year: int, table: PlanTable) -> dict[str, int]:
-    """Insert goals, tasks, names, links and load notes; return task ids by code."""
+    """Insert goals, tasks, names, links and load notes of a new plan (it has no tasks yet);
+    return task ids by code."""
+    from sqlalchemy import select
+
+    from taskduty.models import Task, TaskLeader, TaskUnit
+
     apply_aliases(session, table)
     goal_ids = ensure_goals(session, plan_id, table)
-    names = all_name_ids(session, table.tasks)
+    leader_ids, unit_ids = all_name_ids(session, table.tasks)
+    conn = session.connection()
+    columns = [c.name for c in Task.__table__.columns if c.name != "id"]
+    insert_task = Inserter(conn, Task.__table__, columns)
+    insert_leader = Inserter(conn, TaskLeader.__table__, ["task_id", "leader_id", "position"])
+    insert_unit = Inserter(conn, TaskUnit.__table__, ["task_id", "unit_id", "role", "position"])
+    ids_after = (select(Task.id, Task.code).where(Task.plan_id == plan_id)
+                 .order_by(Task.id))
     task_ids: dict[str, int] = {}
+    last = 0
     # A chunk at a time: the rows' column values and links are never all in memory at once.
+    # Plain executemany of tuples (the ids are the ones the rows get in order, as before),
+    # then the chunk's ids read back: the plan's tasks with an id above the last chunk's.
     for start in range(0, len(table.tasks), TASK_CHUNK):
         chunk = table.tasks[start:start + TASK_CHUNK]
-        ids = insert_task_rows(session, plan_id, year, goal_ids, chunk)
-        insert_links(session, chunk, [ids[t.code] for t in chunk], names)
-        task_ids |= ids
+        insert_task([[v[c] for c in columns] for v in (
+            task_values(plan_id, goal_ids[t.goal_no], t, year) for t in chunk)])
+        ids = dict(conn.execute(ids_after.where(Task.id > last)).all())
+        by_code = {code: tid for tid, code in ids.items()}
+        if len(by_code) != len(chunk):
+            raise AssertionError("task rows and ids out of step")
+        last = max(ids)
+        insert_leader([(by_code[t.code], leader_ids[n], i)
+                       for t in chunk for i, n in enumerate(t.leaders)])
+        insert_unit([(by_code[t.code], unit_ids[n], role, i) for t in chunk
+                     for role, names in (("lead", t.units), ("co", t.co_units))
+                     for i, n in enumerate(names)])
+        task_ids |= by_code
     insert_notes(session, plan_id, table.repairs)
     return task_ids
+
+
+class Inserter:
+    """``INSERT INTO table (columns) VALUES …`` for many rows of plain values (in
+    ``columns``' order), as one driver ``executemany`` on ``conn``: the statement compiled
+    once from the table's definition, each column's bind conversion (dates, booleans on
+    SQLite) applied as SQLAlchemy would, without its per-row parameter processing."""
+
+    def __init__(self, conn: Any, table: Any, columns: list[str]) -> None:
+        from sqlalchemy import insert
+
+        dialect = conn.dialect
+        self.conn = conn
+        compiled = insert(table).compile(dialect=dialect, column_keys=columns)
+        self.sql = compiled.string
+        names = list(compiled.positiontup) if compiled.positional else None
+        if names is not None and names != columns:
+            raise AssertionError(f"insert parameters {names} are not {columns}")
+        self.positional = compiled.positional
+        self.columns = columns
+        self.processors = [(i, p) for i, c in enumerate(columns)
+                           if (p := table.c[c].type._cached_bind_processor(dialect)) is not None]
+
+    def __call__(self, rows: list[Any]) -> None:
+        if not rows:
+            return
+        if self.processors:
+            rows = [list(r) for r in rows]
+            for row in rows:
+                for i, process in self.processors:
+                    row[i] = process(row[i])
+        params: list[Any] = ([tuple(r) for r in rows] if self.positional
+                             else [dict(zip(self.columns, r, strict=True)) for r in rows])
+        self.conn.exec_driver_sql(self.sql, params)
 
 
 TASK_CHUNK = 5000  # tasks inserted (with their links) per statement
