@@ -90,7 +90,10 @@ def test_an_os_error_nobody_expected_is_one_line(seeded, monkeypatch):
     def broken(*_a, **_k):
         raise OSError(errno.EIO, "Input/output error", "/media/usb/taskduty.db")
 
+    # the table's path reads through iter_task_rows (render.table_tasks), the others' through
+    # list_tasks
     monkeypatch.setattr(queries, "list_tasks", broken)
+    monkeypatch.setattr(queries, "iter_task_rows", broken)
     one_error(seeded("tasks"), 1, "cannot read or write /media/usb/taskduty.db: disk I/O error")
     assert Path("/media/usb/taskduty.db").exists() is False
 
@@ -105,7 +108,10 @@ def test_an_unexpected_os_error_is_in_the_interface_language(seeded, monkeypatch
     def broken(*_a, **_k):
         raise OSError(errno.EIO, "Input/output error", "/media/usb/taskduty.db")
 
+    # the table's path reads through iter_task_rows (render.table_tasks), the others' through
+    # list_tasks
     monkeypatch.setattr(queries, "list_tasks", broken)
+    monkeypatch.setattr(queries, "iter_task_rows", broken)
     result = seeded("tasks", env={"TASKDUTY_LANG": "zh"})
     assert result.exit_code == 1, result.output
     lines = result.stderr.strip().splitlines()
