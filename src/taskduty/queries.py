@@ -510,6 +510,8 @@ class _RowMaker:
         return self.aliases
 
     def page(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        from taskduty.reports import report_dict
+
         reader, parts, want, flt = self.reader, self.parts, self.wanted, self.flt
         leaders: dict[int, list[str]] = defaultdict(list)
         units: dict[int, list[str]] = defaultdict(list)
@@ -540,20 +542,19 @@ class _RowMaker:
                 extensions = {r["id"]: found[r["extension_id"]] for r in rows
                               if r["extension_id"] in found}
         out = []
-        from taskduty.reports import Combined
-
-        none = Combined()  # no report yet
         schedule = "schedule" in parts
+        dated = "updated" in want or self.stale_before is not None
         year = self.year
         for r in rows:
             tid = r["id"]
-            c = statuses.get(tid, none)
+            status, progress, note, day, per_unit = statuses.get(tid, _NO_REPORT)
+            updated = as_date(day) if dated else None
             ext = extensions.get(tid)
-            sched = self._assess(r["milestones"], ext, c.status, c.progress) if schedule else None
-            if flt.statuses and c.status not in flt.statuses:
+            sched = self._assess(r["milestones"], ext, status, progress) if schedule else None
+            if flt.statuses and status not in flt.statuses:
                 continue
             if self.stale_before is not None and not (
-                    c.status != "done" and (c.updated is None or c.updated < self.stale_before)):
+                    status != "done" and (updated is None or updated < self.stale_before)):
                 continue
             if flt.overdue and not (sched is not None and sched.overdue):
                 continue
@@ -588,17 +589,17 @@ class _RowMaker:
             if "units_inherited" in want:
                 d["units_inherited"] = bool(r["units_inherited"])
             if "status" in want:
-                d["status"] = c.status
+                d["status"] = status
             if "progress" in want:
-                d["progress"] = c.progress
+                d["progress"] = progress
             if "note" in want:
-                d["note"] = c.note
+                d["note"] = note
             if "updated" in want:
-                d["updated"] = c.updated.isoformat() if c.updated else None
+                d["updated"] = updated.isoformat() if updated else None
             if "targets" in want:
                 d["targets"] = targets.get(tid, [])
             if "reports" in want:
-                d["reports"] = _report_dicts(c)
+                d["reports"] = [report_dict(unit, rep) for unit, rep in per_unit]
             if "deadline_kind" in want:
                 d["deadline_kind"] = r["deadline_kind"]
             if "milestones" in want:
@@ -636,51 +637,58 @@ class _RowMaker:
         return found
 
     def _statuses(self, rows: list[dict[str, Any]],
-                  units: dict[int, list[str]]) -> dict[int, Combined]:
+                  units: dict[int, list[str]]) -> dict[int, _Status]:
         """Task id -> its status in force, as :func:`status_in_force` finds it, from each
         row's latest update. A task with several lead units whose one reporter is no unit
         under any spelling (the office) has that report for every lead unit: its status
-        without its lead units' names, unless ``reports`` is asked for. Only the others read
-        their lead units (if not read already) and, with several reporters, their reports."""
-        from taskduty.reports import Combined, Report, combine
+        without reading its lead units, unless ``reports`` is asked for. Only the others read
+        their lead units (if not read already) and combine their reports (with several
+        reporters, each one's latest)."""
+        from taskduty.reports import Report, combine
 
-        out: dict[int, Combined] = {}
-        multi: list[dict[str, Any]] = []
+        out: dict[int, _Status] = {}
+        lead_needed: list[dict[str, Any]] = []
         with_reports = "reports" in self.wanted
         for r in rows:
             if r["update_id"] is None:
                 continue
             if r["lead_count"] <= 1:
-                out[r["id"]] = Combined(r["status"], r["progress"], r["note"],
-                                        as_date(r["date"]))
-            elif r["one_reporter"] and not with_reports and self._office(r["by"] or ""):
-                # what combine gives: the report for each unit, its progress counted
+                out[r["id"]] = (r["status"], r["progress"], r["note"], r["date"], ())
+            elif r["one_reporter"] and self._office(r["by"] or ""):
+                # what combine gives: the report for each lead unit, its progress counted
                 status = r["status"]
-                out[r["id"]] = Combined(status, None if status == "not_started" else (
-                    100 if status == "done" else r["progress"]), r["note"], as_date(r["date"]))
+                out[r["id"]] = (status, None if status == "not_started" else (
+                    100 if status == "done" else r["progress"]), r["note"], r["date"], ())
+                if with_reports:
+                    lead_needed.append(r)
             else:
-                multi.append(r)
-        if not multi:
+                lead_needed.append(r)
+        if not lead_needed:
             return out
         lead: dict[int, list[str]] = units
         if "units" not in self.parts:
             lead = defaultdict(list)
             for r in _by_ids(self.reader, _UNITS_SQL.format(
                     where="WHERE tu.role = 'lead' AND tu.task_id IN {ids}"),
-                    [r["id"] for r in multi]):
+                    [r["id"] for r in lead_needed]):
                 lead[r["task_id"]].append(r["name"])
         several: list[int] = []
-        for r in multi:
+        for r in lead_needed:
+            tid = r["id"]
             if not r["one_reporter"]:
-                several.append(r["id"])
+                several.append(tid)
                 continue
-            alias_map, key = self._unit_key()
-            out[r["id"]] = combine(lead[r["id"]], [Report(
-                id=r["update_id"], by=r["by"] or "", date=as_date(r["date"]),
-                status=r["status"], progress=r["progress"], note=r["note"])],
-                alias_map, key)
+            report = Report(id=r["update_id"], by=r["by"] or "", date=as_date(r["date"]),
+                            status=r["status"], progress=r["progress"], note=r["note"])
+            if tid in out:  # the office's: its report for each lead unit
+                out[tid] = (*out[tid][:4], [(unit, report) for unit in lead[tid]])
+            else:
+                alias_map, key = self._unit_key()
+                c = combine(lead[tid], [report], alias_map, key)
+                out[tid] = (c.status, c.progress, c.note, c.updated, c.per_unit)
         if several:
-            out |= _combine_several(self.reader, self.as_of, lead, several)
+            for tid, c in _combine_several(self.reader, self.as_of, lead, several).items():
+                out[tid] = (c.status, c.progress, c.note, c.updated, c.per_unit)
         return out
 
     def _office(self, by: str) -> bool:
@@ -695,10 +703,10 @@ class _RowMaker:
         return found
 
 
-def _report_dicts(c: Combined) -> list[dict[str, Any]]:
-    from taskduty.reports import report_dict
-
-    return [report_dict(unit, rep) for unit, rep in c.per_unit]
+# A task's status in force in a listing: status, progress, note, the day (a date, or as the
+# database gives it) and each lead unit's latest report (several lead units: (unit, Report)).
+_Status = tuple[str, Any, Any, Any, Sequence[tuple[str, Any]]]
+_NO_REPORT: _Status = ("not_started", None, None, None, ())
 
 
 @dataclass
