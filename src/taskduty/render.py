@@ -359,8 +359,10 @@ def _stream(rows: Iterable[dict[str, Any]], columns: Sequence[Column], fmt: str,
             count += 1
         out.write(("[]" if not count else "\n]") + end)
     elif fmt == "jsonl":
+        # json.dumps(row, ensure_ascii=False, default=str) builds this encoder for each row
+        line = json.JSONEncoder(ensure_ascii=False, default=str).encode
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            out.write(line(row) + "\n")
             count += 1
     else:
         writer = csv.writer(out, lineterminator="\n", delimiter="," if fmt == "csv" else "\t")
