@@ -7,6 +7,7 @@ long texts, ASCII and CJK, empty cells, progress and warning lights."""
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +110,67 @@ def test_the_seed_table_is_the_same(seeded: Any, monkeypatch: pytest.MonkeyPatch
     for fast, slow in zip(new, old, strict=True):
         assert (fast.exit_code, fast.stdout, fast.stderr) == (
             slow.exit_code, slow.stdout, slow.stderr)
+
+
+# -- the head and the width made without rich are rich's ------------------------------------
+HEADERS = ["任务编号", "目标名称", "工作标准", "分管领导", "牵头单位", "配合单位", "完成时限",
+           "预警", "状态", "进度", "Code", "Goal", "Standard", "Leaders", "Lead units",
+           "Co-units", "Deadline", "Warning", "Status", "Progress", "", "a  b", " lead",
+           "trail ", "全角ＡＢＣ", "x" * 30, "混排Mixed文字 and words", "·中·", "A-B-C-D-E"]
+TITLES = [None, "2025年 · 262项", "2025 · 1 task", "2018 · 114 tasks", "一" * 70,
+          "a very long title that is wider than a narrow table " * 2, "  spaced  "]
+
+
+def rich_head(grid: render.Grid, title: str | None, width: int) -> str:
+    import io
+
+    from rich.console import Console
+
+    grid.out = Console(file=io.StringIO(), width=width, highlight=False)
+    table = render.new_table(title)
+    for c in grid.columns:
+        table.add_column(c.header, width=c.width, justify=c.justify, overflow=c.overflow)
+    with grid.out.capture() as captured:
+        grid.out.print(table)
+    return captured.get()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_plain_head_is_rich_s(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(25):
+        n = rng.randint(1, 8)
+        cols = [render.GridColumn(rng.choice(HEADERS), rng.randint(2, 24),
+                                  rng.choice(["left", "left", "right"])) for _ in range(n)]
+        grid = render.Grid(render.PlainOut(None, 400), cols)
+        title = rng.choice(TITLES)
+        plain = grid.plain_head(title)
+        assert plain is not None
+        assert plain == rich_head(grid, title, max(grid.width, 1)), (title, cols)
+
+
+def test_a_head_rich_reads_otherwise_is_left_to_rich() -> None:
+    cols = [render.GridColumn("Code", 6)]
+    grid = render.Grid(render.PlainOut(None, 100), cols)
+    for title in ("[bold]x[/bold]", "a :smile: b", "e\u0301", "tab\there", "\U0001f600"):
+        assert grid.plain_head(title) is None
+    assert render.rich_text_lines("Code", 1) is None
+
+
+@pytest.mark.parametrize("columns", [None, "0", "37", "120", "x", "-5"])
+def test_the_plain_width_is_rich_s(monkeypatch: pytest.MonkeyPatch, columns: str | None) -> None:
+    from rich.console import Console
+
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.delenv("LINES", raising=False)
+    monkeypatch.setattr(render, "interactive", lambda: False)
+    plain = render.plain_console()
+    assert plain is not None
+    assert plain.width == Console(file=sys.stdout).width
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert render.plain_console() is None

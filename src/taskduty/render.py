@@ -41,8 +41,9 @@ import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,46 @@ def console(stderr: bool = False) -> Any:
 
     return QuietPipeConsole(file=sys.stderr if stderr else sys.stdout, highlight=False,
                             soft_wrap=stderr, quiet=stderr and settings.quiet)
+
+
+class PlainOut:
+    """stdout as rich's Console sees it on a pipe or a file (no colours; its width), for a
+    table written without importing rich (:func:`plain_console`)."""
+
+    _color_system = None
+
+    def __init__(self, file: Any, width: int) -> None:
+        self.file = file
+        self.width = width
+
+
+def plain_console() -> PlainOut | None:
+    """stdout when it is no terminal, with the width rich's Console would give it (COLUMNS,
+    else the first of stdin, stdout and stderr that is a terminal, else 80); None where
+    rich's own detection must decide (Windows, Jupyter, FORCE_COLOR or TTY_COMPATIBLE set, a
+    proxied stdout, a terminal)."""
+    import builtins
+    import os
+
+    env = os.environ
+    file = sys.stdout
+    if (sys.platform == "win32" or "FORCE_COLOR" in env or "TTY_COMPATIBLE" in env
+            or hasattr(builtins, "get_ipython") or hasattr(file, "rich_proxied_file")
+            or interactive()):
+        return None
+    columns = env.get("COLUMNS")
+    if columns is not None and columns.isdigit():
+        return PlainOut(file, int(columns))
+    width = 0
+    for stream, fd in ((sys.__stdin__, 0), (sys.__stdout__, 1), (sys.__stderr__, 2)):
+        with suppress(Exception):  # rich falls back to the usual number alike
+            fd = stream.fileno()  # type: ignore[union-attr]
+        try:
+            width = os.get_terminal_size(fd)[0]
+        except (AttributeError, ValueError, OSError):
+            continue
+        break
+    return PlainOut(file, width or 80)
 
 
 @contextmanager
@@ -564,13 +605,14 @@ def print_tasks_table(tasks: list[Any], title: str | None = None,
     """A table fitting the terminal: the goal once per group, wrapped 工作标准, leaders and
     units wrapped between names, status and (when any) progress. Stops before ``budget``
     lines (None: every task); returns how many tasks it showed."""
-    out = console()
+    out = plain_console() or console()  # rich only imported when it is needed
     show_progress = any(t.progress is not None or t.status == "done" for t in tasks)
     every = [task_cells(t, True) for t in tasks]
     cols = task_columns(tasks, out.width, show_progress, every)
     grid = Grid(out, [GridColumn(c.header, c.width, "right" if c.key == "progress" else "left")
                       for c in cols])
     if grid.rich:
+        grid.out = console()
         return grid.write(title, _task_cells(tasks, cols, every), budget)
     return grid.write_lines(title, _task_lines(grid, tasks, cols, every), budget)
 
@@ -794,13 +836,49 @@ class Grid:
 
     def head(self, title: str | None) -> str:
         """The title, the header and the rule under it, as rich renders them."""
+        if self.color is None:
+            plain = self.plain_head(title)
+            if plain is not None:
+                return plain
         table = new_table(title)
         for c in self.columns:
             table.add_column(c.header, width=c.width, justify=c.justify, no_wrap=c.no_wrap,
                              overflow=c.overflow)
-        with self.out.capture() as captured:
-            self.out.print(table)
+        out = self.rich_out()
+        with out.capture() as captured:
+            out.print(table)
         return captured.get()
+
+    def plain_head(self, title: str | None) -> str | None:
+        """:meth:`head` without colours, made here (the title centred over the table, each
+        header wrapped in its column as rich wraps text and set at the bottom, the rule), or
+        None for a title or header only rich lays out (see :func:`rich_text_lines`)."""
+        lines: list[str] = []
+        if title:
+            found = rich_text_lines(title, self.width, "center")
+            if found is None:
+                return None
+            lines += found
+        cells = []
+        for c in self.columns:
+            found = None if c.no_wrap or c.overflow != "fold" else rich_text_lines(
+                c.header, c.width, c.justify)
+            if found is None:
+                return None
+            cells.append(found)
+        height = max(map(len, cells), default=1)
+        for i in range(height):  # a header sits at the bottom of its row
+            lines.append("  ".join(cell[i - height + len(cell)] if i >= height - len(cell)
+                                   else " " * c.width
+                                   for cell, c in zip(cells, self.columns, strict=True)))
+        lines.append("\u2500" * self.width)
+        return "\n".join(lines) + "\n"
+
+    def rich_out(self) -> Any:
+        """A rich console for what only rich lays out (the table's own when it is one)."""
+        if isinstance(self.out, PlainOut):
+            self.out = console()
+        return self.out
 
     def lines(self, text: str, col: GridColumn) -> list[str]:
         """One source line of a cell as lines of exactly the column's width (short texts,
@@ -826,11 +904,11 @@ class Grid:
                     return [text + " " * (col.width - size)]
         from rich.text import Text
 
-        options = self.out.options.update(width=col.width, justify=col.justify,
-                                          no_wrap=col.no_wrap, overflow=col.overflow,
-                                          height=None)
+        out = self.rich_out()
+        options = out.options.update(width=col.width, justify=col.justify,
+                                     no_wrap=col.no_wrap, overflow=col.overflow, height=None)
         return ["".join(seg.text for seg in line)
-                for line in self.out.render_lines(Text(text), options, pad=True)]
+                for line in out.render_lines(Text(text), options, pad=True)]
 
     def styled(self, text: str, style: str | None) -> str:
         if not style or not self.color:
@@ -1054,6 +1132,95 @@ def new_table(title: str | None = None) -> Any:
 
     return Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1, 0, 0),
                  pad_edge=False, header_style="bold", expand=False)
+
+
+_RICH_WORD = re.compile(r"\s*\S+\s*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def rich_text_lines(text: str, width: int, justify: str = "left") -> list[str] | None:
+    """A one-line ``str`` (a title, a header) as rich renders it in ``width`` cells with
+    ``justify`` and overflow fold (``Text.wrap``: words broken at spaces, a word too long for
+    a line folded by cells, each line justified), or None for a text rich may read otherwise
+    or measure otherwise: markup or emoji codes (``[``, ``:``), characters other than
+    of the Basic Multilingual Plane one or two cells wide each, a width under 2."""
+    if width < 2 or justify not in ("left", "center", "right") or "[" in text or ":" in text:
+        return None
+    if not text.isprintable() or (not text.isascii() and any(
+            ord(ch) > 0xFFFF or not _CHAR_CELLS[ch] for ch in text)):
+        return None  # each character one cell or two, a grapheme of its own
+    breaks: list[int] = []  # rich's divide_line
+    offset = 0
+    for match in _RICH_WORD.finditer(text):
+        start, word = match.start(), match.group()
+        size = cell_width(word.rstrip())
+        if width - offset >= size:
+            offset += cell_width(word)
+        elif size > width:
+            pieces = _chop_cells(word, width)
+            for i, piece in enumerate(pieces):
+                if start:
+                    breaks.append(start)
+                if i == len(pieces) - 1:
+                    offset = cell_width(piece)
+                else:
+                    start += len(piece)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_width(word)
+    edges = [0, *breaks, len(text)]
+    out = []
+    for a, b in pairwise(edges):
+        line = text[a:b]
+        if len(line) > width:  # Text.rstrip_end: trailing spaces beyond the width
+            space = _TRAILING_SPACE.search(line)
+            if space is not None:
+                line = line[:len(line) - min(len(space.group()), len(line) - width)]
+        if justify == "left":
+            line = _cells_exactly(line, width)
+        else:
+            line = line.rstrip()
+            size = cell_width(line)
+            if size > width:
+                line = _cells_exactly(line, width)
+                size = width
+            if justify == "right":
+                line = " " * (width - size) + line
+            else:
+                left = (width - size) // 2
+                line = " " * left + line + " " * (width - size - left)
+        out.append(line)
+    return out
+
+
+def _chop_cells(text: str, width: int) -> list[str]:
+    """rich.cells.chop_cells of simple text: pieces of at most ``width`` cells."""
+    pieces: list[str] = []
+    start = used = 0
+    for i, ch in enumerate(text):
+        size = 1 if ch.isascii() else _CHAR_CELLS[ch]
+        if used + size > width:
+            pieces.append(text[start:i])
+            start, used = i, 0
+        used += size
+    if used:
+        pieces.append(text[start:])
+    return pieces
+
+
+def _cells_exactly(text: str, width: int) -> str:
+    """rich.cells.set_cell_size of simple text: cut or padded to ``width`` cells (a wide
+    character cut in half becomes a space)."""
+    size = cell_width(text)
+    if size <= width:
+        return text + " " * (width - size)
+    used = 0
+    for i, ch in enumerate(text):
+        step = 1 if ch.isascii() else _CHAR_CELLS[ch]
+        if used + step > width:
+            return text[:i] + " " * (width - used)
+        used += step
+    return text
 
 
 # Line breaking for Chinese text: no line starts with closing punctuation and none ends
