@@ -101,6 +101,8 @@ def parse_statuses(values: list[str] | None) -> list[str]:
 
 def parse_target_statuses(values: list[str] | None) -> list[str]:
     """``--target`` values as keys: met, on_course, behind, none (English or Chinese)."""
+    if not values:
+        return []  # most listings: no need to import taskduty.targets
     from taskduty.targets import STATUS_LABELS
 
     words = {k: k for k in STATUS_LABELS} | {v: k for k, v in STATUS_LABELS.items()}
