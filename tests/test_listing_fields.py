@@ -120,11 +120,14 @@ def test_every_field_set_as_the_full_path_writes_it(reported: Database, chunk: i
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(queries, "ID_CHUNK", chunk)
     sets = [None, *queries.TASK_FIELDS, *SETS]
+    # The format and the day only change what Python writes and computes from the same
+    # reads: PostgreSQL (its own SQL for every field set) runs one of each.
+    pg = not reported.is_sqlite
     with reported.read() as reader:
-        for day in (date(2018, 6, 30), date(2018, 10, 15)):
+        for day in (date(2018, 6, 30),) if pg else (date(2018, 6, 30), date(2018, 10, 15)):
             flt = queries.TaskFilter(year=2018, as_of=day)
             found = queries.list_tasks(reader, flt)
-            for fmt in FORMATS:
+            for fmt in FORMATS[:1] if pg else FORMATS:
                 for fields in sets:
                     want = held(reader, flt, fmt, fields, monkeypatch, found)
                     assert streamed(reader, flt, fmt, fields, monkeypatch) == want, (
@@ -137,22 +140,26 @@ def test_every_filter_as_the_full_path_writes_it(reported: Database,
     sets = [None, "code,status", "code,warning", "status", "code", "targets,code",
             "expected_progress,days_left", "reports", "extension,updated"]
     nonempty = 0
+    # On PostgreSQL every filter and field set (they change the SQL) on two days, as JSON
+    # only: the format is Python's rendering of the same rows, compared on SQLite.
+    pg = not reported.is_sqlite
+    days, formats = ((DAYS[0], DAYS[-1]), ("json",)) if pg else (DAYS, ("json", "csv"))
     with reported.read() as reader:
         multi = [t for t in queries.list_tasks(reader, queries.TaskFilter(year=2018))
                  if len(t.units) > 1]
         names = [{"units": [multi[0].units[1]]}, {"leaders": [multi[1].leaders[0]]},
                  {"co_units": [u for t in multi for u in t.co_units][:1]}]
-        for day in DAYS:
+        for day in days:
             for extra in FILTERS + names:
                 flt = queries.TaskFilter(year=2018, as_of=day, **extra)
                 found = queries.list_tasks(reader, flt)
                 for fields in sets:
-                    for fmt in ("json", "csv"):
+                    for fmt in formats:
                         want = held(reader, flt, fmt, fields, monkeypatch, found)
                         got = streamed(reader, flt, fmt, fields, monkeypatch)
                         assert got == want, (extra, day, fields, fmt)
                         nonempty += want not in ("[]\n", "")
-    assert nonempty > 100  # the filters left tasks to compare
+    assert nonempty > (50 if pg else 100)  # the filters left tasks to compare
 
 
 def test_the_status_rules_are_exercised(reported: Database) -> None:
