@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,49 @@ def read_db(seed_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# The command lines of a test run in this process (the console script's main() and Typer's
+# app, on the same captured file descriptors), not in two interpreters per line: the
+# subprocess below is for the module's fixtures, and a test of what a plain query imports
+# starts its own interpreter.
+_IN_PROCESS: list[tuple[pytest.CaptureFixture[str], pytest.MonkeyPatch]] = []
+
+
+@pytest.fixture(autouse=True)
+def in_process(capfd: pytest.CaptureFixture[str],
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    _IN_PROCESS.append((capfd, monkeypatch))
+    yield
+    _IN_PROCESS.clear()
+
+
 def run(probe: str, args: list[str], db: Path, cwd: Path) -> tuple[int, str, str, bool]:
+    """Exit code, stdout, stderr of ``taskduty ARGS`` on ``db`` in ``cwd``, and whether it
+    went to Typer (always for the TYPER probe)."""
+    if not _IN_PROCESS:
+        return run_process(probe, args, db, cwd)
+    capfd, monkeypatch = _IN_PROCESS[0]
+    from taskduty.cli import lean
+    from taskduty.cli.app import app
+
+    with monkeypatch.context() as m:
+        m.setenv("TASKDUTY_DB", str(db))
+        m.chdir(cwd)
+        capfd.readouterr()
+        code = lean.run(args) if probe is LEAN else None
+        typer = code is None
+        if typer:
+            try:
+                app(args, prog_name="taskduty")
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None
+                                                                    else 1)
+        out, err = capfd.readouterr()
+    return code, out, err, typer
+
+
+def run_process(probe: str, args: list[str], db: Path, cwd: Path
+                ) -> tuple[int, str, str, bool]:
     env = {k: v for k, v in os.environ.items() if k != "TASKDUTY_DB"}
     env["TASKDUTY_DB"] = str(db)
     proc = subprocess.run([sys.executable, "-c", probe, json.dumps(args)], cwd=cwd, env=env,
