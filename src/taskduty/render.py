@@ -40,6 +40,7 @@ import io
 import json
 import re
 import sys
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -562,23 +563,8 @@ TABLE_FIELDS = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_u
                 "warning")
 
 
-class TableTask(tuple):  # type: ignore[type-arg]
-    """A task as the task table reads it: :data:`TABLE_FIELDS` by name (a tuple: small)."""
-
-    __slots__ = ()
-    code = property(itemgetter(0))
-    goal_no = property(itemgetter(1))
-    goal = property(itemgetter(2))
-    standard = property(itemgetter(3))
-    leaders = property(itemgetter(4))
-    units = property(itemgetter(5))
-    co_units = property(itemgetter(6))
-    deadline = property(itemgetter(7))
-    leaders_inherited = property(itemgetter(8))
-    units_inherited = property(itemgetter(9))
-    status = property(itemgetter(10))
-    progress = property(itemgetter(11))
-    warning = property(itemgetter(12))
+# A task as the task table reads it: TABLE_FIELDS by name (a tuple: small).
+TableTask = namedtuple("TableTask", TABLE_FIELDS)
 
 
 def table_tasks(reader: Any, flt: Any) -> list[TableTask]:
@@ -587,7 +573,7 @@ def table_tasks(reader: Any, flt: Any) -> list[TableTask]:
     from taskduty import queries
 
     fields = itemgetter(*TABLE_FIELDS)
-    return [TableTask(fields(row)) for row in queries.iter_task_rows(reader, flt,
+    return [TableTask._make(fields(row)) for row in queries.iter_task_rows(reader, flt,
                                                                      TABLE_FIELDS)]
 
 
