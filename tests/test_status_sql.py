@@ -24,6 +24,13 @@ from taskduty.updates import NewUpdate, record_batch, withdraw
 
 AS_OF = (date(2018, 1, 1), date(2018, 3, 31), date(2018, 6, 29), date(2018, 6, 30),
          date(2018, 8, 1), date(2018, 10, 15), date(2018, 12, 31), None)
+# PostgreSQL runs the same SQL text with fewer dates: a quarter's report day and the day
+# before it, after the extension to 2018-07-15 fell due, and today.
+PG_AS_OF = (date(2018, 3, 31), date(2018, 6, 29), date(2018, 6, 30), date(2018, 10, 15), None)
+
+
+def days(db: Database) -> tuple[date | None, ...]:
+    return AS_OF if db.is_sqlite else PG_AS_OF
 
 
 @pytest.fixture
@@ -45,7 +52,7 @@ def test_status_in_force_as_before(reported: Database, whole_plan: bool,
     seen: set[str] = set()
     differ = combined_done = 0
     with reported.read() as reader:
-        for day in AS_OF:
+        for day in days(reported):
             tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018, as_of=day))
             assert shown(tasks) == reference_statuses(reader, tasks, day or date.today())
             seen |= {t.status for t in tasks}
@@ -56,7 +63,7 @@ def test_status_in_force_as_before(reported: Database, whole_plan: bool,
             assert shown(narrow) == {c: v for c, v in shown(tasks).items()
                                      if c in {t.code for t in narrow}}
         for t in [t for t in tasks if len(t.units) > 1][:6]:
-            for day in AS_OF:
+            for day in days(reported):
                 one = queries.get_task(reader, t.code, 2018, day)
                 assert shown([one]) == reference_statuses(reader, [one], day or date.today())
     assert seen == {"not_started", "in_progress", "behind", "done"}
@@ -66,7 +73,7 @@ def test_status_in_force_as_before(reported: Database, whole_plan: bool,
 def test_summary_as_before(reported: Database) -> None:
     lit = targets = 0
     with reported.read() as reader:
-        for day in AS_OF:
+        for day in days(reported):
             for th in (Thresholds(), Thresholds(blue_days=60, yellow_points=5)):
                 tasks = queries.list_tasks(reader, queries.TaskFilter(year=2018, as_of=day,
                                                                       thresholds=th))
@@ -141,7 +148,7 @@ def test_grouped_summary_counts_the_hard_tasks_in_python(
     the summary is grouped in SQL with those tasks counted in Python, and is the same when
     counted per task."""
     seen = _paths(monkeypatch)
-    _summaries_as_before(reported, AS_OF)
+    _summaries_as_before(reported, days(reported))
     assert seen["grouped"] and seen["in_python"]
     assert seen["per_task"] == 0
     monkeypatch.setattr(queries, "MAX_SCHEDULES", 0)  # too many schedules: per task
