@@ -99,9 +99,16 @@ def loaded(from_template):
     return from_template(load_with_a_report_and_an_alias)
 
 
+# json, csv and tsv write the rows jsonl reads (the same reads, rendered by Python): on
+# PostgreSQL the table, jsonl and text formats only.
+PG_FORMATS = ("table", "jsonl", "text")
+
+
 @pytest.mark.parametrize("command", sorted(LISTINGS))
-def test_every_offered_format_renders(loaded, command):
+def test_every_offered_format_renders(loaded, command, is_pg):
     args, formats = LISTINGS[command]
+    if is_pg and command != "db status":
+        formats = tuple(f for f in formats if f in PG_FORMATS)
     jsonl = None
     for fmt in formats:
         text = ok(loaded(*args, "--format", fmt))
