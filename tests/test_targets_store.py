@@ -9,6 +9,17 @@ import pytest
 from helpers import TARGETS_TABLE, load_targets_table, tasks_by_code
 
 
+def load_targets(run, folder):
+    """``helpers.TARGETS_TABLE`` as 2019 (a template: loaded once, copied per test)."""
+    load_targets_table(run, folder)
+
+
+@pytest.fixture
+def targets(from_template):
+    """The CLI runner over a database with ``helpers.TARGETS_TABLE`` loaded."""
+    return from_template(load_targets)
+
+
 def test_targets_are_stored_at_load_and_listed(run, tmp_path):
     load_targets_table(run, tmp_path)
     rows = tasks_by_code(run)
@@ -31,8 +42,8 @@ def test_a_replaced_table_reads_its_edited_targets(run, tmp_path):
     assert [t["value"] for t in rows["2.1"]["targets"]] == [5, 2]
 
 
-def test_actuals_recorded_like_statuses_and_judged_at_dates(run, tmp_path):
-    load_targets_table(run, tmp_path)
+def test_actuals_recorded_like_statuses_and_judged_at_dates(targets):
+    run = targets
     r = run("update", "1.2#1", "--actual", "1.5亿美元", "-d", "2019-03-31", "--by", "商务局",
             "--note", "一季度")
     assert r.exit_code == 0, r.output
@@ -66,8 +77,8 @@ def test_actuals_recorded_like_statuses_and_judged_at_dates(run, tmp_path):
     assert shown["actuals"][0]["id"].startswith("A")
 
 
-def test_actuals_are_withdrawn_by_undo_and_withdraw(run, tmp_path):
-    load_targets_table(run, tmp_path)
+def test_actuals_are_withdrawn_by_undo_and_withdraw(targets):
+    run = targets
     env = {"LOGNAME": "alice", "USER": "alice", "USERNAME": "alice"}
     run("update", "1.1#1", "-a", "7.8", "-d", "2019-03-31", env=env)
     r = run("update", "1.1#2", "-a", "6.5", "-s", "推进中", "-p", "30", "-d", "2019-03-31",
@@ -100,16 +111,16 @@ def test_actuals_are_withdrawn_by_undo_and_withdraw(run, tmp_path):
     (("1.1#1",), 2, "--actual"),
     (("1.1",), 2, "give --status"),
 ])
-def test_bad_actuals_write_nothing(run, tmp_path, args, code, message):
-    load_targets_table(run, tmp_path)
+def test_bad_actuals_write_nothing(targets, args, code, message):
+    run = targets
     r = run("update", *args, "-d", "2019-03-31")
     assert r.exit_code == code, r.output
     assert message in r.output
     assert all(g["actual"] is None for t in tasks_by_code(run).values() for g in t["targets"])
 
 
-def test_show_lists_targets_and_actual_values(run, tmp_path):
-    load_targets_table(run, tmp_path)
+def test_show_lists_targets_and_actual_values(targets):
+    run = targets
     run("update", "1.2#2", "-a", "57", "-d", "2019-03-31", "--note", "季度数")
     r = run("show", "1.2", "--as-of", "2019-03-31")
     assert r.exit_code == 0, r.output
