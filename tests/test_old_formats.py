@@ -1,8 +1,11 @@
 """Old and WPS formats: .xls and .et workbooks with merged cells, .doc and .wps documents
 through LibreOffice, and the one-line error when LibreOffice is missing.
 
-The fixtures are built here (openpyxl/python-docx) and saved in the old formats by
-LibreOffice itself. CI installs LibreOffice (.ci/run): there these tests never skip.
+The fixtures (tests/data/old_formats/) were built by :func:`build_xls` and :func:`build_docs`
+(openpyxl/python-docx) and saved in the old formats by LibreOffice itself; run this file
+(``python tests/test_old_formats.py``) to build them again. They are kept rather than built
+in each run: three starts of LibreOffice (~1.3 s each, on each worker that runs this file).
+CI installs LibreOffice (.ci/run): there the tests that load .doc and .wps never skip.
 """
 
 from __future__ import annotations
@@ -42,11 +45,14 @@ def save_as(source: Path, to: str, outdir: Path, *more: Path) -> Path:
     return outdir / f"{source.stem}.{to}"
 
 
-@pytest.fixture(scope="module")
-def xls_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+DATA = Path(__file__).resolve().parent / "data" / "old_formats"
+
+
+def build_xls(folder: Path) -> Path:
+    """A workbook with merged cells, saved by LibreOffice as .xls."""
     import openpyxl
 
-    folder = tmp_path_factory.mktemp("xls")
+    folder.mkdir(parents=True, exist_ok=True)
     wb = openpyxl.Workbook()
     ws = wb.active
     ws["A1"] = "某镇2022年重点工作责任分解表"
@@ -62,11 +68,11 @@ def xls_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return save_as(source, "xls", folder)
 
 
-@pytest.fixture(scope="module")
-def doc_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def build_docs(folder: Path) -> tuple[Path, Path]:
+    """A table document saved as .doc, and a notice saved as .doc and named .wps."""
     import docx
 
-    folder = tmp_path_factory.mktemp("doc")
+    folder.mkdir(parents=True, exist_ok=True)
     table_doc = docx.Document()
     table_doc.add_paragraph("某县2022年目标任务分解表")
     table = table_doc.add_table(rows=3, cols=5)
@@ -87,6 +93,16 @@ def doc_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     doc = save_as(save_as(table_source, "odt", folder / "odt"), "doc", folder, notice_source)
     wps = (folder / f"{notice_source.stem}.doc").rename(folder / "通知.wps")
     return doc, wps
+
+
+@pytest.fixture
+def xls_file() -> Path:
+    return DATA / "分解表.xls"
+
+
+@pytest.fixture
+def doc_files() -> tuple[Path, Path]:
+    return DATA / "表格.doc", DATA / "通知.wps"
 
 
 def load(run: Any, path: Path) -> dict[str, Any]:
@@ -165,3 +181,13 @@ def test_xlsx_saved_under_an_old_name_and_a_file_that_is_no_workbook(
     assert result.exit_code == 1
     assert "not an Excel 97–2003 or WPS workbook" in result.stderr
     assert "另存为" in result.stderr
+
+
+if __name__ == "__main__":  # build the fixtures again: python tests/test_old_formats.py
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        DATA.mkdir(parents=True, exist_ok=True)
+        for path in (build_xls(Path(tmp) / "xls"), *build_docs(Path(tmp) / "doc")):
+            shutil.copyfile(path, DATA / path.name)
+            print(DATA / path.name)
