@@ -50,13 +50,16 @@ BACKENDS = ("sqlite", "postgres")
 
 
 def _build_click_commands_once() -> None:
-    """Typer's ``CliRunner.invoke`` rebuilds the click command from every command function's
-    signature on each call (``typer.main.get_command``: ~40% of a typical in-process invoke,
-    thousands of times a run). Build it once per app instead, as the real ``taskduty``
-    process does once per run; an app that gains commands later is built again."""
+    """Typer's ``CliRunner.invoke`` and calling the app (``app(args)``, as ``main()`` and
+    test_cli_lean do) rebuild the click command from every command function's signature on
+    each call (``typer.main.get_command``: ~40% of a typical in-process invoke, ~0.14 s a
+    call of the app, thousands of times a run). Build it once per app instead, as the real
+    ``taskduty`` process does once per run; an app that gains commands later is built
+    again."""
+    import typer.main
     import typer.testing
 
-    build = typer.testing._get_command
+    build = typer.main.get_command
     built: dict[tuple[int, int, int], tuple[Any, Any]] = {}
 
     def get_command(app: Any) -> Any:
@@ -67,6 +70,7 @@ def _build_click_commands_once() -> None:
         return hit[1]
 
     typer.testing._get_command = get_command
+    typer.main.get_command = get_command  # what Typer.__call__ looks up when it is called
 
 
 _build_click_commands_once()
