@@ -1,0 +1,184 @@
+"""What ``load`` reads from a table, pinned byte for byte while its CPU is cut (issue 19).
+
+For the tables the tests already load — the 2018 seed as Word-table text and as CSV, the query
+tests' 2019 table (``helpers.ROWS``), the targets table (``helpers.TARGETS_TABLE``), the .xls
+fixture — and a ``bench/generate.py`` table of 2,000 tasks, each digest below covers the
+whole normalised table (every field of every task, the goals, the repairs, title, format and
+columns), its ``content_hash``, and for every task what the store keeps beside it:
+``targets.targets_json`` of its text and ``schedule.read_deadline`` (with the column's
+``parse_deadline`` and the text's ``infer_deadline`` apart). The expected values were computed
+by the code before the speed-ups; a changed byte anywhere fails.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import ROWS, TARGETS_TABLE, write_plan
+from taskduty import i18n
+from taskduty.schedule import Deadline, infer_deadline, parse_deadline, read_deadline
+from taskduty.sources import read_source
+from taskduty.table import PlanTable, normalise
+from taskduty.targets import extract_targets, targets_json
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+import generate  # noqa: E402  (bench/generate.py)
+
+TASK_FIELDS = ("code", "goal_no", "goal", "seq", "standard", "leaders", "units", "co_units",
+               "deadline", "section", "leaders_inherited", "units_inherited", "ref")
+
+
+def _deadline(found: Deadline) -> list[Any]:
+    return [found.kind, found.inferred, [[m.date.isoformat(), m.step] for m in found.milestones]]
+
+
+def table_record(table: PlanTable) -> dict[str, Any]:
+    """Everything normalise gives, as plain JSON values."""
+    return {
+        "title": table.title, "input_format": table.input_format, "columns": table.columns,
+        "goals": sorted(table.goals.items()),
+        "repairs": [[r.kind, r.ref, r.message, r.code] for r in table.repairs],
+        "tasks": [[getattr(t, f) for f in TASK_FIELDS] for t in table.tasks],
+        "content_hash": table.content_hash(),
+    }
+
+
+def stored_record(table: PlanTable, year: int) -> list[Any]:
+    """What the store computes per task: targets and deadlines."""
+    return [[targets_json(t.standard), [x.to_dict() for x in extract_targets(t.standard)],
+             _deadline(read_deadline(t.deadline, t.standard, year)),
+             _deadline(parse_deadline(t.deadline, year)),
+             _deadline(infer_deadline(t.standard, year))] for t in table.tasks]
+
+
+def digest(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+GENERATED_TASKS = 2000
+
+
+def generated_csv(folder: Path) -> Path:
+    rows = generate.make_rows(GENERATED_TASKS)
+    return generate.write_csv(folder / "generated.csv", rows)
+
+
+def tables(folder: Path) -> dict[str, tuple[Path, int]]:
+    """name -> (file, year) of every pinned table."""
+    targets = folder / "targets.csv"
+    targets.write_text(TARGETS_TABLE, encoding="utf-8")
+    return {
+        "seed_text": (ROOT / "data" / "seed_2018.txt", 2018),
+        "seed_csv": (ROOT / "data" / "seed_table.csv", 2018),
+        "query_rows": (write_plan(folder / "plan.csv", ROWS), 2019),
+        "targets_table": (targets, 2019),
+        "old_xls": (ROOT / "tests" / "data" / "old_formats" / "分解表.xls", 2019),
+        "generated": (generated_csv(folder), 2025),
+    }
+
+
+# Computed once by the code before the speed-ups (python tests/test_load_cpu_pins.py prints
+# them); (normalised table with English and Chinese messages, per-task targets
+# and deadlines).
+EXPECTED: dict[str, tuple[str, str]] = {
+    "seed_text": ("b70f3e5657bec62eac2a014966decf6d55506d624f196ab852dc05ca58492646",
+                  "d494158e5f74fa3daba7f05c1b9476f0458056ff5e1707a4f126ebafb620368e"),
+    "seed_csv": ("311ae74030a8b0c1c592cc1a1253239a725309eded2f88f642532bd91419d3e5",
+                 "d494158e5f74fa3daba7f05c1b9476f0458056ff5e1707a4f126ebafb620368e"),
+    "query_rows": ("9acf73df4414c85ae2056dc55176039a18685e200b8500b1a9dbc0f8eb81dd52",
+                   "0b18105b3902581117b4bf47734e455b01f8df382640ce086514a6eebc691a61"),
+    "targets_table": ("717d07d25c206ebc686be49e6ddad1828b6e5260eb8c8f54de3a626624b3f3c8",
+                      "b53adbff3d3b20116d076054e90f6c1f6b1b82cd44d220beec715a9037b3a8fa"),
+    "old_xls": ("8e8d5988f48a6a3c961df11f49b25816452e789bb67493eb61355b5979913db7",
+                "87ee3be62ac88d0791ab629a63e819531565c931ffcf92e15e35284de1392f00"),
+    "generated": ("e6706e9b912abf115a7bf7965e0092331ec7264db0fc3a9690b17db2b4f2e0c6",
+                  "9f4f8d861342998c0cf681d2adbf84fdcd8275cd3bd97c68682d49afbb328907"),
+}
+# The generated table's cells, so a change of bench/generate.py is told apart from a change
+# of what load reads.
+GENERATED_INPUT = "d6c951bbc1d75f5e7939fe87323f7955e6df4fc2c78fbd0f1ef9c3923322b273"
+# content_hash of the seed CSV and the generated table, as stored in plan.content_hash.
+CONTENT_HASHES = {
+    "seed_text": "0f6cc353c90c7a7f81589d79a668514ef62f3c12c8e2147e3646131938010778",
+    "seed_csv": "0f6cc353c90c7a7f81589d79a668514ef62f3c12c8e2147e3646131938010778",
+    "query_rows": "ac26dbb73ad42854d2903182984d97570811a2f7e5be521e86dd19300ed223fa",
+    "targets_table": "413c0854048a06b5bc92eb134e8b74328f60c82c915908e322b5ef1e2e6bfd42",
+    "old_xls": "e55707c61883bb3ca0e1c310eeb4fd3c26ffe012113d1f3d128772f616a0b5b1",
+    "generated": "1a9a25e3da4c34e1b03517eddac8bb06fe44d61219f333566a1caf2471c93018",
+}
+
+
+def compute(folder: Path) -> dict[str, tuple[str, str, str]]:
+    """name -> (digest of the table, in English and Chinese messages; digest of the per-task
+    targets and deadlines; content_hash)."""
+    out = {}
+    try:
+        for name, (path, year) in tables(folder).items():
+            records = []
+            for lang in ("en", "zh"):
+                i18n.use(lang)
+                table = normalise(read_source(path), release_rows=True)
+                records.append(table_record(table))
+            out[name] = (digest(records), digest(stored_record(table, year)),
+                         table.content_hash())
+    finally:
+        i18n.use("en")
+    return out
+
+
+@pytest.fixture(scope="module")
+def computed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, str, str]]:
+    return compute(tmp_path_factory.mktemp("pins"))
+
+
+def test_generated_table_is_the_one_pinned(tmp_path: Path) -> None:
+    with generated_csv(tmp_path).open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert len(rows) == GENERATED_TASKS + 1
+    assert digest(rows) == GENERATED_INPUT, "bench/generate.py changed: compute the pins again"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_normalised_table_unchanged(computed: dict[str, tuple[str, str, str]], name: str) -> None:
+    assert computed[name][0] == EXPECTED[name][0]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_targets_and_deadlines_unchanged(computed: dict[str, tuple[str, str, str]],
+                                         name: str) -> None:
+    assert computed[name][1] == EXPECTED[name][1]
+
+
+def test_content_hash_is_the_digest_of_the_tasks_json(tmp_path: Path) -> None:
+    """The streamed digest equals sha256 of ``json.dumps`` of the whole list of tasks."""
+    keys = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units", "deadline",
+            "section")
+    for path, _year in tables(tmp_path).values():
+        table = normalise(read_source(path))
+        whole = json.dumps([{k: getattr(t, k) for k in keys} for t in table.tasks],
+                           ensure_ascii=False)
+        assert table.content_hash() == hashlib.sha256(whole.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("name", sorted(CONTENT_HASHES))
+def test_content_hash_unchanged(computed: dict[str, tuple[str, str, str]], name: str) -> None:
+    assert computed[name][2] == CONTENT_HASHES[name]
+
+
+if __name__ == "__main__":  # print the pins (only ever from the code before a speed-up)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for key, (table_digest, stored_digest, content) in compute(Path(tmp)).items():
+            print(f'    "{key}": ("{table_digest}",\n        "{stored_digest}"),  # {content}')
+        with generated_csv(Path(tmp)).open(encoding="utf-8-sig", newline="") as fh:
+            print("GENERATED_INPUT =", repr(digest(list(csv.reader(fh)))))
