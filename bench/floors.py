@@ -26,7 +26,12 @@ import unicodedata
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-WIDTHS = (6, 14, 44, 10, 16, 8)  # code, goal, standard, leaders, units, status: 120 columns
+# What taskduty's task table shows of each task (its columns in its order): code, 目标名称 (on
+# a goal's first task only), 工作标准, 分管领导, 牵头单位, 配合单位, 完成时限, 预警, 状态, 进度.
+# Widths: what taskduty computes for the benchmark's year at 120 columns (two-cell gaps).
+HEADERS = ("任务编号", "目标名称", "工作标准", "分管领导", "牵头单位", "配合单位", "完成时限",
+           "预警", "状态", "进度")
+WIDTHS = (8, 11, 24, 13, 13, 12, 7, 4, 6, 4)
 
 # Each task's status in force: the latest update not withdrawn (index ix_update_task_date).
 STATUS = ("(SELECT s.status FROM task_update s WHERE s.task_id = t.id AND s.withdrawn_at IS "
@@ -51,6 +56,28 @@ SUMMARY = (
     "GROUP BY u.name ORDER BY tasks DESC, u.name")
 
 
+def _names(table: str, link: str, key: str, where: str = "") -> str:
+    """A task's names of ``table`` in their order, joined by 、."""
+    return (f"(SELECT group_concat(name, '、') FROM (SELECT n.name FROM {link} x JOIN {table} n"
+            f" ON n.id = x.{key} WHERE x.task_id = t.id{where} ORDER BY x.position))")
+
+
+# The task table's cells: names in their order, the latest update in force (STATUS's
+# lookup) and what the light needs (the milestones, the approved extension in force).
+TABLE = (
+    "SELECT t.goal_no, t.code, g.name, t.standard, "
+    + _names("leader", "task_leader", "leader_id") + ", t.leaders_inherited, "
+    + _names("unit", "task_unit", "unit_id", " AND x.role = 'lead'") + ", t.units_inherited, "
+    + _names("unit", "task_unit", "unit_id", " AND x.role = 'co'") + ", t.deadline, "
+    "t.milestones, (SELECT json_array(s.status, s.progress) FROM task_update s"
+    " WHERE s.task_id = t.id AND s.withdrawn_at IS NULL ORDER BY s.date DESC, s.id DESC"
+    " LIMIT 1), "
+    "(SELECT e.due_date FROM task_extension e WHERE e.task_id = t.id AND e.withdrawn_at IS "
+    "NULL ORDER BY e.id DESC LIMIT 1) "
+    "FROM task t JOIN goal g ON g.id = t.goal_id JOIN plan p ON p.id = t.plan_id "
+    "WHERE p.year = :year AND t.removed = 0 {extra} ORDER BY t.goal_no, t.seq")
+
+
 def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -68,16 +95,56 @@ def wrap(text: str, limit: int) -> list[str]:
 
 
 def table(db: str, year: int, leader: str | None = None) -> None:
+    """taskduty's task table as plain padded text: the title, the header, each task's ten
+    cells wrapped in their widths (progress set right), a blank line between goals."""
     conn = sqlite3.connect(db)
-    rows = conn.execute(LISTING.format(extra=BY_LEADER if leader else ""),
+    rows = conn.execute(TABLE.format(extra=BY_LEADER if leader else ""),
                         {"year": year, "leader": leader}).fetchall()
+    as_of = date.today()
+    lights: dict[tuple, str] = {}  # the light of each distinct schedule, status and progress
+    total = sum(WIDTHS) + 2 * (len(WIDTHS) - 1)
+    title = f"{year}年 · {len(rows)}项"
+    pad = (total - width(title)) // 2
     out = sys.stdout
-    for row in rows:
-        cells = [wrap(str(v or ""), w) for v, w in zip(row, WIDTHS, strict=True)]
-        for i in range(max(len(c) for c in cells)):
-            out.write(" ".join((c[i] if i < len(c) else "") + " " * (w - width(c[i] if i < len(c)
-                                                                             else ""))
-                               for c, w in zip(cells, WIDTHS, strict=True)).rstrip() + "\n")
+    out.write(" " * pad + title + " " * (total - pad - width(title)) + "\n")
+    head = [wrap(h, w) for h, w in zip(HEADERS, WIDTHS, strict=True)]
+    tall = max(map(len, head))
+    for i in range(tall):  # a header sits at the bottom of its row
+        parts = []
+        for c, w in zip(head, WIDTHS, strict=True):
+            text = c[i - tall + len(c)] if i >= tall - len(c) else ""
+            parts.append(text + " " * (w - width(text)))
+        out.write("  ".join(parts) + "\n")
+    out.write("\u2500" * total + "\n")
+    previous = None
+    for (goal_no, code, goal, standard, leaders, l_inh, units, u_inh, co, deadline,
+         milestones, latest, extended) in rows:
+        status, pct = json.loads(latest) if latest else ("not_started", None)
+        key = (milestones, extended, status, pct)
+        light = lights.get(key)
+        if light is None:
+            dates = ([date.fromisoformat(extended)] if extended else sorted(
+                date.fromisoformat(m["date"]) for m in json.loads(milestones or "[]")))
+            value = 100.0 if status == "done" else float(pct or 0)
+            light = lights[key] = _light(as_of, status, value, dates,
+                                         _expected(as_of, year, dates)) or ""
+        if previous is not None and goal_no != previous:
+            out.write(" " * total + "\n")
+        progress = "" if pct is None and status != "done" else \
+            f"{100 if status == 'done' else pct}%"
+        values = (code, f"{goal_no}.{goal}" if goal_no != previous else "", standard,
+                  (leaders or "") + (" (沿用)" if l_inh else ""),
+                  (units or "") + (" (沿用)" if u_inh else ""), co or "", deadline or "",
+                  light, STATUS_TEXT.get(status, status), progress)
+        previous = goal_no
+        cells = [wrap(v, w) for v, w in zip(values, WIDTHS, strict=True)]
+        for i in range(max(map(len, cells))):
+            parts = []
+            for c, w in zip(cells, WIDTHS, strict=True):
+                text = c[i] if i < len(c) else ""
+                parts.append(text + " " * (w - width(text)))
+            parts[-1] = parts[-1].strip().rjust(WIDTHS[-1])
+            out.write("  ".join(parts) + "\n")
 
 
 def load(empty: str, csv_path: str, db: str, year: int) -> None:
