@@ -7,8 +7,10 @@ An upgrade runs every pending migration and the version bump in one transaction,
 whole or not at all; a SQLite file is first copied to ``<file>.bak-v<old>-<time>``.
 
 A new database is made from the models (``SQLModel.metadata.create_all``) at the current
-version, so the models must always describe the latest schema, and each migration must turn
-the previous schema into exactly that (``tests/test_migrations.py`` compares the two).
+version (a new SQLite file from the same statements pinned as text without importing the ORM:
+:mod:`taskduty.schema_sqlite`, which ``python tools/sqlite_schema.py`` writes), so the models
+must always describe the latest schema, and each migration must turn the previous schema into
+exactly that (``tests/test_migrations.py`` compares the two).
 To change the schema: edit ``models.py`` and add an ``@migration`` function at the end of the
 migrations below, with SQL that works on SQLite and PostgreSQL.
 
@@ -27,6 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from taskduty import db as db_module
 from taskduty import errors
 from taskduty.db import Database
 from taskduty.errors import DatabaseError
@@ -272,7 +275,55 @@ def ensure(db: Database) -> Upgrade | None:
     if version == target_version():
         return None
     _refuse_newer(db, version)
+    if version is None and db.path is not None:
+        created = _create_sqlite(db)
+        if created is not _NOT_EMPTY:
+            return created  # type: ignore[return-value]
     return _migrate(db)
+
+
+_NOT_EMPTY = object()  # _create_sqlite found tables: _migrate decides (refuse or upgrade)
+
+
+def _create_sqlite(db: Database) -> Upgrade | object | None:
+    """Create the schema in a SQLite file without tables from the pinned DDL
+    (:mod:`taskduty.schema_sqlite`, the statements ``create_all`` runs), through ``sqlite3``:
+    no ORM import. :data:`_NOT_EMPTY` when the file has tables (another writer's schema, an
+    older one, or none of taskduty's), for :func:`_migrate`."""
+    from taskduty.schema_sqlite import STATEMENTS
+
+    assert db.path is not None
+    target = target_version()
+    try:
+        conn = sqlite3.connect(str(db.path), timeout=db_module.SQLITE_BUSY_TIMEOUT_MS / 1000,
+                               isolation_level=None)  # we issue BEGIN ourselves
+    except sqlite3.Error as exc:
+        raise db.sqlite_error(exc, "open") from None
+    try:
+        for pragma in db_module.sqlite_pragmas():
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("BEGIN IMMEDIATE")  # the write lock, as _migrate takes it
+        try:
+            version = db.stored_version(conn)  # again, now that no one else can change it
+            if version == target:
+                return None
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone():
+                return _NOT_EMPTY
+            for statement in STATEMENTS:
+                conn.execute(statement)
+            conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', :v)",
+                         {"v": str(target)})
+            conn.execute("INSERT INTO meta (key, value) VALUES (:k, :v)",
+                         {"k": FORM_SECRET_KEY, "v": new_secret()})
+            conn.execute("COMMIT")
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise db.sqlite_error(exc, "open") from None
+    finally:
+        conn.close()
+    return Upgrade(None, target)
 
 
 def _migrate(db: Database) -> Upgrade | None:
