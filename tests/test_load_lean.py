@@ -90,3 +90,10 @@ def test_a_file_with_other_tables_is_still_refused(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("other",)]
     conn.close()
+
+
+def test_the_task_insert_names_every_column_but_id() -> None:
+    from taskduty import store
+    from taskduty.models import Task
+
+    assert list(store.TASK_COLUMNS) == [c.name for c in Task.__table__.columns if c.name != "id"]

@@ -1,8 +1,8 @@
-"""A load stores exactly the rows SQLAlchemy's own inserts store: ``store.insert_tasks``
-writes tasks and links as plain ``executemany`` tuples (``store.Inserter``), and this pins
-it against the ORM/Core path it replaced (a ``Task`` insert of ``task_values`` dicts, one
-``TaskLeader``/``TaskUnit`` insert of dicts), on both backends: the same ids, values and
-value types in every table."""
+"""A load stores exactly the rows SQLAlchemy's own inserts store: ``store.add_plan`` writes
+the plan, goals, names, tasks, links and notes as SQL text through a ``writer.Writer``
+(``sqlite3`` on a SQLite file), and this pins it against the ORM/Core path it replaced (an
+ORM ``Plan``, Core inserts of ``task_values`` dicts and links, ids by RETURNING), on both
+backends: the same ids, values and value types in every table."""
 
 from __future__ import annotations
 
@@ -41,13 +41,25 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def core_insert_tasks(session: Any, plan_id: int, year: int, table: Any) -> None:
-    """The insert path before plain tuples: Core inserts of dicts, ids by RETURNING."""
+def orm_add_plan(w: Any, table: Any, year: int, source: str, digest: str) -> None:
+    """The path before SQL text, as ``store.add_plan``: an ORM ``Plan`` and Core inserts of
+    dicts with ids by RETURNING, in a session on ``w``'s SQLAlchemy connection (the
+    database opened with ``fast_writes=False``)."""
     from sqlalchemy import insert
+    from sqlmodel import Session
 
     from taskduty import store
-    from taskduty.models import Task, TaskLeader, TaskUnit
+    from taskduty.db import utcnow
+    from taskduty.models import LoadNote, Plan, Task, TaskLeader, TaskUnit
+    from taskduty.user import login_name
 
+    session = Session(bind=w.conn)
+    plan = Plan(year=year, title=table.title, input_format=table.input_format,
+                source_name=source, content_hash=digest, loaded_at=utcnow(),
+                loaded_by=login_name())
+    session.add(plan)
+    session.flush()
+    plan_id = plan.id
     store.apply_aliases(session, table)
     goal_ids = store.ensure_goals(session, plan_id, table)
     leader_ids, unit_ids = store.all_name_ids(session, table.tasks)
@@ -56,33 +68,43 @@ def core_insert_tasks(session: Any, plan_id: int, year: int, table: Any) -> None
         [store.task_values(plan_id, goal_ids[t.goal_no], t, year) for t in table.tasks])
     ids = {r.code: r.id for r in rows}
     conn = session.connection()
-    conn.execute(insert(TaskLeader), [
-        {"task_id": ids[t.code], "leader_id": leader_ids[n], "position": i}
-        for t in table.tasks for i, n in enumerate(t.leaders)])
-    conn.execute(insert(TaskUnit), [
-        {"task_id": ids[t.code], "unit_id": unit_ids[n], "role": role, "position": i}
-        for t in table.tasks for role, names in (("lead", t.units), ("co", t.co_units))
-        for i, n in enumerate(names)])
-    store.insert_notes(session, plan_id, table.repairs)
+    leaders = [{"task_id": ids[t.code], "leader_id": leader_ids[n], "position": i}
+               for t in table.tasks for i, n in enumerate(t.leaders)]
+    units = [{"task_id": ids[t.code], "unit_id": unit_ids[n], "role": role, "position": i}
+             for t in table.tasks for role, names in (("lead", t.units), ("co", t.co_units))
+             for i, n in enumerate(names)]
+    notes = [{"plan_id": plan_id, "kind": r.kind, "ref": r.ref, "code": r.code,
+              "message": r.message} for r in table.repairs]
+    for model, values in ((TaskLeader, leaders), (TaskUnit, units), (LoadNote, notes)):
+        if values:
+            conn.execute(insert(model), values)
+
+
+def orm_database(url: str) -> Any:
+    """``url`` opened as ``open_database`` does, but writing through SQLAlchemy."""
+    from taskduty.db import Database
+    from taskduty.migrations import Keeper
+
+    return Database(url, schema=Keeper(), fast_writes=False)
 
 
 def load_both(url: str, reference_url: str, path: Path, year: int, monkeypatch: Any) -> None:
     """``path`` loaded into ``url`` as taskduty does and into ``reference_url`` by
-    :func:`core_insert_tasks`; in both, a leader and a unit already known keep their ids
-    and the new names follow."""
+    :func:`orm_add_plan`; in both, a leader and a unit already known keep their ids and the
+    new names follow."""
     from taskduty import store
     from taskduty.migrations import open_database
     from taskduty.models import Leader, Unit
     from taskduty.table import read_table
 
     for target, reference in ((url, False), (reference_url, True)):
-        db = open_database(target)
+        db = orm_database(target) if reference else open_database(target)
         with db.write() as session:
             session.add(Leader(name="赵六"))
             session.add(Unit(name="统计局"))
         with monkeypatch.context() as m:
             if reference:
-                m.setattr(store, "insert_tasks", core_insert_tasks)
+                m.setattr(store, "add_plan", orm_add_plan)
             store.load_plan(db, read_table(path), year, path.name)
         db.dispose()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -291,13 +292,22 @@ class Database:
     def errors(self, doing: str = "open") -> Iterator[None]:
         """Turn driver errors (server down, bad password, locked file) into one-line
         :class:`DatabaseError` messages, with the URL's password masked."""
-        from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
-
         try:
             yield
-        except IntegrityError as exc:
+        except Exception as exc:
+            if "sqlalchemy" not in sys.modules:  # no SQLAlchemy, so none of its errors
+                raise
+            self._sqlalchemy_error(exc, doing)
+            raise
+
+    def _sqlalchemy_error(self, exc: Exception, doing: str) -> None:
+        """Raise SQLAlchemy's driver error ``exc`` as a :class:`DatabaseError` (see
+        :meth:`errors`); return for any other error."""
+        from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
+
+        if isinstance(exc, IntegrityError):
             raise self.conflict_error(exc, doing) from None
-        except (OperationalError, DBAPIError) as exc:
+        if isinstance(exc, (OperationalError, DBAPIError)):
             if self.is_sqlite:
                 raise self.sqlite_error(exc, doing) from None
             raise DatabaseError(
@@ -305,7 +315,7 @@ class Database:
                     doing=_doing(doing), display=self.display, reason=_short(exc, self.url)),
                 hint=_("check that the server is running and the URL's host, port, user, password "
                        "and database (or PGHOST, PGPORT, PGUSER, PGPASSWORD)")) from None
-        except ArgumentError as exc:
+        if isinstance(exc, ArgumentError):
             raise DatabaseError(
                 _("cannot use {display} as a database: {reason}")
                     .format(display=self.display, reason=_short(exc, self.url)),
@@ -367,6 +377,15 @@ class Database:
         """One transaction: commits when the block ends, rolls back on any error."""
         from sqlmodel import Session
 
+        with self.creating():
+            self.prepare_schema()
+            with self.errors("write to"), Session(self.engine()) as session, session.begin():
+                yield session
+
+    @contextmanager
+    def creating(self) -> Iterator[None]:
+        """Around a write that may create the SQLite file (and its folders): when the block
+        fails, what it created is removed again."""
         self.check_sqlite_file(must_exist=False)
         made: list[Path] = []  # what this call creates: removed again if the command fails
         if self.path is not None and not self.path.exists():
@@ -380,9 +399,7 @@ class Database:
                     hint=_("check that the folder can be written by you")) from None
             made.insert(0, self.path)
         try:
-            self.prepare_schema()
-            with self.errors("write to"), Session(self.engine()) as session, session.begin():
-                yield session
+            yield
         except BaseException:
             if made:
                 self._remove_new_file(made)

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taskduty import errors
-from taskduty.db import Database, utcnow
+from taskduty.db import Database, in_params, utcnow
 from taskduty.errors import TaskdutyError, UsageError
 from taskduty.i18n import _
 from taskduty.table import PlanTable, Repair, TaskRow
 from taskduty.user import login_name
 
+if TYPE_CHECKING:
+    from taskduty.writer import Writer
+
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
+# json.dumps(value, ensure_ascii=False), without building an encoder for each task
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def text_key(text: str) -> str:
@@ -66,40 +72,41 @@ def load_plan(db: Database, table: PlanTable, year: int, source: str,
     """Store ``table`` as ``year``'s table in one transaction.
 
     The same content for a year already loaded changes nothing; different content is refused.
+    SQL text through :func:`taskduty.writer.transaction` (on a SQLite file, no ORM import).
     """
-    from sqlmodel import select
-
-    from taskduty.models import Plan
+    from taskduty import writer
 
     digest = table.content_hash()
     if dry_run:
         return report_for(table, year, source, "dry-run")
-    with db.write() as session:
-        existing = session.exec(select(Plan).where(Plan.year == year)).first()
-        if existing is not None:
-            if existing.content_hash == digest:
-                return report_for(table, year, source, "unchanged")
-            raise TaskdutyError(
-                _("{year} is already loaded with different content (from {source_name})")
-                    .format(year=year, source_name=existing.source_name),
-                hint=_("to replace it and keep its history: taskduty load FILE --year {year} "
-                       "--replace").format(year=year),
-            )
-        add_plan(session, table, year, source, digest)
+    with db.creating():
+        db.prepare_schema()
+        with writer.transaction(db) as w:
+            existing = w.all("SELECT content_hash, source_name FROM plan WHERE year = :y",
+                             {"y": year})
+            if existing:
+                if existing[0]["content_hash"] == digest:
+                    return report_for(table, year, source, "unchanged")
+                raise TaskdutyError(
+                    _("{year} is already loaded with different content (from {source_name})")
+                        .format(year=year, source_name=existing[0]["source_name"]),
+                    hint=_("to replace it and keep its history: taskduty load FILE --year "
+                           "{year} --replace").format(year=year),
+                )
+            add_plan(w, table, year, source, digest)
     return report_for(table, year, source, "loaded")
 
 
-def add_plan(session: Any, table: PlanTable, year: int, source: str, digest: str) -> None:
+def add_plan(w: Writer, table: PlanTable, year: int, source: str, digest: str) -> None:
     """Insert a new year's plan row and all its goals, tasks and links."""
-    from taskduty.models import Plan
-
-    plan = Plan(year=year, title=table.title, input_format=table.input_format,
-                source_name=source, content_hash=digest, loaded_at=utcnow(),
-                loaded_by=login_name())
-    session.add(plan)
-    session.flush()
-    assert plan.id is not None
-    insert_tasks(session, plan.id, year, table)
+    plan_id = w.insert(
+        "INSERT INTO plan (year, title, input_format, source_name, content_hash, loaded_at, "
+        "loaded_by) VALUES (:year, :title, :input_format, :source_name, :content_hash, "
+        ":loaded_at, :loaded_by)",
+        {"year": year, "title": table.title, "input_format": table.input_format,
+         "source_name": source, "content_hash": digest, "loaded_at": utcnow(),
+         "loaded_by": login_name()})
+    insert_tasks(w, plan_id, year, table)
 
 
 def name_ids(session: Any, model: Any, names: set[str]) -> dict[str, int]:
@@ -120,13 +127,36 @@ def name_ids(session: Any, model: Any, names: set[str]) -> dict[str, int]:
     return ids
 
 
+def _name_ids(w: Writer, table: str, names: set[str]) -> dict[str, int]:
+    """:func:`name_ids` over a :class:`Writer`: the missing names inserted in sorted order
+    (so they get the ids they got from ``INSERT … RETURNING``), then read back."""
+    wanted = sorted(names)
+
+    def known(chunk: list[str]) -> dict[str, int]:
+        listed, args = in_params("n", chunk)
+        return {r["name"]: r["id"] for r in
+                w.all(f"SELECT id, name FROM {table} WHERE name IN {listed}", args)}
+
+    ids: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        ids |= known(wanted[start:start + 500])
+    missing = [n for n in wanted if n not in ids]
+    w.many(f"INSERT INTO {table} (name) VALUES (:name)", [{"name": n} for n in missing])
+    for start in range(0, len(missing), 500):
+        ids |= known(missing[start:start + 500])
+    return ids
+
+
 def apply_aliases(session: Any, table: PlanTable) -> None:
     """Replace alias spellings by their names, in place, before storing."""
     from sqlmodel import select
 
     from taskduty.models import Alias
 
-    aliases = {(a.kind, a.alias): a.name for a in session.exec(select(Alias)).all()}
+    _use_aliases({(a.kind, a.alias): a.name for a in session.exec(select(Alias)).all()}, table)
+
+
+def _use_aliases(aliases: dict[tuple[str, str], str], table: PlanTable) -> None:
     if not aliases:
         return
     for task in table.tasks:
@@ -139,79 +169,64 @@ def _dedupe(names: list[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def insert_tasks(session: Any, plan_id: int, year: int, table: PlanTable) -> dict[str, int]:
+TASK_COLUMNS = ("plan_id", "goal_id", "goal_no", "seq", "code", "standard", "deadline",
+                "deadline_date", "deadline_kind", "milestones", "deadline_inferred",
+                "leaders_inherited", "units_inherited", "source_ref", "text_key", "removed",
+                "targets")  # the task table's columns but id (tests/test_load_lean.py checks)
+INSERT_TASK = (f"INSERT INTO task ({', '.join(TASK_COLUMNS)}) "
+               f"VALUES ({', '.join(':' + c for c in TASK_COLUMNS)})")
+
+
+def insert_tasks(w: Writer, plan_id: int, year: int, table: PlanTable) -> dict[str, int]:
     """Insert goals, tasks, names, links and load notes of a new plan (it has no tasks yet);
     return task ids by code."""
-    from sqlalchemy import select
-
-    from taskduty.models import Task, TaskLeader, TaskUnit
-
-    apply_aliases(session, table)
-    goal_ids = ensure_goals(session, plan_id, table)
-    leader_ids, unit_ids = all_name_ids(session, table.tasks)
-    conn = session.connection()
-    columns = [c.name for c in Task.__table__.columns if c.name != "id"]
-    insert_task = Inserter(conn, Task.__table__, columns)
-    insert_leader = Inserter(conn, TaskLeader.__table__, ["task_id", "leader_id", "position"])
-    insert_unit = Inserter(conn, TaskUnit.__table__, ["task_id", "unit_id", "role", "position"])
-    ids_after = (select(Task.id, Task.code).where(Task.plan_id == plan_id)
-                 .order_by(Task.id))
+    _use_aliases({(r["kind"], r["alias"]): r["name"]
+                  for r in w.all("SELECT kind, alias, name FROM alias")}, table)
+    goal_ids = _new_goals(w, plan_id, table)
+    leader_ids = _name_ids(w, "leader", {n for t in table.tasks for n in t.leaders})
+    unit_ids = _name_ids(w, "unit", {n for t in table.tasks for n in t.units + t.co_units})
     task_ids: dict[str, int] = {}
     last = 0
     # A chunk at a time: the rows' column values and links are never all in memory at once.
-    # Plain executemany of tuples (the ids are the ones the rows get in order, as before),
-    # then the chunk's ids read back: the plan's tasks with an id above the last chunk's.
+    # One executemany (the ids are the ones the rows get in order), then the chunk's ids read
+    # back: the plan's tasks with an id above the last chunk's.
     for start in range(0, len(table.tasks), TASK_CHUNK):
         chunk = table.tasks[start:start + TASK_CHUNK]
-        insert_task([[v[c] for c in columns] for v in (
-            task_values(plan_id, goal_ids[t.goal_no], t, year) for t in chunk)])
-        ids = dict(conn.execute(ids_after.where(Task.id > last)).all())
-        by_code = {code: tid for tid, code in ids.items()}
+        w.many(INSERT_TASK, [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in chunk])
+        by_code = {r["code"]: r["id"] for r in w.all(
+            "SELECT id, code FROM task WHERE plan_id = :p AND id > :last ORDER BY id",
+            {"p": plan_id, "last": last})}
         if len(by_code) != len(chunk):
             raise AssertionError("task rows and ids out of step")
-        last = max(ids)
-        insert_leader([(by_code[t.code], leader_ids[n], i)
-                       for t in chunk for i, n in enumerate(t.leaders)])
-        insert_unit([(by_code[t.code], unit_ids[n], role, i) for t in chunk
-                     for role, names in (("lead", t.units), ("co", t.co_units))
-                     for i, n in enumerate(names)])
+        last = max(by_code.values())
+        w.many("INSERT INTO task_leader (task_id, leader_id, position) "
+               "VALUES (:t, :n, :i)",
+               [{"t": by_code[t.code], "n": leader_ids[n], "i": i}
+                for t in chunk for i, n in enumerate(t.leaders)])
+        w.many("INSERT INTO task_unit (task_id, unit_id, role, position) "
+               "VALUES (:t, :n, :r, :i)",
+               [{"t": by_code[t.code], "n": unit_ids[n], "r": role, "i": i} for t in chunk
+                for role, names in (("lead", t.units), ("co", t.co_units))
+                for i, n in enumerate(names)])
         task_ids |= by_code
-    insert_notes(session, plan_id, table.repairs)
+    w.many("INSERT INTO load_note (plan_id, kind, ref, code, message) "
+           "VALUES (:plan_id, :kind, :ref, :code, :message)",
+           [{"plan_id": plan_id, "kind": r.kind, "ref": r.ref, "code": r.code,
+             "message": r.message} for r in table.repairs])
     return task_ids
 
 
-class Inserter:
-    """``INSERT INTO table (columns) VALUES …`` for many rows of plain values (in
-    ``columns``' order), as one driver ``executemany`` on ``conn``: the statement compiled
-    once from the table's definition, each column's bind conversion (dates, booleans on
-    SQLite) applied as SQLAlchemy would, without its per-row parameter processing."""
-
-    def __init__(self, conn: Any, table: Any, columns: list[str]) -> None:
-        from sqlalchemy import insert
-
-        dialect = conn.dialect
-        self.conn = conn
-        compiled = insert(table).compile(dialect=dialect, column_keys=columns)
-        self.sql = compiled.string
-        names = list(compiled.positiontup) if compiled.positional else None
-        if names is not None and names != columns:
-            raise AssertionError(f"insert parameters {names} are not {columns}")
-        self.positional = compiled.positional
-        self.columns = columns
-        self.processors = [(i, p) for i, c in enumerate(columns)
-                           if (p := table.c[c].type._cached_bind_processor(dialect)) is not None]
-
-    def __call__(self, rows: list[Any]) -> None:
-        if not rows:
-            return
-        if self.processors:
-            rows = [list(r) for r in rows]
-            for row in rows:
-                for i, process in self.processors:
-                    row[i] = process(row[i])
-        params: list[Any] = ([tuple(r) for r in rows] if self.positional
-                             else [dict(zip(self.columns, r, strict=True)) for r in rows])
-        self.conn.exec_driver_sql(self.sql, params)
+def _new_goals(w: Writer, plan_id: int, table: PlanTable) -> dict[int, int]:
+    """Goal ids by number for a plan without goals: inserted in the order they first appear."""
+    firsts: dict[int, Any] = {}
+    for task in table.tasks:
+        firsts.setdefault(task.goal_no, task)
+    w.many("INSERT INTO goal (plan_id, goal_no, name, section) "
+           "VALUES (:plan_id, :goal_no, :name, :section)",
+           [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
+            for no, t in firsts.items()])
+    return {r["goal_no"]: r["id"] for r in
+            w.all("SELECT id, goal_no FROM goal WHERE plan_id = :p", {"p": plan_id})}
 
 
 TASK_CHUNK = 5000  # tasks inserted (with their links) per statement
@@ -318,8 +333,6 @@ def insert_notes(session: Any, plan_id: int, repairs: list[Repair]) -> None:
 
 def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]:
     """The task table's columns for a :class:`TaskRow`."""
-    import json
-
     from taskduty.schedule import read_deadline
     from taskduty.targets import targets_json
 
@@ -328,8 +341,7 @@ def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]
         "plan_id": plan_id, "goal_id": goal_id, "goal_no": t.goal_no, "seq": t.seq,
         "code": t.code, "standard": t.standard, "deadline": t.deadline,
         "deadline_date": found.due, "deadline_kind": found.kind,
-        "milestones": json.dumps(found.milestone_dicts(), ensure_ascii=False)
-        if found.milestones else None,
+        "milestones": _to_json(found.milestone_dicts()) if found.milestones else None,
         "deadline_inferred": found.inferred,
         "leaders_inherited": t.leaders_inherited, "units_inherited": t.units_inherited,
         "source_ref": t.ref, "text_key": text_key(t.standard), "removed": False,
@@ -511,6 +523,7 @@ def replace_plan(db: Database, table: PlanTable, year: int, source: str,
     from sqlmodel import select
 
     from taskduty.models import Plan
+    from taskduty.writer import connection_writer
 
     if dry_run and db.path is not None and not db.path.exists():
         return report_for(table, year, source, "dry-run")
@@ -520,7 +533,8 @@ def replace_plan(db: Database, table: PlanTable, year: int, source: str,
         if plan is None:
             if dry_run:
                 return report_for(table, year, source, "dry-run")
-            add_plan(session, table, year, source, digest)
+            add_plan(connection_writer(session.connection(), db.is_sqlite), table, year,
+                     source, digest)
             return report_for(table, year, source, "loaded")
         assert plan.id is not None
         if plan.content_hash == digest:

@@ -43,6 +43,10 @@ class Writer(Protocol):
         """Run an INSERT of one row into a table with an ``id`` key; the new row's id."""
         ...
 
+    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """Run one statement (an INSERT) for each of ``rows``, in order, as one executemany."""
+        ...
+
 
 def sqlite_value(value: Any) -> Any:
     """A parameter as SQLAlchemy binds it for SQLite (dates and times as text)."""
@@ -66,6 +70,10 @@ class _SqliteWriter(_SqliteReader):
 
     def insert(self, sql: str, params: dict[str, Any] | None = None) -> int:
         return int(self.conn.execute(sql, _sqlite_params(params)).lastrowid or 0)
+
+    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.conn.executemany(sql, [_sqlite_params(r) for r in rows])
 
 
 class _SqlaWriter(_SqlaReader):
@@ -93,6 +101,18 @@ class _SqlaWriter(_SqlaReader):
             return int(self.conn.execute(text(sql), self._args(params)).lastrowid or 0)
         return int(self.conn.execute(text(sql + " RETURNING id"), self._args(params))
                    .scalar_one())
+
+    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        from sqlalchemy import text
+
+        if rows:
+            self.conn.execute(text(sql), [self._args(r) for r in rows])
+
+
+def connection_writer(conn: Any, is_sqlite: bool) -> Writer:
+    """A :class:`Writer` over a SQLAlchemy connection already in a transaction (an ORM
+    session's, for the writes that share it)."""
+    return _SqlaWriter(conn, is_sqlite)
 
 
 @contextmanager
