@@ -25,7 +25,7 @@ from helpers import ROWS, TARGETS_TABLE, write_plan
 from taskduty import i18n
 from taskduty.schedule import Deadline, infer_deadline, parse_deadline, read_deadline
 from taskduty.sources import read_source
-from taskduty.table import PlanTable, normalise
+from taskduty.table import PlanTable, TaskRow, normalise
 from taskduty.targets import extract_targets, targets_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,13 +160,35 @@ def test_targets_and_deadlines_unchanged(computed: dict[str, tuple[str, str, str
 
 def test_content_hash_is_the_digest_of_the_tasks_json(tmp_path: Path) -> None:
     """The streamed digest equals sha256 of ``json.dumps`` of the whole list of tasks."""
-    keys = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units", "deadline",
-            "section")
     for path, _year in tables(tmp_path).values():
         table = normalise(read_source(path))
-        whole = json.dumps([{k: getattr(t, k) for k in keys} for t in table.tasks],
-                           ensure_ascii=False)
-        assert table.content_hash() == hashlib.sha256(whole.encode()).hexdigest()
+        assert table.content_hash() == reference_content_hash(table)
+
+
+def reference_content_hash(table: PlanTable) -> str:
+    keys = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units", "deadline",
+            "section")
+    whole = json.dumps([{k: getattr(t, k) for k in keys} for t in table.tasks],
+                       ensure_ascii=False)
+    return hashlib.sha256(whole.encode()).hexdigest()
+
+
+def test_content_hash_of_unusual_text_and_types() -> None:
+    """Quotes, backslashes, control and non-BMP characters, empty lists and None are written
+    as the encoder writes them; a field of another type goes through the encoder."""
+    odd = '引号"与\\反斜杠\t\n\x00\x1f\u2028𠀀é'
+    tasks = [TaskRow(code="1.1", goal_no=1, goal=odd, seq=1, standard=odd, leaders=[],
+                     units=[odd, ""], co_units=["甲"], deadline=None, section=odd),
+             TaskRow(code="1.2", goal_no=1, goal="", seq=2, standard="", leaders=["乙"],
+                     units=[], deadline=odd, section=None),
+             TaskRow(code="2.1", goal_no=True, goal="g", seq=1, standard="s",  # type: ignore
+                     leaders=("丙",), units=["丁"]),  # type: ignore[arg-type]
+             TaskRow(code="2.2", goal_no=2, goal="g", seq=2, standard="s", leaders=["丙"],
+                     units=["丁"], co_units=[3]),  # type: ignore[list-item]
+             ]
+    for n in range(len(tasks) + 1):
+        table = PlanTable(tasks=tasks[:n])
+        assert table.content_hash() == reference_content_hash(table)
 
 
 @pytest.mark.parametrize("name", sorted(CONTENT_HASHES))

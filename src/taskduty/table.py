@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring as _str_json
 from pathlib import Path
 
 from taskduty.clauses import (
@@ -136,14 +137,43 @@ class PlanTable:
         """A digest of the tasks' content, independent of the file format it came from."""
         keys = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units",
                 "deadline", "section")
-        # The digest of json.dumps(list of dicts), fed a task at a time: never the whole
-        # table's JSON in memory.
+        # The digest of json.dumps(list of dicts, ensure_ascii=False), fed some hundred tasks
+        # at a time: never the whole table's JSON in memory. A task of the usual types is
+        # written directly, as the encoder writes it; any other goes through the encoder.
         digest = hashlib.sha256(b"[")
-        for i, t in enumerate(self.tasks):
-            item = json.dumps({k: getattr(t, k) for k in keys}, ensure_ascii=False)
-            digest.update(((", " if i else "") + item).encode())
+        tasks = self.tasks
+        for start in range(0, len(tasks), _HASH_CHUNK):
+            items = []
+            for t in tasks[start:start + _HASH_CHUNK]:
+                item = _task_json(t)
+                items.append(_JSON_ENCODE({k: getattr(t, k) for k in keys})
+                             if item is None else item)
+            digest.update(((", " if start else "") + ", ".join(items)).encode())
         digest.update(b"]")
         return digest.hexdigest()
+
+
+_HASH_CHUNK = 500
+# json.dumps(…, ensure_ascii=False) builds this encoder anew on each call.
+_JSON_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _task_json(t: TaskRow) -> str | None:
+    """The JSON ``content_hash`` digests for ``t``, as ``json.dumps`` writes it, or None for
+    a task with a field of another type than the usual (then the encoder writes it)."""
+    if (type(t.goal_no) is not int or type(t.leaders) is not list
+            or type(t.units) is not list or type(t.co_units) is not list):
+        return None
+    try:  # encode_basestring raises TypeError for anything but a str
+        return (f'{{"code": {_str_json(t.code)}, "goal_no": {int.__repr__(t.goal_no)}, '
+                f'"goal": {_str_json(t.goal)}, "standard": {_str_json(t.standard)}, '
+                f'"leaders": [{", ".join(map(_str_json, t.leaders))}], '
+                f'"units": [{", ".join(map(_str_json, t.units))}], '
+                f'"co_units": [{", ".join(map(_str_json, t.co_units))}], '
+                f'"deadline": {"null" if t.deadline is None else _str_json(t.deadline)}, '
+                f'"section": {"null" if t.section is None else _str_json(t.section)}}}')
+    except TypeError:
+        return None
 
 
 def _key_is_lead(key: str) -> bool:
