@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import ROWS, TARGETS_TABLE, write_plan
-from taskduty import i18n
+from taskduty import i18n, targets
 from taskduty.schedule import Deadline, infer_deadline, parse_deadline, read_deadline
 from taskduty.sources import read_source
 from taskduty.table import PlanTable, TaskRow, normalise
@@ -204,3 +206,42 @@ if __name__ == "__main__":  # print the pins (only ever from the code before a s
             print(f'    "{key}": ("{table_digest}",\n        "{stored_digest}"),  # {content}')
         with generated_csv(Path(tmp)).open(encoding="utf-8-sig", newline="") as fh:
             print("GENERATED_INPUT =", repr(digest(list(csv.reader(fh)))))
+
+
+# -- fast paths against the readings they replaced ------------------------------------------
+def _kind_before(window: str, percent: bool) -> str:
+    """targets._kind as it was: a search per kind of change word and a max over the four."""
+    def last(words: tuple[str, ...]) -> int:
+        return max((m.end(1) for m in targets._change_by_re(words).finditer(window)),
+                   default=-1)
+
+    found = {
+        "growth": last(targets._GROWTH),
+        "reduction": last(targets._REDUCTION),
+        "share": max((window.rfind(w) + len(w) for w in targets._SHARE if w in window),
+                     default=-1),
+        "rate": window.rfind("率") + 1 if "率" in window else -1,
+    }
+    if not percent:
+        found["share"] = found["rate"] = -1
+    kind, pos = max(found.items(), key=lambda kv: kv[1])
+    if pos < 0:
+        return "share" if percent else "level"
+    return kind
+
+
+_KIND_WORDS = [*targets._GROWTH, *targets._REDUCTION, *targets._SHARE, "率", "值", "极", "点",
+               "到", "至", "为", "在", "增", "降", "减", "比", "占", "长", "，", "8"]
+
+
+def test_change_words_are_two_characters() -> None:
+    """What lets _kind read growth and reduction words in one pass."""
+    words = [*targets._GROWTH, *targets._REDUCTION]
+    assert all(len(w) == 2 for w in words) and len(set(words)) == len(words)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_KIND_WORDS), max_size=8), st.booleans())
+def test_kind_as_before(words: list[str], percent: bool) -> None:
+    window = "".join(words)
+    assert targets._kind(window, percent) == _kind_before(window, percent)

@@ -83,6 +83,7 @@ _AT_MOST_BEFORE = ("不超过", "不高于", "不大于", "控制在", "控制�
 _ABOUT_BEFORE = ("大约", "约", "近")
 _BOUND_AFTER = (("及以上", "at_least"), ("以上", "at_least"), ("左右", "about"),
                 ("以内", "at_most"), ("以下", "at_most"), ("之内", "at_most"))
+_BOUND_AFTER_FIRST = "".join({w[0]: None for w, _b in _BOUND_AFTER})
 _REACH_BEFORE = ("达到", "达", "为", "至", "到", "在", "是")
 # Verbs that make a count or amount something to achieve rather than a description.
 _DOING = (
@@ -108,9 +109,13 @@ def _change_by_re(words: tuple[str, ...]) -> re.Pattern[str]:
                 + "".join(_NOT_KIND_AFTER + _REACH_AFTER) + "]))")
 
 
-_GROWTH_RE = _change_by_re(_GROWTH)
-_REDUCTION_RE = _change_by_re(_REDUCTION)
 _CHANGE_BY_RE = _change_by_re(_GROWTH + _REDUCTION)
+# Every growth (group g) or reduction word (group r) that is a change by X, as _change_by_re
+# finds them: every word is two characters long, so at most one matches at a position.
+_GROWTH_OR_REDUCTION_RE = lazy(
+    "(?=(?:(?P<g>" + "|".join(re.escape(w) for w in _GROWTH) + ")|(?P<r>"
+    + "|".join(re.escape(w) for w in _REDUCTION) + "))(?!["
+    + "".join(_NOT_KIND_AFTER + _REACH_AFTER) + "]))")
 _RING_RE = lazy(r"[^，。；、]{0,6}圈")
 
 
@@ -197,26 +202,27 @@ class _Hit:
     percent: bool
 
 
-def _last_keyword(window: str, words: re.Pattern[str]) -> int:
-    """End position of the last keyword in ``window`` that is a change by X (not 增加值,
-    增长极, nor 提高到), or -1; ``words`` from :func:`_change_by_re`."""
-    best = -1
-    for m in words.finditer(window):
-        best = max(best, m.end(1))
-    return best
-
-
 def _kind(window: str, percent: bool) -> str:
-    """The kind of a target from the words before its number in its clause."""
-    found = {
-        "growth": _last_keyword(window, _GROWTH_RE),
-        "reduction": _last_keyword(window, _REDUCTION_RE),
-        "share": max((window.rfind(w) + len(w) for w in _SHARE if w in window), default=-1),
-        "rate": window.rfind("率") + 1 if "率" in window else -1,
-    }
-    if not percent:
-        found["share"] = found["rate"] = -1
-    kind, pos = max(found.items(), key=lambda kv: kv[1])
+    """The kind of a target from the words before its number in its clause: that of the
+    keyword ending last (growth, reduction; share and rate only for a percentage)."""
+    growth = reduction = share = rate = -1
+    # one pass for both change words (each is two characters: one matches at a position)
+    for m in _GROWTH_OR_REDUCTION_RE.finditer(window):
+        if m.lastgroup == "g":
+            growth = m.end("g")
+        else:
+            reduction = m.end("r")
+    if percent:
+        share = max((window.rfind(w) + len(w) for w in _SHARE if w in window), default=-1)
+        rate = window.rfind("率") + 1 if "率" in window else -1
+    # the first of the greatest, in this order (as max over the four does)
+    kind, pos = "growth", growth
+    if reduction > pos:
+        kind, pos = "reduction", reduction
+    if share > pos:
+        kind, pos = "share", share
+    if rate > pos:
+        kind, pos = "rate", rate
     if pos < 0:
         return "share" if percent else "level"
     return kind
@@ -298,12 +304,13 @@ def _scan(s: str, mask: list[bool]) -> list[_Hit]:
         if unit in ("分钟", "公里") and _RING_RE.match(s, unit_end):
             continue  # 10分钟体育健身圈: a name
         bound = approx
-        for word, b in _BOUND_AFTER:
-            if s.startswith(word, unit_end):
-                bound, unit_end = b, unit_end + len(word)
-                break
+        if s[unit_end:unit_end + 1] in _BOUND_AFTER_FIRST:
+            for word, b in _BOUND_AFTER:
+                if s.startswith(word, unit_end):
+                    bound, unit_end = b, unit_end + len(word)
+                    break
         hits.append(_Hit(start, unit_end, m.end(), value, upper, unit, bound,
-                         is_percent(unit)))
+                         unit in _PERCENT_UNITS))
         pos = max(pos, unit_end)
 
 
@@ -318,6 +325,14 @@ def _clauses(s: str) -> list[tuple[int, int]]:
 
 def extract_targets(text: str) -> list[Target]:
     """The quantitative targets in a task's text, in the order written (none for most tasks)."""
+    return [Target(*found) for found in _targets(text)]
+
+
+_Found = tuple[str, str, float, "float | None", str, str]  # Target's fields, in order
+
+
+def _targets(text: str) -> list[_Found]:
+    """The fields of :func:`extract_targets`'s targets (no objects for the store's JSON)."""
     if not text:
         return []
     s = half_width(text)
@@ -325,7 +340,7 @@ def extract_targets(text: str) -> list[Target]:
         return []
     # (most texts have no quotes: the character walk is the costliest step of a load)
     mask = _masked(s) if _QUOTES_RE.search(s) else [False] * len(s)
-    targets: list[Target] = []
+    targets: list[_Found] = []
     all_hits = _scan(s, mask)
     if not all_hits:
         return []
@@ -376,9 +391,8 @@ def extract_targets(text: str) -> list[Target]:
             kind = "range" if h.upper is not None else _kind(window, h.percent)
             phrase = text[t_start:t_end].strip().lstrip("、和及与并且，,").strip()
             phrase = phrase.rstrip("、，。；;,.")
-            targets.append(Target(text=phrase, kind=kind, value=_number(h.value),
-                                  upper=None if h.upper is None else _number(h.upper),
-                                  unit=h.unit, bound=bound))
+            targets.append((phrase, kind, _number(h.value),
+                            None if h.upper is None else _number(h.upper), h.unit, bound))
     return targets
 
 
@@ -386,13 +400,14 @@ def targets_json(text: str) -> str | None:
     """The targets of ``text`` as stored with the task (JSON), or None when it has none:
     the text ``json.dumps([t.to_dict() …], ensure_ascii=False)`` gives, written directly
     (a third of the encoder's cost for these few fixed fields)."""
-    found = extract_targets(text)
+    found = _targets(text)
     if not found:
         return None
     return "[" + ", ".join(
-        f'{{"text": {_str_json(t.text)}, "kind": {_str_json(t.kind)}, '
-        f'"value": {_num_json(t.value)}, "upper": {_num_json(t.upper)}, '
-        f'"unit": {_str_json(t.unit)}, "bound": {_str_json(t.bound)}}}' for t in found) + "]"
+        f'{{"text": {_str_json(phrase)}, "kind": "{kind}", '
+        f'"value": {_num_json(value)}, "upper": {_num_json(upper)}, '
+        f'"unit": {_str_json(unit)}, "bound": "{bound}"}}'
+        for phrase, kind, value, upper, unit, bound in found) + "]"
 
 
 _JSON = json.JSONEncoder(ensure_ascii=False)  # what json.dumps(…, ensure_ascii=False) builds
