@@ -1,5 +1,5 @@
-"""``update``, ``undo``, ``tasks`` and ``summary`` parsed without Typer (cli/lean.py) do what
-Typer's commands do: the same stdout, stderr, exit code, files written and database rows for
+"""``update``, ``undo``, ``tasks``, ``summary`` and ``load`` parsed without Typer (cli/lean.py)
+do what Typer's commands do: the same stdout, stderr, exit code, files written and database rows for
 the same command lines, and Typer takes over every command line the lean parser does not
 read."""
 
@@ -40,7 +40,11 @@ ROWS = ("SELECT id, task_id, batch_id, date, status, progress, note, \"by\", rec
         "withdrawn_at IS NULL, withdrawn_by FROM task_update ORDER BY id",
         "SELECT id, kind, recorded_by, source_key, withdrawn_at IS NULL FROM batch ORDER BY id",
         "SELECT id, task_id, target_no, batch_id, date, value, note, \"by\", "
-        "withdrawn_at IS NULL FROM target_actual ORDER BY id")
+        "withdrawn_at IS NULL FROM target_actual ORDER BY id",
+        "SELECT id, year, title, input_format, source_name, content_hash, loaded_by "
+        "FROM plan ORDER BY id",
+        *(f"SELECT * FROM {t} ORDER BY rowid" for t in (
+            "goal", "task", "leader", "unit", "task_leader", "task_unit", "load_note")))
 
 
 @pytest.fixture(scope="module")
@@ -240,6 +244,74 @@ READ_TYPER_LINES = [
 ]
 
 
+# ``load`` into the seed database (2018 loaded): unchanged, refused, another year, its
+# options, and the errors it reports. SEED and OTHER (the seed with one task edited) are
+# replaced by the tables' paths.
+LOAD_LINES = [
+    ["load", "SEED", "--year", "2018"], ["load", "SEED", "-y", "2018", "-f", "json"],
+    ["load", "OTHER", "--year", "2018"], ["load", "OTHER", "-y", "2018", "-f", "JSON", "-q"],
+    ["load", "SEED", "--year", "2019"], ["--db", "t.db", "load", "SEED", "-y", "2019", "-q"],
+    ["load", "SEED", "--year=2019", "--dry-run", "-f", "json"],
+    ["load", "-n", "SEED", "-y", "2019"],
+    ["load", "OTHER", "-y", "2018", "--replace"], ["load", "SEED", "-y", "2019", "--replace"],
+    ["load", "SEED", "-y", "2019", "--lead-first", "-f", "json"],
+    ["load", "SEED", "-y", "2019", "--no-lead-first", "-i", "csv"],
+    ["load", "SEED", "-y", "2019", "--input-format=逗号分隔"],
+    ["load", "SEED", "-y", "2019", "--input-format", "text"],
+    ["load", "SEED", "-y", "2019", "--sheet", "Sheet1"], ["load", "SEED"],
+    ["load", "SEED", "-y", "1900"], ["load", "missing.csv", "-y", "2019"],
+    ["load", "SEED", "-y", "2019", "--all", "--quiet"],
+]
+LOAD_TYPER_LINES = [
+    ["load"], ["load", "-h"], ["load", "SEED", "-y", "twenty"], ["load", "SEED", "-f", "xml"],
+    ["load", "SEED", "-f", "jsonl"], ["load", "SEED", "-i", "pdf"], ["load", "SEED", "-y2019"],
+    ["load", "SEED", "-y", "2019", "--dry-run=yes"], ["load", "SEED", "-y", "2019", "-n", "-n"],
+    ["load", "SEED", "-y", "2019", "--lead-first", "--no-lead-first"],
+    ["load", "SEED", "SEED", "-y", "2019"], ["load", "", "-y", "2019"],
+    ["load", "SEED", "-y", "-5"], ["load", "SEED", "--year", "2019", "--bogus"],
+    ["load", "--", "SEED", "-y", "2019"],
+]
+
+
+def load_line(args: list[str], tmp_path: Path) -> list[str]:
+    """``args`` with SEED and OTHER replaced by the tables' paths."""
+    other = tmp_path / "other.csv"
+    text = SEED_CSV.read_text(encoding="utf-8-sig")
+    other.write_text(text.replace("地区生产总值增长8%。", "地区生产总值增长7.5%。", 1),
+                     encoding="utf-8")
+    return [{"SEED": str(SEED_CSV), "OTHER": str(other)}.get(a, a) for a in args]
+
+
+@pytest.mark.parametrize("args", LOAD_LINES)
+def test_plain_load_lines_run_without_typer_and_as_typer_does(
+        args: list[str], seed_db: Path, tmp_path: Path) -> None:
+    used_typer, (_code, out, err, _rows, _files) = both(load_line(args, tmp_path), seed_db,
+                                                        tmp_path)
+    assert not used_typer, (args, err)
+    assert out or err
+
+
+@pytest.mark.parametrize("args", LOAD_TYPER_LINES)
+def test_other_load_lines_go_to_typer(args: list[str], seed_db: Path, tmp_path: Path) -> None:
+    used_typer, _outcome = both(load_line(args, tmp_path), seed_db, tmp_path)
+    assert used_typer, args
+
+
+def test_the_load_lines_load_refuse_and_replace(seed_db: Path, tmp_path: Path) -> None:
+    """The load lines above do load, refuse and replace (not only fail alike)."""
+    outcomes = {}
+    lines = (["load", "SEED", "-y", "2019", "-q"], ["load", "OTHER", "-y", "2018"],
+             ["load", "OTHER", "-y", "2018", "--replace", "-f", "json"])
+    for n, args in enumerate(lines):
+        (tmp_path / str(n)).mkdir()
+        _typer, (code, out, err, tables, _files) = both(load_line(args, tmp_path), seed_db,
+                                                        tmp_path / str(n))
+        outcomes[n] = (code, out, err, tables)
+    assert outcomes[0][0] == 0 and [r[1] for r in outcomes[0][3][3]] == [2018, 2019]
+    assert outcomes[1][0] == 1 and "already loaded with different content" in outcomes[1][2]
+    assert outcomes[2][0] == 0 and json.loads(outcomes[2][1])["outcome"] == "replaced"
+
+
 @pytest.mark.parametrize("args", LEAN_LINES)
 def test_plain_command_lines_run_without_typer_and_as_typer_does(
         args: list[str], seed_db: Path, tmp_path: Path) -> None:
@@ -326,7 +398,7 @@ def test_the_lean_options_are_the_typer_commands_options(command: str) -> None:
     cmd = group.get_command(None, command)  # type: ignore[attr-defined]
     assert cmd is not None
     typer_options = {opt: p.name for p in cmd.params if p.param_type_name == "option"
-                     for opt in p.opts}
+                     for opt in (*p.opts, *p.secondary_opts)}
     params = {p.name: p for p in cmd.params}
     hints = typing.get_type_hints(cmd.callback)
     assert lean.COMMANDS[command], command
@@ -336,8 +408,9 @@ def test_the_lean_options_are_the_typer_commands_options(command: str) -> None:
         # read as Typer reads it: repeatable, a flag, a number within Typer's bounds, a value
         kind, param, hint = lean.KINDS[command].get(key), params[key], hints[key]
         assert param.multiple == (kind == "list"), (option, kind)
-        assert param.is_flag == (kind == "flag"), (option, kind)
-        types = {"list": list[str], "flag": bool, "number": int, "count": int,
+        assert param.is_flag == (kind in ("flag", "switch")), (option, kind)
+        assert bool(param.secondary_opts) == (kind == "switch"), (option, kind)
+        types = {"list": list[str], "flag": bool, "switch": bool, "number": int, "count": int,
                  "decimal": float}.get(kind, str)
         assert types in (hint, *typing.get_args(hint)) or (
             kind in ("format", "path") and hint in (str, Path | None)), (option, hint)

@@ -133,6 +133,27 @@ def test_update_and_undo_on_sqlite_skip_the_orm(tmp_path: Path, seed_db: Path) -
     assert rows == [(1, "in_progress", 1), (2, "done", 0), (3, "done", 0), (4, "behind", 1)]
 
 
+def test_load_on_sqlite_skips_typer_and_the_orm(tmp_path: Path) -> None:
+    """A plain load into a new SQLite file (the schema from pinned DDL), then another year
+    into it and the same table again: parsed without Typer (cli/lean.py), written through
+    sqlite3 (taskduty.writer), no pydantic, no rich."""
+    from conftest import SEED_CSV
+
+    db = tmp_path / "new" / "t.db"
+    for args in (["load", str(SEED_CSV), "-y", "2018"], ["load", str(SEED_CSV), "-y", "2019", "-q"],
+                 ["load", str(SEED_CSV), "-y", "2019", "-f", "json"]):
+        modules = imported(args, tmp_path, db, full=True)
+        tops = {m.split(".")[0] for m in modules}
+        assert not tops & {*HEAVY, "typer", "pydantic", "rich"}, (args, tops)
+        assert {m for m in modules if m.startswith("taskduty.cli.")} == {
+            "taskduty.cli.lean", "taskduty.cli.boundary", "taskduty.cli.loading"}, args
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT year FROM plan ORDER BY year").fetchall() == [(2018,), (2019,)]
+    finally:
+        conn.close()
+
+
 def test_a_command_imports_only_its_own_module(tmp_path: Path, seed_db: Path) -> None:
     """Commands register lazily: ``years`` loads cli/query.py (and cli/views.py, its option
     parsers) and none of the others, while ``--help`` (which lists every command) loads them

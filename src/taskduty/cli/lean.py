@@ -1,11 +1,13 @@
-"""``update``, ``undo``, ``tasks`` and ``summary`` parsed without Typer, so they start fast.
+"""``update``, ``undo``, ``tasks``, ``summary`` and ``load`` parsed without Typer, so they
+start fast.
 
 Importing Typer and building a command from its signature is about half of a one-task
 ``update``'s start-up, and most of a query's on a table of a thousand tasks. :func:`run`
 reads the plain forms these commands are typed in (``--opt VALUE``, ``--opt=VALUE``,
 ``-o VALUE``, a repeatable filter given again, ``--db``/``--config``/``-q``/``--all`` before or
-after the command name) and runs the same code as the Typer commands (cli/record.py,
-cli/views.py) under the same error boundary (cli/boundary.py). Anything else — help,
+after the command name, ``load``'s FILE and ``--lead-first``/``--no-lead-first``) and runs
+the same code as the Typer commands (cli/record.py, cli/views.py, cli/loading.py) under the
+same error boundary (cli/boundary.py). Anything else — help,
 ``--version``, an option given twice that is not a filter, a value that starts with ``-`` or
 is not a plain choice or number, ``--``, ``-sVALUE``, an option of the environment
 (TASKDUTY_CONFIG, TASKDUTY_MAX_CELLS, TASKDUTY_RAW_CSV), ``--raw-csv``, ``--max-cells`` —
@@ -41,10 +43,15 @@ COMMANDS: dict[str, dict[str, str]] = {
               "--stale": "stale", "--overdue": "overdue", "--target": "target", "-t": "target",
               "--warning": "warning", "-w": "warning", **VIEW},
     "summary": {"--by": "by", "-b": "by", **VIEW},
+    "load": {"--year": "year", "-y": "year", "--dry-run": "dry_run", "-n": "dry_run",
+             "--replace": "replace", "--input-format": "input_format", "-i": "input_format",
+             "--sheet": "sheet", "--quiet": "quiet", "-q": "quiet", "--format": "fmt",
+             "-f": "fmt", "--lead-first": "lead_first", "--no-lead-first": "lead_first"},
 }
 # How a parameter's value is read (else: a string, given once). "list": repeatable, each
 # value kept; "flag": no value; "count": a whole number from 1; "number": a whole number;
-# "decimal": a number from 0 with an optional decimal part; "format": a listing format.
+# "decimal": a number from 0 with an optional decimal part; "format": a listing format;
+# "report": a report format; "input": an input format; "switch": a flag pair (--x/--no-x).
 LISTS = ("leader", "unit", "co_unit", "goal", "search", "status", "target", "warning")
 KINDS: dict[str, dict[str, str]] = {
     "update": {"target": "count", "year": "number", "fmt": "format", "output": "path"},
@@ -54,12 +61,16 @@ KINDS: dict[str, dict[str, str]] = {
               "fmt": "format", "output": "path"},
     "summary": {"blue_days": "number", "yellow_points": "decimal", "year": "number",
                 "fmt": "format", "output": "path"},
+    "load": {"year": "number", "dry_run": "flag", "replace": "flag", "quiet": "flag",
+             "input_format": "input", "fmt": "report", "lead_first": "switch"},
 }
 # The module of taskduty.cli whose function of the command's name runs it.
-RUNNERS = {"update": "record", "undo": "record", "tasks": "views", "summary": "views"}
+RUNNERS = {"update": "record", "undo": "record", "tasks": "views", "summary": "views",
+           "load": "loading"}
 # Options the environment may give (Typer reads them): their command lines go to Typer.
 ENVIRONMENT = ("TASKDUTY_CONFIG", "TASKDUTY_MAX_CELLS", "TASKDUTY_RAW_CSV")
 LISTING_FORMATS = ("table", "json", "jsonl", "csv", "tsv")  # = render.LISTING_FORMATS
+REPORT_FORMATS = ("table", "json")  # = cli.app.REPORT_FORMATS
 
 
 def parse(argv: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
@@ -79,6 +90,8 @@ def parse(argv: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
                 command = arg
             elif command == "update":
                 codes.append(arg)
+            elif command == "load" and "file" not in values and arg not in ("", "."):
+                values["file"] = Path(arg)  # what Typer makes of it (cli/app.py)
             else:
                 return None
             continue
@@ -96,10 +109,15 @@ def parse(argv: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
         else:
             return None
         kind = ("flag" if name in ROOT_FLAGS else None) if into is root else kinds.get(key)
-        if (key in into and kind != "list") or (kind == "flag" and eq):
+        if key in into and kind != "list":
+            return None
+        if kind in ("flag", "switch") and eq:
             return None
         if kind == "flag":
             into[key] = True
+            continue
+        if kind == "switch":
+            into[key] = not name.startswith("--no-")
             continue
         if not eq:
             if i >= len(argv) or argv[i].startswith("-"):
@@ -113,7 +131,8 @@ def parse(argv: list[str]) -> tuple[str, dict[str, Any], dict[str, Any]] | None:
             into.setdefault(key, []).append(value)
         else:
             into[key] = value
-    if command is None or (command == "update" and not codes):
+    if command is None or (command == "update" and not codes) or (
+            command == "load" and "file" not in values):
         return None
     if command == "update":
         values["codes"] = codes
@@ -127,6 +146,14 @@ def read(kind: str | None, value: str) -> Any:
         from taskduty.cli.boundary import choose
 
         return choose(value, LISTING_FORMATS)
+    if kind in ("report", "input"):
+        from taskduty.cli.boundary import choose
+
+        if kind == "report":
+            return choose(value, REPORT_FORMATS)
+        from taskduty.sources import INPUT_FORMATS
+
+        return choose(value, INPUT_FORMATS)
     if kind in ("number", "count"):
         if not value.isascii() or not value.isdigit() or (kind == "count" and int(value) < 1):
             return None

@@ -1,4 +1,5 @@
-"""Commands that read tables: ``load`` and ``convert``."""
+"""Commands that read tables: ``load`` (what it does is in cli/loading.py, which cli/lean.py
+runs too) and ``convert``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from typing import Annotated
 
 import typer
 
-from taskduty.cli.app import REPORT_FORMATS, app, choice, format_option, get_db
-from taskduty.errors import UsageError
+from taskduty.cli.app import REPORT_FORMATS, app, choice, format_option
 from taskduty.i18n import _
 from taskduty.sources import INPUT_FORMATS
 
@@ -57,52 +57,10 @@ def load(
 
     Example: taskduty load 分解通知.txt --lead-first --dry-run -f json
     """
-    from taskduty import render
-    from taskduty.sources import read_source
-    from taskduty.store import load_plan, replace_plan
-    from taskduty.table import normalise, year_from
+    from taskduty.cli import loading
 
-    with render.progress(3) as step:
-        step(_("reading {file}").format(file=file.name))
-        source = read_source(file, input_format, sheet)
-        step(_("normalising {n} rows").format(n=len(source.rows)))
-        table = normalise(source, lead_first=lead_first_setting(lead_first), release_rows=True)
-        del source  # its rows are no longer needed while the tasks are stored
-        year = year or year_from(table.title, file.name)
-        if year is None:
-            raise UsageError(
-                _("cannot tell the year of {file} (no year in its title or name)").format(
-                    file=file.name),
-                hint=_("give it: taskduty load {path} --year YYYY").format(path=file))
-        check_year(year)
-        step(_("storing {n} tasks").format(n=len(table.tasks)))
-        store = replace_plan if replace else load_plan
-        report = store(get_db(), table, year, file.name, dry_run=dry_run)
-    data = report.as_dict()
-    if dry_run and fmt == "json":
-        data["parse"] = parsed_tasks(table)
-    # table: the report on stderr (for the person at the terminal); json: the JSON only
-    render.write(render.load_result(report, data, verbose=not quiet), fmt)
-
-
-def lead_first_setting(flag: bool | None) -> bool:
-    """``--lead-first``, else the ``lead_first`` setting (environment, file, database)."""
-    from taskduty import settings
-
-    return bool(settings.get("lead_first", get_db(), flag))
-
-
-def parsed_tasks(table: object) -> list[dict[str, object]]:
-    """Every task as the readers parsed it, for a person to check before loading."""
-    keys = ("code", "section", "goal", "standard", "leaders", "units", "co_units", "deadline",
-            "ref")
-    return [{k: getattr(t, k) for k in keys} for t in table.tasks]  # type: ignore[attr-defined]
-
-
-def check_year(year: int) -> None:
-    if not 1949 <= year <= 2100:
-        raise UsageError(_("{year} is not a plausible year").format(year=year),
-                         hint=_("use four digits, e.g. 2018"))
+    loading.load(file, year=year, dry_run=dry_run, replace=replace, input_format=input_format,
+                 sheet=sheet, quiet=quiet, fmt=fmt, lead_first=lead_first)
 
 
 @app.command()

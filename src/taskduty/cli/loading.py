@@ -1,0 +1,62 @@
+"""What ``load`` does once its options are parsed, without Typer: cli/load.py (Typer) and
+cli/lean.py (the same command parsed plainly) both call :func:`load`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from taskduty.cli.boundary import get_db
+from taskduty.errors import UsageError
+from taskduty.i18n import _
+
+
+def load(file: Path, year: int | None = None, dry_run: bool = False, replace: bool = False,
+         input_format: str | None = None, sheet: str | None = None, quiet: bool = False,
+         fmt: str = "table", lead_first: bool | None = None) -> None:
+    """``taskduty load``: read a table, store it as a year's plan, report what was done."""
+    from taskduty import render
+    from taskduty.sources import read_source
+    from taskduty.store import load_plan, replace_plan
+    from taskduty.table import normalise, year_from
+
+    with render.progress(3) as step:
+        step(_("reading {file}").format(file=file.name))
+        source = read_source(file, input_format, sheet)
+        step(_("normalising {n} rows").format(n=len(source.rows)))
+        table = normalise(source, lead_first=lead_first_setting(lead_first), release_rows=True)
+        del source  # its rows are no longer needed while the tasks are stored
+        year = year or year_from(table.title, file.name)
+        if year is None:
+            raise UsageError(
+                _("cannot tell the year of {file} (no year in its title or name)").format(
+                    file=file.name),
+                hint=_("give it: taskduty load {path} --year YYYY").format(path=file))
+        check_year(year)
+        step(_("storing {n} tasks").format(n=len(table.tasks)))
+        store = replace_plan if replace else load_plan
+        report = store(get_db(), table, year, file.name, dry_run=dry_run)
+    data = report.as_dict()
+    if dry_run and fmt == "json":
+        data["parse"] = parsed_tasks(table)
+    # table: the report on stderr (for the person at the terminal); json: the JSON only
+    render.write(render.load_result(report, data, verbose=not quiet), fmt)
+
+
+def lead_first_setting(flag: bool | None) -> bool:
+    """``--lead-first``, else the ``lead_first`` setting (environment, file, database)."""
+    from taskduty import settings
+
+    return bool(settings.get("lead_first", get_db(), flag))
+
+
+def parsed_tasks(table: object) -> list[dict[str, object]]:
+    """Every task as the readers parsed it, for a person to check before loading."""
+    keys = ("code", "section", "goal", "standard", "leaders", "units", "co_units", "deadline",
+            "ref")
+    return [{k: getattr(t, k) for k in keys} for t in table.tasks]  # type: ignore[attr-defined]
+
+
+def check_year(year: int) -> None:
+    if not 1949 <= year <= 2100:
+        raise UsageError(_("{year} is not a plausible year").format(year=year),
+                         hint=_("use four digits, e.g. 2018"))
