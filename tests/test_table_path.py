@@ -112,6 +112,36 @@ def test_the_seed_table_is_the_same(seeded: Any, monkeypatch: pytest.MonkeyPatch
             slow.exit_code, slow.stdout, slow.stderr)
 
 
+def test_the_table_reads_pages_of_by_ids_limit_tasks(table_db: Any,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table path reads its tasks in pages of BY_IDS_LIMIT (not ID_CHUNK: a filter's IN
+    list is evaluated anew by each page's statement), and several pages of either size give
+    the same bytes as the listing of every field."""
+    pages: list[int] = []
+    page = queries._RowMaker.page
+
+    def counted(self: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        pages.append(len(rows))
+        return page(self, rows)
+
+    monkeypatch.setattr(queries._RowMaker, "page", counted)
+    monkeypatch.setattr(queries, "ID_CHUNK", 2)  # links read by id two tasks at a time
+    env = {"COLUMNS": "120"}
+    monkeypatch.setattr(queries, "BY_IDS_LIMIT", 3)
+    small = [table_db(*args, env=env) for args in CASES]
+    assert pages[:3] == [3, 3, 1]  # the whole year: 7 tasks
+    pages.clear()
+    monkeypatch.setattr(queries, "BY_IDS_LIMIT", 10 ** 6)
+    one = table_db("tasks", env=env)
+    assert pages == [7]
+    old_path(monkeypatch)
+    for args, fast in zip(CASES, small, strict=True):
+        slow = table_db(*args, env=env)
+        assert (fast.exit_code, fast.stdout, fast.stderr) == (
+            slow.exit_code, slow.stdout, slow.stderr), args
+    assert one.stdout == small[0].stdout
+
+
 # -- the head and the width made without rich are rich's ------------------------------------
 HEADERS = ["任务编号", "目标名称", "工作标准", "分管领导", "牵头单位", "配合单位", "完成时限",
            "预警", "状态", "进度", "Code", "Goal", "Standard", "Leaders", "Lead units",

@@ -429,17 +429,19 @@ def listing_parts(keys: Iterable[str], flt: TaskFilter) -> frozenset[str]:
 
 
 def iter_task_rows(reader: Reader, flt: TaskFilter, keys: Sequence[str] | None = None,
-                   batch: int = ID_CHUNK) -> Iterator[dict[str, Any]]:
+                   batch: int | None = None) -> Iterator[dict[str, Any]]:
     """The tasks :func:`list_tasks` returns, in its order, each as the dict of ``keys``
     (default: every field, :data:`TASK_FIELDS`) that ``TaskView.as_dict()`` gives: the same
     values, keys in the order given (a repeated key once). Only what ``keys`` and ``flt``'s
     filters need is read and computed (:func:`listing_parts`): ``code,status`` reads each
     task's code and its latest update in force by index, as the status floor does.
 
-    Tasks are read ``batch`` at a time along the ``task (plan_id, goal_no, seq)`` index (keyset
-    paging, as :func:`iter_tasks`), so a whole year is written out in flat memory. The plan
+    Tasks are read ``batch`` at a time (default :data:`ID_CHUNK`) along the ``task (plan_id,
+    goal_no, seq)`` index (keyset paging, as :func:`iter_tasks`), so a whole year is written
+    out in flat memory; each page's links are read by task id in chunks of ``ID_CHUNK``. The plan
     and the filters are checked before this returns (an unknown goal raises here, before any
     output); the reader must stay open while the rows are consumed."""
+    batch = ID_CHUNK if batch is None else batch
     if batch < 1:
         raise ValueError("batch must be at least 1")
     keys = list(dict.fromkeys(TASK_FIELDS if keys is None else keys))
@@ -463,8 +465,7 @@ def iter_task_rows(reader: Reader, flt: TaskFilter, keys: Sequence[str] | None =
     if "status" in parts:
         sql = _PAGE_WITH_STATUS.format(page=sql)
     as_of = flt.as_of or date.today()
-    params |= {"d": as_of, "after_goal": -1, "after_seq": -1, "after_id": -1,
-               "batch": min(batch, ID_CHUNK)}
+    params |= {"d": as_of, "after_goal": -1, "after_seq": -1, "after_id": -1, "batch": batch}
     return _task_rows(reader, _RowMaker(reader, year, keys, parts, flt, as_of), sql, params)
 
 
