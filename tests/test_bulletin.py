@@ -60,6 +60,22 @@ def write(run, tmp_path, *args: str, name: str = "b.docx") -> Path:
     return out
 
 
+_DEFAULT: dict[str, bytes] = {}  # backend -> the default bulletin of load_march's database
+
+
+@pytest.fixture
+def default_bulletin(month, db_url, tmp_path) -> Path:
+    """``write(month, tmp_path)`` with no options: written once per backend (and worker) and
+    copied, as the tests that read it ask the same command of the same database."""
+    backend = "postgres" if db_url.startswith("postgres") else "sqlite"
+    out = tmp_path / "b.docx"
+    if backend not in _DEFAULT:
+        _DEFAULT[backend] = write(month, tmp_path).read_bytes()
+    else:
+        out.write_bytes(_DEFAULT[backend])
+    return out
+
+
 def texts(doc) -> list[str]:
     return [p.text for p in doc.paragraphs]
 
@@ -84,9 +100,9 @@ def summary_total(run) -> dict[str, str]:
     return dict(zip(header.split(), line.split(), strict=False))
 
 
-def test_bulletin_sections_names_and_counts(month, tmp_path):
+def test_bulletin_sections_names_and_counts(month, default_bulletin, tmp_path):
     run = month
-    out = write(run, tmp_path)
+    out = default_bulletin
     doc = docx.Document(str(out))
     paras = texts(doc)
     # masthead, title, addressees
@@ -165,8 +181,8 @@ def test_bulletin_sections_names_and_counts(month, tmp_path):
     assert by_code["2.1"].cells[7].text == "已建成2个"
 
 
-def test_page_setup_fonts_and_chart(month, tmp_path):
-    doc = docx.Document(str(write(month, tmp_path)))
+def test_page_setup_fonts_and_chart(default_bulletin):
+    doc = docx.Document(str(default_bulletin))
     first, annex = doc.sections
     def mm(length):
         return round(length.mm)

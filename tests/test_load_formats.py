@@ -5,8 +5,10 @@ variants, Chinese numbering, repeated headers, cooperating units and deadlines."
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,9 @@ from taskduty.table import PlanTable, read_table
 SEED_HEADER = ["序号", "目标名称", "工作标准", "分管领导", "牵头单位"]
 
 
+@functools.cache
 def seed_table() -> PlanTable:
+    """The seed text read once per worker (its tests only read it)."""
     return read_table(SEED_TEXT)
 
 
@@ -92,10 +96,25 @@ def without_inherited(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for r in rows]
 
 
+@pytest.fixture(scope="module")
+def seed_files(tmp_path_factory: pytest.TempPathFactory) -> dict[Any, Path]:
+    """The seed saved as a workbook and as a document, once per module (python-docx takes
+    ~0.4 s for it); a test copies the one it uses."""
+    folder = tmp_path_factory.mktemp("seed_files")
+    return {write_seed_xlsx: write_seed_xlsx(folder / "seed.xlsx"),
+            write_seed_docx: write_seed_docx(folder / "seed.docx")}
+
+
+def seed_file(seed_files: dict[Any, Path], writer: Any, tmp_path: Path) -> Path:
+    """``writer``'s seed file, copied into this test's folder."""
+    made = seed_files[writer]
+    return Path(shutil.copyfile(made, tmp_path / made.name))
+
+
 @pytest.mark.parametrize("writer", [write_seed_xlsx, write_seed_docx], ids=["xlsx", "docx"])
 def test_seed_saved_as_workbook_or_document_loads_like_the_text(
-        run: Any, tmp_path: Path, writer: Any) -> None:
-    path = writer(tmp_path / f"seed.{'xlsx' if writer is write_seed_xlsx else 'docx'}")
+        run: Any, tmp_path: Path, writer: Any, seed_files: dict[Any, Path]) -> None:
+    path = seed_file(seed_files, writer, tmp_path)
     result = run("load", str(path), "-q")  # the year comes from the title
     assert result.exit_code == 0, result.output
     assert "Loaded: 2018" in result.stderr and result.stdout == ""
@@ -117,8 +136,10 @@ def test_seed_saved_as_workbook_or_document_loads_like_the_text(
 
 
 @pytest.mark.parametrize("writer", [write_seed_xlsx, write_seed_docx], ids=["xlsx", "docx"])
-def test_seed_file_converts_to_the_clean_csv(run: Any, tmp_path: Path, writer: Any) -> None:
-    path = writer(tmp_path / f"seed.{'xlsx' if writer is write_seed_xlsx else 'docx'}")
+@pytest.mark.sqlite_only  # convert reads the file and writes CSV: it opens no database
+def test_seed_file_converts_to_the_clean_csv(run: Any, tmp_path: Path, writer: Any,
+                                             seed_files: dict[Any, Path]) -> None:
+    path = seed_file(seed_files, writer, tmp_path)
     from_file = run("convert", str(path))
     from_text = run("convert", str(SEED_TEXT))
     assert from_file.exit_code == 0, from_file.output
