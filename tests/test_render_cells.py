@@ -3,6 +3,9 @@ give what rich and the general path give, on the texts a task table holds and on
 
 from __future__ import annotations
 
+import itertools
+from typing import Any
+
 import pytest
 from rich.cells import cell_len
 from rich.console import Console
@@ -43,3 +46,52 @@ def test_wrap_padded_is_the_grid_s_cell(width: int) -> None:
         taken += 1
         assert padded == grid.block(render.wrap_cells(text, width), grid.columns[0]), text
     assert taken > 100 or width < 2
+
+
+def test_a_token_s_cached_width_is_its_width() -> None:
+    """fill measures tokens through render._TOKEN_CELLS: each is the token's cell_width."""
+    tokens = {tok for text in TEXTS for tok in render._TOKEN.findall(text)}
+    tokens |= {"罗溪园区生态环境局、", " (沿用)", " (inherited)", "A" * 17, "中" * 20}
+    assert {t: render._TOKEN_CELLS[t] for t in tokens} == {t: cell_len(t) for t in tokens}
+    assert {t: render._TOKEN_CELLS[t] for t in tokens} == {t: cell_len(t) for t in tokens}
+
+
+def old_task_cells(task: Any, first_in_goal: bool) -> dict[str, Any]:
+    """render.task_cells as it was written before its labels were looked up once."""
+    marker = " " + render._("(inherited)")
+    return {
+        "code": task.code,
+        "goal": f"{task.goal_no}.{task.goal}" if first_in_goal else "",
+        "standard": task.standard,
+        "leaders": render.name_tokens(task.leaders, marker if task.leaders_inherited else ""),
+        "units": render.name_tokens(task.units, marker if task.units_inherited else ""),
+        "co_units": render.name_tokens(task.co_units, ""),
+        "deadline": task.deadline or "",
+        "status": render.status_label(task.status),
+        "warning": render.warning_label(getattr(task, "warning", None)),
+        "progress": "" if task.progress is None and task.status != "done"
+        else f"{100 if task.status == 'done' else task.progress}%",
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_task_cells_are_what_they_were(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TASKDUTY_LANG", lang)
+    tasks = []
+    for i, (status, progress, warning) in enumerate(itertools.product(
+            [None, "not_started", "in_progress", "behind", "done"], [None, 0, 40, 100],
+            [None, "red", "yellow", "blue"])):
+        names = [[], ["叶春"], ["叶春", "徐志", "陆秋明"]][i % 3]
+        tasks.append(render.TableTask(
+            code=f"{i}.1", goal_no=i, goal="目标" * (i % 4), standard="标准" * i,
+            leaders=names, units=names[::-1], co_units=names[1:],
+            deadline=[None, "", "6月底"][i % 3],
+            leaders_inherited=bool(i % 2), units_inherited=bool(i % 5 == 0), status=status,
+            progress=progress, warning=warning))
+    cells = render._cells_of()
+    for first in (True, False):
+        assert [cells(t, first) for t in tasks] == [old_task_cells(t, first) for t in tasks]
+        assert [render.task_cells(t, first) for t in tasks] == [old_task_cells(t, first)
+                                                               for t in tasks]
+    marker = " " + render._("(inherited)")
+    assert any(c["leaders"][-1:] == [marker] for c in map(cells, tasks, [True] * len(tasks)))

@@ -595,7 +595,8 @@ def print_tasks_table(tasks: list[Any], title: str | None = None,
     lines (None: every task); returns how many tasks it showed."""
     out = plain_console() or console()  # rich only imported when it is needed
     show_progress = any(t.progress is not None or t.status == "done" for t in tasks)
-    every = [task_cells(t, True) for t in tasks]
+    cells = _cells_of()
+    every = [cells(t, True) for t in tasks]
     cols = task_columns(tasks, out.width, show_progress, every)
     grid = Grid(out, [GridColumn(c.header, c.width, "right" if c.key == "progress" else "left")
                       for c in cols])
@@ -821,6 +822,7 @@ class Grid:
         self.color = getattr(out, "_color_system", None)
         self._styles: dict[str, tuple[str, str]] = {}
         self._cache: dict[tuple[str, int], list[str]] = {}
+        self._blanks = [" " * c.width for c in columns]  # a cell's empty line, per column
 
     def head(self, title: str | None) -> str:
         """The title, the header and the rule under it, as rich renders them."""
@@ -925,9 +927,10 @@ class Grid:
         height = max(map(len, blocks))
         if height == 1:
             return ["  ".join([b[0] for b in blocks])]
+        blanks = self._blanks
         return list(map("  ".join, zip(*[
-            b if len(b) == height else [*b, *[" " * c.width] * (height - len(b))]
-            for b, c in zip(blocks, self.columns, strict=True)], strict=True)))
+            b if len(b) == height else b + [blank] * (height - len(b))
+            for b, blank in zip(blocks, blanks, strict=True)], strict=True)))
 
     def row(self, cells: Sequence[tuple[list[str], str | None]], end_section: bool = False,
             style: str | None = None) -> list[str]:
@@ -1009,20 +1012,37 @@ class TaskColumn:
 
 def task_cells(task: Any, first_in_goal: bool) -> dict[str, Any]:
     """The table's cell values for one task: plain text, or name tokens for name columns."""
+    return _cells_of()(task, first_in_goal)
+
+
+def _cells_of() -> Callable[[Any, bool], dict[str, Any]]:
+    """:func:`task_cells` with the marker (in the interface language) and the labels looked
+    up once, for a table's many tasks."""
+    from taskduty.schedule import LIGHT_LABELS
+
     marker = " " + _("(inherited)")
-    return {
-        "code": task.code,
-        "goal": f"{task.goal_no}.{task.goal}" if first_in_goal else "",
-        "standard": task.standard,
-        "leaders": name_tokens(task.leaders, marker if task.leaders_inherited else ""),
-        "units": name_tokens(task.units, marker if task.units_inherited else ""),
-        "co_units": name_tokens(task.co_units, ""),
-        "deadline": task.deadline or "",
-        "status": status_label(task.status),
-        "warning": warning_label(getattr(task, "warning", None)),
-        "progress": "" if task.progress is None and task.status != "done"
-        else f"{100 if task.status == 'done' else task.progress}%",
-    }
+    lights = LIGHT_LABELS.get
+    statuses = STATUSES.get
+
+    def cells(task: Any, first_in_goal: bool) -> dict[str, Any]:
+        status, progress = task.status, task.progress
+        leaders, units, co_units = task.leaders, task.units, task.co_units
+        return {
+            "code": task.code,
+            "goal": f"{task.goal_no}.{task.goal}" if first_in_goal else "",
+            "standard": task.standard,
+            "leaders": [n + "、" for n in leaders[:-1]] + leaders[-1:] + (
+                [marker] if task.leaders_inherited else []),
+            "units": [n + "、" for n in units[:-1]] + units[-1:] + (
+                [marker] if task.units_inherited else []),
+            "co_units": [n + "、" for n in co_units[:-1]] + co_units[-1:],
+            "deadline": task.deadline or "",
+            "status": statuses(status or "not_started", status or ""),
+            "warning": lights(getattr(task, "warning", None) or "", ""),
+            "progress": "" if progress is None and status != "done"
+            else f"{100 if status == 'done' else progress}%",
+        }
+    return cells
 
 
 def name_tokens(names: list[str], marker: str) -> list[str]:
@@ -1311,10 +1331,10 @@ def _fill_tokens(tokens: list[str], width: int) -> list[str]:
     line: list[str] = []
     used = 0
     stack = tokens[::-1]  # the next token last
-    chars = _CHAR_CELLS
+    sized = _TOKEN_CELLS
     while stack:
         tok = stack.pop()
-        size = chars[tok] if len(tok) == 1 else cell_width(tok)
+        size = sized[tok]
         if tok.isspace():
             if line and used + size <= width:
                 line.append(tok)
@@ -1333,11 +1353,11 @@ def _fill_tokens(tokens: list[str], width: int) -> list[str]:
             continue
         carry: list[str] = []
         if line and ((tok[0] in _CLOSING and len(line) > 1) or line[-1][-1:] in _OPENING) \
-                and cell_width(line[-1]) + size <= width:
+                and sized[line[-1]] + size <= width:
             carry = [line.pop()]
         lines.append(line)
         line = [*carry, tok]
-        used = size + (cell_width(carry[0]) if carry else 0)
+        used = size + (sized[carry[0]] if carry else 0)
     if line or not lines:
         lines.append(line)
     return ["".join(parts).strip() for parts in lines]
