@@ -152,6 +152,8 @@ def find_label_at_end(run: str) -> tuple[int, str] | None:
 
 def states_rule(text: str) -> bool:
     """True when ``text`` states that the first-listed unit leads."""
+    if "牵" not in text and "主" not in text:  # RULE ends in 牵头, 主办 or 主责
+        return False
     return bool(RULE.search(squeeze(text)))
 
 
@@ -283,8 +285,16 @@ def parse_roles(value: str, default: str = "units", demote: bool = True) -> Clau
     return clause
 
 
+# A character every role word (_ROLE_END), joint word (_JOINT) has; with the marks beside a
+# name (★X, X（牵头）: a star or an opening bracket): a value without any has no roles.
+_ROLE_CHARS = re.compile("[牵负配参协会联]")
+_ROLE_OR_MARK_CHARS = re.compile("[牵负配参协会联" + re.escape(_LEAD_STAR) + "（(]")
+
+
 def has_roles(value: str, marks: bool = True) -> bool:
     """True when a value carries role words (or, with ``marks``, a mark beside a name)."""
+    if (_ROLE_OR_MARK_CHARS if marks else _ROLE_CHARS).search(value) is None:
+        return False
     for segment, _ in split_outside_brackets(value, "，,；;\n"):
         if _segment_role(segment)[1] is not None or _JOINT.search(segment):
             return True
