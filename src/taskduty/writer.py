@@ -58,7 +58,14 @@ def sqlite_value(value: Any) -> Any:
 
 
 def _sqlite_params(params: dict[str, Any] | None) -> dict[str, Any]:
-    return {k: sqlite_value(v) for k, v in (params or {}).items()}
+    """``params`` as SQLite gets them: itself when it holds no date or time (most rows of a
+    load), else a copy with those as text."""
+    if not params:
+        return {}
+    for value in params.values():
+        if isinstance(value, date):
+            return {k: sqlite_value(v) if isinstance(v, date) else v for k, v in params.items()}
+    return params
 
 
 class _SqliteWriter(_SqliteReader):
