@@ -95,3 +95,30 @@ def test_task_cells_are_what_they_were(lang: str, monkeypatch: pytest.MonkeyPatc
                                                                for t in tasks]
     marker = " " + render._("(inherited)")
     assert any(c["leaders"][-1:] == [marker] for c in map(cells, tasks, [True] * len(tasks)))
+
+
+PIECES = ["中", "文", "，", "。", "（", "）", "ab", "100%", "Ｘ", "👍", "e\u0301", " ", "、", "《",
+          "》", "DN800"]
+
+
+@pytest.mark.parametrize("width", [2, 3, 4, 7, 12, 24])
+def test_wrap_padded_at_exact_widths(width: int) -> None:
+    """Texts as wide as the column, a cell narrower and a cell wider, of mixed pieces (wide,
+    ASCII words, 禁则 punctuation, emoji, combining marks, spaces): wrap_padded (when it
+    takes them) pads and wraps them as the general path does."""
+    grid = render.Grid(Console(width=200), [render.GridColumn("h", width)])
+    taken = 0
+    for i, a in enumerate(PIECES):
+        for b in PIECES[i % 5:] + PIECES[:i % 5]:
+            text = ""
+            while cell_len(text) < width - 1:
+                text += a if len(text) % 2 else b
+            for candidate in (text, text + "中", text + "a", text[:-1]):
+                padded = render.wrap_padded(candidate, width)
+                if padded is None:
+                    continue
+                taken += 1
+                assert padded == grid.block(render.wrap_cells(candidate, width),
+                                            grid.columns[0]), (candidate, width)
+                assert {cell_len(line) for line in padded} == {width}
+    assert taken > 300

@@ -40,11 +40,12 @@ import io
 import json
 import re
 import sys
+from bisect import bisect_right
 from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -1261,10 +1262,23 @@ def wrap_padded(text: str, width: int) -> list[str] | None:
     :class:`Grid` cell), or None for a text that takes the general path (line breaks,
     tabs, control codes, joined emoji, a column narrower than 2 cells, a line wider than
     the column)."""
+    global _simple
     text = text or ""
-    if width < 2 or _UNPLAIN.search(text):
+    if width < 2:
         return None
-    size = cell_width(text)
+    if text.isascii():  # printable: none of _UNPLAIN's ASCII controls
+        if not text.isprintable():
+            return None
+        size = len(text)
+    else:
+        if _simple is None:
+            _simple = _simple_text()
+        if _simple(text) is not None:  # none of _UNPLAIN's characters is simple
+            size = (len(text.encode()) + len(text)) >> 1
+        elif _UNPLAIN.search(text):
+            return None
+        else:
+            size = cell_width(text)
     if size <= width:
         line = text.strip()
         if len(line) != len(text):
@@ -1294,9 +1308,6 @@ def _runs(tokens: list[str], sizes: list[int], width: int
     """The lines of tokens that each fit ``width`` and are no space: each line is the longest
     run that fits (found by bisection on the running widths), less a token carried for 禁则.
     Returns the running widths and each line's (first, end) token index."""
-    from bisect import bisect_right
-    from itertools import accumulate
-
     prefix = [0, *accumulate(sizes)]
     out: list[tuple[int, int]] = []
     start, end = 0, len(tokens)
