@@ -202,6 +202,30 @@ def parse_goal_no(text: str) -> int | None:
     return total + current
 
 
+def read_goal_number(text: str) -> tuple[str | None, int | None]:
+    """A 序号 cell's text read: the goal part of a goal.task code (``1.2`` -> ``1``, else
+    None) and the goal number of what is left (None for none)."""
+    code_part = m.group(1) if (m := _CODE.match(squeeze(text))) else None
+    no = text if code_part is None else code_part
+    return code_part, parse_goal_no(no) if no else None
+
+
+def _goal_text(raw: str) -> tuple[str, str | None]:
+    """A goal cell's text stripped, and the name without the number written before it
+    when there is one (一、稳增长 -> 稳增长), else None."""
+    goal = squeeze(raw) and raw.strip()
+    if goal and (bare := _GOAL_NUMBER.sub("", goal, count=1).strip()) != goal and bare:
+        return goal, bare
+    return goal, None
+
+
+def _joined(values: list[str]) -> str:
+    """A cell's pieces stripped and joined (a cell's text without the spaces around them)."""
+    if len(values) == 1:
+        return values[0].strip()
+    return "".join([v.strip() for v in values])
+
+
 def split_values(values: list[str]) -> list[str]:
     """Split cell pieces on 、，,；;/ and line breaks, never inside brackets."""
     pieces = [p for v in values for p, _ in split_outside_brackets(v, _SEPARATORS)]
@@ -289,6 +313,9 @@ class _Normaliser:
         self.read_cache: dict[tuple[tuple[str, ...], str], CellNames] = {}
         self.last_filled: tuple[list[SourceCell] | None, list[tuple[int, str]]] = (None, [])
         self.renamed_goals: set[str] = set()
+        # 序号 and goal texts repeat on every row of a goal: each read once.
+        self.goal_numbers: dict[str, tuple[str | None, int | None]] = {}
+        self.goal_texts: dict[str, tuple[str, str | None]] = {}
         self.lone_headings = self.find_lone_headings()
         # Notices are split into names by their reader; their lines never wrap a name.
         self.wrapped = source.input_format != "notice"
@@ -332,8 +359,9 @@ class _Normaliser:
         index = self.columns.get(name)
         if index is None or index >= len(cells):
             return SourceCell()
-        extra = self.extra.get(name)
-        more = [cells[i] for i in extra if i < len(cells)] if extra else None
+        if name not in self.extra:
+            return cells[index]
+        more = [cells[i] for i in self.extra[name] if i < len(cells)]
         if not more:
             return cells[index]
         # two columns of names (牵头单位 and 责任单位 …): both are read, never the first alone
@@ -501,12 +529,17 @@ class _Normaliser:
             return set()
         found: set[int] = set()
         pending: list[int] = []
+        # (a 工作标准 that is not blank is another filled cell than the goal's: no need to
+        # look at the others)
+        other = self.columns.get("standard") != goal
         for row in self.source.rows:
-            filled = [i for i, c in enumerate(row.cells) if not c.blank]
-            if filled == [goal]:
-                pending.append(id(row.cells))
-            elif not self.cell(row.cells, "standard").blank:
-                if pending and not self.cell(row.cells, "goal").blank:
+            cells = row.cells
+            task_row = not self.cell(cells, "standard").blank
+            if (not (task_row and other)
+                    and [i for i, c in enumerate(cells) if not c.blank] == [goal]):
+                pending.append(id(cells))
+            elif task_row:
+                if pending and not self.cell(cells, "goal").blank:
                     found.update(pending)
                 pending = []
         return found
@@ -595,8 +628,17 @@ class _Normaliser:
         goals: set[str] = set()
         changes = stays = 0  # consecutive tasks of one goal: 序号 differs / is the same
         last_goal, last_no = "", ""
+        squeezed: dict[str, str] = {}  # 序号 and goal texts repeat on every row of a goal
+
+        def text_of(cells: list[SourceCell], name: str) -> str:
+            text = "".join(self.cell(cells, name).values)
+            found = squeezed.get(text)
+            if found is None:
+                found = squeezed[text] = squeeze(text)
+            return found
+
         for row in self.source.rows:
-            no = squeeze("".join(self.cell(row.cells, "goal_no").values))
+            no = text_of(row.cells, "goal_no")
             if self.cell(row.cells, "standard").blank:
                 if self.heading(row.cells):
                     goals.add(no or str(len(goals)))
@@ -605,7 +647,7 @@ class _Normaliser:
             if no:
                 no = m.group(1) if (m := _CODE.match(no)) else no
                 numbers.add(no)
-            goal = squeeze("".join(self.cell(row.cells, "goal").values))
+            goal = text_of(row.cells, "goal")
             if goal:
                 goals.add(goal)
             if no and last_no and (not goal or goal == last_goal):
@@ -710,7 +752,8 @@ class _Normaliser:
         are numbered in order.
         """
         ref = row.ref
-        text = {name: "".join(v.strip() for v in self.cell(row.cells, name).values)
+        cells = row.cells
+        text = {name: _joined(self.cell(cells, name).values)
                 for name in ("goal_no", "goal", "section")}
         if self.task_numbers:
             text["goal_no"] = ""
@@ -722,19 +765,23 @@ class _Normaliser:
                     "note", ref, _("the table has no 目标名称 column and no heading rows: its "
                                    "tasks form one goal, 全部任务")))
             text["goal_no"] = ""
-        standard = "\n".join(v.strip() for v in self.cell(row.cells, "standard").values
-                              if v.strip())
+        values = self.cell(cells, "standard").values
+        standard = (values[0].strip() if len(values) == 1
+                    else "\n".join([v.strip() for v in values if v.strip()]))
         if text["section"]:
             self.current_section = text["section"]
-        if m := _CODE.match(squeeze(text["goal_no"])):
+        found = self.goal_numbers.get(text["goal_no"])
+        if found is None:
+            found = self.goal_numbers[text["goal_no"]] = read_goal_number(text["goal_no"])
+        code_part, number = found
+        if code_part is not None:
             if not self.code_note:
                 self.code_note = True
                 self.repairs.append(Repair(
                     "note", ref, _("序号 {text!r} numbers goal.task: the goal number is its first "
                                    "part")
                         .format(text=text['goal_no'])))
-            text["goal_no"] = m.group(1)
-        number = parse_goal_no(text["goal_no"]) if text["goal_no"] else None
+            text["goal_no"] = code_part
         if text["goal_no"] and number is None:
             self.repairs.append(Repair(
                 "warning", ref, _("序号 {text!r} is not a goal number; ignored")
@@ -760,8 +807,11 @@ class _Normaliser:
 
     def goal_name(self, raw: str, ref: str) -> str:
         """A goal name without the number written before it (一、稳增长 -> 稳增长)."""
-        goal = squeeze(raw) and raw.strip()
-        if goal and (bare := _GOAL_NUMBER.sub("", goal, count=1).strip()) != goal and bare:
+        found = self.goal_texts.get(raw)  # a goal's name is on each of its rows
+        if found is None:
+            found = self.goal_texts[raw] = _goal_text(raw)
+        goal, bare = found
+        if bare is not None:
             if goal not in self.renamed_goals:
                 self.renamed_goals.add(goal)
                 self.repairs.append(Repair(
@@ -775,7 +825,8 @@ class _Normaliser:
         """Record goal ``number``'s name, noting a page break or a name that disagrees."""
         goal_column = "goal" in self.columns
         if number in self.goal_names:
-            if goal and squeeze(goal) != squeeze(self.goal_names[number]):
+            named = self.goal_names[number]
+            if goal and goal != named and squeeze(goal) != squeeze(named):
                 self.repairs.append(Repair(
                     "warning", ref,
                     _("goal {number} is named {goal!r} here but {goal_names!r} above; the first "
