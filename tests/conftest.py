@@ -21,6 +21,7 @@ import functools
 import os
 import shutil
 import sqlite3
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,13 +33,20 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 from typer.testing import CliRunner
 
+# PYTHONDONTWRITEBYTECODE (set on some machines) would make every worker of every run parse
+# and assertion-rewrite all the test modules again, and compile taskduty's sources again:
+# ~6 of a worker's ~9 CPU-seconds of collection. The suite's own processes cache them as
+# Python and pytest do by default (in the __pycache__ folders .gitignore leaves out); the
+# commands the tests start keep the environment they were given (and read those caches).
+sys.dont_write_bytecode = False
+
 # The suite runs the English interface (the Chinese one has its own tests, test_i18n.py).
 # Set before any taskduty module is imported (helpers imports taskduty): help texts are
 # translated at import.
 os.environ["TASKDUTY_LANG"] = "en"
 
-from helpers import load_plan
-from taskduty.cli import load_commands
+from helpers import load_plan  # noqa: E402  (after the settings above)
+from taskduty.cli import load_commands  # noqa: E402
 
 load_commands()  # commands register lazily (cli/app.py); the tests look at all of them
 
