@@ -1,7 +1,8 @@
 """The database: where it is (a path or a SQLAlchemy URL), how it is opened, its schema version.
 
 Writes go through SQLModel sessions on a SQLAlchemy engine, except the recording commands'
-(``update``, ``undo``, ``withdraw``), which run SQL text (:mod:`taskduty.writer`). Reads go
+(``update``, ``undo``, ``withdraw``) and the load of a new year's table, which run SQL text
+(:mod:`taskduty.writer`). Reads go
 through :class:`Reader`: on SQLite the standard library's ``sqlite3`` (no ORM import, so a
 query in a terminal starts fast), elsewhere SQLAlchemy Core. Both run the same SQL text,
 written to be portable.

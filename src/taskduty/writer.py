@@ -1,5 +1,6 @@
 """Write transactions as SQL text, for the recording commands (``update``, ``undo``,
-``withdraw``): no ORM, so a one-task update starts as fast as a query.
+``withdraw``) and the load of a new year's table (``store.load_plan``): no ORM, so a one-task
+update starts as fast as a query and a load pays only for its rows.
 
 On a SQLite file the standard library's ``sqlite3`` runs the transaction (``BEGIN IMMEDIATE``
 … ``COMMIT``, rolled back on any error, with the pragmas of :meth:`Database.engine`);
