@@ -74,9 +74,8 @@ def old_task_cells(task: Any, first_in_goal: bool) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_task_cells_are_what_they_were(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TASKDUTY_LANG", lang)
+def table_tasks() -> list[Any]:
+    """TableTasks of every status, progress and light, with and without names."""
     tasks = []
     for i, (status, progress, warning) in enumerate(itertools.product(
             [None, "not_started", "in_progress", "behind", "done"], [None, 0, 40, 100],
@@ -88,6 +87,13 @@ def test_task_cells_are_what_they_were(lang: str, monkeypatch: pytest.MonkeyPatc
             deadline=[None, "", "6月底"][i % 3],
             leaders_inherited=bool(i % 2), units_inherited=bool(i % 5 == 0), status=status,
             progress=progress, warning=warning))
+    return tasks
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_task_cells_are_what_they_were(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TASKDUTY_LANG", lang)
+    tasks = table_tasks()
     cells = render._cells_of()
     for first in (True, False):
         assert [cells(t, first) for t in tasks] == [old_task_cells(t, first) for t in tasks]
@@ -122,3 +128,19 @@ def test_wrap_padded_at_exact_widths(width: int) -> None:
                                             grid.columns[0]), (candidate, width)
                 assert {cell_len(line) for line in padded} == {width}
     assert taken > 300
+
+
+@pytest.mark.parametrize("width", [40, 80, 120, 200])
+def test_natural_widths_are_the_widest_values(width: int) -> None:
+    """task_columns measures each column's distinct values once: its natural width is still
+    the widest value (names joined), at least half the header and 1."""
+    tasks = table_tasks()
+    every = [old_task_cells(t, True) for t in tasks]
+    for col in render.task_columns(tasks, width, True, every):
+        values = ["".join(c[col.key]) if isinstance(c[col.key], list) else c[col.key]
+                  for c in every]
+        if col.key in ("goal", "standard", "leaders", "units", "co_units", "deadline"):
+            assert col.natural == max([cell_len(render.label(col.key)) // 2,
+                                       *map(cell_len, values), 1]), col.key
+    assert [(c.key, c.width) for c in render.task_columns(tasks, width, True, every)] == [
+        (c.key, c.width) for c in render.task_columns(tasks, width, True)]

@@ -1061,11 +1061,18 @@ def task_columns(tasks: list[Any], width: int, show_progress: bool,
     ``every``: the tasks' :func:`task_cells` (first in goal), when the caller has them.
     """
     if every is None:
-        every = [task_cells(t, True) for t in tasks]
+        cells = _cells_of()
+        every = [cells(t, True) for t in tasks]
+    measured: dict[str, int] = {}
 
-    def natural(key: str) -> int:  # each distinct value measured once
-        values = {"".join(v) if isinstance(v, list) else v for v in (c[key] for c in every)}
-        return max([cell_width(label(key)) // 2, *map(cell_width, values), 1])
+    def natural(key: str) -> int:  # each distinct value measured once, each column once
+        found = measured.get(key)
+        if found is None:
+            got = map(itemgetter(key), every)
+            values = {"".join(v) for v in got} if key in NAME_COLUMNS else set(got)
+            found = measured[key] = max([cell_width(label(key)) // 2, *map(cell_width, values),
+                                         1])
+        return found
 
     def longest_token(key: str) -> int:
         tokens = {tok for c in every for tok in c[key]}
