@@ -502,7 +502,7 @@ def split_names(value: str) -> list[str]:
     tokens = []
     for piece, sep in _split_keep(value, _UNIT_SEPARATORS):
         piece = piece.strip(_NAME_STRIP)
-        if len(piece) > 2:
+        if len(piece) > 2 and "等" in piece:
             piece = _ETC.sub("", piece).strip(_NAME_STRIP)
         if piece:
             tokens.append((piece, sep))

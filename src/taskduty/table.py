@@ -370,6 +370,18 @@ class _Normaliser:
                           merged=all(c.merged or c.blank for c in parts)
                           and any(c.merged for c in parts))
 
+    def cells_of(self, cells: list[SourceCell], names: tuple[str, ...]) -> list[SourceCell]:
+        """:meth:`cell` of each of ``names``, in one call."""
+        columns, extra, count = self.columns, self.extra, len(cells)
+        out = []
+        for name in names:
+            index = columns.get(name)
+            if index is None or index >= count or name in extra:
+                out.append(self.cell(cells, name))
+            else:
+                out.append(cells[index])
+        return out
+
     def names(self, cell: SourceCell, ref: str, kind: str) -> CellNames:
         """The names of a leader (``kind="leaders"``) or unit cell, cleaned and repaired,
         with what the cell said besides (see :class:`CellNames`); its repairs are recorded.
@@ -752,9 +764,10 @@ class _Normaliser:
         are numbered in order.
         """
         ref = row.ref
-        cells = row.cells
-        text = {name: _joined(self.cell(cells, name).values)
-                for name in ("goal_no", "goal", "section")}
+        no_cell, goal_cell, section_cell, standard_cell = self.cells_of(
+            row.cells, ("goal_no", "goal", "section", "standard"))
+        text = {"goal_no": _joined(no_cell.values), "goal": _joined(goal_cell.values),
+                "section": _joined(section_cell.values)}
         if self.task_numbers:
             text["goal_no"] = ""
         if "goal" not in self.columns:
@@ -765,7 +778,7 @@ class _Normaliser:
                     "note", ref, _("the table has no 目标名称 column and no heading rows: its "
                                    "tasks form one goal, 全部任务")))
             text["goal_no"] = ""
-        values = self.cell(cells, "standard").values
+        values = standard_cell.values
         standard = (values[0].strip() if len(values) == 1
                     else "\n".join([v.strip() for v in values if v.strip()]))
         if text["section"]:
@@ -864,13 +877,13 @@ class _Normaliser:
         task.co_units = list(co.names)
         notes += co.notes
         rule = rule or co.rule
-        deadline = "".join(v.strip() for v in self.cell(row.cells, "deadline").values)
-        task.deadline = deadline or None
+        deadline_cell = self.cell(row.cells, "deadline")
+        task.deadline = _joined(deadline_cell.values) or None
         if previous is not None and co_cell.merged and not task.co_units:
             task.co_units = list(previous.co_units)
-        task.co_units += [u for u in moved if u not in task.co_units]
-        if (previous is not None and self.cell(row.cells, "deadline").merged
-                and not task.deadline):
+        if moved:
+            task.co_units += [u for u in moved if u not in task.co_units]
+        if previous is not None and deadline_cell.merged and not task.deadline:
             task.deadline = previous.deadline
         for note in [*row.notes, *notes]:
             self.repairs.append(Repair(
