@@ -111,10 +111,9 @@ def parse_csv(text: str, name: str) -> SourceTable:
     skipped: list[int] = []
     fields = [header_field(h) for h in header]
 
-    # One string per distinct short cell (names, goals, deadlines repeat on most rows).
-    shared: dict[str, str] = {}
-    # One SourceCell per distinct short text too: the cells are read, never changed (the
-    # normaliser's cleaning puts new cells in a row), so rows may share them.
+    # One SourceCell per distinct short text (names, goals, deadlines repeat on most rows),
+    # and so one string: the cells are read, never changed (the normaliser's cleaning puts
+    # new cells in a row), so rows may share them.
     shared_cells: dict[str, SourceCell] = {}
 
     def cell_of(text: str) -> SourceCell:
@@ -136,9 +135,9 @@ def parse_csv(text: str, name: str) -> SourceTable:
         return first_fields[text]
 
     def read_rows() -> None:
+        get = shared_cells.get
         for number, record in enumerate(chain(first[start:], reader), start=start + 1):
-            cells = [shared.setdefault(c, c) if len(c) <= SHARED_LENGTH else c
-                     for c in (c.strip() for c in record)]
+            cells = [c.strip() for c in record]
             if not any(cells):
                 continue
             # The first cell decides for almost every row, so a long table is not read twice.
@@ -147,7 +146,8 @@ def parse_csv(text: str, name: str) -> SourceTable:
                 skipped.append(number)
                 continue
             cells += [""] * (len(header) - len(cells))
-            rows.append(SourceRow([cell_of(c) for c in cells], f"row {number}"))
+            # (a text seen before: its cell, without a call; a long text is never shared)
+            rows.append(SourceRow([get(c) or cell_of(c) for c in cells], f"row {number}"))
 
     invalid_csv(name, read_rows)
     notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
