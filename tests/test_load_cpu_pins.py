@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import ROWS, TARGETS_TABLE, write_plan
-from taskduty import clauses, i18n, targets, textclean
+from taskduty import clauses, i18n, schedule, targets, textclean
 from taskduty.schedule import Deadline, infer_deadline, parse_deadline, read_deadline
 from taskduty.sources import read_source
 from taskduty.table import PlanTable, TaskRow, normalise
@@ -293,3 +293,19 @@ def test_split_outside_brackets_as_before(text: str, separators: str) -> None:
 def test_role_and_rule_checks_as_before(text: str, marks: bool) -> None:
     assert clauses.has_roles(text, marks) == _has_roles_before(text, marks)
     assert clauses.states_rule(text) == bool(clauses.RULE.search(textclean.squeeze(text)))
+
+
+_DATE_PIECES = ["2019", "2020年", "年", "月", "日", "号", "季度", "第三", "前", "底", "末", "岁末",
+                "上半年", "年中", "年内", "全年", "年度", "6", "12", "十二", "三", ".", "-", "/",
+                "至", "—", "每", "每年", "按", "次年", "上旬", "中旬", "下旬", "初", "中", "份",
+                "前完成", "建成", "٣", "x"]
+
+
+@settings(max_examples=600, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=8).map("".join))
+def test_date_mentions_as_with_every_pattern(segment: str) -> None:
+    """schedule._mentions skips a pattern only where it could not match."""
+    quick = schedule._mentions(segment)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schedule, "_patterns_needed", lambda _s: (True,) * 5)
+        assert schedule._mentions(segment) == quick

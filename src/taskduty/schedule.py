@@ -167,6 +167,7 @@ class _Mention:
 
 
 _SPACES = lazy(r"[ \t\u3000\xa0]+")
+_DIGIT = lazy(r"\d")
 # What every date pattern above needs: 年 (_YEAR_RANGE, _YEAR_ONLY, all of _YEAR_PART but
 # 岁末), 月 (_MONTH), 季 (_QUARTER's 季度), 岁 (岁末) or a digit, separator and digit
 # (_NUMERIC's 2019.6, 2019-06): a text without any of them has no date, so no regex runs.
@@ -189,6 +190,15 @@ def _last_day(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
+def _patterns_needed(segment: str) -> tuple[bool, bool, bool, bool, bool]:
+    """Which date patterns can match ``segment``, by the characters each needs: a digit and
+    年 (_YEAR_RANGE, _YEAR_ONLY), a digit (_NUMERIC), 月 (_MONTH), 季 (_QUARTER's 季度), 年
+    or 岁 (_YEAR_PART's 岁末); the others need not run."""
+    digit = _DIGIT.search(segment) is not None
+    year = "年" in segment
+    return digit and year, digit, "月" in segment, "季" in segment, year or "岁" in segment
+
+
 def _mentions(segment: str) -> list[_Mention]:
     """The dates written in one segment, in order of position."""
     found: list[_Mention] = []
@@ -200,10 +210,11 @@ def _mentions(segment: str) -> list[_Mention]:
     def rhythm(start: int) -> bool:
         return any(segment[:start].endswith(w) for w in _RHYTHM_BEFORE)
 
-    for m in _YEAR_RANGE.finditer(segment):
+    dated_year, numeric, month, quarter, part = _patterns_needed(segment)
+    for m in _YEAR_RANGE.finditer(segment) if dated_year else ():
         found.append(_Mention(m.start(), m.end(), int(m["y"]), 12, 31))
         taken.append(m.span())
-    for m in _NUMERIC.finditer(segment):
+    for m in _NUMERIC.finditer(segment) if numeric else ():
         if not free(*m.span()):
             continue
         month = int(m["m"])
@@ -211,7 +222,7 @@ def _mentions(segment: str) -> list[_Mention]:
             found.append(_Mention(m.start(), m.end(), int(m["y"]), month,
                                   int(m["d"]) if m["d"] else None))
             taken.append(m.span())
-    for m in _MONTH.finditer(segment):
+    for m in _MONTH.finditer(segment) if month else ():
         month = cn_int(m["m"])
         if not month or not 1 <= month <= 12 or not free(*m.span()) or rhythm(m.start()):
             continue
@@ -226,20 +237,20 @@ def _mentions(segment: str) -> list[_Mention]:
             day = 20
         found.append(_Mention(m.start(), m.end(), int(m["y"]) if m["y"] else None, month, day))
         taken.append(m.span())
-    for m in _QUARTER.finditer(segment):
+    for m in _QUARTER.finditer(segment) if quarter else ():
         q = cn_int(m["q"])
         if not q or not free(*m.span()) or rhythm(m.start()):
             continue
         found.append(_Mention(m.start(), m.end(), int(m["y"]) if m["y"] else None, q * 3, None))
         taken.append(m.span())
-    for m in _YEAR_PART.finditer(segment):
+    for m in _YEAR_PART.finditer(segment) if part else ():
         if not free(*m.span()) or (not m["y"] and rhythm(m.start())):
             continue
         month, day = _STRONG_PARTS.get(m["h"]) or _WEAK_PARTS[m["h"]]
         found.append(_Mention(m.start(), m.end(), int(m["y"]) if m["y"] else None, month, day,
                               weak=m["h"] in _WEAK_PARTS))
         taken.append(m.span())
-    for m in _YEAR_ONLY.finditer(segment):
+    for m in _YEAR_ONLY.finditer(segment) if dated_year else ():
         if not free(*m.span()):
             continue
         found.append(_Mention(m.start(), m.end(), int(m["y"]), 12, 31))
