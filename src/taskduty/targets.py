@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from json.encoder import encode_basestring as _str_json
@@ -314,13 +315,16 @@ def _scan(s: str, mask: list[bool]) -> list[_Hit]:
         pos = max(pos, unit_end)
 
 
-def _clauses(s: str) -> list[tuple[int, int]]:
-    out, start = [], 0
+def _clauses(s: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each clause of ``s`` that is not empty, in order, as they are asked
+    for (a text's last target is often in its first clauses)."""
+    start = 0
     for m in _CLAUSE_END.finditer(s):
-        out.append((start, m.start()))
+        if m.start() > start:
+            yield start, m.start()
         start = m.end()
-    out.append((start, len(s)))
-    return [(a, b) for a, b in out if b > a]
+    if len(s) > start:
+        yield start, len(s)
 
 
 def extract_targets(text: str) -> list[Target]:
@@ -349,6 +353,8 @@ def _targets(text: str) -> list[_Found]:
         # the hits in this clause (all_hits is in order of start): clauses without one skipped
         while first < n_hits and all_hits[first].start < c_start:
             first += 1
+        if first == n_hits:
+            break  # no hit in this clause or any after it
         last = first
         while last < n_hits and all_hits[last].start < c_end:
             last += 1
