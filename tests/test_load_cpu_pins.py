@@ -309,3 +309,16 @@ def test_date_mentions_as_with_every_pattern(segment: str) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(schedule, "_patterns_needed", lambda _s: (True,) * 5)
         assert schedule._mentions(segment) == quick
+
+
+def test_what_squeeze_and_space_split_remove_is_never_printable_but_known_characters() -> None:
+    """The quick returns of textclean.squeeze and clauses.space_split: a printable text
+    without the space (and U+034F) has nothing they remove or split at."""
+    every = [chr(c) for c in range(sys.maxunicode + 1)]
+    squeezed = [c for c in every if textclean._SQUEEZED.match(c)]
+    spaces = [c for c in every if clauses._SPACE.match(c)]
+    assert squeezed and spaces
+    assert all(c in " \u034f" or not c.isprintable() for c in squeezed)
+    assert all(c == " " or not c.isprintable() for c in spaces)
+    for text in ("发改局", "发 改局", "发\u3000改局", "发\u034f改", "发\u200b改", "a\tb", ""):
+        assert textclean.squeeze(text) == textclean._SQUEEZED.sub("", text)

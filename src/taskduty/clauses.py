@@ -468,6 +468,8 @@ def space_split(piece: str) -> list[str]:
     like a unit name (局, 委, 办, 中心 …) and none is a bare suffix a wrapped name leaves
     behind (中心, 管委会); otherwise the spaces are padding and are removed.
     """
+    if " " not in piece and piece.isprintable():  # white space but the space is not printable
+        return [piece]
     parts = [p for p in _SPACE.split(piece.strip()) if p]
     if len(parts) < 2:
         return [piece]

@@ -746,6 +746,9 @@ class _Normaliser:
 
     def skip_row(self, row: SourceRow) -> bool:
         """True for a note row (注：…) or a heading row, which are recorded, not tasks."""
+        found = self.filled(row.cells)
+        if len(found) >= 3 and len({text for _i, text in found}) >= 3:
+            return False  # a note row or a heading row has one text (a numbered heading two)
         if (note := self.footnote(row.cells)) is not None:
             self.repairs.append(Repair("note", row.ref, _("note row skipped: {note!r}")
                 .format(note=note[:40])))

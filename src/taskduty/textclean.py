@@ -43,7 +43,10 @@ _SQUEEZED = re.compile(r"[\s\u3000\xa0\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2
 def squeeze(text: str) -> str:
     """Remove every kind of white space (ASCII, full-width, NBSP, line breaks) and every
     invisible character (zero-width, bidi controls, BOMs: see :data:`INVISIBLE`)."""
-    return _SQUEEZED.sub("", text) if text else text
+    # Every character removed is the space, U+034F or not printable: most texts have none.
+    if not text or (" " not in text and "\u034f" not in text and text.isprintable()):
+        return text
+    return _SQUEEZED.sub("", text)
 
 
 OPEN_BRACKETS = "（([【"
