@@ -39,10 +39,11 @@ _CLICK_USAGE_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ ==
 def _show_usage_error(self: Any, file: Any = None) -> None:
     """A usage error (unknown option, bad choice, missing argument) as every other error:
     one ``Error:`` line and one ``Hint:`` line naming the command's help, exit 2."""
-    message = " ".join(self.format_message().split())
-    path = self.ctx.command_path if self.ctx is not None else "taskduty"
-    hint = f"see the options and an example with: {path} -h"
-    print_error(message, hint)
+    from taskduty.cli import usage
+
+    message = usage.localise(" ".join(self.format_message().split()))
+    print_error(message, usage.hint(self.ctx.command_path if self.ctx is not None
+                                    else "taskduty"))
 
 
 _CLICK_USAGE_ERROR.show = _show_usage_error
