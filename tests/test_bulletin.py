@@ -323,3 +323,11 @@ def test_before_any_load(run, tmp_path):
     result = run("bulletin", str(tmp_path / "b.docx"), "--month", "2019-03")
     assert result.exit_code == 1 and result.stderr.startswith("Error:")
     assert not (tmp_path / "b.docx").exists()
+
+
+def test_every_annex_cell_is_in_the_table_style(default_bulletin):
+    doc = docx.Document(str(default_bulletin))
+    annex = doc.tables[-1]
+    styles = {p.style.name for row in annex.rows for cell in row.cells for p in cell.paragraphs}
+    assert styles == {bulletin.STYLE_NAMES["table"]}
+    assert len(annex.rows) == 1 + 8  # the header and the table's eight tasks

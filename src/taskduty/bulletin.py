@@ -614,15 +614,21 @@ def attachment_table(doc: Any, b: Bulletin) -> Any:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    from docx.enum.style import WD_STYLE_TYPE
+
     style = doc.styles[STYLE_NAMES["table"]] if STYLE_NAMES["table"] in \
         [s.name for s in doc.styles] else None
+    # The style's id, looked up once: Paragraph.style = style looks through every style of
+    # the document for the default one each time (most of a long annex's time).
+    style_id = (doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+                if style is not None else None)
 
     def fill(cell: Any, text: str, width: int, bold: bool = False,
              centre: bool = False) -> None:
         cell.width = Mm(width)
         p = cell.paragraphs[0]
-        if style is not None:
-            p.style = style
+        if style_id is not None:
+            p._p.style = style_id  # what the Paragraph.style setter stores
         if centre:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         run = p.add_run(text)
