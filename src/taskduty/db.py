@@ -419,6 +419,24 @@ class Database:
             except OSError:
                 break
 
+    def connect_sqlite(self, doing: str) -> sqlite3.Connection:
+        """The SQLite file as a ``sqlite3`` connection for a write transaction: autocommit
+        (the caller issues ``BEGIN IMMEDIATE``), with the engine's pragmas; a failure to
+        open is a :class:`DatabaseError` saying what was being ``doing``."""
+        assert self.path is not None
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self.sqlite_error(exc, doing) from None
+        try:
+            for pragma in sqlite_pragmas():
+                conn.execute(f"PRAGMA {pragma}")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise self.sqlite_error(exc, doing) from None
+        return conn
+
     def prepare_schema(self) -> None:
         """Create the schema in an empty database, or upgrade an older one (by ``schema``)."""
         if self.schema is not None:

@@ -29,7 +29,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from taskduty import db as db_module
 from taskduty import errors
 from taskduty.db import Database
 from taskduty.errors import DatabaseError
@@ -292,16 +291,9 @@ def _create_sqlite(db: Database) -> Upgrade | object | None:
     older one, or none of taskduty's), for :func:`_migrate`."""
     from taskduty.schema_sqlite import STATEMENTS
 
-    assert db.path is not None
     target = target_version()
+    conn = db.connect_sqlite("open")
     try:
-        conn = sqlite3.connect(str(db.path), timeout=db_module.SQLITE_BUSY_TIMEOUT_MS / 1000,
-                               isolation_level=None)  # we issue BEGIN ourselves
-    except sqlite3.Error as exc:
-        raise db.sqlite_error(exc, "open") from None
-    try:
-        for pragma in db_module.sqlite_pragmas():
-            conn.execute(f"PRAGMA {pragma}")
         conn.execute("BEGIN IMMEDIATE")  # the write lock, as _migrate takes it
         try:
             version = db.stored_version(conn)  # again, now that no one else can change it

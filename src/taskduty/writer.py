@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from taskduty import db as db_module
 from taskduty.db import Database, _SqlaReader, _SqliteReader, in_params
 
 # How SQLAlchemy stores a datetime in SQLite (its DATETIME's storage format; tz dropped).
@@ -143,15 +142,8 @@ def transaction(db: Database) -> Iterator[Writer]:
 
 @contextmanager
 def _sqlite_transaction(db: Database) -> Iterator[Writer]:
-    assert db.path is not None
+    conn = db.connect_sqlite("write to")
     try:
-        conn = sqlite3.connect(str(db.path), timeout=db_module.SQLITE_BUSY_TIMEOUT_MS / 1000,
-                               isolation_level=None)  # we issue BEGIN ourselves
-    except sqlite3.Error as exc:
-        raise db.sqlite_error(exc, "write to") from None
-    try:
-        for pragma in db_module.sqlite_pragmas():
-            conn.execute(f"PRAGMA {pragma}")
         writer = _SqliteWriter(conn)
         if db._needs_upgrade(writer):
             db.prepare_schema()
