@@ -331,3 +331,30 @@ def test_every_annex_cell_is_in_the_table_style(default_bulletin):
     styles = {p.style.name for row in annex.rows for cell in row.cells for p in cell.paragraphs}
     assert styles == {bulletin.STYLE_NAMES["table"]}
     assert len(annex.rows) == 1 + 8  # the header and the table's eight tasks
+
+
+def test_the_chart_is_drawn_only_for_a_template_that_shows_it(month, tmp_path, monkeypatch):
+    drawn: list[str] = []
+    real = bulletin.chart_for
+
+    def counted(b, by):
+        drawn.append(by)
+        return real(b, by)
+
+    monkeypatch.setattr(bulletin, "chart_for", counted)
+    plain = _template(tmp_path / "plain.docx", "{{ office }}")
+    result = month("bulletin", str(tmp_path / "a.docx"), "--month", "2019-03",
+                   "--template", str(plain))
+    assert result.exit_code == 0, result.output
+    assert drawn == [] and "without its chart" not in result.stderr
+    bad = _template(tmp_path / "bad.docx", "{{ chart }}", "{{ ofice }}")
+    result = month("bulletin", str(tmp_path / "b.docx"), "--month", "2019-03",
+                   "--template", str(bad))
+    assert result.exit_code == 1 and "unknown placeholder {{ ofice }}" in result.stderr
+    assert drawn == []  # refused before the chart was drawn
+    shows = _template(tmp_path / "shows.docx", "{{ chart }}", "{{ chart_caption }}")
+    result = month("bulletin", str(tmp_path / "c.docx"), "--month", "2019-03",
+                   "--template", str(shows))
+    assert result.exit_code == 0, result.output
+    assert drawn == ["leader"]
+    assert len(docx.Document(str(tmp_path / "c.docx")).inline_shapes) == 1

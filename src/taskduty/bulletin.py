@@ -3,7 +3,8 @@
 :func:`gather` reads a month's numbers and names through the same queries ``summary`` and
 ``export`` use (so every count in the bulletin equals theirs); :func:`write_bulletin` writes
 them out, either in taskduty's own layout (:func:`build_document`) or into an office's own
-Word template through docxtpl (:func:`fill_template`, placeholders in :data:`PLACEHOLDERS`).
+Word template through docxtpl (:func:`open_template`, :func:`fill_template`, placeholders in
+:data:`PLACEHOLDERS`).
 
 The layout follows the conventions of official documents where python-docx allows: A4 with
 the GB/T 9704 margins, a red masthead with its rule, 方正小标宋 title, 黑体 and 楷体 headings,
@@ -331,13 +332,16 @@ def write_bulletin(path: Path, b: Bulletin, *, chart_by: str = "leader",
     """Write the bulletin to ``path``: taskduty's layout, or ``template`` filled."""
     notes: list[str] = []
     chart: tuple[bytes, str] | None = None
-    if chart_by != "none":
+    # A template is checked before the chart is drawn (a bad placeholder fails at once), and
+    # the chart is drawn only when the template shows it.
+    opened = open_template(template) if template is not None else None
+    if chart_by != "none" and (opened is None or {"chart", "chart_caption"} & opened[1]):
         try:
             chart = chart_for(b, chart_by)
         except ChartUnavailable as exc:
             notes.append(_("bulletin written without its chart: {reason} ({hint})").format(
                 reason=exc.message, hint=exc.hint))
-    doc = build_document(b, chart) if template is None else fill_template(template, b, chart)
+    doc = build_document(b, chart) if opened is None else fill_template(opened, b, chart)
     from taskduty.safeio import atomic_path
 
     with atomic_path(path) as tmp:  # whole or not at all; a full disk is one line
@@ -875,12 +879,12 @@ def build_example_template(path: Path) -> None:
         doc.save(str(tmp))
 
 
-def fill_template(path: Path, b: Bulletin, chart: tuple[bytes, str] | None) -> Any:
-    """``path`` (a .docx with docxtpl placeholders) filled with the bulletin. A placeholder
-    that is not one of :data:`PLACEHOLDERS`, or a broken tag, is a one-line error."""
+def open_template(path: Path) -> tuple[Any, set[str], Path]:
+    """``path`` (a .docx with docxtpl placeholders) read and checked: (the template, the
+    placeholders it uses, its path). A placeholder that is not one of :data:`PLACEHOLDERS`,
+    or a broken tag, is a one-line error."""
     import jinja2
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docxtpl import DocxTemplate
 
     try:
         tpl = DocxTemplate(str(path))
@@ -902,6 +906,18 @@ def fill_template(path: Path, b: Bulletin, chart: tuple[bytes, str] | None) -> A
             _("template {path}: unknown placeholder {{{{ {name} }}}}").format(
                 path=path.name, name=unknown[0]),
             hint=_("known placeholders: {names}").format(names=", ".join(PLACEHOLDERS)))
+    return tpl, set(used), path
+
+
+def fill_template(opened: tuple[Any, set[str], Path], b: Bulletin,
+                  chart: tuple[bytes, str] | None) -> Any:
+    """The template :func:`open_template` read, filled with the bulletin."""
+    import jinja2
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    tpl, used, path = opened
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
     context = template_context(b)
     if chart is not None:
         context["chart"] = InlineImage(tpl, io.BytesIO(chart[0]), width=Mm(150))
