@@ -414,3 +414,23 @@ def test_seed_load_stores_what_core_inserts_store(db_url: str, another_db_url: s
     ours, reference = dump_core(db_url), dump_core(another_db_url)
     assert len(ours["task"]) > 100
     assert ours == reference
+
+
+def test_the_cycle_collector_is_paused_while_a_table_loads(tmp_path, monkeypatch):
+    import gc
+
+    from taskduty import store
+    from taskduty.cli import loading
+
+    seen: list[bool] = []
+    real = store.load_plan
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "load_plan", watched)
+    monkeypatch.setenv("TASKDUTY_DB", str(tmp_path / "t.db"))
+    assert gc.isenabled()
+    loading.load(SEED_CSV, year=2018, quiet=True)
+    assert seen == [False] and gc.isenabled()
