@@ -53,6 +53,7 @@ SEED = ROOT / "data" / "seed_table.csv"
 RESULTS = Path(__file__).resolve().parent / "results"
 YEAR = 2025  # the synthetic tables' year: all twelve monthly updates are in the past
 SEARCH = "污水"
+ISSUE7_SIZE = 50_000  # the size issue 7 set its load and export budgets at
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -593,19 +594,20 @@ def check_budgets(startup_stats: list[Stats], seed_stats: list[Stats],
         out.append(budget(f"seed: tasks --leader {fmt} / {other}", ratio(mine, theirs), 2.0,
                           "×", f"aim 1×; {min_ratio(mine, theirs)}" if mine and theirs else ""))
     out += completion_budgets(completion_stats or [])
-    largest = max(sizes) if sizes else None
-    if largest is not None and largest >= 50_000:
-        load = find(sizes[largest], "load")
-        out.append(budget(f"load {largest // 1000}k tasks", load.median if load else None, 20,
-                          "s"))
-        export = find(sizes[largest], "export")
-        out.append(budget(f"export {largest // 1000}k tasks", export.median if export else None,
-                          30, "s", "" if export else "export not measured"))
+    # Issue 7's budgets are at 50k tasks (a 200k run judged against them said FAIL for a
+    # size they never spoke of): judged at 50k when it ran, else skipped.
+    at = ISSUE7_SIZE if ISSUE7_SIZE in sizes else None
+    load = find(sizes[at], "load") if at else None
+    out.append(budget("load 50k tasks", load.median if load else None, 20, "s",
+                      "" if at else "50k not run"))
+    export = find(sizes[at], "export") if at else None
+    out.append(budget("export 50k tasks", export.median if export else None, 30, "s",
+                      "" if export else "export at 50k not measured"))
     smallest = min(sizes) if sizes else None
-    if largest and smallest and largest != smallest:
-        big, small = find(sizes[largest], "export"), find(sizes[smallest], "export")
-        out.append(budget(f"export peak RSS {largest // 1000}k / {smallest // 1000}k",
-                          ratio_mem(big, small), 2.0, "×", "flat memory"))
+    if at and smallest and smallest != at:
+        small = find(sizes[smallest], "export")
+        out.append(budget(f"export peak RSS 50k / {smallest // 1000}k",
+                          ratio_mem(export, small), 2.0, "×", "flat memory"))
     ordered = sorted(sizes)
     if len(ordered) >= 3:
         for op in ("load", "tasks --leader -f json", "tasks --search -f json",
