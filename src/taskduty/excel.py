@@ -326,10 +326,15 @@ def task_value(task: Any, key: str, width: float | None = None) -> Any:
     return getattr(task, key)
 
 
-def _task_cells(styles: Styles, task: Any, columns: Sequence[Column]) -> list[Any]:
+def _row_values(task: Any, columns: Sequence[Column]) -> list[Any]:
+    """:func:`task_value` of each column, computed once for a row's cells and its height."""
+    return [task_value(task, col.key, col.width) for col in columns]
+
+
+def _task_cells(styles: Styles, task: Any, columns: Sequence[Column],
+                values: Sequence[Any]) -> list[Any]:
     cells = []
-    for col in columns:
-        value = task_value(task, col.key, col.width)
+    for col, value in zip(columns, values, strict=True):
         if col.key == "status":
             style = f"status_{task.status}" if task.status in STATUS_COLOURS else "centre"
         elif col.key in ("progress", "expected_progress"):
@@ -347,12 +352,12 @@ def _task_cells(styles: Styles, task: Any, columns: Sequence[Column]) -> list[An
     return cells
 
 
-def _row_height(task: Any, columns: Sequence[Column], skip: str | None = None) -> float:
+def _row_height(columns: Sequence[Column], values: Sequence[Any],
+                skip: str | None = None) -> float:
     lines = 1
-    for col in columns:
+    for col, value in zip(columns, values, strict=True):
         if not col.wrap or col.key == skip:
             continue
-        value = task_value(task, col.key, col.width)
         if value:
             lines = max(lines, wrapped_lines(str(value), col.width))
     return lines * LINE_HEIGHT + 4
@@ -558,7 +563,8 @@ class _ReportSheet:
 
     def _write(self, task: Any, last: bool) -> None:
         columns = self.columns
-        height = _row_height(task, columns, skip="goal")
+        values = _row_values(task, columns)
+        height = _row_height(columns, values, skip="goal")
         continued = False
         if self.page_used and self.page_used + height > self.page_room:
             continued = bool(self.group_start)
@@ -575,7 +581,7 @@ class _ReportSheet:
                 height = need - self.group_height
         self.group_height += height
         self.page_used += height
-        cells = _task_cells(self.styles, task, columns)
+        cells = _task_cells(self.styles, task, columns, values)
         if self.row > self.group_start:
             cells[self.goal_col - 1] = self.styles.cell(None, "goal")
         elif continued:  # the goal's name again at the top of the new page
@@ -872,9 +878,10 @@ class _LateSheet:
             reasons.append("尚未填报" if task.updated is None
                            else f"{(self.as_of - task.updated).days}天未更新")
         columns = self.columns[:-1]
-        cells = _task_cells(self.styles, task, columns)
+        values = _row_values(task, columns)
+        cells = _task_cells(self.styles, task, columns, values)
         _append(self.ws, [*cells, self.styles.cell("；".join(reasons), "text")],
-                self.count + 3, _row_height(task, columns))
+                self.count + 3, _row_height(columns, values))
         self.count += 1
 
     def finish(self) -> None:
