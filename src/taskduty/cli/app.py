@@ -42,8 +42,9 @@ def _show_usage_error(self: Any, file: Any = None) -> None:
     from taskduty.cli import usage
 
     message = usage.localise(" ".join(self.format_message().split()))
-    print_error(message, usage.hint(self.ctx.command_path if self.ctx is not None
-                                    else "taskduty"))
+    path = getattr(self, "command_path", None) or (
+        self.ctx.command_path if self.ctx is not None else "taskduty")
+    print_error(message, usage.hint(path))
 
 
 _CLICK_USAGE_ERROR.show = _show_usage_error
@@ -124,6 +125,12 @@ class TaskdutyGroup(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except _CLICK_USAGE_ERROR as exc:
+            # The vendored parser raises an option's usage errors (a value missing or not
+            # wanted) without their command's context: name the command for the hint.
+            if exc.ctx is None and ctx.invoked_subcommand:
+                exc.command_path = f"{ctx.command_path} {ctx.invoked_subcommand}"
+            raise
         except _PASS_THROUGH:
             raise
         except (Exception, KeyboardInterrupt) as exc:  # one line and an exit code (boundary)
