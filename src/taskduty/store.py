@@ -110,26 +110,22 @@ def add_plan(w: Writer, table: PlanTable, year: int, source: str, digest: str) -
 
 
 def name_ids(session: Any, model: Any, names: set[str]) -> dict[str, int]:
-    """Ids of leader or unit names, creating the missing ones."""
-    from sqlalchemy import insert, select
+    """Ids of leader or unit names, creating the missing ones, in an ORM session's
+    transaction (:func:`_name_ids` on its connection)."""
+    return _name_ids(_session_writer(session), model.__tablename__, names)
 
-    ids: dict[str, int] = {}
-    wanted = sorted(names)
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        for row in session.execute(select(model.id, model.name).where(model.name.in_(chunk))):
-            ids[row.name] = row.id
-    missing = [n for n in wanted if n not in ids]
-    if missing:
-        for row in insert_returning(session, insert(model).returning(model.id, model.name),
-                                    [{"name": n} for n in missing]):
-            ids[row.name] = row.id
-    return ids
+
+def _session_writer(session: Any) -> Writer:
+    """A :class:`Writer` in an ORM session's transaction, for the SQL both paths share."""
+    from taskduty.writer import connection_writer
+
+    conn = session.connection()
+    return connection_writer(conn, conn.dialect.name == "sqlite")
 
 
 def _name_ids(w: Writer, table: str, names: set[str]) -> dict[str, int]:
-    """:func:`name_ids` over a :class:`Writer`: the missing names inserted in sorted order
-    (so they get the ids they got from ``INSERT … RETURNING``), then read back."""
+    """Ids of the leader or unit ``names`` (``table`` is ``leader`` or ``unit``), creating
+    the missing ones: inserted in sorted order, then read back."""
     wanted = sorted(names)
 
     def known(chunk: list[str]) -> dict[str, int]:
@@ -209,10 +205,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, table: PlanTable) -> dict[s
                 for role, names in (("lead", t.units), ("co", t.co_units))
                 for i, n in enumerate(names)])
         task_ids |= by_code
-    w.many("INSERT INTO load_note (plan_id, kind, ref, code, message) "
-           "VALUES (:plan_id, :kind, :ref, :code, :message)",
-           [{"plan_id": plan_id, "kind": r.kind, "ref": r.ref, "code": r.code,
-             "message": r.message} for r in table.repairs])
+    insert_notes(w, plan_id, table.repairs)
     return task_ids
 
 
@@ -320,15 +313,12 @@ def insert_links(session: Any, tasks: list[TaskRow], ids: list[int],
         conn.execute(insert(TaskUnit), unit_links)
 
 
-def insert_notes(session: Any, plan_id: int, repairs: list[Repair]) -> None:
-    from sqlalchemy import insert
-
-    from taskduty.models import LoadNote
-
-    notes = [{"plan_id": plan_id, "kind": r.kind, "ref": r.ref, "code": r.code,
-              "message": r.message} for r in repairs]
-    if notes:
-        session.connection().execute(insert(LoadNote), notes)
+def insert_notes(w: Writer, plan_id: int, repairs: list[Repair]) -> None:
+    """The load's repairs and notes, a row each."""
+    w.many("INSERT INTO load_note (plan_id, kind, ref, code, message) "
+           "VALUES (:plan_id, :kind, :ref, :code, :message)",
+           [{"plan_id": plan_id, "kind": r.kind, "ref": r.ref, "code": r.code,
+             "message": r.message} for r in repairs])
 
 
 def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]:
@@ -523,7 +513,6 @@ def replace_plan(db: Database, table: PlanTable, year: int, source: str,
     from sqlmodel import select
 
     from taskduty.models import Plan
-    from taskduty.writer import connection_writer
 
     if dry_run and db.path is not None and not db.path.exists():
         return report_for(table, year, source, "dry-run")
@@ -533,8 +522,7 @@ def replace_plan(db: Database, table: PlanTable, year: int, source: str,
         if plan is None:
             if dry_run:
                 return report_for(table, year, source, "dry-run")
-            add_plan(connection_writer(session.connection(), db.is_sqlite), table, year,
-                     source, digest)
+            add_plan(_session_writer(session), table, year, source, digest)
             return report_for(table, year, source, "loaded")
         assert plan.id is not None
         if plan.content_hash == digest:
@@ -585,7 +573,7 @@ def _apply(session: Any, plan: Any, year: int, table: PlanTable, diff: _Diff) ->
     used_goals = select(Task.goal_id).where(Task.plan_id == plan.id)
     session.execute(delete(Goal).where(Goal.plan_id == plan.id, Goal.id.not_in(used_goals)))
     session.execute(delete(LoadNote).where(LoadNote.plan_id == plan.id))
-    insert_notes(session, plan.id, table.repairs)
+    insert_notes(_session_writer(session), plan.id, table.repairs)
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
