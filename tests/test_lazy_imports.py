@@ -53,12 +53,14 @@ def compile(pattern, flags=0):
     compiled.append(sys._getframe(1).f_code.co_filename.replace("\\\\", "/"))
     return real(pattern, flags)
 re.compile = compile
-import taskduty.schedule, taskduty.targets
-print(json.dumps([f for f in compiled if f.endswith(("/schedule.py", "/targets.py"))]))
+import taskduty.schedule, taskduty.targets, taskduty.clauses, taskduty.dates
+print(json.dumps([f for f in compiled if f.endswith(
+    ("/schedule.py", "/targets.py", "/clauses.py", "/dates.py"))]))
 """
 
 
-def test_importing_schedule_and_targets_compiles_no_pattern() -> None:
+def test_importing_the_grammars_compiles_no_pattern() -> None:
+    """schedule, targets, clauses and dates compile their patterns on first use."""
     proc = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
                           encoding="utf-8", timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -81,3 +83,4 @@ def test_the_catalog_loads_with_the_first_message(lang: str) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == (["错误：{message}", "zh", "{n}", "项任务"] if lang == "zh"
                                    else ["Error:", "{message}", "en", "{n}", "tasks"])
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from taskduty.lazyre import lazy
 from taskduty.textclean import CLOSE_BRACKETS, OPEN_BRACKETS, split_outside_brackets, squeeze
 
 LEVEL_WORDS = "省市县区州盟旗镇乡街"
@@ -20,45 +21,45 @@ _LEVEL_IN = r"(?:[省市县区州镇乡])"
 
 # Label grammar, applied to a label's text with white space and bracketed remarks removed.
 _LABEL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("leaders", re.compile(
+    ("leaders", lazy(
         rf"^(?P<level>{_LEVEL})?(?:分管|责任|牵头|牵头负责|牵头责任|负责|联系|挂钩|包挂|包保|"
         rf"主要|领衔|责任牵头)?(?P<level2>{_LEVEL_IN})?(?:政府)?(?:领导(?:同志)?|负责同志)$")),
-    ("units", re.compile(
+    ("units", lazy(
         rf"^(?P<level>{_LEVEL})?(?:牵头|主办|主责|牵头责任|责任牵头|总牵头|牵头负责|主要责任|第一责任)"
         r"(?:单位|部门|责任单位|责任部门|科室)$")),
-    ("co_units", re.compile(
+    ("co_units", lazy(
         rf"^(?P<level>{_LEVEL})?(?:配合|协办|协同|参与|协助|协作|配合责任|协同责任|协同配合)"
         r"(?:单位|部门|责任单位|责任部门|科室)$")),
-    ("plain", re.compile(
+    ("plain", lazy(
         rf"^(?P<level>{_LEVEL})?(?:责任|承办|实施|落实|具体责任)(?:单位|部门|主体|科室)$")),
-    ("combined", re.compile(r"^(?:部门|责任|任务|职责|单位|工作)?分工$")),
-    ("deadline", re.compile(
+    ("combined", lazy(r"^(?:部门|责任|任务|职责|单位|工作)?分工$")),
+    ("deadline", lazy(
         r"^(?:完成时限|时间节点|完成时间|时限|完成期限|时间要求|时限要求|时间安排|进度安排|"
         r"完成时限要求)$")),
 )
 
-_SPACE = re.compile(r"[\s\u3000]+")
-_REMARK = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_SPACE = lazy(r"[\s\u3000]+")
+_REMARK = lazy(r"[（(【\[][^）)】\]]*[）)】\]]")
 
 # A remark stating the document's own rule: the first-listed unit leads.
-RULE = re.compile(
+RULE = lazy(
     r"(?:列|排|排列|排名|排序)(?:在)?(?:第一位|第一|首位|最前|首|前)(?:的|者)?(?:责任)?(?:单位|部门)?"
     r"(?:为|是)(?:工作)?(?:牵头|主办|主责)"
     r"|(?:第一个|第一家|首个|首家)(?:责任)?(?:单位|部门)(?:为|是)(?:工作)?牵头")
-_SAME_BELOW = re.compile(r"^[，,；;]?下同[。.]?$")
+_SAME_BELOW = lazy(r"^[，,；;]?下同[。.]?$")
 
 # Role words at the end of a segment of a value, longest first.
-_ROLE_END = re.compile(
+_ROLE_END = lazy(
     r"(?:按职责分工|按照职责分工|按职责|根据职责|按各自职责|分别|共同|具体)?"
     r"(?P<role>牵头负责|牵头落实|牵头抓总|牵头推进|牵头实施|牵头|负责落实|负责实施|负责推进|负责|"
     r"配合落实|配合实施|配合|参与落实|参与|协助|协同|协办)$")
 _CO_ROLES = ("配合", "参与", "协助", "协同", "协办")
-_JOINT = re.compile(r"会同|联合|协调")
+_JOINT = lazy(r"会同|联合|协调")
 _LEAD_STAR = "★☆*＊"
 _LEAD_MARKS = frozenset(["牵头", "牵头单位", "牵头部门", "总牵头", "主牵头", "牵头负责", "主责",
                          "主办"])
 _CO_MARKS = frozenset(["配合", "配合单位", "配合部门", "协助", "协办", "协同", "参与"])
-_TRAILING_BRACKET = re.compile(r"^(.+?)[（(]([^（()）]*)[)）]$")
+_TRAILING_BRACKET = lazy(r"^(.+?)[（(]([^（()）]*)[)）]$")
 
 # What a unit's name ends with (or a group of units: 各地, 各有关单位).
 UNIT_ENDS = (
@@ -70,27 +71,27 @@ UNIT_ENDS = (
 # Words that open an ordinary remark, not a list of units: （含市直部门）, （包括各县区）.
 _NOT_UNIT_START = ("含", "包括", "不含", "其中", "如", "即", "以上", "以下", "约", "共", "每",
                    "全", "到", "至", "力争", "确保", "完成", "实现", "新增", "累计", "同比")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = lazy(r"[\u4e00-\u9fff]")
 
 TITLES = ("常务副省长", "常务副市长", "常务副县长", "常务副区长", "副省长", "副市长", "副县长",
           "副区长", "副州长", "副镇长", "副乡长", "省长", "市长", "县长", "区长", "州长", "镇长",
           "乡长", "副主任", "主任", "副书记", "书记", "秘书长", "副部长", "部长", "副主席", "主席",
           "副局长", "局长", "同志", "旗长", "副旗长", "盟长")
-_PERSON = re.compile(
+_PERSON = lazy(
     rf"^(?P<name>[\u4e00-\u9fff·]{{2,4}}?)(?:同志)?(?:{'|'.join(TITLES)})(?:同志)?$"
     rf"|^(?:{'|'.join(TITLES)})(?P<name2>[\u4e00-\u9fff·]{{2,3}})(?:同志)?$")
 # A deadline said inside a clause: （甲局牵头，6月底前完成）.
-_DEADLINE_PHRASE = re.compile(
+_DEADLINE_PHRASE = lazy(
     r"^(?:\d{4}年)?(?:\d{1,2}月(?:\d{1,2}日)?|[一二三四1-4]季度|年?底|年?内|上半年|下半年|年?末|全年|"
     r"长期|持续)(?:底|末|中旬|上旬|下旬)?(?:前|以前|内)?(?:完成|到位|出台|建成|启动|见效|推进)?$")
 # A heading naming a person: 张三副市长牵头重点工作, 李四同志分管工作, 王五副县长联系.
 _HEADING_VERB = (r"(?:牵头|分管|联系|负责|领衔|挂帅|包保|挂钩)?(?:的)?(?:重点|主要|具体)?"
                  r"(?:工作|任务|事项|项目)?")
 _HEADING_COUNT = r"(?:[（(][^）)]{0,12}[）)])?[：:。]?$"
-_HEADING_PERSON = re.compile(
+_HEADING_PERSON = lazy(
     rf"^由?(?P<person>[\u4e00-\u9fff·]{{2,4}}?(?:同志)?(?:{'|'.join(TITLES)})(?:同志)?)"
     rf"{_HEADING_VERB}{_HEADING_COUNT}")
-_HEADING_UNIT = re.compile(
+_HEADING_UNIT = lazy(
     rf"^由?(?P<units>[^，,。；;：:]{{2,60}}?)(?:牵头|负责|主办)(?:的)?(?:重点|主要|具体)?"
     rf"(?:工作|任务|事项|项目){_HEADING_COUNT}")
 
@@ -287,8 +288,8 @@ def parse_roles(value: str, default: str = "units", demote: bool = True) -> Clau
 
 # A character every role word (_ROLE_END), joint word (_JOINT) has; with the marks beside a
 # name (★X, X（牵头）: a star or an opening bracket): a value without any has no roles.
-_ROLE_CHARS = re.compile("[牵负配参协会联]")
-_ROLE_OR_MARK_CHARS = re.compile("[牵负配参协会联" + re.escape(_LEAD_STAR) + "（(]")
+_ROLE_CHARS = lazy("[牵负配参协会联]")
+_ROLE_OR_MARK_CHARS = lazy("[牵负配参协会联" + re.escape(_LEAD_STAR) + "（(]")
 
 
 def has_roles(value: str, marks: bool = True) -> bool:
@@ -482,7 +483,7 @@ def space_split(piece: str) -> list[str]:
 _BLANKS = " \t\u3000"
 _NAME_STRIP = " \t\u3000。；;，,、.：:"
 _UNIT_SEPARATORS = "、，,；;"
-_ETC = re.compile(r"等(?:相关单位|有关单位|相关部门|有关部门|单位|部门)?$")
+_ETC = lazy(r"等(?:相关单位|有关单位|相关部门|有关部门|单位|部门)?$")
 _ADMIN = ("街道", "园区", "社区", "县", "市", "区", "镇", "乡", "街", "村", "旗", "州", "省")
 
 

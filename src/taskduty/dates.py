@@ -9,7 +9,6 @@ ASCII. A day or month in the future is refused unless the option allows it.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,17 +16,18 @@ from datetime import date
 
 from taskduty.errors import ValueProblem
 from taskduty.i18n import _
+from taskduty.lazyre import lazy
 from taskduty.numerals import CN_DIGITS
 
 DAY_FORMS = "2018-03-05, 2018-3-5, 2018/3/5, 20180305 or 2018年3月5日"
 MONTH_FORMS = "2018-03, 2018-3, 201803 or 2018年3月"
 
-_DAY = (re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"),
-        re.compile(r"(\d{4})(\d{2})(\d{2})"),
-        re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"))
-_MONTH = (re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})"),
-          re.compile(r"(\d{4})(\d{2})"),
-          re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月份?"))
+_DAY = (lazy(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"),
+        lazy(r"(\d{4})(\d{2})(\d{2})"),
+        lazy(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"))
+_MONTH = (lazy(r"(\d{4})\s*[-/.]\s*(\d{1,2})"),
+          lazy(r"(\d{4})(\d{2})"),
+          lazy(r"(\d{4})\s*年\s*(\d{1,2})\s*月份?"))
 
 
 def _plain(text: str) -> str:
@@ -66,7 +66,9 @@ class Month:
 
     @property
     def last(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        from calendar import monthrange  # imported on first use: few commands ask for it
+
+        return date(self.year, self.month, monthrange(self.year, self.month)[1])
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d}"
@@ -157,9 +159,9 @@ def month_end(text: str, option: str = "--month") -> date:
     return parse_month(text, option).last
 
 
-_DIGIT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_DIGIT_YEAR = lazy(r"(?<!\d)((?:19|20)\d{2})\s*年")
 # 二〇一九年 / 二○二一年 / 二零二〇年: four Chinese digits before 年.
-_CN_YEAR = re.compile(rf"([{''.join(CN_DIGITS)}]{{4}})\s*年")
+_CN_YEAR = lazy(rf"([{''.join(CN_DIGITS)}]{{4}})\s*年")
 
 
 def text_year(text: str | None) -> int | None:
