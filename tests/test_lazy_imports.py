@@ -84,3 +84,24 @@ def test_the_catalog_loads_with_the_first_message(lang: str) -> None:
     assert proc.stdout.split() == (["错误：{message}", "zh", "{n}", "项任务"] if lang == "zh"
                                    else ["Error:", "{message}", "en", "{n}", "tasks"])
 
+
+LOAD_PROBE = """
+import atexit, json, runpy, sys
+atexit.register(lambda: print(json.dumps(sorted(sys.modules))))
+sys.argv = ["taskduty", "--db", sys.argv[1], "load", sys.argv[2], "--year", "2025", "--quiet"]
+runpy.run_module("taskduty", run_name="__main__")
+"""
+
+
+def test_a_csv_load_imports_no_notice_reader_nor_calendar(tmp_path) -> None:
+    """A plain table's load does not import the notice and Word readers (their zip and
+    numbering grammar) nor the calendar module (only a month's last day needs it)."""
+    table = tmp_path / "table.csv"
+    table.write_text("序号,目标名称,工作标准,分管领导,牵头单位,完成时限\n"
+                     "1,稳增长,新建幼儿园三所。,张三,发改局,6月底\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-c", LOAD_PROBE, str(tmp_path / "t.db"), str(table)],
+                          capture_output=True, text=True, encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    modules = set(json.loads(proc.stdout.strip().splitlines()[-1]))
+    assert {"taskduty.table", "taskduty.clauses", "taskduty.dates"} <= modules
+    assert not modules & {"taskduty.sources.notice", "taskduty.sources.docx_table", "calendar"}

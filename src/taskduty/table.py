@@ -43,7 +43,6 @@ from taskduty.fields import (
 from taskduty.i18n import _
 from taskduty.numerals import CN_DIGITS
 from taskduty.sources.base import SourceCell, SourceRow, SourceTable
-from taskduty.sources.notice import numbering
 
 _SEPARATORS = "、，,；;/\n"
 # Bracketed markers after a unit name that say its role, not its name: 区发改局（牵头）.
@@ -620,6 +619,8 @@ class _Normaliser:
 
     def heading_style(self, cells: list[SourceCell]) -> tuple[str, str] | None:
         """The numbering style of a heading row (一、 / （一） / 1.), for its level."""
+        from taskduty.sources.notice import numbering
+
         raw = next(("".join(v.strip() for v in c.values) for c in cells if not c.blank), "")
         if (found := numbering(raw)) is not None:
             return found
@@ -712,7 +713,11 @@ class _Normaliser:
         """A numbered heading right above the header (一、… then 序号 | 任务 | 责任单位) is
         the first heading row of the table."""
         above = [t.strip() for t in self.source.above if t.strip()]
-        if above and "goal" not in self.columns and numbering(above[-1]) is not None:
+        if not above or "goal" in self.columns:
+            return
+        from taskduty.sources.notice import numbering  # (not imported by a plain table's load)
+
+        if numbering(above[-1]) is not None:
             self.push_heading(strip_numbering(above[-1]), numbering(above[-1]),
                               _("above the header"))
 
