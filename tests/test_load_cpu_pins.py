@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import ROWS, TARGETS_TABLE, write_plan
-from taskduty import clauses, i18n, schedule, targets, textclean
+from taskduty import clauses, i18n, numerals, schedule, targets, textclean
 from taskduty.schedule import Deadline, infer_deadline, parse_deadline, read_deadline
 from taskduty.sources import read_source
 from taskduty.table import PlanTable, TaskRow, normalise
@@ -322,3 +322,65 @@ def test_what_squeeze_and_space_split_remove_is_never_printable_but_known_charac
     assert all(c == " " or not c.isprintable() for c in spaces)
     for text in ("发改局", "发 改局", "发\u3000改局", "发\u034f改", "发\u200b改", "a\tb", ""):
         assert textclean.squeeze(text) == textclean._SQUEEZED.sub("", text)
+
+
+def _masked_before(text: str) -> list[bool]:
+    """targets._masked as it was: a walk over every character."""
+    out = [False] * len(text)
+    depth_cn, depth_title, ascii_open = 0, 0, False
+    for i, ch in enumerate(text):
+        if ch in "“「『":
+            depth_cn += 1
+        elif ch in "”」』":
+            depth_cn = max(0, depth_cn - 1)
+            out[i] = True
+            continue
+        elif ch == "《":
+            depth_title += 1
+        elif ch == "》":
+            depth_title = max(0, depth_title - 1)
+            out[i] = True
+            continue
+        elif ch == '"':
+            ascii_open = not ascii_open
+        out[i] = depth_cn > 0 or depth_title > 0 or ascii_open
+    return out
+
+
+_QUOTE_PIECES = ["“", "”", "「", "」", "『", "』", "《", "》", '"', "135", "工程", "十四五",
+                 "，", ""]
+
+
+@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_QUOTE_PIECES), max_size=12).map("".join))
+def test_masked_as_before(text: str) -> None:
+    assert [bool(b) for b in targets._masked(text)] == _masked_before(text)
+
+
+_NUMBER_PIECES = ["12", "3.5", "1,000", ",", ".", "٣", "０", "三", "十", "两", "百", "千", "万",
+                  "亿", "零", "〇", "○", "个", "%", "年", "第", "、", "，", "增长", "x", " "]
+
+
+@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=10).map("".join),
+       st.integers(min_value=0, max_value=12))
+def test_number_start_then_match_is_the_number_search(text: str, pos: int) -> None:
+    """targets._scan finds a number by _NUM_START and matches _NUM_RE there: the match
+    _NUM_RE.search gives, from any position."""
+    found = targets._NUM_START.search(text, pos)
+    searched = targets._NUM_RE.search(text, pos)
+    if found is None:
+        assert searched is None
+    else:
+        matched = targets._NUM_RE.match(text, found.start())
+        assert matched is not None and searched is not None
+        assert (matched.span(), matched.groupdict()) == (searched.span(), searched.groupdict())
+
+
+@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@given(st.text(alphabet=st.sampled_from(
+    "，；：（）％！？０９ＡＺａ｝\u3000 ,;a1三。、《》“”\uff5e\uff01\uff5f\ufee0"), max_size=12))
+def test_half_width_as_before(text: str) -> None:
+    """numerals.half_width with its common marks replaced first: the regex substitution's
+    text, as before."""
+    assert numerals.half_width(text) == numerals._FULL_WIDTH.sub(numerals._half, text)

@@ -58,8 +58,13 @@ _UNIT_RE = lazy(
     "(?P<unit>" + "|".join(re.escape(u) for u in _PERCENT_UNITS)
     + "|[万亿千百]*(?:" + "|".join(re.escape(u) for u in _BASE_UNITS) + ")"
     + "|[万亿]+)")
+_CN_START = "零〇一二两三四五六七八九十"  # what a Chinese numeral starts with
 _NUM_RE = lazy(r"(?P<ar>\d+(?:,\d{3})*(?:\.\d+)?)"
-               r"|(?P<cn>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)")
+               rf"|(?P<cn>[{_CN_START}][{_CN_START}百千万亿]*)")
+# Where a number of _NUM_RE starts: it matches at each such character, so its search is this
+# search (a character class, scanned at C speed; _NUM_RE's two branches are tried at every
+# character) and a match there.
+_NUM_START = lazy(rf"[\d{_CN_START}]")
 _RANGE_SEP_RE = lazy(r"\s*(?:-|–|—|~|～|至|到|－)\s*")
 
 # Words after a number that make it part of a name, a date or an ordinal.
@@ -100,7 +105,8 @@ _DOING = (
 # Whether any of the words occurs, in one search each (C speed, not a loop over the words).
 _DOING_RE = lazy("|".join(re.escape(w) for w in _DOING))
 _CHANGE_RE = lazy("|".join(re.escape(w) for w in _CHANGE_WORDS))
-_QUOTES_RE = lazy('[“「『《"]')  # what _masked looks for
+_QUOTES_RE = lazy('[“「『《"]')  # an opening mark: what _masked is needed for
+_QUOTE_MARKS_RE = lazy('[“「『”」』《》"]')  # every mark _masked reads
 
 
 def _change_by_re(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -168,26 +174,32 @@ def _read_number(m: re.Match[str]) -> tuple[float, str] | None:
     return None if value is None else (float(value), prefix)
 
 
-def _masked(text: str) -> list[bool]:
-    """For each character, whether it lies inside quotes or a title (“…”, "…", 《…》, 「…」)."""
-    out = [False] * len(text)
+def _masked(text: str) -> bytearray:
+    """For each character, whether it lies inside quotes or a title (“…”, "…", 《…》, 「…」):
+    1 or 0. A closing mark counts as inside; the runs between marks are filled at once."""
+    out = bytearray(len(text))
     depth_cn, depth_title, ascii_open = 0, 0, False
-    for i, ch in enumerate(text):
+    run_from, inside = 0, False  # the characters after the last mark, and whether inside
+    for m in _QUOTE_MARKS_RE.finditer(text):
+        i = m.start()
+        if inside:
+            out[run_from:i] = b"\x01" * (i - run_from)
+        ch = text[i]
         if ch in "“「『":
             depth_cn += 1
         elif ch in "”」』":
             depth_cn = max(0, depth_cn - 1)
-            out[i] = True
-            continue
         elif ch == "《":
             depth_title += 1
         elif ch == "》":
             depth_title = max(0, depth_title - 1)
-            out[i] = True
-            continue
-        elif ch == '"':
+        else:  # "
             ascii_open = not ascii_open
-        out[i] = depth_cn > 0 or depth_title > 0 or ascii_open
+        inside = depth_cn > 0 or depth_title > 0 or ascii_open
+        out[i] = inside or ch in "”」』》"
+        run_from = i + 1
+    if inside:
+        out[run_from:] = b"\x01" * (len(text) - run_from)
     return out
 
 
@@ -251,15 +263,16 @@ def _bound_before(window: str) -> str | None:
     return None
 
 
-def _scan(s: str, mask: list[bool]) -> list[_Hit]:
+def _scan(s: str, mask: bytes | bytearray) -> list[_Hit]:
     """Every number with its unit, range and bound word, before deciding which are targets."""
     hits: list[_Hit] = []
     pos = 0
     while True:
-        m = _NUM_RE.search(s, pos)
-        if m is None:
+        found = _NUM_START.search(s, pos)
+        if found is None:
             return hits
-        pos = m.end()
+        m = _NUM_RE.match(s, found.start())
+        pos = m.end()  # type: ignore[union-attr]  # (it always matches there)
         start = m.start()
         if mask[start]:
             continue
@@ -340,10 +353,10 @@ def _targets(text: str) -> list[_Found]:
     if not text:
         return []
     s = half_width(text)
-    if _NUM_RE.search(s) is None:
+    if _NUM_START.search(s) is None:
         return []
     # (most texts have no quotes: the character walk is the costliest step of a load)
-    mask = _masked(s) if _QUOTES_RE.search(s) else [False] * len(s)
+    mask = _masked(s) if _QUOTES_RE.search(s) else bytes(len(s))
     targets: list[_Found] = []
     all_hits = _scan(s, mask)
     if not all_hits:
