@@ -16,7 +16,7 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import fromstring
 
-from taskduty import forms
+from taskduty import forms, xlsxrows
 
 
 def through_lxml(xml: str) -> bytes:
@@ -30,8 +30,8 @@ def through_lxml(xml: str) -> bytes:
 
 
 def row(text: str) -> str:
-    """A row's XML as _RowWriter.write_row builds it (an empty text: no <is> element)."""
-    value = text.translate(forms._XML_TEXT)
+    """A row's XML as RowWriter.write_row builds it (an empty text: no <is> element)."""
+    value = text.translate(xlsxrows._XML_TEXT)
     space = ' xml:space="preserve"' if text != text.strip() else ""
     cell = (f'<c r="B7" s="4" t="inlineStr"><is><t{space}>{value}</t></is></c>' if text
             else '<c r="B7" s="4" t="inlineStr"/>')
@@ -44,27 +44,25 @@ TEXTS = ["推进中 40%\n（2018-03-31）", "=SUM(A1)", "a & b < c > d \"q\" 'p'
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_a_row_is_written_as_lxml_writes_it(text: str) -> None:
-    assert forms.row_bytes(row(text)) == through_lxml(row(text))
+    assert xlsxrows.row_bytes(row(text)) == through_lxml(row(text))
 
 
 def test_an_empty_row_as_lxml_writes_it() -> None:
     xml = '<row r="15"/>'
-    assert forms.row_bytes(xml) == through_lxml("<row r=\"15\"></row>") == b'<row r="15"/>'
+    assert xlsxrows.row_bytes(xml) == through_lxml("<row r=\"15\"></row>") == b'<row r="15"/>'
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff",
                              min_codepoint=9), max_size=40))
 def test_any_cell_text_is_written_as_lxml_writes_it(text: str) -> None:
-    from taskduty.excel import clean_text
-
-    text = clean_text(text)
-    assert forms.row_bytes(row(text)) == through_lxml(row(text))
+    text = xlsxrows.clean_text(text)
+    assert xlsxrows.row_bytes(row(text)) == through_lxml(row(text))
 
 
 def test_text_xml_cannot_hold_is_refused_as_before() -> None:
     with pytest.raises(Exception) as new:
-        forms.row_bytes(row("bad \ufffe"))
+        xlsxrows.row_bytes(row("bad \ufffe"))
     with pytest.raises(Exception) as old:
         through_lxml(row("bad \ufffe"))
     assert type(new.value) is type(old.value)

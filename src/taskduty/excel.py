@@ -25,6 +25,7 @@ from typing import Any
 from taskduty.fields import LABELS, STATUSES
 from taskduty.queries import TOTAL_LABEL
 from taskduty.schedule import LIGHT_LABELS, LIGHTS
+from taskduty.xlsxrows import RowWriter, clean_text, needs_quote
 
 # Light fills for status cells, with a matching dark font; the chart uses the dark colours.
 STATUS_COLOURS: dict[str, tuple[str, str]] = {
@@ -41,9 +42,7 @@ LIGHT_COLOURS: dict[str, tuple[str, str]] = {
 }
 CHART_COLOURS = {"not_started": "A6A6A6", "in_progress": "5B9BD5", "behind": "E15759",
                  "done": "59A14F"}
-FORMULA_START = ("=", "+", "-", "@")
 FONT = "SimSun"  # 宋体: what an office's printer expects; viewers substitute a CJK font
-MAX_CELL = 32767
 LINE_HEIGHT = 14.0  # points per wrapped line at 10 pt
 
 
@@ -106,17 +105,6 @@ def name_text(names: Sequence[str], width: float) -> str:
     return "\n".join(lines)
 
 
-def clean_text(value: str) -> str:
-    """Drop characters a workbook cannot hold (control characters) and cap the length."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
-
-
-def needs_quote(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_START)
-
-
 def set_text(cell: Any, value: str) -> None:
     """Store ``value`` in ``cell`` as a string, never as a formula (formula injection)."""
     cell._value = clean_text(value)
@@ -127,7 +115,8 @@ def set_text(cell: Any, value: str) -> None:
 
 
 class Styles:
-    """Named cell styles, built once and copied onto each new cell (fast in write-only mode)."""
+    """A sheet's named cell styles, each built once, and the :class:`RowWriter` that writes
+    its rows: a cell is a (style name, value) pair, its style's index looked up once."""
 
     def __init__(self, ws: Any) -> None:
         from openpyxl.cell import WriteOnlyCell
@@ -136,13 +125,13 @@ class Styles:
         self._new = WriteOnlyCell
         self._arrays: dict[tuple[str, bool], Any] = {}
         self._specs: dict[str, dict[str, Any]] = {}
+        self.rows = RowWriter(ws, self.array)
 
     def define(self, name: str, **spec: Any) -> None:
         self._specs[name] = spec
 
-    def cell(self, value: Any, style: str) -> Any:
-        """A write-only cell holding ``value`` (text always as text) in style ``style``."""
-        quoted = needs_quote(value)
+    def array(self, style: str, quoted: bool) -> Any:
+        """The style array of ``style``; ``quoted``, with Excel's quote prefix."""
         array = self._arrays.get((style, quoted))
         if array is None:
             template = self._new(self.ws)
@@ -151,14 +140,16 @@ class Styles:
             if quoted:
                 template.quotePrefix = True
             array = self._arrays[(style, quoted)] = copy(template._style)
-        cell = self._new(self.ws)
-        if isinstance(value, str):
-            cell._value = clean_text(value)
-            cell.data_type = "s"
-        elif value is not None:
-            cell.value = value
-        cell._style = array  # shared: never changed once built
-        return cell
+        return array
+
+    def cell(self, value: Any, style: str) -> tuple[str, Any]:
+        """A cell holding ``value`` (text always as text) in style ``style``."""
+        return (style, value)
+
+    def append(self, cells: list[tuple[str, Any] | None], row: int, height: float) -> None:
+        """Append row ``row`` with its height (no row dimension kept for it)."""
+        self.rows.height(row, height)
+        self.ws.append(cells)
 
 
 def _stream_cells(ws: Any) -> None:
@@ -185,7 +176,6 @@ def _base_styles(ws: Any) -> Styles:
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     body = Font(name=FONT, size=10)
-    _stream_cells(ws)
     styles = Styles(ws)
     styles.define("title", font=Font(name=FONT, size=16, bold=True),
                   alignment=Alignment(horizontal="center", vertical="center", wrap_text=True))
@@ -485,14 +475,6 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
                       targets=tally.targets)
 
 
-def _append(ws: Any, cells: list[Any], row: int, height: float) -> None:
-    """Append row ``row`` with its height; once written, its row dimension is dropped (50k
-    of them would otherwise stay in memory until the workbook is saved)."""
-    ws.row_dimensions[row].height = height
-    ws.append(cells)
-    del ws.row_dimensions[row]
-
-
 def _title_rows(ws: Any, styles: Styles, title: str, width: int, height: float = 36) -> None:
     from openpyxl.utils import get_column_letter
 
@@ -587,7 +569,7 @@ class _ReportSheet:
         elif continued:  # the goal's name again at the top of the new page
             cells[self.goal_col - 1] = self.styles.cell(task_value(task, "goal") + "（续）",
                                                         "goal")
-        _append(self.ws, cells, self.row, height)
+        self.styles.append(cells, self.row, height)
         if last:
             self._close_group(self.row)
         self.row += 1
@@ -808,7 +790,7 @@ class _TargetSheet:
                      for v, c in zip(values, self.columns, strict=True)]
             lines = max(wrapped_lines(str(v), c.width) for v, c in
                         zip(values, self.columns, strict=True))
-            _append(self.ws, cells, len(self.rows) + 3, max(lines * LINE_HEIGHT + 6, 20))
+            self.styles.append(cells, len(self.rows) + 3, max(lines * LINE_HEIGHT + 6, 20))
             self.rows.append({"status": g.get("status")})
 
     def counts(self) -> dict[str, int]:
@@ -880,8 +862,8 @@ class _LateSheet:
         columns = self.columns[:-1]
         values = _row_values(task, columns)
         cells = _task_cells(self.styles, task, columns, values)
-        _append(self.ws, [*cells, self.styles.cell("；".join(reasons), "text")],
-                self.count + 3, _row_height(columns, values))
+        self.styles.append([*cells, self.styles.cell("；".join(reasons), "text")],
+                           self.count + 3, _row_height(columns, values))
         self.count += 1
 
     def finish(self) -> None:

@@ -29,6 +29,7 @@ from taskduty.errors import DatabaseError, TaskdutyError, UsageError, ValueProbl
 from taskduty.fields import LABELS, STATUSES, squeeze
 from taskduty.i18n import _, ngettext
 from taskduty.updates import parse_progress
+from taskduty.xlsxrows import RowWriter
 
 FORM_KIND = "taskduty-form"
 FORM_VERSION = 2  # 2: signed
@@ -268,7 +269,6 @@ class _FormStyles:
         grey = PatternFill("solid", fgColor="EDEDED")
         unlocked = Protection(locked=False)
         self.arrays: dict[tuple[Any, ...], Any] = {}
-        self.heights: dict[float, dict[str, str]] = {}  # a row height's <row> attributes
         self._lines: dict[tuple[str, float], int] = {}
         self._stylesheets: dict[tuple[Any, ...], Any] = {}
 
@@ -350,117 +350,18 @@ class _FormStyles:
         return n
 
     def cell(self, ws: Any, key: tuple[Any, ...], text: str | None = None) -> Any:
-        """A cell in style ``key`` holding ``text``, for a sheet :class:`_RowWriter` writes."""
+        """A cell in style ``key`` holding ``text``, for a sheet a
+        :class:`taskduty.xlsxrows.RowWriter` writes."""
         return (key, text)
 
-
-class _RowWriter:
-    """Writes a write-only sheet's rows straight as XML, as openpyxl would write them.
-
-    Each row is a list of (style key, text or None) pairs or None (no cell): the style's
-    index in the workbook is looked up once per workbook, not once per cell, and no cell
-    object is made. A text is stored as text, never as a formula; one that would read as a
-    formula gets its own style with Excel's quote prefix (the shared one is not changed).
-    Call once the sheet's columns, views and properties are set: its top is written then.
-
-    A row's XML is kept as the bytes lxml would write for it (ASCII, every other character
-    as ``&#N;``: :func:`row_bytes`), not parsed into an element and serialised again (two
-    thirds of a row's cost); :meth:`finish` puts them where openpyxl wrote the empty
-    ``<sheetData>``.
-    """
-
-    def __init__(self, ws: Any, styles: _FormStyles) -> None:
-        from openpyxl.utils import get_column_letter
-
-        self.ws, self.wb, self.styles = ws, ws.parent, styles
-        self.dims: dict[int, dict[str, str]] = {}  # row -> its <row> height attributes
-        self.ids: dict[tuple[Any, bool], str] = {}
-        self.letters = [get_column_letter(i) for i in range(1, len(FORM_COLUMNS) + 1)]
-        self.rows: list[bytes] = []
-        ws._values_to_row = lambda row, _idx: row
-        ws._get_writer()
-        ws._writer.write_row = self.write_row
-
-    def finish(self) -> None:
-        """Close the sheet and put the rows into its XML (call before the workbook is saved)."""
-        self.ws.close()
-        path = Path(self.ws._writer.out)
-        data = path.read_bytes()
-        for empty in (b"<sheetData/>", b"<sheetData></sheetData>"):
-            head, found, tail = data.partition(empty)
-            if found and self.rows:
-                with path.open("wb") as out:
-                    out.write(head + b"<sheetData>")
-                    out.writelines(self.rows)
-                    out.write(b"</sheetData>" + tail)
-                return
-        if self.rows:
-            raise RuntimeError("openpyxl wrote no empty <sheetData> to fill")
-
-    def height(self, row: int, points: float) -> None:
-        """Row ``row``'s height, written as openpyxl's row dimension would write it."""
-        attrs = self.styles.heights.get(points)
-        if attrs is None:
-            from openpyxl.worksheet.dimensions import RowDimension
-
-            attrs = self.styles.heights[points] = dict(RowDimension(None, index=1,
-                                                                    ht=points))
-        self.dims[row] = attrs
-
-    def style_id(self, key: tuple[Any, ...], quoted: bool) -> str:
-        sid = self.ids.get((key, quoted))
-        if sid is None:
-            array = self.styles.arrays[key]
-            if quoted:
-                array = copy(array)
-                array.quotePrefix = 1
-            sid = self.ids[(key, quoted)] = str(self.wb._cell_styles.add(array))
-        return sid
-
-    def write_row(self, _xf: Any, row: Sequence[tuple[Any, str | None] | None],
-                  row_idx: int) -> None:
-        from taskduty.excel import clean_text, needs_quote
-
-        attrs = "".join(f' {k}="{v}"' for k, v in self.dims.get(row_idx, {}).items())
-        if not any(item is not None for item in row):
-            self.rows.append(row_bytes(f'<row r="{row_idx}"{attrs}/>'))
-            return
-        parts = [f'<row r="{row_idx}"{attrs}>']
-        for col, item in enumerate(row):
-            if item is None:
-                continue
-            key, text = item
-            coord = f"{self.letters[col]}{row_idx}"
-            if text is None:
-                parts.append(f'<c r="{coord}" s="{self.style_id(key, False)}" t="n"/>')
-                continue
-            value = clean_text(text)
-            sid = self.style_id(key, needs_quote(text))
-            if not value:
-                parts.append(f'<c r="{coord}" s="{sid}" t="inlineStr"/>')
-                continue
-            space = ' xml:space="preserve"' if value != value.strip() else ""
-            parts.append(f'<c r="{coord}" s="{sid}" t="inlineStr"><is><t{space}>'
-                         f'{value.translate(_XML_TEXT)}</t></is></c>')
-        parts.append("</row>")
-        self.rows.append(row_bytes("".join(parts)))
-
-
-# a cell text as XML character data (a carriage return kept as one, not read as a newline)
-_XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
-# characters XML cannot hold at all: such a row goes through lxml, which refuses it
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
-
-
-def row_bytes(xml: str) -> bytes:
-    """A ``<row>`` element's XML text as openpyxl's sheet writer (lxml, ASCII output) writes
-    it once parsed: every non-ASCII character as a decimal character reference."""
-    if _NOT_XML.search(xml):
-        from lxml.etree import tostring
-        from openpyxl.xml.functions import fromstring
-
-        return tostring(fromstring(xml), encoding="ascii")
-    return xml.encode("ascii", "xmlcharrefreplace")
+    def array(self, key: tuple[Any, ...], quoted: bool) -> Any:
+        """The style array of ``key``; ``quoted``, a copy with Excel's quote prefix (the
+        shared one is not changed)."""
+        array = self.arrays[key]
+        if quoted:
+            array = copy(array)
+            array.quotePrefix = 1
+        return array
 
 
 def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[Any],
@@ -506,7 +407,7 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
     ws.protection.selectLockedCells = False
     ws.protection.selectUnlockedCells = False
 
-    writer = _RowWriter(ws, styles)
+    writer = RowWriter(ws, styles.array, short_empty=True)
     writer.height(1, 32)
     ws.append([styles.cell(ws, ("title",),
                            f"{month.cn}《政府工作报告》目标任务推进情况填报表")])
