@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -384,3 +385,16 @@ def test_half_width_as_before(text: str) -> None:
     """numerals.half_width with its common marks replaced first: the regex substitution's
     text, as before."""
     assert numerals.half_width(text) == numerals._FULL_WIDTH.sub(numerals._half, text)
+
+
+_CLAUSE_PIECES_T = ["，", ",", "。", "；", ";", "！", "？", "!", "?", "\n", "1", "12", "123",
+                    "1234", "万", "a", ",12", ",123"]
+
+
+@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_CLAUSE_PIECES_T), max_size=10).map("".join))
+def test_clause_ends_as_before(text: str) -> None:
+    """targets._CLAUSE_END with its character class first finds the marks it found before."""
+    before = re.compile(r"[，。；;！？!?\n]|,(?!\d{3})")
+    assert [m.span() for m in targets._CLAUSE_END.finditer(text)] == [
+        m.span() for m in before.finditer(text)]

@@ -70,7 +70,9 @@ _RANGE_SEP_RE = lazy(r"\s*(?:-|–|—|~|～|至|到|－)\s*")
 # Words after a number that make it part of a name, a date or an ordinal.
 _NOT_AFTER = lazy(
     r"(?:年|月|日|号|期|季度|届|周年|世纪|时|强|大|级|型|类|星|线|批|代|后|维|层|点)")
-_CLAUSE_END = lazy(r"[，。；;！？!?\n]|,(?!\d{3})")
+# A clause ends at one of these marks, at a comma only when not a thousands separator: one
+# character class first, so the search scans for it at C speed (as [，。；;！？!?\n]|,(?!\d{3})).
+_CLAUSE_END = lazy(r"[，。；;！？!?\n,](?!(?<=,)\d{3})")
 _PIECE_SEP = "、"
 
 _GROWTH = ("增长", "增加", "提高", "提升", "增幅", "增速", "递增", "增收", "上升", "涨幅")
@@ -124,6 +126,7 @@ _GROWTH_OR_REDUCTION_RE = lazy(
     + "|".join(re.escape(w) for w in _REDUCTION) + "))(?!["
     + "".join(_NOT_KIND_AFTER + _REACH_AFTER) + "]))")
 _RING_RE = lazy(r"[^，。；、]{0,6}圈")
+_CHANGE_START = lazy("[" + "".join({w[0]: None for w in _GROWTH + _REDUCTION}) + "]")
 
 
 @dataclass(frozen=True)
@@ -219,12 +222,14 @@ def _kind(window: str, percent: bool) -> str:
     """The kind of a target from the words before its number in its clause: that of the
     keyword ending last (growth, reduction; share and rate only for a percentage)."""
     growth = reduction = share = rate = -1
-    # one pass for both change words (each is two characters: one matches at a position)
-    for m in _GROWTH_OR_REDUCTION_RE.finditer(window):
-        if m.lastgroup == "g":
-            growth = m.end("g")
-        else:
-            reduction = m.end("r")
+    # one pass for both change words (each is two characters: one matches at a position),
+    # tried at every character: only in a window with a character they start with
+    if _CHANGE_START.search(window) is not None:
+        for m in _GROWTH_OR_REDUCTION_RE.finditer(window):
+            if m.lastgroup == "g":
+                growth = m.end("g")
+            else:
+                reduction = m.end("r")
     if percent:
         share = max((window.rfind(w) + len(w) for w in _SHARE if w in window), default=-1)
         rate = window.rfind("率") + 1 if "率" in window else -1
