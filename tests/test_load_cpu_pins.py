@@ -398,3 +398,59 @@ def test_clause_ends_as_before(text: str) -> None:
     before = re.compile(r"[，。；;！？!?\n]|,(?!\d{3})")
     assert [m.span() for m in targets._CLAUSE_END.finditer(text)] == [
         m.span() for m in before.finditer(text)]
+
+
+def _label_kind_before(text: str) -> tuple[str, str | None] | None:
+    """clauses.label_kind as it was: every label pattern tried on every key."""
+    key = clauses.label_key(text)
+    for _kind, pattern in clauses._LABEL_PATTERNS:
+        if m := pattern.match(key):
+            level = m.groupdict().get("level")
+            return _kind, (level[0] if level and level[0] in clauses.LEVEL_WORDS else None)
+    return None
+
+
+_LABEL_PIECES = ["省", "市", "县", "区", "镇", "政府", "人民政府", "委", "分管",
+                 "责任", "牵头", "负责", "联系", "挂钩", "主要", "领导", "同志", "负责同志",
+                 "主办", "主责", "第一责任", "单位", "部门", "科室", "配合", "协办", "协同",
+                 "承办", "落实", "主体", "具体责任", "任务", "分工", "完成时限", "时间节点",
+                 "完成时间",
+                 "时限", "要求", "安排", "进度", "期限", "节点", "（", "）", "：",
+                 ":", " ", "*", "、"]
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_LABEL_PIECES), min_size=1, max_size=5).map("".join))
+def test_label_kind_as_before(text: str) -> None:
+    """label_kind tries a label pattern only on a key ending as its matches end."""
+    assert clauses.label_kind(text) == _label_kind_before(text)
+
+
+def test_every_label_of_the_grammar_ends_as_its_kind_says() -> None:
+    """The labels the tests and real documents use end in one of their kind's endings."""
+    for label, kind in [("分管市领导", "leaders"), ("责任领导同志", "leaders"),
+                        ("牵头负责同志", "leaders"), ("牵头单位", "units"), ("主责部门", "units"),
+                        ("省牵头责任单位", "units"), ("配合科室", "co_units"),
+                        ("责任主体", "plain"), ("部门分工", "combined"),
+                        ("完成时限要求", "deadline"), ("进度安排", "deadline"),
+                        ("时间节点", "deadline")]:
+        assert clauses.label_kind(label)[0] == kind, label
+        assert label.endswith(clauses._LABEL_ENDS[kind])
+
+
+def test_every_title_has_a_title_mark() -> None:
+    """clauses._person runs _PERSON only on a text with one of _TITLE_MARKS: every title
+    (all _PERSON matches have one) has one."""
+    assert all(not clauses._TITLE_MARKS.isdisjoint(t) for t in clauses.TITLES)
+
+
+_PERSON_PIECES = ["王", "宏", "张三", "李", "·", "同志", *clauses.TITLES[:12], "主任", "书记",
+                  "主席", "秘书长", "局", "发改局", " ", "\u3000", "长", "任", "a"]
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_PERSON_PIECES), min_size=1, max_size=4).map("".join))
+def test_person_and_title_as_before(text: str) -> None:
+    m = clauses._PERSON.match(textclean.squeeze(text))
+    assert clauses.is_person(text) == bool(m)
+    assert clauses.strip_title(text) == ((m.group("name") or m.group("name2")) if m else text)

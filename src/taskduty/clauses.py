@@ -131,13 +131,21 @@ def label_key(text: str) -> str:
     return _REMARK.sub("", squeeze(text)).strip("*＊:：、.．")
 
 
+# What each label pattern's text ends with (its last words): a pattern is tried only on a
+# key ending so, and is compiled only when one does.
+_LABEL_ENDS = {"leaders": ("领导", "同志"), "units": ("单位", "部门", "科室"),
+               "co_units": ("单位", "部门", "科室"), "plain": ("单位", "部门", "主体", "科室"),
+               "combined": ("分工",),
+               "deadline": ("时限", "节点", "时间", "期限", "要求", "安排")}
+
+
 def label_kind(text: str) -> tuple[str, str | None] | None:
     """(kind, level) of a label, or None. ``kind`` is leaders, units, co_units, plain (责任单位:
     lead units unless a lead label is present), combined (部门分工: roles in the value) or
     deadline; ``level`` is the level word of a unit label (省 of 省牵头单位), else None."""
     key = label_key(text)
     for kind, pattern in _LABEL_PATTERNS:
-        if m := pattern.match(key):
+        if key.endswith(_LABEL_ENDS[kind]) and (m := pattern.match(key)):
             level = m.groupdict().get("level")
             return kind, (level[0] if level and level[0] in LEVEL_WORDS else None)
     return None
@@ -158,14 +166,24 @@ def states_rule(text: str) -> bool:
     return bool(RULE.search(squeeze(text)))
 
 
+# A character of every title (长 of 副市长, 任 of 主任, 记, 席, 志 of 同志): a text with none
+# of them names no person by title, and _PERSON is not run (nor compiled) for it.
+_TITLE_MARKS = frozenset("长任记席志")
+
+
+def _person(text: str) -> re.Match[str] | None:
+    t = squeeze(text)
+    return None if _TITLE_MARKS.isdisjoint(t) else _PERSON.match(t)
+
+
 def strip_title(name: str) -> str:
     """A person without their title: 王宏副市长 -> 王宏, 李四同志 -> 李四."""
-    m = _PERSON.match(squeeze(name))
+    m = _person(name)
     return (m.group("name") or m.group("name2")) if m else name
 
 
 def is_person(text: str) -> bool:
-    return bool(_PERSON.match(squeeze(text)))
+    return _person(text) is not None
 
 
 def looks_like_unit(name: str) -> bool:
