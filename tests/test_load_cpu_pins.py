@@ -454,3 +454,13 @@ def test_person_and_title_as_before(text: str) -> None:
     m = clauses._PERSON.match(textclean.squeeze(text))
     assert clauses.is_person(text) == bool(m)
     assert clauses.strip_title(text) == ((m.group("name") or m.group("name2")) if m else text)
+
+
+@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@given(st.text(alphabet=st.sampled_from("-–—~～至到－ \u3000\t\xa0\n5%家a，"), max_size=6))
+def test_range_separator_starts_as_checked(text: str) -> None:
+    """targets._scan matches _RANGE_SEP_RE only where the next character is white space or
+    starts a separator: elsewhere it never matches."""
+    first = text[:1]
+    if not (first and (first in targets._RANGE_SEP_FIRST or first.isspace())):
+        assert targets._RANGE_SEP_RE.match(text) is None

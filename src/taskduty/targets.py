@@ -65,7 +65,9 @@ _NUM_RE = lazy(r"(?P<ar>\d+(?:,\d{3})*(?:\.\d+)?)"
 # search (a character class, scanned at C speed; _NUM_RE's two branches are tried at every
 # character) and a match there.
 _NUM_START = lazy(rf"[\d{_CN_START}]")
-_RANGE_SEP_RE = lazy(r"\s*(?:-|–|—|~|～|至|到|－)\s*")
+_RANGE_SEP_SIGNS = ("-", "–", "—", "~", "～", "至", "到", "－")
+_RANGE_SEP_RE = lazy(r"\s*(?:" + "|".join(_RANGE_SEP_SIGNS) + r")\s*")
+_RANGE_SEP_FIRST = "".join(_RANGE_SEP_SIGNS)  # what a separator after any white space is
 
 # Words after a number that make it part of a name, a date or an ordinal.
 _NOT_AFTER = lazy(
@@ -288,7 +290,7 @@ def _scan(s: str, mask: bytes | bytearray) -> list[_Hit]:
         if read is None:
             continue
         value, prefix = read
-        is_cn = m.group("cn") is not None
+        is_cn = m.lastgroup == "cn"
         end = m.end()
         if end < len(s) and s[end].isascii() and s[end].isalpha():
             continue
@@ -300,7 +302,10 @@ def _scan(s: str, mask: bytes | bytearray) -> list[_Hit]:
         unit_end = um.end() if um else end
         # a range: 4.5%-5%, 5-8家, 三至五所, 3万至5万人
         upper = None
-        sep = _RANGE_SEP_RE.match(s, unit_end)
+        # (most numbers are followed by neither white space nor a separator)
+        after = s[unit_end:unit_end + 1]
+        sep = _RANGE_SEP_RE.match(s, unit_end) if after and (
+            after in _RANGE_SEP_FIRST or after.isspace()) else None
         if sep:
             m2 = _NUM_RE.match(s, sep.end())
             if m2 and not mask[m2.start()] and (m2.group("ar") is not None) == (not is_cn):
