@@ -464,3 +464,44 @@ def test_range_separator_starts_as_checked(text: str) -> None:
     first = text[:1]
     if not (first and (first in targets._RANGE_SEP_FIRST or first.isspace())):
         assert targets._RANGE_SEP_RE.match(text) is None
+
+
+def _split_names_before(value: str) -> list[str]:
+    """clauses.split_names as it was: pieces stripped of blanks then of marks, and every
+    piece walked for an enumeration."""
+    tokens = []
+    for piece, sep in [(p.strip(clauses._BLANKS), s)
+                       for p, s in _split_before(value, clauses._UNIT_SEPARATORS)]:
+        piece = piece.strip(clauses._NAME_STRIP)
+        if len(piece) > 2 and "等" in piece:
+            piece = clauses._ETC.sub("", piece).strip(clauses._NAME_STRIP)
+        if piece:
+            tokens.append((piece, sep))
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        piece = tokens[i][0]
+        if len(piece) <= 3 and piece.endswith(clauses._ADMIN):
+            k = i + 1
+            while k < len(tokens) and tokens[k][1] == "、" and clauses._bare(tokens[k][0]):
+                k += 1
+            has_bare = clauses._bare(piece) or k > i + 1
+            if (has_bare and k < len(tokens) and tokens[k][1] == "、"
+                    and clauses._admin_start(tokens[k][0])):
+                out.append("、".join(p for p, _ in tokens[i: k + 1]))
+                i = k + 1
+                continue
+        out.append(piece)
+        i += 1
+    return out
+
+
+_NAME_PIECES = ["各", "县", "市", "区", "镇", "街道", "园区", "政府", "发改局", "区财政局",
+                "等", "等单位", "有关部门", "新区", "乡", "省", "、", "，", ",", "；", ";",
+                " ", "\u3000", "。", "：", ".", "（", "）", "(", ")"]
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10).map("".join))
+def test_split_names_as_before(value: str) -> None:
+    assert clauses.split_names(value) == _split_names_before(value)

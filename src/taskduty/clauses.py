@@ -521,12 +521,16 @@ def _admin_start(piece: str) -> bool:
 def split_names(value: str) -> list[str]:
     """Units of a value: split on 、，,；; outside brackets, 等 dropped, 各县、市、区政府 whole."""
     tokens = []
-    for piece, sep in _split_keep(value, _UNIT_SEPARATORS):
-        piece = piece.strip(_NAME_STRIP)
+    enumeration = False  # whether a piece may start one: 各县、市、区政府
+    for piece, sep in split_outside_brackets(value, _UNIT_SEPARATORS):
+        piece = piece.strip(_NAME_STRIP)  # (the blanks are among these marks)
         if len(piece) > 2 and "等" in piece:
             piece = _ETC.sub("", piece).strip(_NAME_STRIP)
         if piece:
             tokens.append((piece, sep))
+            enumeration = enumeration or (len(piece) <= 3 and piece.endswith(_ADMIN))
+    if not enumeration:  # most values: every piece a name
+        return [piece for piece, _ in tokens]
     out: list[str] = []
     i = 0
     while i < len(tokens):
