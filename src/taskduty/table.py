@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from json.encoder import encode_basestring as _str_json
 from pathlib import Path
 
@@ -134,20 +135,41 @@ class PlanTable:
 
     def content_hash(self) -> str:
         """A digest of the tasks' content, independent of the file format it came from."""
-        keys = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units",
-                "deadline", "section")
+        digest = ContentDigest()
+        tasks = self.tasks
+        for start in range(0, len(tasks), _HASH_CHUNK):
+            digest.add(tasks[start:start + _HASH_CHUNK])
+        return digest.hexdigest()
+
+
+class ContentDigest:
+    """:meth:`PlanTable.content_hash` fed the tasks a chunk at a time, in order (a load that
+    stores the tasks as they are read digests them on the way)."""
+
+    _KEYS = ("code", "goal_no", "goal", "standard", "leaders", "units", "co_units",
+             "deadline", "section")
+
+    def __init__(self) -> None:
         # The digest of json.dumps(list of dicts, ensure_ascii=False), fed some hundred tasks
         # at a time: never the whole table's JSON in memory. A task of the usual types is
         # written directly, as the encoder writes it; any other goes through the encoder.
-        digest = hashlib.sha256(b"[")
-        tasks = self.tasks
-        for start in range(0, len(tasks), _HASH_CHUNK):
-            items = []
-            for t in tasks[start:start + _HASH_CHUNK]:
-                item = _task_json(t)
-                items.append(_JSON_ENCODE({k: getattr(t, k) for k in keys})
-                             if item is None else item)
-            digest.update(((", " if start else "") + ", ".join(items)).encode())
+        self._digest = hashlib.sha256(b"[")
+        self._first = True
+
+    def add(self, tasks: list[TaskRow]) -> None:
+        """The next tasks of the table."""
+        if not tasks:
+            return
+        items = []
+        for t in tasks:
+            item = _task_json(t)
+            items.append(_JSON_ENCODE({k: getattr(t, k) for k in self._KEYS})
+                         if item is None else item)
+        self._digest.update(((", " if not self._first else "") + ", ".join(items)).encode())
+        self._first = False
+
+    def hexdigest(self) -> str:
+        digest = self._digest.copy()
         digest.update(b"]")
         return digest.hexdigest()
 
@@ -284,7 +306,14 @@ class _Normaliser:
         header_keys = {header_field(h): squeeze(h) for h in source.header}
         # A lead-unit column (牵头单位) marks who leads; 责任单位 alone lists without marking.
         self.lead_column = _key_is_lead(header_keys.get("units", ""))
-        self.tasks: list[TaskRow] = []
+        # Rows read anew on each pass (a long CSV): cleaned of invisible characters as read,
+        # never dropped from the source (they are not held).
+        self.streamed = not isinstance(source.rows, list)
+        self.invisible: list[Repair] = []  # the streamed rows' invisible characters removed
+        self.at = -1  # the position of the row being read (lone headings are told by it)
+        self.count = 0  # tasks so far
+        self.changed = 0  # tasks whose first-listed unit was made the lead
+        self.document_rule = False
         self.goal_names: dict[int, str] = {}
         self.goal_keys: dict[str, int] = {}  # squeezed goal name -> number
         self.top_goal = 0  # max(goal_names), kept so a new goal's number costs nothing
@@ -298,13 +327,9 @@ class _Normaliser:
         self.code_note = False
         self.task_numbers = False
         self.table_rule = False
-        # Tasks whose 2+ units mark no lead, with whether their row states the first-listed
-        # rule: the only ones :meth:`apply_lead_first` may change.
-        self.unmarked: list[tuple[TaskRow, bool]] = []
         # CSV files and notices have no pages: their rows name the goal on every row.
         self.paged = source.input_format not in ("csv", "notice")
-        self.repairs: list[Repair] = [Repair("note", "", n) for n in source.notes]
-        self.repairs += [Repair("warning", "", w) for w in source.warnings]
+        self.repairs: list[Repair] = []
         self.cleaned: dict[str, tuple[str, int]] = {}
         # Remarks dropped from names: raw name -> (name, what was dropped, times).
         self.remarks: dict[str, tuple[str, str, int]] = {}
@@ -315,7 +340,7 @@ class _Normaliser:
         # 序号 and goal texts repeat on every row of a goal: each read once.
         self.goal_numbers: dict[str, tuple[str | None, int | None]] = {}
         self.goal_texts: dict[str, tuple[str, str | None]] = {}
-        self.lone_headings = self.find_lone_headings()
+        self.lone_headings: set[int] = set()  # positions of rows (see :meth:`scan`)
         # Notices are split into names by their reader; their lines never wrap a name.
         self.wrapped = source.input_format != "notice"
         # A notice is a list, not a table: a task without a label has none (no merged cells).
@@ -392,6 +417,8 @@ class _Normaliser:
         key = (tuple(cell.values), kind)
         found = self.read_cache.get(key)
         if found is None:
+            if len(self.read_cache) >= _READ_CACHE:  # a long table's cells: bounded memory
+                self.read_cache.clear()
             found = self.read_cache[key] = self.read_names(cell.values, kind)
         for repair_kind, message in found.repairs:
             self.repairs.append(Repair(repair_kind, ref, message))
@@ -532,28 +559,50 @@ class _Normaliser:
             return bare, "co" if mark in _CO_MARKS else "lead"
         return name, None
 
-    def find_lone_headings(self) -> set[int]:
-        """Rows (by ``id`` of their cells) with text only in the goal column that are
-        headings: the next task row names a goal of its own (一、经济发展 above 稳增长)."""
+    def scan(self) -> None:
+        """The first pass over the rows, for the rules that need the whole table: which rows
+        with text only in the goal column are headings (the next task row names a goal of
+        its own: 一、经济发展 above 稳增长), whether 序号 numbers the tasks
+        (:class:`_TaskNumbers`), and whether a note row states the first-listed-leads rule."""
         goal = self.columns.get("goal")
-        if goal is None:
-            return set()
-        found: set[int] = set()
+        numbers = _TaskNumbers() if "goal_no" in self.columns else None
         pending: list[int] = []
+        waiting: list[tuple[int, list[SourceCell]]] = []  # rows told once pending is
         # (a 工作标准 that is not blank is another filled cell than the goal's: no need to
         # look at the others)
         other = self.columns.get("standard") != goal
-        for row in self.source.rows:
+        search = _invisible_search()
+        for at, row in enumerate(self.source.rows):
+            if self.streamed:
+                _clean_row(row, self.invisible, search)
             cells = row.cells
-            task_row = not self.cell(cells, "standard").blank
-            if (not (task_row and other)
-                    and [i for i, c in enumerate(cells) if not c.blank] == [goal]):
-                pending.append(id(cells))
-            elif task_row:
-                if pending and not self.cell(cells, "goal").blank:
-                    found.update(pending)
-                pending = []
-        return found
+            found = self.filled(cells)
+            if (not self.table_rule and found and (note := self.footnote(cells)) is not None
+                    and states_rule(note)):
+                self.table_rule = True
+            if goal is not None:
+                task_row = not self.cell(cells, "standard").blank
+                if not (task_row and other) and [i for i, _t in found] == [goal]:
+                    pending.append(at)
+                elif task_row:
+                    if pending and not self.cell(cells, "goal").blank:
+                        self.lone_headings.update(pending)
+                    pending = []
+            if numbers is None:
+                continue
+            if pending:  # whether a row above is a heading is told by a row below
+                waiting.append((at, cells))
+                continue
+            for self.at, waited in waiting:
+                numbers.row(self, waited)
+            waiting.clear()
+            self.at = at
+            numbers.row(self, cells)
+        if numbers is not None:
+            for self.at, waited in waiting:
+                numbers.row(self, waited)
+            self.task_numbers = numbers.result()
+        self.at = -1
 
     def filled(self, cells: list[SourceCell]) -> list[tuple[int, str]]:
         """The row's cells that are not blank: (column, text without the spaces around its
@@ -591,7 +640,7 @@ class _Normaliser:
             return numbered
         if len(texts) != 1:
             return None
-        if filled == [self.columns.get("goal")] and id(cells) not in self.lone_headings:
+        if filled == [self.columns.get("goal")] and self.at not in self.lone_headings:
             return None  # a goal name alone in its own column, its tasks below
         if not self.cell(cells, "standard").blank and len(filled) < 3:
             return None  # a merge copied into every cell fills them all
@@ -626,54 +675,15 @@ class _Normaliser:
             return found
         return numbering(raw + "、") if re.fullmatch(r"[一二三四五六七八九十]+", raw) else None
 
-    def numbers_tasks(self) -> bool:
-        """True when 序号 numbers the tasks (1, 2, 3 … within a goal), not the goals.
-
-        Then the goal column (or heading rows) defines the goals and 序号 is only a
-        running number. Seen when the table has more distinct 序号 values than goals *and*
-        序号 changes from task to task inside a goal more often than it stays: goal names may
-        repeat in a real table (two goals both named 其他工作), which alone must not turn
-        its goal numbers into task numbers.
-        """
-        if "goal_no" not in self.columns:
-            return False
-        numbers: set[str] = set()
-        goals: set[str] = set()
-        changes = stays = 0  # consecutive tasks of one goal: 序号 differs / is the same
-        last_goal, last_no = "", ""
-        squeezed: dict[str, str] = {}  # 序号 and goal texts repeat on every row of a goal
-
-        def text_of(cells: list[SourceCell], name: str) -> str:
-            text = "".join(self.cell(cells, name).values)
-            found = squeezed.get(text)
-            if found is None:
-                found = squeezed[text] = squeeze(text)
-            return found
-
-        for row in self.source.rows:
-            no = text_of(row.cells, "goal_no")
-            if self.cell(row.cells, "standard").blank:
-                if self.heading(row.cells):
-                    goals.add(no or str(len(goals)))
-                    last_goal, last_no = "", ""
-                continue
-            if no:
-                no = m.group(1) if (m := _CODE.match(no)) else no
-                numbers.add(no)
-            goal = text_of(row.cells, "goal")
-            if goal:
-                goals.add(goal)
-            if no and last_no and (not goal or goal == last_goal):
-                changes += no != last_no
-                stays += no == last_no
-            last_goal, last_no = goal or last_goal, no or last_no
-        return len(numbers) > max(len(goals), 1) and changes > stays
-
-    def run(self) -> PlanTable:
-        """Every row in turn: note rows, heading rows, then tasks; then the summary."""
+    def prepare(self) -> None:
+        """Before the first task: the first pass (:meth:`scan`), the header's checks and the
+        notes on the whole table."""
+        self.scan()
+        source = self.source
+        self.repairs = [*self.invisible, *(Repair("note", "", n) for n in source.notes),
+                        *(Repair("warning", "", w) for w in source.warnings)]
         self.check_columns()
         self.check_duplicates()
-        self.task_numbers = self.numbers_tasks()
         if self.task_numbers:
             self.repairs.append(Repair(
                 "note", "", _("序号 numbers the tasks, not the goals: goals are numbered in the "
@@ -682,11 +692,35 @@ class _Normaliser:
             self.repairs.append(Repair(
                 "note", "", _("the table has no 分管领导 column: leaders come from group rows "
                               "that name them (一、张三副市长牵头工作), if any")))
+        self.document_rule = self.table_rule or any(
+            states_rule(t) for t in [*source.above, source.title or "", *source.header])
         self.heading_above_header()
+
+    def run(self) -> PlanTable:
+        """Every row in turn: note rows, heading rows, then tasks; then the summary."""
+        self.prepare()
+        return self.plan(list(self.emit()))
+
+    def plan(self, tasks: list[TaskRow]) -> PlanTable:
+        """The year's table of ``tasks`` (all of :meth:`emit`)."""
+        return PlanTable(tasks=tasks, title=self.source.title,
+                         input_format=self.source.input_format, repairs=self.repairs,
+                         columns=[f for f in LABELS if f in self.columns])
+
+    def emit(self) -> Iterator[TaskRow]:
+        """The tasks, one at a time as their rows are read (after :meth:`prepare`); the
+        repairs are complete once the last is given."""
         rows = self.source.rows
+        release = self.release_rows and isinstance(rows, list)
+        unused: list[Repair] = []  # a streamed row's cleaning was recorded by the first pass
+        search = _invisible_search()
         for i, row in enumerate(rows):
-            if self.release_rows:  # a row read is not needed again: its cells go as tasks come
-                rows[i] = _READ
+            self.at = i
+            if release:  # a row read is not needed again: its cells go as tasks come
+                rows[i] = _READ  # type: ignore[index]
+            if self.streamed:
+                _clean_row(row, unused, search)
+                unused.clear()
             if self.skip_row(row):
                 continue
             found = self.goal_of(row)
@@ -699,15 +733,14 @@ class _Normaliser:
                     self.repairs.append(Repair(
                         "warning", row.ref, _("a row without 工作标准 was skipped")))
                 continue
-            self.tasks.append(self.task(row, number, standard))
-        self.apply_lead_first()
+            self.count += 1
+            yield self.task(row, number, standard)
+        self.at = -1
+        self.lead_first_note()
         self.summarise()
-        if not self.tasks:
+        if not self.count:
             raise SourceError(_("the table has a header but no tasks"),
                               hint=_("check that the rows below the header have 工作标准 text"))
-        return PlanTable(tasks=self.tasks, title=self.source.title,
-                         input_format=self.source.input_format, repairs=self.repairs,
-                         columns=[f for f in LABELS if f in self.columns])
 
     def heading_above_header(self) -> None:
         """A numbered heading right above the header (一、… then 序号 | 任务 | 责任单位) is
@@ -901,8 +934,16 @@ class _Normaliser:
             marked = row.marked
         elif "co_units" in self.columns or self.lead_column:
             marked = True
-        if not marked and len(task.units) >= 2:
-            self.unmarked.append((task, row.lead_first or rule))
+        if not marked and len(task.units) >= 2 and (
+                self.lead_first or self.document_rule or row.lead_first or rule):
+            # The first-listed unit leads and the others cooperate, where a list marks no
+            # lead and the rule applies: ``--lead-first``, or the document states it
+            # (列第一位者为牵头单位). The rows below inherit the cells as read.
+            self.last_in_goal[number] = replace(task)
+            task.co_units = task.units[1:] + [u for u in task.co_units if u not in task.units]
+            task.units = task.units[:1]
+            self.changed += 1
+            return task
         self.last_in_goal[number] = task
         return task
 
@@ -952,25 +993,14 @@ class _Normaliser:
             setattr(task, attr, values)
         return moved, marked, notes, rule
 
-    def apply_lead_first(self) -> None:
-        """The first-listed unit leads and the others cooperate, where a list marks no lead
-        and the rule applies: ``--lead-first``, or the document states it (列第一位者为牵头单位)."""
-        document_rule = self.table_rule or any(
-            states_rule(t) for t in [*self.source.above, self.source.title or "",
-                                     *self.source.header])
-        changed = 0
-        for task, row_rule in self.unmarked:
-            if not (self.lead_first or document_rule or row_rule):
-                continue
-            task.co_units = task.units[1:] + [u for u in task.co_units if u not in task.units]
-            task.units = task.units[:1]
-            changed += 1
-        if changed:
-            why = ("--lead-first" if self.lead_first and not document_rule
+    def lead_first_note(self) -> None:
+        """The note on the tasks whose first-listed unit was read as the lead (:meth:`task`)."""
+        if self.changed:
+            why = ("--lead-first" if self.lead_first and not self.document_rule
                    else _("the document's rule (列第一位者为牵头单位)"))
             self.repairs.append(Repair(
                 "note", "", _("first-listed unit leads ({why}): {n} tasks' other units read as "
-                              "配合单位").format(why=why, n=changed)))
+                              "配合单位").format(why=why, n=self.changed)))
 
     def summarise(self) -> None:
         """One line per cleaned name and dropped remark, after all rows."""
@@ -986,6 +1016,55 @@ class _Normaliser:
 
 
 _READ = SourceRow([], "")  # what stands in the source's place of a row already read
+_READ_CACHE = 8192  # distinct cell readings kept (a long table's unit cells rarely repeat)
+
+
+class _TaskNumbers:
+    """Whether 序号 numbers the tasks (1, 2, 3 … within a goal), not the goals, told from
+    the rows in order (:meth:`_Normaliser.scan`).
+
+    Then the goal column (or heading rows) defines the goals and 序号 is only a running
+    number. Seen when the table has more distinct 序号 values than goals *and* 序号 changes
+    from task to task inside a goal more often than it stays: goal names may repeat in a
+    real table (two goals both named 其他工作), which alone must not turn its goal numbers
+    into task numbers.
+    """
+
+    def __init__(self) -> None:
+        self.numbers: set[str] = set()
+        self.goals: set[str] = set()
+        self.changes = self.stays = 0  # consecutive tasks of one goal: 序号 differs / same
+        self.last_goal, self.last_no = "", ""
+        self.squeezed: dict[str, str] = {}  # 序号 and goal texts repeat on every row of a goal
+
+    def text_of(self, norm: _Normaliser, cells: list[SourceCell], name: str) -> str:
+        text = "".join(norm.cell(cells, name).values)
+        found = self.squeezed.get(text)
+        if found is None:
+            found = self.squeezed[text] = squeeze(text)
+        return found
+
+    def row(self, norm: _Normaliser, cells: list[SourceCell]) -> None:
+        """The next row (``norm.at`` is its position)."""
+        no = self.text_of(norm, cells, "goal_no")
+        if norm.cell(cells, "standard").blank:
+            if norm.heading(cells):
+                self.goals.add(no or str(len(self.goals)))
+                self.last_goal, self.last_no = "", ""
+            return
+        if no:
+            no = m.group(1) if (m := _CODE.match(no)) else no
+            self.numbers.add(no)
+        goal = self.text_of(norm, cells, "goal")
+        if goal:
+            self.goals.add(goal)
+        if no and self.last_no and (not goal or goal == self.last_goal):
+            self.changes += no != self.last_no
+            self.stays += no == self.last_no
+        self.last_goal, self.last_no = goal or self.last_goal, no or self.last_no
+
+    def result(self) -> bool:
+        return len(self.numbers) > max(len(self.goals), 1) and self.changes > self.stays
 
 
 def _letters(index: int) -> str:
@@ -1016,33 +1095,89 @@ def normalise(source: SourceTable, lead_first: bool = False,
 def clean_invisible(source: SourceTable) -> list[Repair]:
     """Remove invisible characters (zero-width, bidi controls, stray BOMs) from every cell,
     header and title of ``source``, in place; one repair per row that had any."""
-    from taskduty.textclean import INVISIBLE, clean_text, invisible_in
+    from taskduty.textclean import INVISIBLE
 
-    out: list[Repair] = []
-
-    def clean(values: list[str], ref: str) -> list[str]:
-        found = [name for v in values for name in invisible_in(v)]
-        if found:
-            out.append(Repair("cleaned", ref, _("invisible characters removed: {merged}")
-                              .format(merged=", ".join(dict.fromkeys(found)))))
-        return [clean_text(v) for v in values]
-
-    source.header = clean(source.header, "header")
-    if source.title:
-        source.title = clean([source.title], "title")[0]
+    out = _clean_head(source)
     for row in source.rows:
-        if INVISIBLE.search("".join([v for cell in row.cells for v in cell.values])) is None:
-            continue  # most rows: nothing to clean
-        found_before = len(out)
-        for i, cell in enumerate(row.cells):  # new cells: a reader may share one across rows
-            row.cells[i] = SourceCell(clean(cell.values, row.ref), cell.merged)
-        if len(out) > found_before + 1:  # one line per row
-            merged = ", ".join(dict.fromkeys(
-                n for r in out[found_before:] for n in r.message.split(": ", 1)[1].split(", ")))
-            out[found_before:] = [Repair("cleaned", row.ref,
-                                         _("invisible characters removed: {merged}")
-                                             .format(merged=merged))]
+        _clean_row(row, out, INVISIBLE.search)
     return out
+
+
+def _clean_head(source: SourceTable) -> list[Repair]:
+    """:func:`clean_invisible` of the header and title."""
+    out: list[Repair] = []
+    source.header = _clean_values(source.header, "header", out)
+    if source.title:
+        source.title = _clean_values([source.title], "title", out)[0]
+    return out
+
+
+def _clean_values(values: list[str], ref: str, out: list[Repair]) -> list[str]:
+    from taskduty.textclean import clean_text, invisible_in
+
+    found = [name for v in values for name in invisible_in(v)]
+    if found:
+        out.append(Repair("cleaned", ref, _("invisible characters removed: {merged}")
+                          .format(merged=", ".join(dict.fromkeys(found)))))
+    return [clean_text(v) for v in values]
+
+
+def _clean_row(row: SourceRow, out: list[Repair],
+               search: Callable[[str], object]) -> None:
+    """:func:`clean_invisible` of one row, its repair added to ``out`` (``search``: the
+    pattern of invisible characters' search)."""
+    if search("".join([v for cell in row.cells for v in cell.values])) is None:
+        return  # most rows: nothing to clean
+    found_before = len(out)
+    for i, cell in enumerate(row.cells):  # new cells: a reader may share one across rows
+        row.cells[i] = SourceCell(_clean_values(cell.values, row.ref, out), cell.merged)
+    if len(out) > found_before + 1:  # one line per row
+        merged = ", ".join(dict.fromkeys(
+            n for r in out[found_before:] for n in r.message.split(": ", 1)[1].split(", ")))
+        out[found_before:] = [Repair("cleaned", row.ref,
+                                     _("invisible characters removed: {merged}")
+                                         .format(merged=merged))]
+
+
+def _invisible_search() -> Callable[[str], object]:
+    from taskduty.textclean import INVISIBLE
+
+    return INVISIBLE.search
+
+
+class TableStream:
+    """A table normalised as its rows are read (:func:`stream_table`): its tasks are given
+    one at a time, for a load that stores them as they come; the whole-table rules were
+    decided by a first pass over the rows."""
+
+    def __init__(self, source: SourceTable, lead_first: bool) -> None:
+        invisible = _clean_head(source)
+        self._norm = _Normaliser(source, lead_first)
+        self._norm.invisible = invisible
+        self._norm.prepare()
+        self.title = source.title
+        self.input_format = source.input_format
+        self.rows = len(source.rows)
+
+    @property
+    def repairs(self) -> list[Repair]:
+        """Every repair, once :meth:`tasks` has given its last task."""
+        return self._norm.repairs
+
+    def tasks(self) -> Iterator[TaskRow]:
+        """The tasks in order (once: the rows are read again)."""
+        return self._norm.emit()
+
+    def table(self) -> PlanTable:
+        """The whole table (instead of :meth:`tasks`): what :func:`normalise` returns."""
+        return self._norm.plan(list(self._norm.emit()))
+
+
+def stream_table(source: SourceTable, lead_first: bool = False) -> TableStream:
+    """:func:`normalise` for a source whose rows are read anew on each pass (a long CSV read
+    lazily): the first pass decides the whole-table rules (and raises the header's
+    errors), then :meth:`TableStream.tasks` gives the tasks as the rows are read again."""
+    return TableStream(source, lead_first)
 
 
 def read_table(path: Path, input_format: str | None = None, sheet: str | None = None) -> PlanTable:
