@@ -142,6 +142,9 @@ def orm_load(args: list[str], db: Path, cwd: Path, monkeypatch: pytest.MonkeyPat
     with monkeypatch.context() as m:
         orm_schema(m)
         m.setattr(store, "add_plan", orm_add_plan)
+        # the whole table normalised first, then stored (not as its rows are read)
+        m.setattr(store, "load_stream", lambda db, stream, year, source, stored=None:
+                  store.load_plan(db, stream.table(), year, source))
         m.setattr(migrations, "open_database",
                   lambda value=None, **_kwargs: orm_database(value))
         m.chdir(cwd)
@@ -282,15 +285,18 @@ def test_an_older_database_is_upgraded_then_loaded(tmp_path: Path) -> None:
         conn.close()
 
 
-def test_a_failing_lean_load_leaves_no_file(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("failing", ["insert_notes", "_insert_links", "task_values"])
+def test_a_failing_lean_load_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            failing: str) -> None:
+    """A failure while the tasks are stored as they are read (task_values), after (the
+    links) or at the end (the notes) leaves no file."""
     from taskduty import store
     from taskduty.cli import lean
 
     def boom(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(store, "insert_tasks", boom)
+    monkeypatch.setattr(store, failing, boom)
     monkeypatch.delenv("TASKDUTY_DB", raising=False)
     db = tmp_path / "a" / "b" / "t.db"
     assert lean.run(["--db", str(db), "load", str(SEED_CSV), "-y", "2018"]) == 1
@@ -423,13 +429,13 @@ def test_the_cycle_collector_is_paused_while_a_table_loads(tmp_path, monkeypatch
     from taskduty.cli import loading
 
     seen: list[bool] = []
-    real = store.load_plan
+    real = store.load_stream  # a new year's CSV: its tasks stored as they are read
 
     def watched(*args, **kwargs):
         seen.append(gc.isenabled())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(store, "load_plan", watched)
+    monkeypatch.setattr(store, "load_stream", watched)
     monkeypatch.setenv("TASKDUTY_DB", str(tmp_path / "t.db"))
     assert gc.isenabled()
     loading.load(SEED_CSV, year=2018, quiet=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from taskduty import errors
@@ -15,6 +16,7 @@ from taskduty.table import PlanTable, Repair, TaskRow
 from taskduty.user import login_name
 
 if TYPE_CHECKING:
+    from taskduty.table import TableStream
     from taskduty.writer import Writer
 
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -95,6 +97,156 @@ def load_plan(db: Database, table: PlanTable, year: int, source: str,
                 )
             add_plan(w, table, year, source, digest)
     return report_for(table, year, source, "loaded")
+
+
+def load_stream(db: Database, stream: TableStream, year: int, source: str,
+                stored: Callable[[int], None] | None = None) -> LoadReport:
+    """:func:`load_plan` of a table normalised as it is read (not a dry run): a new year's
+    tasks are stored a chunk at a time as they come, in the one transaction, so the whole
+    table is never in memory; a year already loaded is compared as :func:`load_plan` does.
+    ``stored(n)`` is called once the ``n`` tasks are read and before their links are stored.
+    """
+    from taskduty import writer
+
+    with db.creating():
+        db.prepare_schema()
+        with writer.transaction(db) as w:
+            existing = w.all("SELECT content_hash, source_name FROM plan WHERE year = :y",
+                             {"y": year})
+            if existing:
+                table = stream.table()
+                if existing[0]["content_hash"] == table.content_hash():
+                    return report_for(table, year, source, "unchanged")
+                raise TaskdutyError(
+                    _("{year} is already loaded with different content (from {source_name})")
+                        .format(year=year, source_name=existing[0]["source_name"]),
+                    hint=_("to replace it and keep its history: taskduty load FILE --year "
+                           "{year} --replace").format(year=year),
+                )
+            return _add_stream(w, stream, year, source, stored)
+
+
+def _add_stream(w: Writer, stream: TableStream, year: int, source: str,
+                stored: Callable[[int], None] | None) -> LoadReport:
+    """:func:`add_plan` of the tasks of ``stream`` as they come: the same rows and ids.
+
+    Goals are inserted as they first appear and tasks a chunk at a time; the names are
+    inserted (sorted, as :func:`_name_ids` does) only once every task is read, so the links
+    wait as numbers (the task's id, the name's place in the order first seen) until then.
+    The plan row's digest is set at the end.
+    """
+    from array import array
+    from itertools import islice
+
+    from taskduty.table import ContentDigest
+
+    plan_id = w.insert(
+        "INSERT INTO plan (year, title, input_format, source_name, content_hash, loaded_at, "
+        "loaded_by) VALUES (:year, :title, :input_format, :source_name, :content_hash, "
+        ":loaded_at, :loaded_by)",
+        {"year": year, "title": stream.title, "input_format": stream.input_format,
+         "source_name": source, "content_hash": "", "loaded_at": utcnow(),
+         "loaded_by": login_name()})
+    aliases = {(r["kind"], r["alias"]): r["name"]
+               for r in w.all("SELECT kind, alias, name FROM alias")}
+    digest = ContentDigest()
+    goal_ids: dict[int, int] = {}
+    last_goal = last = count = 0
+    leaders: dict[str, int] = {}  # name -> its place in the order first seen
+    units: dict[str, int] = {}
+    task_ids = array("q")
+    # per task: how many leaders, lead units and co-units; then every link's name, in order
+    leader_counts, lead_counts, co_counts = array("l"), array("l"), array("l")
+    leader_names, unit_names = array("l"), array("l")
+    tasks = stream.tasks()
+    while chunk := list(islice(tasks, TASK_CHUNK)):
+        digest.add(chunk)  # the digest is of the tasks as read, before aliases
+        if aliases:
+            chunk = [_aliased(aliases, t) for t in chunk]
+        count += len(chunk)
+        new_goals: dict[int, TaskRow] = {}
+        for t in chunk:
+            if t.goal_no not in goal_ids and t.goal_no not in new_goals:
+                new_goals[t.goal_no] = t
+        if new_goals:
+            w.many("INSERT INTO goal (plan_id, goal_no, name, section) "
+                   "VALUES (:plan_id, :goal_no, :name, :section)",
+                   [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
+                    for no, t in new_goals.items()])
+            found = w.all("SELECT id, goal_no FROM goal WHERE plan_id = :p AND id > :last",
+                          {"p": plan_id, "last": last_goal})
+            goal_ids |= {r["goal_no"]: r["id"] for r in found}
+            last_goal = max(r["id"] for r in found)
+        w.many(INSERT_TASK, [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in chunk])
+        by_code = {r["code"]: r["id"] for r in w.all(
+            "SELECT id, code FROM task WHERE plan_id = :p AND id > :last ORDER BY id",
+            {"p": plan_id, "last": last})}
+        if len(by_code) != len(chunk):
+            raise AssertionError("task rows and ids out of step")
+        last = max(by_code.values())
+        for t in chunk:
+            task_ids.append(by_code[t.code])
+            leader_counts.append(len(t.leaders))
+            lead_counts.append(len(t.units))
+            co_counts.append(len(t.co_units))
+            leader_names.extend([leaders.setdefault(n, len(leaders)) for n in t.leaders])
+            unit_names.extend([units.setdefault(n, len(units)) for n in t.units])
+            unit_names.extend([units.setdefault(n, len(units)) for n in t.co_units])
+        del chunk, by_code
+    repairs = stream.repairs  # complete now that every task is read
+    if stored is not None:
+        stored(count)
+    leader_ids = _name_ids(w, "leader", set(leaders))
+    unit_ids = _name_ids(w, "unit", set(units))
+    _insert_links(w, task_ids, leader_counts, leader_names,
+                  [leader_ids[n] for n in leaders], lead_counts, co_counts, unit_names,
+                  [unit_ids[n] for n in units])
+    insert_notes(w, plan_id, repairs)
+    w.run("UPDATE plan SET content_hash = :h WHERE id = :id",
+          {"h": digest.hexdigest(), "id": plan_id})
+    return LoadReport(
+        year=year, source=source, input_format=stream.input_format, title=stream.title,
+        goals=len(goal_ids), tasks=count, leaders=len(leaders), units=len(units),
+        inherited=sum(r.kind == "inherited" for r in repairs), repairs=repairs,
+        outcome="loaded")
+
+
+def _insert_links(w: Writer, task_ids: Sequence[int], leader_counts: Sequence[int],
+                  leader_names: Sequence[int], leader_ids: list[int],
+                  lead_counts: Sequence[int], co_counts: Sequence[int],
+                  unit_names: Sequence[int], unit_ids: list[int]) -> None:
+    """The links :func:`_add_stream` kept as numbers, inserted as :func:`insert_tasks` does
+    (every task's leaders, then every task's units), a chunk of tasks at a time."""
+    at = 0
+    for start in range(0, len(task_ids), TASK_CHUNK):
+        rows = []
+        for k in range(start, min(start + TASK_CHUNK, len(task_ids))):
+            tid = task_ids[k]
+            for i in range(leader_counts[k]):
+                rows.append({"t": tid, "n": leader_ids[leader_names[at + i]], "i": i})
+            at += leader_counts[k]
+        w.many("INSERT INTO task_leader (task_id, leader_id, position) VALUES (:t, :n, :i)",
+               rows)
+    at = 0
+    for start in range(0, len(task_ids), TASK_CHUNK):
+        rows = []
+        for k in range(start, min(start + TASK_CHUNK, len(task_ids))):
+            tid = task_ids[k]
+            for role, n in (("lead", lead_counts[k]), ("co", co_counts[k])):
+                for i in range(n):
+                    rows.append({"t": tid, "n": unit_ids[unit_names[at + i]], "r": role,
+                                 "i": i})
+                at += n
+        w.many("INSERT INTO task_unit (task_id, unit_id, role, position) "
+               "VALUES (:t, :n, :r, :i)", rows)
+
+
+def _aliased(aliases: dict[tuple[str, str], str], t: TaskRow) -> TaskRow:
+    """``t`` with alias spellings replaced by their names (:func:`_use_aliases`), as a new
+    task: the normaliser may still read ``t`` (a task below inherits its cells)."""
+    return replace(t, leaders=_dedupe([aliases.get(("leader", n), n) for n in t.leaders]),
+                   units=_dedupe([aliases.get(("unit", n), n) for n in t.units]),
+                   co_units=_dedupe([aliases.get(("unit", n), n) for n in t.co_units]))
 
 
 def add_plan(w: Writer, table: PlanTable, year: int, source: str, digest: str) -> None:

@@ -43,7 +43,7 @@ from taskduty.fields import (
 )
 from taskduty.i18n import _
 from taskduty.numerals import CN_DIGITS
-from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.sources.base import LazyRows, SourceCell, SourceRow, SourceTable
 
 _SEPARATORS = "、，,；;/\n"
 # Bracketed markers after a unit name that say its role, not its name: 区发改局（牵头）.
@@ -310,6 +310,7 @@ class _Normaliser:
         # never dropped from the source (they are not held).
         self.streamed = not isinstance(source.rows, list)
         self.invisible: list[Repair] = []  # the streamed rows' invisible characters removed
+        self.dirty: set[int] = set()  # positions of the streamed rows that had any
         self.at = -1  # the position of the row being read (lone headings are told by it)
         self.count = 0  # tasks so far
         self.changed = 0  # tasks whose first-listed unit was made the lead
@@ -335,6 +336,7 @@ class _Normaliser:
         self.remarks: dict[str, tuple[str, str, int]] = {}
         # Each distinct cell text read once: (values, kind) -> its reading.
         self.read_cache: dict[tuple[tuple[str, ...], str], CellNames] = {}
+        self.older_reads: dict[tuple[tuple[str, ...], str], CellNames] = {}
         self.last_filled: tuple[list[SourceCell] | None, list[tuple[int, str]]] = (None, [])
         self.renamed_goals: set[str] = set()
         # 序号 and goal texts repeat on every row of a goal: each read once.
@@ -417,9 +419,12 @@ class _Normaliser:
         key = (tuple(cell.values), kind)
         found = self.read_cache.get(key)
         if found is None:
-            if len(self.read_cache) >= _READ_CACHE:  # a long table's cells: bounded memory
-                self.read_cache.clear()
-            found = self.read_cache[key] = self.read_names(cell.values, kind)
+            # A long table's cells in bounded memory: the readings of the last two rounds of
+            # _READ_CACHE distinct cells are kept (those still in use come along).
+            found = self.older_reads.get(key) or self.read_names(cell.values, kind)
+            if len(self.read_cache) >= _READ_CACHE:
+                self.older_reads, self.read_cache = self.read_cache, {}
+            self.read_cache[key] = found
         for repair_kind, message in found.repairs:
             self.repairs.append(Repair(repair_kind, ref, message))
         for raw, name in found.cleaned:
@@ -572,9 +577,35 @@ class _Normaliser:
         # look at the others)
         other = self.columns.get("standard") != goal
         search = _invisible_search()
-        for at, row in enumerate(self.source.rows):
-            if self.streamed:
-                _clean_row(row, self.invisible, search)
+        rows = self.source.rows
+        plain = isinstance(rows, LazyRows) and rows.has_plain
+        std_i, no_i = self.columns.get("standard"), self.columns.get("goal_no")
+        for at, item in enumerate(rows.plain() if plain else rows):  # type: ignore[union-attr]
+            if plain:
+                ref, texts = item
+                text = texts[std_i] if std_i is not None and std_i < len(texts) else ""
+                if (text and other and search("".join(texts)) is None
+                        and any(t and t != text for t in texts)):
+                    # Most rows: a task row (工作标准 filled: no lone heading) with 2+ texts
+                    # (no note row), told from the texts alone.
+                    if goal is not None:
+                        if pending and goal < len(texts) and texts[goal]:
+                            self.lone_headings.update(pending)
+                        pending = []
+                    if numbers is not None:
+                        for self.at, waited in waiting:
+                            numbers.row(self, waited)
+                        waiting.clear()
+                        numbers.task(numbers.squeezed_of(
+                            texts[no_i] if no_i is not None and no_i < len(texts) else ""),
+                            numbers.squeezed_of(
+                                texts[goal] if goal is not None and goal < len(texts) else ""))
+                    continue
+                row = SourceRow([SourceCell([t]) if t else SourceCell() for t in texts], ref)
+            else:
+                row = item
+            if self.streamed and _clean_row(row, self.invisible, search):
+                self.dirty.add(at)
             cells = row.cells
             found = self.filled(cells)
             if (not self.table_rule and found and (note := self.footnote(cells)) is not None
@@ -676,9 +707,12 @@ class _Normaliser:
         return numbering(raw + "、") if re.fullmatch(r"[一二三四五六七八九十]+", raw) else None
 
     def prepare(self) -> None:
-        """Before the first task: the first pass (:meth:`scan`), the header's checks and the
-        notes on the whole table."""
+        """Before the first task: the first pass (:meth:`scan`), then :meth:`checks`."""
         self.scan()
+        self.checks()
+
+    def checks(self) -> None:
+        """The header's checks and the notes on the whole table (after :meth:`scan`)."""
         source = self.source
         self.repairs = [*self.invisible, *(Repair("note", "", n) for n in source.notes),
                         *(Repair("warning", "", w) for w in source.warnings)]
@@ -718,7 +752,7 @@ class _Normaliser:
             self.at = i
             if release:  # a row read is not needed again: its cells go as tasks come
                 rows[i] = _READ  # type: ignore[index]
-            if self.streamed:
+            if self.streamed and i in self.dirty:
                 _clean_row(row, unused, search)
                 unused.clear()
             if self.skip_row(row):
@@ -1016,7 +1050,7 @@ class _Normaliser:
 
 
 _READ = SourceRow([], "")  # what stands in the source's place of a row already read
-_READ_CACHE = 8192  # distinct cell readings kept (a long table's unit cells rarely repeat)
+_READ_CACHE = 8192  # distinct cell readings a round keeps (see _Normaliser.names)
 
 
 class _TaskNumbers:
@@ -1037,12 +1071,14 @@ class _TaskNumbers:
         self.last_goal, self.last_no = "", ""
         self.squeezed: dict[str, str] = {}  # 序号 and goal texts repeat on every row of a goal
 
-    def text_of(self, norm: _Normaliser, cells: list[SourceCell], name: str) -> str:
-        text = "".join(norm.cell(cells, name).values)
+    def squeezed_of(self, text: str) -> str:
         found = self.squeezed.get(text)
         if found is None:
             found = self.squeezed[text] = squeeze(text)
         return found
+
+    def text_of(self, norm: _Normaliser, cells: list[SourceCell], name: str) -> str:
+        return self.squeezed_of("".join(norm.cell(cells, name).values))
 
     def row(self, norm: _Normaliser, cells: list[SourceCell]) -> None:
         """The next row (``norm.at`` is its position)."""
@@ -1052,10 +1088,13 @@ class _TaskNumbers:
                 self.goals.add(no or str(len(self.goals)))
                 self.last_goal, self.last_no = "", ""
             return
+        self.task(no, self.text_of(norm, cells, "goal"))
+
+    def task(self, no: str, goal: str) -> None:
+        """The next row, a task row: its 序号 and goal texts squeezed."""
         if no:
             no = m.group(1) if (m := _CODE.match(no)) else no
             self.numbers.add(no)
-        goal = self.text_of(norm, cells, "goal")
         if goal:
             self.goals.add(goal)
         if no and self.last_no and (not goal or goal == self.last_goal):
@@ -1123,11 +1162,11 @@ def _clean_values(values: list[str], ref: str, out: list[Repair]) -> list[str]:
 
 
 def _clean_row(row: SourceRow, out: list[Repair],
-               search: Callable[[str], object]) -> None:
+               search: Callable[[str], object]) -> bool:
     """:func:`clean_invisible` of one row, its repair added to ``out`` (``search``: the
-    pattern of invisible characters' search)."""
+    pattern of invisible characters' search); whether it had any."""
     if search("".join([v for cell in row.cells for v in cell.values])) is None:
-        return  # most rows: nothing to clean
+        return False  # most rows: nothing to clean
     found_before = len(out)
     for i, cell in enumerate(row.cells):  # new cells: a reader may share one across rows
         row.cells[i] = SourceCell(_clean_values(cell.values, row.ref, out), cell.merged)
@@ -1137,6 +1176,7 @@ def _clean_row(row: SourceRow, out: list[Repair],
         out[found_before:] = [Repair("cleaned", row.ref,
                                      _("invisible characters removed: {merged}")
                                          .format(merged=merged))]
+    return True
 
 
 def _invisible_search() -> Callable[[str], object]:
@@ -1150,14 +1190,22 @@ class TableStream:
     one at a time, for a load that stores them as they come; the whole-table rules were
     decided by a first pass over the rows."""
 
-    def __init__(self, source: SourceTable, lead_first: bool) -> None:
+    def __init__(self, source: SourceTable) -> None:
         invisible = _clean_head(source)
-        self._norm = _Normaliser(source, lead_first)
+        self._norm = _Normaliser(source)
         self._norm.invisible = invisible
-        self._norm.prepare()
+        self._norm.scan()
         self.title = source.title
         self.input_format = source.input_format
         self.rows = len(source.rows)
+        self._started = False
+
+    def start(self, lead_first: bool = False) -> None:
+        """The header's checks (their errors are raised here) and the table's notes, before
+        :meth:`tasks` or :meth:`table` (``lead_first``: as for :func:`normalise`)."""
+        self._norm.lead_first = lead_first
+        self._norm.checks()
+        self._started = True
 
     @property
     def repairs(self) -> list[Repair]:
@@ -1166,18 +1214,20 @@ class TableStream:
 
     def tasks(self) -> Iterator[TaskRow]:
         """The tasks in order (once: the rows are read again)."""
+        assert self._started, "TableStream.start first"
         return self._norm.emit()
 
     def table(self) -> PlanTable:
         """The whole table (instead of :meth:`tasks`): what :func:`normalise` returns."""
-        return self._norm.plan(list(self._norm.emit()))
+        return self._norm.plan(list(self.tasks()))
 
 
-def stream_table(source: SourceTable, lead_first: bool = False) -> TableStream:
+def stream_table(source: SourceTable) -> TableStream:
     """:func:`normalise` for a source whose rows are read anew on each pass (a long CSV read
-    lazily): the first pass decides the whole-table rules (and raises the header's
-    errors), then :meth:`TableStream.tasks` gives the tasks as the rows are read again."""
-    return TableStream(source, lead_first)
+    lazily): the first pass over the rows decides the whole-table rules (a reader's errors
+    are raised by it); :meth:`TableStream.start`, then :meth:`TableStream.tasks` gives the
+    tasks as the rows are read again."""
+    return TableStream(source)
 
 
 def read_table(path: Path, input_format: str | None = None, sheet: str | None = None) -> PlanTable:

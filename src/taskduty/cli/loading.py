@@ -17,26 +17,41 @@ def load(file: Path, year: int | None = None, dry_run: bool = False, replace: bo
          fmt: str = "table", lead_first: bool | None = None) -> None:
     """``taskduty load``: read a table, store it as a year's plan, report what was done."""
     from taskduty import render
-    from taskduty.sources import read_source
-    from taskduty.store import load_plan, replace_plan
-    from taskduty.table import normalise, year_from
+    from taskduty.sources import LazyRows, read_source
+    from taskduty.store import load_plan, load_stream, replace_plan
+    from taskduty.table import normalise, stream_table, year_from
 
     with render.progress(3) as step, _no_cycle_collection():
         step(_("reading {file}").format(file=file.name))
-        source = read_source(file, input_format, sheet)
-        step(_("normalising {n} rows").format(n=len(source.rows)))
-        table = normalise(source, lead_first=lead_first_setting(lead_first), release_rows=True)
+        streamed = not (dry_run or replace)  # a new year's tasks stored as they are read
+        source = read_source(file, input_format, sheet, lazy=streamed)
+        if streamed and isinstance(source.rows, LazyRows):
+            stream = stream_table(source)  # the first pass over the rows (a reader's errors)
+            stream.start(lead_first_setting(lead_first))
+            step(_("normalising {n} rows").format(n=stream.rows))
+            year = year or year_from(stream.title, file.name)
+            if year is not None and plausible_year(year):
+                report = load_stream(get_db(), stream, year, file.name, stored=lambda n: step(
+                    _("storing {n} tasks").format(n=n)))
+                table = None
+            else:  # the table's own errors come first, as below
+                table = stream.table()
+        else:
+            step(_("normalising {n} rows").format(n=len(source.rows)))
+            table = normalise(source, lead_first=lead_first_setting(lead_first),
+                              release_rows=True)
         del source  # its rows are no longer needed while the tasks are stored
-        year = year or year_from(table.title, file.name)
-        if year is None:
-            raise UsageError(
-                _("cannot tell the year of {file} (no year in its title or name)").format(
-                    file=file.name),
-                hint=_("give it: taskduty load {path} --year YYYY").format(path=file))
-        check_year(year)
-        step(_("storing {n} tasks").format(n=len(table.tasks)))
-        store = replace_plan if replace else load_plan
-        report = store(get_db(), table, year, file.name, dry_run=dry_run)
+        if table is not None:
+            year = year or year_from(table.title, file.name)
+            if year is None:
+                raise UsageError(
+                    _("cannot tell the year of {file} (no year in its title or name)").format(
+                        file=file.name),
+                    hint=_("give it: taskduty load {path} --year YYYY").format(path=file))
+            check_year(year)
+            step(_("storing {n} tasks").format(n=len(table.tasks)))
+            store = replace_plan if replace else load_plan
+            report = store(get_db(), table, year, file.name, dry_run=dry_run)
     data = report.as_dict()
     if dry_run and fmt == "json":
         data["parse"] = parsed_tasks(table)
@@ -77,7 +92,11 @@ def parsed_tasks(table: object) -> list[dict[str, object]]:
     return [{k: getattr(t, k) for k in keys} for t in table.tasks]  # type: ignore[attr-defined]
 
 
+def plausible_year(year: int) -> bool:
+    return 1949 <= year <= 2100
+
+
 def check_year(year: int) -> None:
-    if not 1949 <= year <= 2100:
+    if not plausible_year(year):
         raise UsageError(_("{year} is not a plausible year").format(year=year),
                          hint=_("use four digits, e.g. 2018"))

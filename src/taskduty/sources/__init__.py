@@ -6,17 +6,21 @@ from pathlib import Path
 
 from taskduty.errors import SourceError, UsageError
 from taskduty.i18n import _
-from taskduty.sources.base import SourceCell, SourceRow, SourceTable
+from taskduty.sources.base import LazyRows, SourceCell, SourceRow, SourceTable
 
 INPUT_FORMATS = ("text", "csv", "xlsx", "xls", "docx", "doc", "notice")
 
-__all__ = ["INPUT_FORMATS", "SourceCell", "SourceRow", "SourceTable", "read_source"]
+__all__ = ["INPUT_FORMATS", "LazyRows", "SourceCell", "SourceRow", "SourceTable", "read_source"]
 
 
 def read_source(
-    path: Path, input_format: str | None = None, sheet: str | None = None
+    path: Path, input_format: str | None = None, sheet: str | None = None, lazy: bool = False
 ) -> SourceTable:
-    """Read any supported file; the format comes from ``input_format`` or is detected."""
+    """Read any supported file; the format comes from ``input_format`` or is detected.
+
+    ``lazy``: a CSV file's rows are :class:`LazyRows`, read from its text on each pass
+    (other formats are read whole: their rows are a list).
+    """
     if input_format is not None and input_format not in INPUT_FORMATS:
         raise UsageError(
             _("unknown input format {input_format!r}").format(input_format=input_format),
@@ -37,7 +41,7 @@ def read_source(
     if fmt == "csv":
         from taskduty.sources.csvfile import read_csv
 
-        return read_csv(path)
+        return read_csv(path, lazy)
     if fmt == "xlsx":
         from taskduty.sources.xlsx import read_xlsx
 

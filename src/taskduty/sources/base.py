@@ -8,6 +8,7 @@ by :mod:`taskduty.table`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from taskduty.dates import text_year
@@ -47,12 +48,55 @@ class SourceRow:
     notes: list[str] = field(default_factory=list)  # e.g. another level's units (省牵头单位)
 
 
+class LazyRows:
+    """A source's rows read anew from its text on each pass, never all held (a long CSV):
+    iterable more than once; its length is known after the first whole pass.
+
+    ``plain``, when given, reads the same rows as (ref, texts): each text is a whole cell,
+    stripped, its :class:`SourceCell` ``SourceCell([text])`` (``SourceCell()`` for ``""``),
+    none merged and no marks or notes: a cheaper pass for the rules that look at the text.
+    """
+
+    def __init__(self, read: Callable[[], Iterator[SourceRow]],
+                 plain: Callable[[], Iterator[tuple[str, list[str]]]] | None = None) -> None:
+        self._read = read
+        self._plain = plain
+        self._length: int | None = None
+
+    @property
+    def has_plain(self) -> bool:
+        return self._plain is not None
+
+    def plain(self) -> Iterator[tuple[str, list[str]]]:
+        """The rows as (ref, texts), see above (only when ``has_plain``)."""
+        assert self._plain is not None
+        count = 0
+        for row in self._plain():
+            count += 1
+            yield row
+        self._length = count
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        count = 0
+        for row in self._read():
+            count += 1
+            yield row
+        self._length = count
+
+    def __len__(self) -> int:
+        if self._length is None:
+            for _row in self:
+                pass
+        assert self._length is not None
+        return self._length
+
+
 @dataclass
 class SourceTable:
     """A file read as a table: the title (if any), the header cells and the data rows."""
 
     header: list[str]
-    rows: list[SourceRow]
+    rows: list[SourceRow] | LazyRows  # a list unless read lazily (read_source(lazy=True))
     title: str | None = None
     input_format: str = ""
     # What the reader itself noticed or repaired (e.g. a truncated last row), one line each.

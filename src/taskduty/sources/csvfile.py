@@ -6,12 +6,13 @@ import csv
 from collections.abc import Callable, Iterator
 from itertools import chain, islice
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from taskduty.errors import SourceError
 from taskduty.fields import header_field
 from taskduty.i18n import _
 from taskduty.sources.base import (
+    LazyRows,
     SourceCell,
     SourceRow,
     SourceTable,
@@ -25,11 +26,13 @@ from taskduty.sources.textio import read_text
 DELIMITERS = "\t,;|"
 T = TypeVar("T")
 SHARED_LENGTH = 40
+SHARED_LIMIT = 8192  # distinct short cells a lazy pass shares at most (bounded memory)
 
 
-def read_csv(path: Path) -> SourceTable:
-    """Read a CSV/TSV file whose header row is among its first 20 rows."""
-    return parse_csv(read_text(path), path.name)
+def read_csv(path: Path, lazy: bool = False) -> SourceTable:
+    """Read a CSV/TSV file whose header row is among its first 20 rows (``lazy``: see
+    :func:`parse_csv`)."""
+    return parse_csv(read_text(path), path.name, lazy)
 
 
 def lines(text: str) -> Iterator[str]:
@@ -75,8 +78,13 @@ def unclosed_quote_line(text: str) -> int | None:
     return opened if inside else None
 
 
-def parse_csv(text: str, name: str) -> SourceTable:
-    """Split delimited text into title rows, header and rows."""
+def parse_csv(text: str, name: str, lazy: bool = False) -> SourceTable:
+    """Split delimited text into title rows, header and rows.
+
+    ``lazy``: the rows are :class:`LazyRows`, read from ``text`` again on each pass (a CSV
+    error below the first rows is raised by the first pass, and the note on repeated header
+    rows is made by it).
+    """
     delimiter = find_delimiter(text)
     dialect: type[csv.Dialect] | csv.Dialect
     if delimiter is None:
@@ -87,8 +95,7 @@ def parse_csv(text: str, name: str) -> SourceTable:
     else:
         dialect = csv.excel_tab if delimiter == "\t" else csv.excel
     # Records are read as the rows are built, not all first (a long table's cells once).
-    reader = (csv.reader(lines(text), delimiter=delimiter)
-              if delimiter not in (None, "\t", ",") else csv.reader(lines(text), dialect))
+    reader = csv_reader(delimiter, dialect, text)
     first = invalid_csv(name, lambda: list(islice(reader, 20)))
     if (line := unclosed_quote_line(text)) is not None:
         raise SourceError(
@@ -107,36 +114,43 @@ def parse_csv(text: str, name: str) -> SourceTable:
     above = [" ".join(c for c in cells if c) for cells in searched[:top] if any(cells)]
     while header and not header[-1]:
         header = header[:-1]
-    rows: list[SourceRow] = []
-    skipped: list[int] = []
     fields = [header_field(h) for h in header]
+    table = SourceTable(header, [], title=pick_title(above), input_format="csv", above=above)
 
-    # One SourceCell per distinct short text (names, goals, deadlines repeat on most rows),
-    # and so one string: the cells are read, never changed (the normaliser's cleaning puts
-    # new cells in a row), so rows may share them.
-    shared_cells: dict[str, SourceCell] = {}
+    def read_rows(records: Iterator[list[str]], shared: int | None,
+                  plain: bool = False) -> Iterator[Any]:
+        """The data rows of ``records`` (those below the header); ``shared``: how many
+        distinct cells rows may share at most (None: any number); ``plain``: each row as
+        (ref, texts) (:class:`LazyRows`), not a SourceRow."""
+        skipped: list[int] = []
+        # One SourceCell per distinct short text (names, goals, deadlines repeat on most
+        # rows), and so one string: the cells are read, never changed (the normaliser's
+        # cleaning puts new cells in a row), so rows may share them.
+        shared_cells: dict[str, SourceCell] = {}
+        # The field each distinct short first cell names (序号 values repeat: 1, 2, 3 …).
+        first_fields: dict[str, str | None] = {}
 
-    def cell_of(text: str) -> SourceCell:
-        if len(text) > SHARED_LENGTH:
-            return SourceCell([text])
-        found = shared_cells.get(text)
-        if found is None:
-            found = shared_cells[text] = SourceCell([text] if text else [])
-        return found
+        def cell_of(text: str) -> SourceCell:
+            if len(text) > SHARED_LENGTH:
+                return SourceCell([text])
+            found = shared_cells.get(text)
+            if found is None:
+                if shared is not None and len(shared_cells) >= shared:
+                    shared_cells.clear()
+                found = shared_cells[text] = SourceCell([text] if text else [])
+            return found
 
-    # The field each distinct short first cell names (序号 values repeat: 1, 2, 3 …).
-    first_fields: dict[str, str | None] = {}
+        def first_field(text: str) -> str | None:
+            if len(text) > SHARED_LENGTH:
+                return header_field(text)
+            if text not in first_fields:
+                if shared is not None and len(first_fields) >= shared:
+                    first_fields.clear()
+                first_fields[text] = header_field(text)
+            return first_fields[text]
 
-    def first_field(text: str) -> str | None:
-        if len(text) > SHARED_LENGTH:
-            return header_field(text)
-        if text not in first_fields:
-            first_fields[text] = header_field(text)
-        return first_fields[text]
-
-    def read_rows() -> None:
         get = shared_cells.get
-        for number, record in enumerate(chain(first[start:], reader), start=start + 1):
+        for number, record in enumerate(records, start=start + 1):
             cells = [c.strip() for c in record]
             if not any(cells):
                 continue
@@ -146,13 +160,40 @@ def parse_csv(text: str, name: str) -> SourceTable:
                 skipped.append(number)
                 continue
             cells += [""] * (len(header) - len(cells))
+            if plain:
+                yield f"row {number}", cells
+                continue
             # (a text seen before: its cell, without a call; a long text is never shared)
-            rows.append(SourceRow([get(c) or cell_of(c) for c in cells], f"row {number}"))
+            yield SourceRow([get(c) or cell_of(c) for c in cells], f"row {number}")
+        table.notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
 
-    invalid_csv(name, read_rows)
-    notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
-    return SourceTable(header, rows, title=pick_title(above), input_format="csv", notes=notes,
-                       above=above)
+    if lazy:
+        def again(plain: bool = False) -> Iterator[Any]:
+            records = csv_reader(delimiter, dialect, text)
+            return invalid_csv_rows(name, read_rows(islice(records, start, None), SHARED_LIMIT,
+                                                    plain))
+
+        table.rows = LazyRows(again, lambda: again(plain=True))
+    else:
+        table.rows = invalid_csv(name, lambda: list(read_rows(chain(first[start:], reader),
+                                                              None)))
+    return table
+
+
+def csv_reader(delimiter: str | None, dialect: type[csv.Dialect] | csv.Dialect,
+               text: str) -> Iterator[list[str]]:
+    """The csv module's reader of ``text`` with ``delimiter``, else ``dialect``."""
+    return (csv.reader(lines(text), delimiter=delimiter)
+            if delimiter not in (None, "\t", ",") else csv.reader(lines(text), dialect))
+
+
+def invalid_csv_rows(name: str, rows: Iterator[T]) -> Iterator[T]:
+    """``rows``, with a CSV parse error as a SourceError naming the file."""
+    try:
+        yield from rows
+    except csv.Error as exc:
+        raise SourceError(
+            _("{name}: not a valid CSV file ({exc})").format(name=name, exc=exc)) from None
 
 
 def invalid_csv(name: str, read: Callable[[], T]) -> T:

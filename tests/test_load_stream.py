@@ -1,0 +1,240 @@
+"""A new year's CSV is loaded as its rows are read: the reader's rows are read again on each
+pass (never all held), the whole-table rules come from a first pass, and the tasks are stored
+a chunk at a time as the normaliser gives them. What it stores and reports is what the
+whole-table path (read, normalise, then store) stores and reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from taskduty import store
+from taskduty.sources import csvfile, read_source
+from taskduty.table import PlanTable, normalise, stream_table
+
+H = "序号,目标名称,工作标准,分管领导,牵头单位,配合单位,完成时限\n"
+# Each table exercises what a first pass decides or a task below inherits.
+TABLES = {
+    # blank and merged-looking cells filled down, padded names, remarks, wrapped and spaced
+    # unit names, a repeated goal, a repeated header row, invisible characters
+    "filled": H + (
+        "1,稳增长,全年地区生产总值增长6.5%以上,张 三,发改局（牵头）、统计局,财政局,2025年12月底前\n"
+        "1,稳增长,6月底前完成重点项目开工50个,,,住建局,\n"
+        "1,稳增长,推进项目建设,王五（常务副区长）,区发改 局,,\n"
+        "序号,目标名称,工作标准,分管领导,牵头单位,配合单位,完成时限\n"
+        "2,促改革,深化国有企业改革，完成3户企业混改,李四、张三,国资委,,持续推进\n"
+        "2,促改革,开展营商环境\u200b评价,王五,\"区发改局\n办公室\",,每季度\n"
+        "2,另一个名字,任务戊,李四,国资委,,\n"
+        "1,稳增长,再次出现的目标,,,,\n"
+        "3,惠民生,新增就业1万人,赵六,人社局 财政局,,\n"),
+    # heading rows across the table and a goal name alone in its column above its tasks
+    "headings": H + (
+        "一、经济发展,一、经济发展,一、经济发展,一、经济发展,一、经济发展,一、经济发展,一、经济发展\n"
+        ",（一）稳增长,,,,,\n"
+        ",稳增长,全年增长6%,张三,发改局,,\n"
+        ",稳增长,投资增长8%,,,,\n"
+        "二、社会事业,二、社会事业,二、社会事业,二、社会事业,二、社会事业,二、社会事业,二、社会事业\n"
+        ",惠民生,新增就业,李四,人社局,,\n"
+        "注：本表由区政府办公室汇总,,,,,,\n"),
+    # 序号 numbers the tasks, not the goals
+    "numbered": H + "".join(
+        f"{k},{goal},{goal}任务{k}，完成{k}项,张三,发改局、财政局,,\n"
+        for goal in ("稳增长", "促改革") for k in (1, 2, 3, 4)),
+    # unmarked unit lists under a rule stated in a note row below the table: the first-listed
+    # unit leads; a task below inherits the cells as read
+    "lead_first": "序号,目标名称,工作标准,分管领导,责任单位\n" + (
+        "1,稳增长,任务甲,张三,发改局、财政局、统计局\n"
+        "1,稳增长,任务乙,,\n"
+        "2,促改革,任务丙,李四,国资委、财政局\n"
+        "2,促改革,任务丁,李四,国资委\n"
+        "注：列第一位者为牵头单位,,,,\n"),
+    # two columns of one role (names read from both)
+    "duplicates": "序号,目标名称,工作标准,分管领导,牵头单位,牵头单位\n" + (
+        "1,稳增长,任务甲,张三,发改局,财政局\n"
+        "1,稳增长,任务乙,,,统计局\n"
+        "2,促改革,任务丙,李四,国资委,\n"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks of two tasks, and caches of two entries: every boundary is crossed."""
+    from taskduty import table
+
+    monkeypatch.setattr(store, "TASK_CHUNK", 2)
+    monkeypatch.setattr(table, "_READ_CACHE", 2)
+    monkeypatch.setattr(csvfile, "SHARED_LIMIT", 2)
+
+
+def write(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.csv"
+    path.write_text(TABLES[name], encoding="utf-8")
+    return path
+
+
+def record(table: PlanTable) -> dict[str, Any]:
+    return {"title": table.title, "input_format": table.input_format, "columns": table.columns,
+            "repairs": [(r.kind, r.ref, r.message, r.code) for r in table.repairs],
+            "tasks": [(t.code, t.goal_no, t.goal, t.seq, t.standard, t.leaders, t.units,
+                       t.co_units, t.deadline, t.section, t.leaders_inherited,
+                       t.units_inherited, t.ref) for t in table.tasks],
+            "content_hash": table.content_hash()}
+
+
+def test_the_tables_show_what_they_are_for(tmp_path: Path) -> None:
+    kinds = {name: {r.kind for r in normalise(read_source(write(tmp_path, name))).repairs}
+             for name in TABLES}
+    assert {"inherited", "repaired", "cleaned", "note", "warning"} <= kinds["filled"]
+    messages = {name: " ".join(r.message for r in normalise(
+        read_source(write(tmp_path, name))).repairs) for name in TABLES}
+    assert "heading row" in messages["headings"]
+    assert "序号 numbers the tasks" in messages["numbered"]
+    assert "first-listed unit leads" in messages["lead_first"]
+    assert "names read from every column" in messages["duplicates"]
+
+
+def test_a_task_below_inherits_the_units_as_read_before_the_first_leads(
+        tmp_path: Path) -> None:
+    """The rule stated below the table applies to every unmarked list, the inherited ones
+    included: a task inherits the cells above as read, not as the rule made them."""
+    table = normalise(read_source(write(tmp_path, "lead_first")))
+    assert [(t.code, t.units, t.co_units) for t in table.tasks] == [
+        ("1.1", ["发改局"], ["财政局", "统计局"]), ("1.2", ["发改局"], ["财政局", "统计局"]),
+        ("2.1", ["国资委"], ["财政局"]), ("2.2", ["国资委"], [])]
+    assert table.repairs[-1].message.endswith("3 tasks' other units read as 配合单位")
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_lazy_rows_are_the_rows_read_whole(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, name)
+    whole, lazy = read_source(path), read_source(path, lazy=True)
+    assert not isinstance(lazy.rows, list)
+
+    def rows(source: Any) -> list[Any]:
+        return [(r.ref, [(c.values, c.merged) for c in r.cells], r.marked, r.lead_first,
+                 r.notes) for r in source.rows]
+
+    assert rows(lazy) == rows(whole) and rows(lazy) == rows(whole)  # read again: the same
+    assert len(lazy.rows) == len(whole.rows)
+    assert [(ref, texts) for ref, texts in lazy.rows.plain()] == [
+        (r.ref, ["".join(c.values) for c in r.cells]) for r in whole.rows]
+    assert (lazy.header, lazy.title, lazy.above, lazy.notes) == (
+        whole.header, whole.title, whole.above, whole.notes)
+
+
+@pytest.mark.parametrize("lead_first", [False, True])
+@pytest.mark.parametrize("name", TABLES)
+def test_streamed_table_is_the_table_normalised_whole(tmp_path: Path, name: str,
+                                                      lead_first: bool) -> None:
+    path = write(tmp_path, name)
+    whole = normalise(read_source(path), lead_first=lead_first, release_rows=True)
+    stream = stream_table(read_source(path, lazy=True))
+    stream.start(lead_first)
+    assert record(stream.table()) == record(whole)
+    stream = stream_table(read_source(path, lazy=True))
+    stream.start(lead_first)
+    assert record(whole.__class__(list(stream.tasks()), whole.title, whole.input_format,
+                                  stream.repairs, whole.columns)) == record(whole)
+
+
+def dump_core(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table but the plan's load time, with its values' Python types."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
+    meta = MetaData()
+    meta.reflect(engine)
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for name, table in sorted(meta.tables.items()):
+            if name in ("meta", "schema_version"):
+                continue
+            cols = [c for c in table.columns if c.name != "loaded_at"]
+            rows = conn.execute(select(*cols).order_by(*table.primary_key.columns)).all()
+            out[name] = [tuple((v, type(v).__name__) for v in r) for r in rows]
+    engine.dispose()
+    return out
+
+
+def known_names(url: str) -> None:
+    """A leader and a unit already known, and an alias spelling, before the load."""
+    from taskduty.migrations import open_database
+    from taskduty.models import Alias, Leader, Unit
+
+    db = open_database(url)
+    with db.creating():
+        db.prepare_schema()
+    with db.write() as session:
+        session.add(Leader(name="赵六"))
+        session.add(Unit(name="统计局"))
+        session.add(Alias(kind="unit", alias="国资委", name="区国资办"))
+    db.dispose()
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_a_chunked_load_stores_what_the_whole_table_load_stores(
+        db_url: str, another_db_url: str, tmp_path: Path, name: str) -> None:
+    from taskduty.cli import loading
+    from taskduty.migrations import open_database
+
+    path = write(tmp_path, name)
+    for url in (db_url, another_db_url):
+        known_names(url)
+    loading.load(path, year=2025, quiet=True)  # TASKDUTY_DB is db_url
+    reference = open_database(another_db_url)
+    report = store.load_plan(reference, normalise(read_source(path), release_rows=True), 2025,
+                             path.name)
+    reference.dispose()
+    ours = dump_core(db_url)
+    assert ours["task"] and ours == dump_core(another_db_url)
+    streamed = store.load_stream(open_database(another_db_url), _started(path), 2026,
+                                 path.name)
+    assert {**streamed.as_dict(), "year": 2025} == report.as_dict()
+
+
+def _started(path: Path) -> Any:
+    stream = stream_table(read_source(path, lazy=True))
+    stream.start()
+    return stream
+
+
+def test_a_year_already_loaded_is_compared_whole(db_url: str, tmp_path: Path) -> None:
+    from taskduty.errors import TaskdutyError
+    from taskduty.migrations import open_database
+
+    path = write(tmp_path, "filled")
+    db = open_database(db_url)
+    assert store.load_stream(db, _started(path), 2025, path.name).outcome == "loaded"
+    before = dump_core(db_url)
+    assert store.load_stream(db, _started(path), 2025, path.name).outcome == "unchanged"
+    other = write(tmp_path, "headings")
+    with pytest.raises(TaskdutyError, match="already loaded with different content"):
+        store.load_stream(db, _started(other), 2025, other.name)
+    db.dispose()
+    assert dump_core(db_url) == before
+
+
+def test_a_load_failing_between_chunks_changes_nothing(db_url: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from taskduty.migrations import open_database
+
+    db = open_database(db_url)
+    first = write(tmp_path, "headings")
+    store.load_stream(db, _started(first), 2024, first.name)
+    before = dump_core(db_url)
+    real, calls = store.task_values, []
+
+    def failing(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) > 3:  # in the second chunk
+            raise RuntimeError("disk full")
+        return real(*args)
+
+    monkeypatch.setattr(store, "task_values", failing)
+    path = write(tmp_path, "filled")
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.load_stream(db, _started(path), 2025, path.name)
+    db.dispose()
+    assert dump_core(db_url) == before
