@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from taskduty.table import PlanTable, Repair, TaskRow
 from taskduty.user import login_name
 
 if TYPE_CHECKING:
-    from taskduty.table import TableStream
+    from taskduty.table import ContentDigest, TableStream
     from taskduty.writer import Writer
 
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -128,95 +128,40 @@ def load_stream(db: Database, stream: TableStream, year: int, source: str,
 
 def _add_stream(w: Writer, stream: TableStream, year: int, source: str,
                 stored: Callable[[int], None] | None) -> LoadReport:
-    """:func:`add_plan` of the tasks of ``stream`` as they come: the same rows and ids.
-
-    Goals are inserted as they first appear and tasks a chunk at a time; the names are
-    inserted (sorted, as :func:`_name_ids` does) only once every task is read, so the links
-    wait as numbers (the task's id, the name's place in the order first seen) until then.
-    The plan row's digest is set at the end.
-    """
-    from array import array
-    from itertools import islice
-
+    """:func:`add_plan` of the tasks of ``stream`` as they come (:func:`insert_tasks`): the
+    same rows and ids; the plan row's digest is set once every task is read."""
     from taskduty.table import ContentDigest
 
-    plan_id = w.insert(
-        "INSERT INTO plan (year, title, input_format, source_name, content_hash, loaded_at, "
-        "loaded_by) VALUES (:year, :title, :input_format, :source_name, :content_hash, "
-        ":loaded_at, :loaded_by)",
-        {"year": year, "title": stream.title, "input_format": stream.input_format,
-         "source_name": source, "content_hash": "", "loaded_at": utcnow(),
-         "loaded_by": login_name()})
-    aliases = {(r["kind"], r["alias"]): r["name"]
-               for r in w.all("SELECT kind, alias, name FROM alias")}
+    plan_id = _insert_plan(w, stream.title, stream.input_format, year, source, "")
     digest = ContentDigest()
-    goal_ids: dict[int, int] = {}
-    last_goal = last = count = 0
-    leaders: dict[str, int] = {}  # name -> its place in the order first seen
-    units: dict[str, int] = {}
-    task_ids = array("q")
-    # per task: how many leaders, lead units and co-units; then every link's name, in order
-    leader_counts, lead_counts, co_counts = array("l"), array("l"), array("l")
-    leader_names, unit_names = array("l"), array("l")
-    tasks = stream.tasks()
-    while chunk := list(islice(tasks, TASK_CHUNK)):
-        digest.add(chunk)  # the digest is of the tasks as read, before aliases
-        if aliases:
-            chunk = [_aliased(aliases, t) for t in chunk]
-        count += len(chunk)
-        new_goals: dict[int, TaskRow] = {}
-        for t in chunk:
-            if t.goal_no not in goal_ids and t.goal_no not in new_goals:
-                new_goals[t.goal_no] = t
-        if new_goals:
-            w.many("INSERT INTO goal (plan_id, goal_no, name, section) "
-                   "VALUES (:plan_id, :goal_no, :name, :section)",
-                   [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
-                    for no, t in new_goals.items()])
-            found = w.all("SELECT id, goal_no FROM goal WHERE plan_id = :p AND id > :last",
-                          {"p": plan_id, "last": last_goal})
-            goal_ids |= {r["goal_no"]: r["id"] for r in found}
-            last_goal = max(r["id"] for r in found)
-        w.many(INSERT_TASK, [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in chunk])
-        by_code = {r["code"]: r["id"] for r in w.all(
-            "SELECT id, code FROM task WHERE plan_id = :p AND id > :last ORDER BY id",
-            {"p": plan_id, "last": last})}
-        if len(by_code) != len(chunk):
-            raise AssertionError("task rows and ids out of step")
-        last = max(by_code.values())
-        for t in chunk:
-            task_ids.append(by_code[t.code])
-            leader_counts.append(len(t.leaders))
-            lead_counts.append(len(t.units))
-            co_counts.append(len(t.co_units))
-            leader_names.extend([leaders.setdefault(n, len(leaders)) for n in t.leaders])
-            unit_names.extend([units.setdefault(n, len(units)) for n in t.units])
-            unit_names.extend([units.setdefault(n, len(units)) for n in t.co_units])
-        del chunk, by_code
-    repairs = stream.repairs  # complete now that every task is read
-    if stored is not None:
-        stored(count)
-    leader_ids = _name_ids(w, "leader", set(leaders))
-    unit_ids = _name_ids(w, "unit", set(units))
-    _insert_links(w, task_ids, leader_counts, leader_names,
-                  [leader_ids[n] for n in leaders], lead_counts, co_counts, unit_names,
-                  [unit_ids[n] for n in units])
-    insert_notes(w, plan_id, repairs)
+    counts = insert_tasks(w, plan_id, year, stream.tasks(), lambda: stream.repairs, digest,
+                          stored)
     w.run("UPDATE plan SET content_hash = :h WHERE id = :id",
           {"h": digest.hexdigest(), "id": plan_id})
+    repairs = stream.repairs
     return LoadReport(
         year=year, source=source, input_format=stream.input_format, title=stream.title,
-        goals=len(goal_ids), tasks=count, leaders=len(leaders), units=len(units),
+        goals=counts.goals, tasks=counts.tasks, leaders=counts.leaders, units=counts.units,
         inherited=sum(r.kind == "inherited" for r in repairs), repairs=repairs,
         outcome="loaded")
+
+
+@dataclass
+class Inserted:
+    """How many goals, tasks, leader and unit names :func:`insert_tasks` stored."""
+
+    goals: int
+    tasks: int
+    leaders: int
+    units: int
 
 
 def _insert_links(w: Writer, task_ids: Sequence[int], leader_counts: Sequence[int],
                   leader_names: Sequence[int], leader_ids: list[int],
                   lead_counts: Sequence[int], co_counts: Sequence[int],
                   unit_names: Sequence[int], unit_ids: list[int]) -> None:
-    """The links :func:`_add_stream` kept as numbers, inserted as :func:`insert_tasks` does
-    (every task's leaders, then every task's units), a chunk of tasks at a time."""
+    """The links :func:`insert_tasks` kept as numbers, every task's leaders, then every
+    task's units, a chunk of tasks at a time."""
     at = 0
     for start in range(0, len(task_ids), TASK_CHUNK):
         rows = []
@@ -250,15 +195,27 @@ def _aliased(aliases: dict[tuple[str, str], str], t: TaskRow) -> TaskRow:
 
 
 def add_plan(w: Writer, table: PlanTable, year: int, source: str, digest: str) -> None:
-    """Insert a new year's plan row and all its goals, tasks and links."""
-    plan_id = w.insert(
+    """Insert a new year's plan row and all its goals, tasks and links (the table's names
+    replaced by their aliases' names, in place, for its report)."""
+    plan_id = _insert_plan(w, table.title, table.input_format, year, source, digest)
+    _use_aliases(_aliases(w), table)
+    insert_tasks(w, plan_id, year, iter(table.tasks), lambda: table.repairs)
+
+
+def _insert_plan(w: Writer, title: str | None, input_format: str, year: int, source: str,
+                 digest: str) -> int:
+    return w.insert(
         "INSERT INTO plan (year, title, input_format, source_name, content_hash, loaded_at, "
         "loaded_by) VALUES (:year, :title, :input_format, :source_name, :content_hash, "
         ":loaded_at, :loaded_by)",
-        {"year": year, "title": table.title, "input_format": table.input_format,
+        {"year": year, "title": title, "input_format": input_format,
          "source_name": source, "content_hash": digest, "loaded_at": utcnow(),
          "loaded_by": login_name()})
-    insert_tasks(w, plan_id, year, table)
+
+
+def _aliases(w: Writer) -> dict[tuple[str, str], str]:
+    return {(r["kind"], r["alias"]): r["name"]
+            for r in w.all("SELECT kind, alias, name FROM alias")}
 
 
 def name_ids(session: Any, model: Any, names: set[str]) -> dict[str, int]:
@@ -325,21 +282,53 @@ INSERT_TASK = (f"INSERT INTO task ({', '.join(TASK_COLUMNS)}) "
                f"VALUES ({', '.join(':' + c for c in TASK_COLUMNS)})")
 
 
-def insert_tasks(w: Writer, plan_id: int, year: int, table: PlanTable) -> dict[str, int]:
-    """Insert goals, tasks, names, links and load notes of a new plan (it has no tasks yet);
-    return task ids by code."""
-    _use_aliases({(r["kind"], r["alias"]): r["name"]
-                  for r in w.all("SELECT kind, alias, name FROM alias")}, table)
-    goal_ids = _new_goals(w, plan_id, table)
-    leader_ids = _name_ids(w, "leader", {n for t in table.tasks for n in t.leaders})
-    unit_ids = _name_ids(w, "unit", {n for t in table.tasks for n in t.units + t.co_units})
-    task_ids: dict[str, int] = {}
-    last = 0
-    # A chunk at a time: the rows' column values and links are never all in memory at once.
-    # One executemany (the ids are the ones the rows get in order), then the chunk's ids read
-    # back: the plan's tasks with an id above the last chunk's.
-    for start in range(0, len(table.tasks), TASK_CHUNK):
-        chunk = table.tasks[start:start + TASK_CHUNK]
+def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
+                 repairs: Callable[[], list[Repair]], digest: ContentDigest | None = None,
+                 stored: Callable[[int], None] | None = None) -> Inserted:
+    """Insert goals, tasks, names, links and load notes of a new plan (it has no tasks yet),
+    the tasks taken a chunk at a time as ``tasks`` gives them (a table being normalised):
+    never all in memory. ``repairs()``: the load notes, once every task is given;
+    ``digest``: fed the tasks as given, before aliases; ``stored(n)``: called once the ``n``
+    tasks are given, before their links are stored.
+
+    Goals are inserted as they first appear; the names are inserted (sorted, by
+    :func:`_name_ids`) once every task is given, so until then the links wait as numbers
+    (the task's id, the name's place in the order first seen); they are inserted as before,
+    every task's leaders, then every task's units.
+    """
+    from array import array
+    from itertools import islice
+
+    aliases = _aliases(w)
+    goal_ids: dict[int, int] = {}
+    last_goal = last = count = 0
+    leaders: dict[str, int] = {}  # name -> its place in the order first seen
+    units: dict[str, int] = {}
+    task_ids = array("q")
+    # per task: how many leaders, lead units and co-units; then every link's name, in order
+    leader_counts, lead_counts, co_counts = array("l"), array("l"), array("l")
+    leader_names, unit_names = array("l"), array("l")
+    while chunk := list(islice(tasks, TASK_CHUNK)):
+        if digest is not None:
+            digest.add(chunk)
+        if aliases:
+            chunk = [_aliased(aliases, t) for t in chunk]
+        count += len(chunk)
+        new_goals: dict[int, TaskRow] = {}
+        for t in chunk:
+            if t.goal_no not in goal_ids and t.goal_no not in new_goals:
+                new_goals[t.goal_no] = t
+        if new_goals:
+            w.many("INSERT INTO goal (plan_id, goal_no, name, section) "
+                   "VALUES (:plan_id, :goal_no, :name, :section)",
+                   [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
+                    for no, t in new_goals.items()])
+            found = w.all("SELECT id, goal_no FROM goal WHERE plan_id = :p AND id > :last",
+                          {"p": plan_id, "last": last_goal})
+            goal_ids |= {r["goal_no"]: r["id"] for r in found}
+            last_goal = max(r["id"] for r in found)
+        # One executemany (the ids are the ones the rows get in order), then the chunk's ids
+        # read back: the plan's tasks with an id above the last chunk's.
         w.many(INSERT_TASK, [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in chunk])
         by_code = {r["code"]: r["id"] for r in w.all(
             "SELECT id, code FROM task WHERE plan_id = :p AND id > :last ORDER BY id",
@@ -347,31 +336,25 @@ def insert_tasks(w: Writer, plan_id: int, year: int, table: PlanTable) -> dict[s
         if len(by_code) != len(chunk):
             raise AssertionError("task rows and ids out of step")
         last = max(by_code.values())
-        w.many("INSERT INTO task_leader (task_id, leader_id, position) "
-               "VALUES (:t, :n, :i)",
-               [{"t": by_code[t.code], "n": leader_ids[n], "i": i}
-                for t in chunk for i, n in enumerate(t.leaders)])
-        w.many("INSERT INTO task_unit (task_id, unit_id, role, position) "
-               "VALUES (:t, :n, :r, :i)",
-               [{"t": by_code[t.code], "n": unit_ids[n], "r": role, "i": i} for t in chunk
-                for role, names in (("lead", t.units), ("co", t.co_units))
-                for i, n in enumerate(names)])
-        task_ids |= by_code
-    insert_notes(w, plan_id, table.repairs)
-    return task_ids
-
-
-def _new_goals(w: Writer, plan_id: int, table: PlanTable) -> dict[int, int]:
-    """Goal ids by number for a plan without goals: inserted in the order they first appear."""
-    firsts: dict[int, Any] = {}
-    for task in table.tasks:
-        firsts.setdefault(task.goal_no, task)
-    w.many("INSERT INTO goal (plan_id, goal_no, name, section) "
-           "VALUES (:plan_id, :goal_no, :name, :section)",
-           [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
-            for no, t in firsts.items()])
-    return {r["goal_no"]: r["id"] for r in
-            w.all("SELECT id, goal_no FROM goal WHERE plan_id = :p", {"p": plan_id})}
+        for t in chunk:
+            task_ids.append(by_code[t.code])
+            leader_counts.append(len(t.leaders))
+            lead_counts.append(len(t.units))
+            co_counts.append(len(t.co_units))
+            leader_names.extend([leaders.setdefault(n, len(leaders)) for n in t.leaders])
+            unit_names.extend([units.setdefault(n, len(units)) for n in t.units])
+            unit_names.extend([units.setdefault(n, len(units)) for n in t.co_units])
+        del chunk, by_code
+    notes = repairs()  # complete now that every task is given
+    if stored is not None:
+        stored(count)
+    leader_ids = _name_ids(w, "leader", set(leaders))
+    unit_ids = _name_ids(w, "unit", set(units))
+    _insert_links(w, task_ids, leader_counts, leader_names,
+                  [leader_ids[n] for n in leaders], lead_counts, co_counts, unit_names,
+                  [unit_ids[n] for n in units])
+    insert_notes(w, plan_id, notes)
+    return Inserted(goals=len(goal_ids), tasks=count, leaders=len(leaders), units=len(units))
 
 
 TASK_CHUNK = 5000  # tasks inserted (with their links) per statement
