@@ -161,3 +161,15 @@ def test_text_xml_cannot_hold_fails_as_before(tmp_path: Path) -> None:
         written(tmp_path, "writer", rows, writer_rows)
     with pytest.raises(ValueError):
         written(tmp_path, "openpyxl", rows, openpyxl_rows)
+
+
+def test_a_text_is_written_as_it_is_only_when_nothing_in_it_needs_more() -> None:
+    """The fast path's one search finds every character that openpyxl drops, XML escapes or
+    XML cannot hold (over every code point)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    for point in range(0x110000):
+        char = chr(point)
+        needs = bool(ILLEGAL_CHARACTERS_RE.search(char) or xlsxrows._NOT_XML.search(char)
+                     or char.translate(xlsxrows._XML_TEXT) != char)
+        assert bool(xlsxrows._ODD.search(char)) == needs, hex(point)

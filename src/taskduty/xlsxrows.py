@@ -26,6 +26,9 @@ SPILL = 1 << 20  # bytes of rows kept in memory before they go to a temporary fi
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 # characters XML cannot hold at all: such a row goes through lxml, which refuses it
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+# what makes a text need more than writing as it is: characters to escape (_XML_TEXT), to
+# drop (openpyxl's ILLEGAL_CHARACTERS_RE: control characters) or that XML cannot hold
+_ODD = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # a <row>'s height attributes, per height in points (what openpyxl's RowDimension writes)
 _HEIGHTS: dict[float, str] = {}
 
@@ -173,27 +176,38 @@ class RowWriter:
             from openpyxl.utils import get_column_letter
 
             letters += [get_column_letter(i) for i in range(len(letters) + 1, len(row) + 1)]
+        ids, cell_end = self.ids, self.cell_end
         r = str(row_idx)
         parts = [f'<row r="{r}"{attrs}>']
+        unwritable = False  # a text XML cannot hold
         for col, item in enumerate(row):
             if item is None:
                 continue
             key, value = item
             kind = type(value)
             if kind is str:
-                text = clean_text(value)
-                sid = self.style(key, value.startswith(FORMULA_START))
+                quoted = value.startswith(FORMULA_START)
+                sid = ids.get((key, quoted))
+                if sid is None:
+                    sid = self.style(key, quoted)
+                text = escaped = value
+                if _ODD.search(value) is not None or len(value) > MAX_CELL:
+                    text = clean_text(value)
+                    escaped = text.translate(_XML_TEXT)
+                    unwritable = unwritable or _NOT_XML.search(text) is not None
                 if not text:
-                    parts.append(f'<c r="{letters[col]}{r}"{sid} t="inlineStr"{self.cell_end}')
+                    parts.append(f'<c r="{letters[col]}{r}"{sid} t="inlineStr"{cell_end}')
                     continue
                 space = ' xml:space="preserve"' if text != text.strip() else ""
                 parts.append(f'<c r="{letters[col]}{r}"{sid} t="inlineStr"><is><t{space}>'
-                             f'{text.translate(_XML_TEXT)}</t></is></c>')
+                             f'{escaped}</t></is></c>')
                 continue
-            sid = self.style(key, False)
+            sid = ids.get((key, False))
+            if sid is None:
+                sid = self.style(key, False)
             if value is None:
                 if sid:  # an unstyled empty cell is not written
-                    parts.append(f'<c r="{letters[col]}{r}"{sid} t="n"{self.cell_end}')
+                    parts.append(f'<c r="{letters[col]}{r}"{sid} t="n"{cell_end}')
             elif kind is int or (kind is float and math.isfinite(value)):
                 parts.append(f'<c r="{letters[col]}{r}"{sid} t="n"><v>{value:.16g}</v></c>')
             elif kind is bool:
@@ -205,13 +219,16 @@ class RowWriter:
             else:
                 parts.append(self._through_openpyxl(key, value, row_idx, col + 1))
         if len(parts) == 1:
-            self._keep(row_bytes(f'<row r="{r}"{attrs}{self.row_end}'))
+            self._keep(f'<row r="{r}"{attrs}{self.row_end}'.encode("ascii"))
             return
         parts.append("</row>")
         xml = "".join(parts)
-        if not self.short_empty and _NOT_XML.search(xml):
-            self._refuse(row, row_idx)
-        self._keep(row_bytes(xml))
+        if unwritable:
+            if not self.short_empty:
+                self._refuse(row, row_idx)
+            self._keep(row_bytes(xml))
+            return
+        self._keep(xml.encode("ascii", "xmlcharrefreplace"))
 
     def _refuse(self, row: Sequence[tuple[Hashable, Any] | None], row_idx: int) -> None:
         """Raise what openpyxl raises for a text XML cannot hold."""
