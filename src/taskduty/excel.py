@@ -15,10 +15,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -61,20 +63,32 @@ class Column:
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf"
                    "\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff"
                    "\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+_WIDE_RUNS = re.compile(_WIDE.pattern + "+")  # a run at a time: one match per word, not char
+MEMO = 4096  # texts whose wrapping is remembered (then forgotten at once: memory stays flat)
+_LINES: dict[tuple[str, float], int] = {}
 
 
 def text_width(text: str) -> int:
     """Display width: CJK and full-width characters count 2."""
     if text.isascii():
         return len(text)
-    return len(text) + len(_WIDE.findall(text))
+    # what is left once the runs of wide characters are taken out is the narrow ones
+    return 2 * len(text) - len(_WIDE_RUNS.sub("", text))
 
 
 def wrapped_lines(text: str, width: float) -> int:
     """How many lines ``text`` takes in a wrapped cell ``width`` characters wide."""
     # Excel fits about width+3 units of 10 pt 宋体 per line; LibreOffice a little more
     usable = max(1.0, width)
-    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+    if 2 * len(text) <= usable and "\n" not in text:  # one line, however wide its characters
+        return 1
+    lines = _LINES.get((text, usable))
+    if lines is None:
+        if len(_LINES) >= MEMO:
+            _LINES.clear()
+        lines = _LINES[(text, usable)] = sum(
+            max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+    return lines
 
 
 NAME_SEP = "、"
@@ -88,9 +102,22 @@ def name_width(names: Iterable[str], least: float) -> float:
     return min(NAME_WIDTH_CAP, max(least, longest + 3.0))
 
 
+_NAME_TEXTS: dict[tuple[tuple[str, ...], float], str] = {}
+
+
 def name_text(names: Sequence[str], width: float) -> str:
     """``names`` joined with 、, with a line break wherever the next name would not fit on
     the line: a printed cell wraps between names, never inside one."""
+    key = (tuple(names), width)
+    text = _NAME_TEXTS.get(key)
+    if text is None:
+        if len(_NAME_TEXTS) >= MEMO:
+            _NAME_TEXTS.clear()
+        text = _NAME_TEXTS[key] = _break_names(names, width)
+    return text
+
+
+def _break_names(names: Sequence[str], width: float) -> str:
     usable = max(1.0, width - 1)
     lines: list[str] = []
     line = ""
@@ -293,64 +320,83 @@ def task_names(tasks: Iterable[Any]) -> dict[str, list[str]]:
 def task_value(task: Any, key: str, width: float | None = None) -> Any:
     """A task field as a report cell holds it; names broken into lines for a column
     ``width`` wide."""
+    return value_getter(key, width)(task)
+
+
+@lru_cache(maxsize=256)
+def value_getter(key: str, width: float | None = None) -> Callable[[Any], Any]:
+    """:func:`task_value` of field ``key`` (for a column ``width`` wide) as a function of the
+    task, the field's case chosen once."""
     if key == "goal":
-        return f"{task.goal_no}. {task.goal}"
+        return lambda task: f"{task.goal_no}. {task.goal}"
     if key in NAME_COLUMNS:
-        names = getattr(task, key)
-        return name_text(names, width) if width else NAME_SEP.join(names)
+        if width:
+            return lambda task: name_text(getattr(task, key), width)
+        return lambda task: NAME_SEP.join(getattr(task, key))
     if key == "status":
-        return STATUSES.get(task.status, task.status)
+        return lambda task: STATUSES.get(task.status, task.status)
     if key == "progress":
-        return 100 if task.status == "done" else task.progress
-    if key in ("warning", "expected_progress"):
-        sched = getattr(task, "schedule", None)
-        if sched is None:
-            return None
-        if key == "warning":
-            return LIGHT_LABELS.get(sched.warning or "", None)
-        return sched.expected_progress
-    if key == "note" and getattr(task, "reports_differ", False):
-        from taskduty.reports import report_line  # each lead unit's own latest report
+        return lambda task: 100 if task.status == "done" else task.progress
+    if key == "warning":
+        def warning(task: Any) -> Any:
+            sched = getattr(task, "schedule", None)
+            return None if sched is None else LIGHT_LABELS.get(sched.warning or "", None)
+        return warning
+    if key == "expected_progress":
+        def expected(task: Any) -> Any:
+            sched = getattr(task, "schedule", None)
+            return None if sched is None else sched.expected_progress
+        return expected
+    if key == "note":
+        def note(task: Any) -> Any:
+            if getattr(task, "reports_differ", False):
+                from taskduty.reports import report_line  # each lead unit's own latest report
 
-        return "\n".join(report_line(r) for r in task.reports)
-    return getattr(task, key)
-
-
-def _row_values(task: Any, columns: Sequence[Column]) -> list[Any]:
-    """:func:`task_value` of each column, computed once for a row's cells and its height."""
-    return [task_value(task, col.key, col.width) for col in columns]
-
-
-def _task_cells(styles: Styles, task: Any, columns: Sequence[Column],
-                values: Sequence[Any]) -> list[Any]:
-    cells = []
-    for col, value in zip(columns, values, strict=True):
-        if col.key == "status":
-            style = f"status_{task.status}" if task.status in STATUS_COLOURS else "centre"
-        elif col.key in ("progress", "expected_progress"):
-            style = "pct"
-        elif col.key == "warning":
-            light = getattr(task, "warning", None)
-            style = f"light_{light}" if light in LIGHT_COLOURS else "centre"
-        elif col.key == "updated":
-            style = "date"
-        elif col.key == "goal":
-            style = "goal"
-        else:
-            style = "centre" if col.centre else "text"
-        cells.append(styles.cell(value, style))
-    return cells
+                return "\n".join(report_line(r) for r in task.reports)
+            return task.note
+        return note
+    return attrgetter(key)
 
 
-def _row_height(columns: Sequence[Column], values: Sequence[Any],
-                skip: str | None = None) -> float:
-    lines = 1
-    for col, value in zip(columns, values, strict=True):
-        if not col.wrap or col.key == skip:
-            continue
-        if value:
-            lines = max(lines, wrapped_lines(str(value), col.width))
-    return lines * LINE_HEIGHT + 4
+STATUS_STYLES = {key: f"status_{key}" for key in STATUS_COLOURS}
+LIGHT_STYLES = {key: f"light_{key}" for key in LIGHT_COLOURS}
+FIXED_STYLES = {"progress": "pct", "expected_progress": "pct", "updated": "date",
+                "goal": "goal"}
+
+
+class _TaskRow:
+    """A sheet's task columns worked out once: each one's value, its cell's style, and the
+    columns whose text wraps into the row's height (all but ``skip``)."""
+
+    def __init__(self, columns: Sequence[Column], skip: str | None = None) -> None:
+        self.getters = [value_getter(c.key, c.width) for c in columns]
+        self.styles = [FIXED_STYLES.get(c.key, "centre" if c.centre else "text")
+                       for c in columns]
+        self.status_at = [i for i, c in enumerate(columns) if c.key == "status"]
+        self.light_at = [i for i, c in enumerate(columns) if c.key == "warning"]
+        self.wraps = [(i, c.width) for i, c in enumerate(columns)
+                      if c.wrap and c.key != skip]
+
+    def values(self, task: Any) -> list[Any]:
+        """Each column's value, computed once for the row's cells and its height."""
+        return [get(task) for get in self.getters]
+
+    def cells(self, task: Any, values: Sequence[Any]) -> list[Any]:
+        cells: list[Any] = list(zip(self.styles, values, strict=True))
+        for i in self.status_at:  # a status's colours, or plain for one unknown
+            cells[i] = (STATUS_STYLES.get(task.status, "centre"), values[i])
+        for i in self.light_at:
+            cells[i] = (LIGHT_STYLES.get(getattr(task, "warning", None), "centre"), values[i])
+        return cells
+
+    def height(self, values: Sequence[Any]) -> float:
+        """As many lines as the longest wrapped value takes."""
+        lines = 1
+        for i, width in self.wraps:
+            value = values[i]
+            if value:
+                lines = max(lines, wrapped_lines(str(value), width))
+        return lines * LINE_HEIGHT + 4
 
 
 @dataclass
@@ -520,6 +566,7 @@ class _ReportSheet:
         _title_rows(ws, styles, title, len(columns))
         ws.row_dimensions[2].height = 24
         ws.append([styles.cell(c.header, "header") for c in columns])
+        self.plan = _TaskRow(columns, skip="goal")
         self.goal_col = next(i for i, c in enumerate(columns, 1) if c.key == "goal")
         self.goal_letter = get_column_letter(self.goal_col)
         self.row = 3
@@ -545,8 +592,8 @@ class _ReportSheet:
 
     def _write(self, task: Any, last: bool) -> None:
         columns = self.columns
-        values = _row_values(task, columns)
-        height = _row_height(columns, values, skip="goal")
+        values = self.plan.values(task)
+        height = self.plan.height(values)
         continued = False
         if self.page_used and self.page_used + height > self.page_room:
             continued = bool(self.group_start)
@@ -563,7 +610,7 @@ class _ReportSheet:
                 height = need - self.group_height
         self.group_height += height
         self.page_used += height
-        cells = _task_cells(self.styles, task, columns, values)
+        cells = self.plan.cells(task, values)
         if self.row > self.group_start:
             cells[self.goal_col - 1] = self.styles.cell(None, "goal")
         elif continued:  # the goal's name again at the top of the new page
@@ -768,6 +815,8 @@ class _TargetSheet:
             Column("actual", "实际完成值", 14, wrap=False, centre=True),
             Column("actual_date", "截至", 11, wrap=False, centre=True),
             Column("status", "状态", 10, wrap=False, centre=True)]
+        self.cell_styles = ["centre" if c.centre else "text" for c in self.columns]
+        self.widths = [c.width for c in self.columns]
         _set_widths(ws, self.columns)
         ws.freeze_panes = "A3"
         _print_setup(ws, "1:2", made)
@@ -780,17 +829,20 @@ class _TargetSheet:
     def add(self, task: Any) -> None:
         from taskduty.targets import STATUS_LABELS, describe
 
-        for g in getattr(task, "targets", []):
+        targets = getattr(task, "targets", [])
+        if not targets:
+            return
+        units = NAME_SEP.join(task.units)
+        for g in targets:
             status = g.get("status") or "none"
             actual = g.get("actual")
-            values = [f"{task.code}#{g['no']}", NAME_SEP.join(task.units), g["text"],
+            values = [f"{task.code}#{g['no']}", units, g["text"],
                       describe(g), "" if actual is None else f"{actual:g}{g['unit']}",
                       g.get("actual_date") or "", STATUS_LABELS[status]]
-            cells = [self.styles.cell(v, "centre" if c.centre else "text")
-                     for v, c in zip(values, self.columns, strict=True)]
-            lines = max(wrapped_lines(str(v), c.width) for v, c in
-                        zip(values, self.columns, strict=True))
-            self.styles.append(cells, len(self.rows) + 3, max(lines * LINE_HEIGHT + 6, 20))
+            lines = max(wrapped_lines(str(v), width)
+                        for v, width in zip(values, self.widths, strict=True))
+            self.styles.append(list(zip(self.cell_styles, values, strict=True)),
+                               len(self.rows) + 3, max(lines * LINE_HEIGHT + 6, 20))
             self.rows.append({"status": g.get("status")})
 
     def counts(self) -> dict[str, int]:
@@ -832,6 +884,7 @@ class _LateSheet:
             Column("warning", LABELS["warning"], 6, wrap=False, centre=True),
             Column("updated", LABELS["updated"], 11, wrap=False, centre=True),
             Column("reason", "情况", 16)]
+        self.plan = _TaskRow(self.columns[:-1])
         _set_widths(ws, self.columns)
         ws.freeze_panes = "A3"
         _print_setup(ws, "1:2", made)
@@ -859,11 +912,10 @@ class _LateSheet:
         if stale:
             reasons.append("尚未填报" if task.updated is None
                            else f"{(self.as_of - task.updated).days}天未更新")
-        columns = self.columns[:-1]
-        values = _row_values(task, columns)
-        cells = _task_cells(self.styles, task, columns, values)
+        values = self.plan.values(task)
+        cells = self.plan.cells(task, values)
         self.styles.append([*cells, self.styles.cell("；".join(reasons), "text")],
-                           self.count + 3, _row_height(columns, values))
+                           self.count + 3, self.plan.height(values))
         self.count += 1
 
     def finish(self) -> None:
