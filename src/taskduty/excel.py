@@ -634,8 +634,8 @@ class _ReportSheet:
         # set at once: MultiCellRange.add checks every earlier range (quadratic on big tables)
         ws.merged_cells = MultiCellRange([*ws.merged_cells.ranges,
                                           *(CellRange(m) for m in self.merges)])
-        for row in self.breaks:
-            ws.row_breaks.append(Break(id=row))
+        # set at once: RowBreak.append checks every earlier break again (quadratic too)
+        ws.row_breaks.brk = [*ws.row_breaks.brk, *(Break(id=row) for row in self.breaks)]
         ws.auto_filter.ref = f"A2:{last_col}{max(self.row - 1, 2)}"
         ws.print_area = f"A1:{last_col}{max(self.row - 1, 2)}"
 
