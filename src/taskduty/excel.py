@@ -96,6 +96,22 @@ NAME_COLUMNS = ("leaders", "units", "co_units")
 NAME_WIDTH_CAP = 30.0  # a name longer than this still wraps inside itself
 
 
+def most_lines(values: Sequence[Any], columns: Sequence[tuple[int, float, float]],
+               least: int, skip_empty: bool = False) -> int:
+    """The most :func:`wrapped_lines` of ``values[i]`` (as text) in its column, for each
+    ``(i, width, max(1, width))`` of ``columns``, and at least ``least`` (at least 1); with
+    ``skip_empty``, empty values are left out. A text that fits on one line whatever its
+    characters is not measured."""
+    for i, width, usable in columns:
+        value = values[i]
+        if skip_empty and not value:
+            continue
+        text = value if type(value) is str else str(value)
+        if 2 * len(text) > usable or "\n" in text:
+            least = max(least, wrapped_lines(text, width))
+    return least
+
+
 def name_width(names: Iterable[str], least: float) -> float:
     """A column as wide as its longest name needs (with its 、), at least ``least``."""
     longest = max((text_width(n) for n in names), default=0)
@@ -374,7 +390,7 @@ class _TaskRow:
                        for c in columns]
         self.status_at = [i for i, c in enumerate(columns) if c.key == "status"]
         self.light_at = [i for i, c in enumerate(columns) if c.key == "warning"]
-        self.wraps = [(i, c.width) for i, c in enumerate(columns)
+        self.wraps = [(i, c.width, max(1.0, c.width)) for i, c in enumerate(columns)
                       if c.wrap and c.key != skip]
 
     def values(self, task: Any) -> list[Any]:
@@ -391,12 +407,7 @@ class _TaskRow:
 
     def height(self, values: Sequence[Any]) -> float:
         """As many lines as the longest wrapped value takes."""
-        lines = 1
-        for i, width in self.wraps:
-            value = values[i]
-            if value:
-                lines = max(lines, wrapped_lines(str(value), width))
-        return lines * LINE_HEIGHT + 4
+        return most_lines(values, self.wraps, 1, skip_empty=True) * LINE_HEIGHT + 4
 
 
 @dataclass
@@ -816,7 +827,7 @@ class _TargetSheet:
             Column("actual_date", "截至", 11, wrap=False, centre=True),
             Column("status", "状态", 10, wrap=False, centre=True)]
         self.cell_styles = ["centre" if c.centre else "text" for c in self.columns]
-        self.widths = [c.width for c in self.columns]
+        self.widths = [(i, c.width, max(1.0, c.width)) for i, c in enumerate(self.columns)]
         _set_widths(ws, self.columns)
         ws.freeze_panes = "A3"
         _print_setup(ws, "1:2", made)
@@ -839,8 +850,7 @@ class _TargetSheet:
             values = [f"{task.code}#{g['no']}", units, g["text"],
                       describe(g), "" if actual is None else f"{actual:g}{g['unit']}",
                       g.get("actual_date") or "", STATUS_LABELS[status]]
-            lines = max(wrapped_lines(str(v), width)
-                        for v, width in zip(values, self.widths, strict=True))
+            lines = most_lines(values, self.widths, 1)
             self.styles.append(list(zip(self.cell_styles, values, strict=True)),
                                len(self.rows) + 3, max(lines * LINE_HEIGHT + 6, 20))
             self.rows.append({"status": g.get("status")})
