@@ -36,9 +36,9 @@ ROWS = [
 ]
 
 
-@pytest.fixture
-def table_db(tmp_path: Path, run: Any) -> Any:
-    path = tmp_path / "plan.csv"
+def load_table(run: Any, folder: Path) -> None:
+    """ROWS as the 2025 table, with a task done, one in progress and one behind."""
+    path = folder / "plan.csv"
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(HEADER)
@@ -50,7 +50,12 @@ def table_db(tmp_path: Path, run: Any) -> Any:
                  ("2.1", "--status", "behind", "--note", "滞后\t原因", "--date", "2025-05-01")):
         result = run("update", *args)
         assert result.exit_code == 0, result.output
-    return run
+
+
+@pytest.fixture
+def table_db(from_template: Any) -> Any:
+    """The CLI runner over :func:`load_table`'s database (loaded once, copied per test)."""
+    return from_template(load_table)
 
 
 def old_path(monkeypatch: pytest.MonkeyPatch) -> None:
