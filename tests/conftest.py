@@ -138,7 +138,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 continue
             seen.add(key)
         keep.append(item)
+    # Modules with the longest single tests run first (each in its own order): a worker that
+    # has run out of tests can only take tests not yet started, so a long one near the end of
+    # a worker's share would finish alone while the other worker waits.
+    first = {name: i for i, name in enumerate(LONG_TESTS_FIRST)}
+    keep.sort(key=lambda item: first.get(item.path.name, len(first)))
     items[:] = keep
+
+
+# The modules whose single tests take longest (several CPU-seconds each: many comparisons,
+# processes started, every character), longest first; the rest keep pytest's order after them.
+LONG_TESTS_FIRST = (
+    "test_listing_fields.py", "test_migrations.py", "test_concurrency.py",
+    "test_long_listings.py", "test_schedule.py", "test_imports.py", "test_old_formats.py",
+    "test_render_cells.py", "test_perf_queries.py", "test_status_sql.py",
+)
 
 
 def in_ci() -> bool:

@@ -95,3 +95,28 @@ def test_a_kept_clone_changed_meanwhile_is_not_reused(pool: Callable[[], str]) -
     url = pool()
     assert clones.hits == hits and not clones.kept[key]
     assert tasks(url)  # a fresh clone instead
+
+
+class _Item:
+    """What pytest_collection_modifyitems reads of a test without parameters."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.path = conftest.ROOT / "tests" / module
+        self.nodeid = f"tests/{module}::{name}"
+
+    def get_closest_marker(self, name: str) -> None:
+        return None
+
+
+def test_the_modules_with_the_longest_tests_are_collected_first() -> None:
+    """So that neither xdist worker is left running one of them alone at the end."""
+    names = [("test_a.py", "one"), ("test_status_sql.py", "x"), ("test_a.py", "two"),
+             ("test_listing_fields.py", "y"), ("test_b.py", "three"),
+             ("test_status_sql.py", "z")]
+    items: list[Any] = [_Item(module, name) for module, name in names]
+    conftest.pytest_collection_modifyitems(None, items)  # type: ignore[arg-type]
+    assert [i.nodeid.split("/")[1] for i in items] == [
+        "test_listing_fields.py::y", "test_status_sql.py::x", "test_status_sql.py::z",
+        "test_a.py::one", "test_a.py::two", "test_b.py::three"]
+    assert conftest.LONG_TESTS_FIRST[0] == "test_listing_fields.py"
+    assert all((conftest.ROOT / "tests" / name).is_file() for name in conftest.LONG_TESTS_FIRST)
