@@ -162,28 +162,21 @@ def _insert_links(w: Writer, task_ids: Sequence[int], leader_counts: Sequence[in
                   unit_names: Sequence[int], unit_ids: list[int]) -> None:
     """The links :func:`insert_tasks` kept as numbers, every task's leaders, then every
     task's units, a chunk of tasks at a time."""
-    at = 0
+    leaders = iter(leader_names)
     for start in range(0, len(task_ids), TASK_CHUNK):
-        rows = []
-        for k in range(start, min(start + TASK_CHUNK, len(task_ids))):
-            tid = task_ids[k]
-            for i in range(leader_counts[k]):
-                rows.append({"t": tid, "n": leader_ids[leader_names[at + i]], "i": i})
-            at += leader_counts[k]
+        stop = min(start + TASK_CHUNK, len(task_ids))
         w.many("INSERT INTO task_leader (task_id, leader_id, position) VALUES (:t, :n, :i)",
-               rows)
-    at = 0
+               [{"t": task_ids[k], "n": leader_ids[next(leaders)], "i": i}
+                for k in range(start, stop) for i in range(leader_counts[k])], plain=True)
+    units = iter(unit_names)
     for start in range(0, len(task_ids), TASK_CHUNK):
-        rows = []
-        for k in range(start, min(start + TASK_CHUNK, len(task_ids))):
-            tid = task_ids[k]
-            for role, n in (("lead", lead_counts[k]), ("co", co_counts[k])):
-                for i in range(n):
-                    rows.append({"t": tid, "n": unit_ids[unit_names[at + i]], "r": role,
-                                 "i": i})
-                at += n
+        stop = min(start + TASK_CHUNK, len(task_ids))
         w.many("INSERT INTO task_unit (task_id, unit_id, role, position) "
-               "VALUES (:t, :n, :r, :i)", rows)
+               "VALUES (:t, :n, :r, :i)",
+               [{"t": task_ids[k], "n": unit_ids[next(units)], "r": role, "i": i}
+                for k in range(start, stop)
+                for role, n in (("lead", lead_counts[k]), ("co", co_counts[k]))
+                for i in range(n)], plain=True)
 
 
 def _aliased(aliases: dict[tuple[str, str], str], t: TaskRow) -> TaskRow:

@@ -311,6 +311,9 @@ class _Normaliser:
         self.streamed = not isinstance(source.rows, list)
         self.invisible: list[Repair] = []  # the streamed rows' invisible characters removed
         self.dirty: set[int] = set()  # positions of the streamed rows that had any
+        # Positions (1) of rows the first pass found to be rows of 3+ texts, 工作标准 filled,
+        # no invisible character: no note or heading row (see :meth:`skip_row`).
+        self.task_rows = bytearray()
         self.at = -1  # the position of the row being read (lone headings are told by it)
         self.count = 0  # tasks so far
         self.changed = 0  # tasks whose first-listed unit was made the lead
@@ -584,8 +587,11 @@ class _Normaliser:
             if plain:
                 ref, texts = item
                 text = texts[std_i] if std_i is not None and std_i < len(texts) else ""
-                if (text and other and search("".join(texts)) is None
-                        and any(t and t != text for t in texts)):
+                distinct = len(set(texts)) - ("" in texts)
+                fast = bool(text) and other and distinct >= 2 and search("".join(texts)) is None
+                # with 3+ texts it is no heading row either (skip_row need not read it)
+                self.task_rows.append(fast and distinct >= 3)
+                if fast:
                     # Most rows: a task row (工作标准 filled: no lone heading) with 2+ texts
                     # (no note row), told from the texts alone.
                     if goal is not None:
@@ -748,6 +754,7 @@ class _Normaliser:
         release = self.release_rows and isinstance(rows, list)
         unused: list[Repair] = []  # a streamed row's cleaning was recorded by the first pass
         search = _invisible_search()
+        task_rows = self.task_rows
         for i, row in enumerate(rows):
             self.at = i
             if release:  # a row read is not needed again: its cells go as tasks come
@@ -755,7 +762,7 @@ class _Normaliser:
             if self.streamed and i in self.dirty:
                 _clean_row(row, unused, search)
                 unused.clear()
-            if self.skip_row(row):
+            if not (i < len(task_rows) and task_rows[i]) and self.skip_row(row):
                 continue
             found = self.goal_of(row)
             if found is None:

@@ -43,8 +43,9 @@ class Writer(Protocol):
         """Run an INSERT of one row into a table with an ``id`` key; the new row's id."""
         ...
 
-    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
-        """Run one statement (an INSERT) for each of ``rows``, in order, as one executemany."""
+    def many(self, sql: str, rows: list[dict[str, Any]], plain: bool = False) -> None:
+        """Run one statement (an INSERT) for each of ``rows``, in order, as one executemany;
+        ``plain``: the rows hold no date or time (on SQLite they are passed as they are)."""
         ...
 
 
@@ -78,9 +79,9 @@ class _SqliteWriter(_SqliteReader):
     def insert(self, sql: str, params: dict[str, Any] | None = None) -> int:
         return int(self.conn.execute(sql, _sqlite_params(params)).lastrowid or 0)
 
-    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+    def many(self, sql: str, rows: list[dict[str, Any]], plain: bool = False) -> None:
         if rows:
-            self.conn.executemany(sql, [_sqlite_params(r) for r in rows])
+            self.conn.executemany(sql, rows if plain else [_sqlite_params(r) for r in rows])
 
 
 class _SqlaWriter(_SqlaReader):
@@ -109,7 +110,7 @@ class _SqlaWriter(_SqlaReader):
         return int(self.conn.execute(text(sql + " RETURNING id"), self._args(params))
                    .scalar_one())
 
-    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+    def many(self, sql: str, rows: list[dict[str, Any]], plain: bool = False) -> None:
         from sqlalchemy import text
 
         if rows:
