@@ -250,8 +250,11 @@ def _fixed_terminal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     # A command run with TASKDUTY_LANG=zh switches the process's messages to Chinese
     # (cli/app.py calls i18n.use()); start every test in the suite's English.
-    from taskduty import i18n
+    from taskduty import i18n, settings
     i18n.use("en")
+    # An in-process command leaves its --db/--config for the rest of the process: a library
+    # call in a later test (loading.load, get_db) would open that command's database.
+    settings.reset()
 
 
 @pytest.fixture(params=BACKENDS)

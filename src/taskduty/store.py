@@ -87,16 +87,22 @@ def load_plan(db: Database, table: PlanTable, year: int, source: str,
             existing = w.all("SELECT content_hash, source_name FROM plan WHERE year = :y",
                              {"y": year})
             if existing:
-                if existing[0]["content_hash"] == digest:
-                    return report_for(table, year, source, "unchanged")
-                raise TaskdutyError(
-                    _("{year} is already loaded with different content (from {source_name})")
-                        .format(year=year, source_name=existing[0]["source_name"]),
-                    hint=_("to replace it and keep its history: taskduty load FILE --year "
-                           "{year} --replace").format(year=year),
-                )
+                return _reloaded(existing[0], table, digest, year, source)
             add_plan(w, table, year, source, digest)
     return report_for(table, year, source, "loaded")
+
+
+def _reloaded(existing: dict[str, Any], table: PlanTable, digest: str, year: int,
+              source: str) -> LoadReport:
+    """A year loaded again: unchanged when its digest is the stored one, else refused."""
+    if existing["content_hash"] == digest:
+        return report_for(table, year, source, "unchanged")
+    raise TaskdutyError(
+        _("{year} is already loaded with different content (from {source_name})")
+            .format(year=year, source_name=existing["source_name"]),
+        hint=_("to replace it and keep its history: taskduty load FILE --year "
+               "{year} --replace").format(year=year),
+    )
 
 
 def load_stream(db: Database, stream: TableStream, year: int, source: str,
@@ -115,14 +121,7 @@ def load_stream(db: Database, stream: TableStream, year: int, source: str,
                              {"y": year})
             if existing:
                 table = stream.table()
-                if existing[0]["content_hash"] == table.content_hash():
-                    return report_for(table, year, source, "unchanged")
-                raise TaskdutyError(
-                    _("{year} is already loaded with different content (from {source_name})")
-                        .format(year=year, source_name=existing[0]["source_name"]),
-                    hint=_("to replace it and keep its history: taskduty load FILE --year "
-                           "{year} --replace").format(year=year),
-                )
+                return _reloaded(existing[0], table, table.content_hash(), year, source)
             return _add_stream(w, stream, year, source, stored)
 
 
