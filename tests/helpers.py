@@ -435,3 +435,22 @@ def add_reports(url: str) -> None:
         NewActual(t.code, 1, str(t.targets[0]["value"]), date(2018, 6, 30))
         for t in with_targets[:6] if t.targets[0].get("value") is not None])
     db.dispose()
+
+
+def dump_core(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table but the plan's load time, with its values' Python types."""
+    from sqlalchemy import MetaData, create_engine, select
+
+    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
+    meta = MetaData()
+    meta.reflect(engine)
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    with engine.connect() as conn:
+        for name, table in sorted(meta.tables.items()):
+            if name in ("meta", "schema_version"):
+                continue
+            cols = [c for c in table.columns if c.name != "loaded_at"]
+            rows = conn.execute(select(*cols).order_by(*table.primary_key.columns)).all()
+            out[name] = [tuple((v, type(v).__name__) for v in r) for r in rows]
+    engine.dispose()
+    return out

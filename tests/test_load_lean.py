@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, SEED_CSV
+from helpers import dump_core
 
 TOOL = ROOT / "tools" / "sqlite_schema.py"
 
@@ -315,25 +316,6 @@ ROWS = [
     "2,促改革,深化国有企业改革，完成3户企业混改,李四、张三,国资委,,持续推进",
     "2,促改革,开展营商环境评价,王五,发改局,,每季度",
 ]
-
-
-def dump_core(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table but the plan's load time, with its values' Python types."""
-    from sqlalchemy import MetaData, create_engine, select
-
-    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
-    meta = MetaData()
-    meta.reflect(engine)
-    out: dict[str, list[tuple[Any, ...]]] = {}
-    with engine.connect() as conn:
-        for name, table in sorted(meta.tables.items()):
-            if name in ("meta", "schema_version"):
-                continue
-            cols = [c for c in table.columns if c.name != "loaded_at"]
-            rows = conn.execute(select(*cols).order_by(*table.primary_key.columns)).all()
-            out[name] = [tuple((v, type(v).__name__) for v in r) for r in rows]
-    engine.dispose()
-    return out
 
 
 def orm_add_plan(w: Any, table: Any, year: int, source: str, digest: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from helpers import dump_core
 from taskduty import store
 from taskduty.sources import csvfile, read_source
 from taskduty.table import PlanTable, normalise, stream_table
@@ -137,25 +138,6 @@ def test_streamed_table_is_the_table_normalised_whole(tmp_path: Path, name: str,
     stream.start(lead_first)
     assert record(whole.__class__(list(stream.tasks()), whole.title, whole.input_format,
                                   stream.repairs, whole.columns)) == record(whole)
-
-
-def dump_core(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table but the plan's load time, with its values' Python types."""
-    from sqlalchemy import MetaData, create_engine, select
-
-    engine = create_engine(url if "://" in url else f"sqlite:///{url}")
-    meta = MetaData()
-    meta.reflect(engine)
-    out: dict[str, list[tuple[Any, ...]]] = {}
-    with engine.connect() as conn:
-        for name, table in sorted(meta.tables.items()):
-            if name in ("meta", "schema_version"):
-                continue
-            cols = [c for c in table.columns if c.name != "loaded_at"]
-            rows = conn.execute(select(*cols).order_by(*table.primary_key.columns)).all()
-            out[name] = [tuple((v, type(v).__name__) for v in r) for r in rows]
-    engine.dispose()
-    return out
 
 
 def known_names(url: str) -> None:

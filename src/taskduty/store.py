@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -76,20 +77,28 @@ def load_plan(db: Database, table: PlanTable, year: int, source: str,
     The same content for a year already loaded changes nothing; different content is refused.
     SQL text through :func:`taskduty.writer.transaction` (on a SQLite file, no ORM import).
     """
-    from taskduty import writer
-
     digest = table.content_hash()
     if dry_run:
         return report_for(table, year, source, "dry-run")
+    with _year_transaction(db, year) as (w, existing):
+        if existing:
+            return _reloaded(existing, table, digest, year, source)
+        add_plan(w, table, year, source, digest)
+    return report_for(table, year, source, "loaded")
+
+
+@contextmanager
+def _year_transaction(db: Database, year: int) -> Iterator[tuple[Writer, dict[str, Any] | None]]:
+    """A load's one write transaction (the schema made first if need be), with the plan row
+    already stored for ``year``, if any."""
+    from taskduty import writer
+
     with db.creating():
         db.prepare_schema()
         with writer.transaction(db) as w:
-            existing = w.all("SELECT content_hash, source_name FROM plan WHERE year = :y",
-                             {"y": year})
-            if existing:
-                return _reloaded(existing[0], table, digest, year, source)
-            add_plan(w, table, year, source, digest)
-    return report_for(table, year, source, "loaded")
+            rows = w.all("SELECT content_hash, source_name FROM plan WHERE year = :y",
+                         {"y": year})
+            yield w, (rows[0] if rows else None)
 
 
 def _reloaded(existing: dict[str, Any], table: PlanTable, digest: str, year: int,
@@ -112,17 +121,11 @@ def load_stream(db: Database, stream: TableStream, year: int, source: str,
     table is never in memory; a year already loaded is compared as :func:`load_plan` does.
     ``stored(n)`` is called once the ``n`` tasks are read and before their links are stored.
     """
-    from taskduty import writer
-
-    with db.creating():
-        db.prepare_schema()
-        with writer.transaction(db) as w:
-            existing = w.all("SELECT content_hash, source_name FROM plan WHERE year = :y",
-                             {"y": year})
-            if existing:
-                table = stream.table()
-                return _reloaded(existing[0], table, table.content_hash(), year, source)
-            return _add_stream(w, stream, year, source, stored)
+    with _year_transaction(db, year) as (w, existing):
+        if existing:
+            table = stream.table()
+            return _reloaded(existing, table, table.content_hash(), year, source)
+        return _add_stream(w, stream, year, source, stored)
 
 
 def _add_stream(w: Writer, stream: TableStream, year: int, source: str,
