@@ -5,6 +5,7 @@ whole-table path (read, normalise, then store) stores and reports."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +221,86 @@ def test_a_load_failing_between_chunks_changes_nothing(db_url: str, tmp_path: Pa
         store.load_stream(db, _started(path), 2025, path.name)
     db.dispose()
     assert dump_core(db_url) == before
+
+
+
+def _two_loads(db_url: str, another_db_url: str, path: Path, year: int) -> None:
+    """``path`` loaded as ``year`` in ``db_url`` as the code runs now, and in
+    ``another_db_url`` with every chunk's text columns worked out in this process."""
+    from taskduty.migrations import open_database
+
+    db = open_database(db_url)
+    store.load_stream(db, _started(path), year, path.name)
+    db.dispose()
+    serial = open_database(another_db_url)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(store, "PARALLEL_FROM", 10**9)
+        store.load_stream(serial, _started(path), year, path.name)
+    serial.dispose()
+
+
+def test_text_columns_from_a_second_process_are_the_ones_worked_out_here(
+        db_url: str, another_db_url: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long table's deadlines, text keys and targets come from a second process
+    (here every table is long, in chunks of two): the rows are the ones stored without it."""
+    from taskduty import derive
+
+    monkeypatch.setattr(store, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(derive, "second_cpu", lambda: True)
+    futures: list[Any] = []
+
+    class Recorded:  # the real pool, its futures kept
+        def __init__(self) -> None:
+            self.pool = real()
+
+        def submit(self, *args: Any) -> Any:
+            futures.append(self.pool.submit(*args))
+            return futures[-1]
+
+        def shutdown(self, **kwargs: Any) -> None:
+            self.pool.shutdown(**kwargs)
+
+    real = derive._start_pool
+    monkeypatch.setattr(derive, "_start_pool", Recorded)
+    for year, name in enumerate(TABLES, 2025):
+        _two_loads(db_url, another_db_url, write(tmp_path, name), year)
+    ours = dump_core(db_url)
+    assert len(ours["plan"]) == len(TABLES) and ours == dump_core(another_db_url)
+    # every chunk (of two tasks) came from the second process
+    per_plan = Counter(row[1][0] for row in ours["task"])  # (id, plan_id, …)
+    assert len(futures) == sum((n + 1) // 2 for n in per_plan.values())
+    assert all(f.done() and f.exception() is None for f in futures)
+
+
+class _Failing:
+    """A second process that fails: at once (``submit``) or with a chunk's result."""
+
+    def __init__(self, when: str) -> None:
+        self.when, self.calls = when, 0
+
+    def submit(self, *_args: Any) -> Any:
+        from concurrent.futures import Future
+
+        self.calls += 1
+        if self.when == "submit" and self.calls > 1:
+            raise RuntimeError("pool broken")
+        future: Future[Any] = Future()
+        future.set_exception(RuntimeError("worker died"))
+        return future
+
+    def shutdown(self, **_kwargs: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize("when", ["submit", "result"])
+def test_a_failing_second_process_leaves_the_work_to_this_one(
+        db_url: str, another_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        when: str) -> None:
+    from taskduty import derive
+
+    monkeypatch.setattr(store, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(derive, "second_cpu", lambda: True)
+    monkeypatch.setattr(derive, "_start_pool", lambda: _Failing(when))
+    _two_loads(db_url, another_db_url, write(tmp_path, "filled"), 2025)
+    assert dump_core(db_url)["task"] and dump_core(db_url) == dump_core(another_db_url)

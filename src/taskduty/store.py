@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,14 +18,7 @@ if TYPE_CHECKING:
     from taskduty.table import ContentDigest, TableStream
     from taskduty.writer import Writer
 
-_NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
-# json.dumps(value, ensure_ascii=False), without building an encoder for each task
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
-
-
-def text_key(text: str) -> str:
-    """The task text without spaces and punctuation, for matching edited tables."""
-    return _NOT_TEXT.sub("", text)
+from taskduty.derive import PARALLEL_FROM, Derived, Deriver, derived, text_key
 
 
 @dataclass
@@ -137,7 +128,7 @@ def _add_stream(w: Writer, stream: TableStream, year: int, source: str,
     plan_id = _insert_plan(w, stream.title, stream.input_format, year, source, "")
     digest = ContentDigest()
     counts = insert_tasks(w, plan_id, year, stream.tasks(), lambda: stream.repairs, digest,
-                          stored)
+                          stored, parallel=stream.rows >= PARALLEL_FROM)
     w.run("UPDATE plan SET content_hash = :h WHERE id = :id",
           {"h": digest.hexdigest(), "id": plan_id})
     repairs = stream.repairs
@@ -194,7 +185,8 @@ def add_plan(w: Writer, table: PlanTable, year: int, source: str, digest: str) -
     replaced by their aliases' names, in place, for its report)."""
     plan_id = _insert_plan(w, table.title, table.input_format, year, source, digest)
     _use_aliases(_aliases(w), table)
-    insert_tasks(w, plan_id, year, iter(table.tasks), lambda: table.repairs)
+    insert_tasks(w, plan_id, year, iter(table.tasks), lambda: table.repairs,
+                 parallel=len(table.tasks) >= PARALLEL_FROM)
 
 
 def _insert_plan(w: Writer, title: str | None, input_format: str, year: int, source: str,
@@ -279,12 +271,15 @@ INSERT_TASK = (f"INSERT INTO task ({', '.join(TASK_COLUMNS)}) "
 
 def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
                  repairs: Callable[[], list[Repair]], digest: ContentDigest | None = None,
-                 stored: Callable[[int], None] | None = None) -> Inserted:
+                 stored: Callable[[int], None] | None = None, parallel: bool = False
+                 ) -> Inserted:
     """Insert goals, tasks, names, links and load notes of a new plan (it has no tasks yet),
     the tasks taken a chunk at a time as ``tasks`` gives them (a table being normalised):
     never all in memory. ``repairs()``: the load notes, once every task is given;
     ``digest``: fed the tasks as given, before aliases; ``stored(n)``: called once the ``n``
-    tasks are given, before their links are stored.
+    tasks are given, before their links are stored; ``parallel``: the columns read from the
+    tasks' texts worked out in a second process (:class:`taskduty.derive.Deriver`), for a
+    long table.
 
     Goals are inserted as they first appear; the names are inserted (sorted, by
     :func:`_name_ids`) once every task is given, so until then the links wait as numbers
@@ -292,6 +287,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     every task's leaders, then every task's units.
     """
     from array import array
+    from collections import deque
     from itertools import islice
 
     aliases = _aliases(w)
@@ -303,12 +299,8 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     # per task: how many leaders, lead units and co-units; then every link's name, in order
     leader_counts, lead_counts, co_counts = array("l"), array("l"), array("l")
     leader_names, unit_names = array("l"), array("l")
-    while chunk := list(islice(tasks, TASK_CHUNK)):
-        if digest is not None:
-            digest.add(chunk)
-        if aliases:
-            chunk = [_aliased(aliases, t) for t in chunk]
-        count += len(chunk)
+    def store(chunk: list[TaskRow], found: list[Derived] | None) -> None:
+        nonlocal last_goal, last
         new_goals: dict[int, TaskRow] = {}
         for t in chunk:
             if t.goal_no not in goal_ids and t.goal_no not in new_goals:
@@ -318,13 +310,16 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
                    "VALUES (:plan_id, :goal_no, :name, :section)",
                    [{"plan_id": plan_id, "goal_no": no, "name": t.goal, "section": t.section}
                     for no, t in new_goals.items()])
-            found = w.all("SELECT id, goal_no FROM goal WHERE plan_id = :p AND id > :last",
-                          {"p": plan_id, "last": last_goal})
-            goal_ids |= {r["goal_no"]: r["id"] for r in found}
-            last_goal = max(r["id"] for r in found)
+            found_goals = w.all("SELECT id, goal_no FROM goal WHERE plan_id = :p AND id > :last",
+                                {"p": plan_id, "last": last_goal})
+            goal_ids.update({r["goal_no"]: r["id"] for r in found_goals})
+            last_goal = max(r["id"] for r in found_goals)
         # One executemany (the ids are the ones the rows get in order), then the chunk's ids
         # read back: the plan's tasks with an id above the last chunk's.
-        w.many(INSERT_TASK, [task_values(plan_id, goal_ids[t.goal_no], t, year) for t in chunk])
+        w.many(INSERT_TASK, [task_values(plan_id, goal_ids[t.goal_no], t, year)
+                             for t in chunk] if found is None else
+               [task_row(plan_id, goal_ids[t.goal_no], t, f)
+                for t, f in zip(chunk, found, strict=True)])
         by_code = {r["code"]: r["id"] for r in w.all(
             "SELECT id, code FROM task WHERE plan_id = :p AND id > :last ORDER BY id",
             {"p": plan_id, "last": last})}
@@ -339,7 +334,27 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
             leader_names.extend([leaders.setdefault(n, len(leaders)) for n in t.leaders])
             unit_names.extend([units.setdefault(n, len(units)) for n in t.units])
             unit_names.extend([units.setdefault(n, len(units)) for n in t.co_units])
-        del chunk, by_code
+
+    # With a second process, a chunk's text columns are worked out there while the next
+    # chunk is normalised here; the chunks are stored in order, one behind.
+    waiting: deque[list[TaskRow]] = deque()
+    with Deriver(year, parallel) as deriver:
+        while chunk := list(islice(tasks, TASK_CHUNK)):
+            if digest is not None:
+                digest.add(chunk)
+            if aliases:
+                chunk = [_aliased(aliases, t) for t in chunk]
+            count += len(chunk)
+            if deriver.parallel or waiting:  # in order, once one chunk waits
+                deriver.submit([(t.standard, t.deadline) for t in chunk])
+                waiting.append(chunk)
+                if len(waiting) > 1:
+                    store(waiting.popleft(), deriver.take())
+            else:
+                store(chunk, None)
+            del chunk
+        while waiting:
+            store(waiting.popleft(), deriver.take())
     notes = repairs()  # complete now that every task is given
     if stored is not None:
         stored(count)
@@ -453,19 +468,20 @@ def insert_notes(w: Writer, plan_id: int, repairs: list[Repair]) -> None:
 
 def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]:
     """The task table's columns for a :class:`TaskRow`."""
-    from taskduty.schedule import read_deadline
-    from taskduty.targets import targets_json
+    return task_row(plan_id, goal_id, t, derived(t.standard, t.deadline, year))
 
-    found = read_deadline(t.deadline, t.standard, year)
+
+def task_row(plan_id: int, goal_id: int, t: Any, found: Derived) -> dict[str, Any]:
+    """The task table's columns for a :class:`TaskRow` whose columns read from its text
+    (:func:`taskduty.derive.derived`) are ``found``."""
+    due, kind, milestones, inferred, key, targets = found
     return {
         "plan_id": plan_id, "goal_id": goal_id, "goal_no": t.goal_no, "seq": t.seq,
         "code": t.code, "standard": t.standard, "deadline": t.deadline,
-        "deadline_date": found.due, "deadline_kind": found.kind,
-        "milestones": _to_json(found.milestone_dicts()) if found.milestones else None,
-        "deadline_inferred": found.inferred,
+        "deadline_date": due, "deadline_kind": kind, "milestones": milestones,
+        "deadline_inferred": inferred,
         "leaders_inherited": t.leaders_inherited, "units_inherited": t.units_inherited,
-        "source_ref": t.ref, "text_key": text_key(t.standard), "removed": False,
-        "targets": targets_json(t.standard),
+        "source_ref": t.ref, "text_key": key, "removed": False, "targets": targets,
     }
 
 

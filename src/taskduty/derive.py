@@ -1,0 +1,128 @@
+"""The task columns read from a task's own text: its deadline (date, kind, milestones), its
+text key and its targets. They depend on nothing but the text and the year, so a long
+table's are worked out in a second process while this one normalises and stores the rows
+(a load's two halves of work, on two cores): :class:`Deriver`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future
+from datetime import date
+from typing import Any
+
+# (deadline_date, deadline_kind, milestones JSON, deadline_inferred, text_key, targets JSON)
+Derived = tuple[date | None, str | None, str | None, bool, str, str | None]
+
+PARALLEL_FROM = 4000  # tasks: below this a second process costs more than it saves
+
+_NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
+# json.dumps(value, ensure_ascii=False), without building an encoder for each task
+to_json = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def text_key(text: str) -> str:
+    """The task text without spaces and punctuation, for matching edited tables."""
+    return _NOT_TEXT.sub("", text)
+
+
+def derived(standard: str, deadline: str | None, year: int) -> Derived:
+    """The columns of one task read from its text (see the module's docstring)."""
+    from taskduty.schedule import read_deadline
+    from taskduty.targets import targets_json
+
+    found = read_deadline(deadline, standard, year)
+    return (found.due, found.kind,
+            to_json(found.milestone_dicts()) if found.milestones else None,
+            found.inferred, text_key(standard), targets_json(standard))
+
+
+def derive_chunk(texts: Sequence[tuple[str, str | None]], year: int) -> list[Derived]:
+    """:func:`derived` of each ``(standard, deadline)``, in order."""
+    return [derived(standard, deadline, year) for standard, deadline in texts]
+
+
+def second_cpu() -> bool:
+    """Whether this process may use more than one CPU."""
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except AttributeError:  # not on Linux
+        return (os.cpu_count() or 1) > 1
+
+
+class Deriver:
+    """Works out chunks of tasks' :func:`derived` columns, in a second process when
+    ``parallel`` (and a second CPU is there), else here when asked for.
+
+    ``submit`` a chunk's texts, then ``take`` the oldest chunk's columns. If the second
+    process cannot be started or fails, the chunk is worked out here: the columns are the
+    same either way, only the time differs.
+    """
+
+    def __init__(self, year: int, parallel: bool = False) -> None:
+        self.year = year
+        self._pending: deque[tuple[Sequence[tuple[str, str | None]], Future[Any] | None]] = (
+            deque())
+        self._pool: Any = None
+        if parallel and second_cpu():
+            self._pool = _start_pool()
+
+    def submit(self, texts: Sequence[tuple[str, str | None]]) -> None:
+        """Queue a chunk's ``(standard, deadline)`` pairs."""
+        future = None
+        if self._pool is not None:
+            try:
+                future = self._pool.submit(derive_chunk, texts, self.year)
+            except Exception:  # a broken pool: the rest is worked out here
+                self.close()
+        self._pending.append((texts, future))
+
+    def take(self) -> list[Derived]:
+        """The columns of the oldest chunk submitted and not yet taken."""
+        texts, future = self._pending.popleft()
+        if future is not None:
+            try:
+                return future.result()
+            except Exception:  # the second process failed: work it out here
+                self.close()
+        return derive_chunk(texts, self.year)
+
+    @property
+    def parallel(self) -> bool:
+        """Whether chunks go to the second process (it was started and has not failed)."""
+        return self._pool is not None
+
+    def close(self) -> None:
+        """Stop the second process (chunks still waiting are worked out here)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Deriver:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _start_pool() -> Any:
+    """One worker process, started fresh (``spawn``): a forked copy of this process would
+    share its open database connection and the progress bar's thread."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        return ProcessPoolExecutor(max_workers=1,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_warm)
+    except (OSError, ValueError):
+        return None
+
+
+def _warm() -> None:
+    """The worker's imports, done as it starts (while the first chunk is being read)."""
+    from taskduty import schedule, targets  # noqa: F401
