@@ -286,10 +286,10 @@ def test_an_older_database_is_upgraded_then_loaded(tmp_path: Path) -> None:
         conn.close()
 
 
-@pytest.mark.parametrize("failing", ["insert_notes", "_insert_links", "task_values"])
+@pytest.mark.parametrize("failing", ["insert_notes", "_insert_links", "derived"])
 def test_a_failing_lean_load_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             failing: str) -> None:
-    """A failure while the tasks are stored as they are read (task_values), after (the
+    """A failure while the tasks are stored as they are read (derived), after (the
     links) or at the end (the notes) leaves no file."""
     from taskduty import store
     from taskduty.cli import lean

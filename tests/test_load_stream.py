@@ -207,7 +207,7 @@ def test_a_load_failing_between_chunks_changes_nothing(db_url: str, tmp_path: Pa
     first = write(tmp_path, "headings")
     store.load_stream(db, _started(first), 2024, first.name)
     before = dump_core(db_url)
-    real, calls = store.task_values, []
+    real, calls = store.derived, []
 
     def failing(*args: Any) -> Any:
         calls.append(1)
@@ -215,7 +215,7 @@ def test_a_load_failing_between_chunks_changes_nothing(db_url: str, tmp_path: Pa
             raise RuntimeError("disk full")
         return real(*args)
 
-    monkeypatch.setattr(store, "task_values", failing)
+    monkeypatch.setattr(store, "derived", failing)
     path = write(tmp_path, "filled")
     with pytest.raises(RuntimeError, match="disk full"):
         store.load_stream(db, _started(path), 2025, path.name)

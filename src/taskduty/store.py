@@ -158,18 +158,17 @@ def _insert_links(w: Writer, task_ids: Sequence[int], leader_counts: Sequence[in
     leaders = iter(leader_names)
     for start in range(0, len(task_ids), TASK_CHUNK):
         stop = min(start + TASK_CHUNK, len(task_ids))
-        w.many("INSERT INTO task_leader (task_id, leader_id, position) VALUES (:t, :n, :i)",
-               [{"t": task_ids[k], "n": leader_ids[next(leaders)], "i": i}
-                for k in range(start, stop) for i in range(leader_counts[k])], plain=True)
+        w.rows("task_leader", ("task_id", "leader_id", "position"),
+               [(task_ids[k], leader_ids[next(leaders)], i)
+                for k in range(start, stop) for i in range(leader_counts[k])])
     units = iter(unit_names)
     for start in range(0, len(task_ids), TASK_CHUNK):
         stop = min(start + TASK_CHUNK, len(task_ids))
-        w.many("INSERT INTO task_unit (task_id, unit_id, role, position) "
-               "VALUES (:t, :n, :r, :i)",
-               [{"t": task_ids[k], "n": unit_ids[next(units)], "r": role, "i": i}
+        w.rows("task_unit", ("task_id", "unit_id", "role", "position"),
+               [(task_ids[k], unit_ids[next(units)], role, i)
                 for k in range(start, stop)
                 for role, n in (("lead", lead_counts[k]), ("co", co_counts[k]))
-                for i in range(n)], plain=True)
+                for i in range(n)])
 
 
 def _aliased(aliases: dict[tuple[str, str], str], t: TaskRow) -> TaskRow:
@@ -265,8 +264,7 @@ TASK_COLUMNS = ("plan_id", "goal_id", "goal_no", "seq", "code", "standard", "dea
                 "deadline_date", "deadline_kind", "milestones", "deadline_inferred",
                 "leaders_inherited", "units_inherited", "source_ref", "text_key", "removed",
                 "targets")  # the task table's columns but id (tests/test_load_lean.py checks)
-INSERT_TASK = (f"INSERT INTO task ({', '.join(TASK_COLUMNS)}) "
-               f"VALUES ({', '.join(':' + c for c in TASK_COLUMNS)})")
+TASK_DATES = (TASK_COLUMNS.index("deadline_date"),)  # where a task's row holds a date
 
 
 def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
@@ -316,10 +314,10 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
             last_goal = max(r["id"] for r in found_goals)
         # One executemany (the ids are the ones the rows get in order), then the chunk's ids
         # read back: the plan's tasks with an id above the last chunk's.
-        w.many(INSERT_TASK, [task_values(plan_id, goal_ids[t.goal_no], t, year)
-                             for t in chunk] if found is None else
-               [task_row(plan_id, goal_ids[t.goal_no], t, f)
-                for t, f in zip(chunk, found, strict=True)])
+        if found is None:
+            found = [derived(t.standard, t.deadline, year) for t in chunk]
+        w.rows("task", TASK_COLUMNS, [task_row(plan_id, goal_ids[t.goal_no], t, f)
+                                      for t, f in zip(chunk, found, strict=True)], TASK_DATES)
         by_code = {r["code"]: r["id"] for r in w.all(
             "SELECT id, code FROM task WHERE plan_id = :p AND id > :last ORDER BY id",
             {"p": plan_id, "last": last})}
@@ -467,22 +465,18 @@ def insert_notes(w: Writer, plan_id: int, repairs: list[Repair]) -> None:
 
 
 def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]:
-    """The task table's columns for a :class:`TaskRow`."""
-    return task_row(plan_id, goal_id, t, derived(t.standard, t.deadline, year))
+    """The task table's columns for a :class:`TaskRow`, by name."""
+    return dict(zip(TASK_COLUMNS, task_row(plan_id, goal_id, t,
+                                           derived(t.standard, t.deadline, year)), strict=True))
 
 
-def task_row(plan_id: int, goal_id: int, t: Any, found: Derived) -> dict[str, Any]:
-    """The task table's columns for a :class:`TaskRow` whose columns read from its text
-    (:func:`taskduty.derive.derived`) are ``found``."""
+def task_row(plan_id: int, goal_id: int, t: Any, found: Derived) -> tuple[Any, ...]:
+    """The task table's columns (:data:`TASK_COLUMNS`, in order) for a :class:`TaskRow`
+    whose columns read from its text (:func:`taskduty.derive.derived`) are ``found``."""
     due, kind, milestones, inferred, key, targets = found
-    return {
-        "plan_id": plan_id, "goal_id": goal_id, "goal_no": t.goal_no, "seq": t.seq,
-        "code": t.code, "standard": t.standard, "deadline": t.deadline,
-        "deadline_date": due, "deadline_kind": kind, "milestones": milestones,
-        "deadline_inferred": inferred,
-        "leaders_inherited": t.leaders_inherited, "units_inherited": t.units_inherited,
-        "source_ref": t.ref, "text_key": key, "removed": False, "targets": targets,
-    }
+    return (plan_id, goal_id, t.goal_no, t.seq, t.code, t.standard, t.deadline, due, kind,
+            milestones, inferred, t.leaders_inherited, t.units_inherited, t.ref, key, False,
+            targets)
 
 
 # -- replacing a year's table ------------------------------------------------------------------

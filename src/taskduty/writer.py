@@ -17,7 +17,7 @@ refused, never created.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -48,6 +48,13 @@ class Writer(Protocol):
         ``plain``: the rows hold no date or time (on SQLite they are passed as they are)."""
         ...
 
+    def rows(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]],
+             dates: Sequence[int] = ()) -> None:
+        """Insert ``rows`` (values in the order of ``columns``) into ``table``, as one
+        executemany; ``dates``: the places in a row that may hold a date or time. Positional
+        values: a long load's rows are not built and read back as dicts."""
+        ...
+
 
 def sqlite_value(value: Any) -> Any:
     """A parameter as SQLAlchemy binds it for SQLite (dates and times as text)."""
@@ -69,6 +76,22 @@ def _sqlite_params(params: dict[str, Any] | None) -> dict[str, Any]:
     return params
 
 
+def insert_sql(table: str, columns: Sequence[str], marker: Callable[[str], str]) -> str:
+    """``INSERT INTO table (columns) VALUES (…)``, each value's parameter by ``marker``."""
+    return (f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(marker(c) for c in columns)})")
+
+
+def _sqlite_row(row: tuple[Any, ...], dates: Sequence[int]) -> tuple[Any, ...]:
+    """``row`` with the dates and times at ``dates`` as SQLite text (:func:`sqlite_value`)."""
+    if all(row[i] is None for i in dates):
+        return row
+    out = list(row)
+    for i in dates:
+        out[i] = sqlite_value(out[i])
+    return tuple(out)
+
+
 class _SqliteWriter(_SqliteReader):
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return super().all(sql, _sqlite_params(params))
@@ -82,6 +105,12 @@ class _SqliteWriter(_SqliteReader):
     def many(self, sql: str, rows: list[dict[str, Any]], plain: bool = False) -> None:
         if rows:
             self.conn.executemany(sql, rows if plain else [_sqlite_params(r) for r in rows])
+
+    def rows(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]],
+             dates: Sequence[int] = ()) -> None:
+        if rows:
+            self.conn.executemany(insert_sql(table, columns, lambda _c: "?"),
+                                  [_sqlite_row(r, dates) for r in rows] if dates else rows)
 
 
 class _SqlaWriter(_SqlaReader):
@@ -115,6 +144,11 @@ class _SqlaWriter(_SqlaReader):
 
         if rows:
             self.conn.execute(text(sql), [self._args(r) for r in rows])
+
+    def rows(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]],
+             dates: Sequence[int] = ()) -> None:
+        self.many(insert_sql(table, columns, lambda c: ":" + c),
+                  [dict(zip(columns, r, strict=True)) for r in rows])
 
 
 def connection_writer(conn: Any, is_sqlite: bool) -> Writer:
