@@ -318,8 +318,10 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
             found = [derived(t.standard, t.deadline, year) for t in chunk]
         w.rows("task", TASK_COLUMNS, [task_row(plan_id, goal_ids[t.goal_no], t, f)
                                       for t, f in zip(chunk, found, strict=True)], TASK_DATES)
+        # (``plan_id + 0``: SQLite would otherwise walk the plan's index over every task
+        # stored so far, for each chunk; the key's range is what finds the chunk)
         by_code = {r["code"]: r["id"] for r in w.all(
-            "SELECT id, code FROM task WHERE plan_id = :p AND id > :last ORDER BY id",
+            "SELECT id, code FROM task WHERE id > :last AND plan_id + 0 = :p ORDER BY id",
             {"p": plan_id, "last": last})}
         if len(by_code) != len(chunk):
             raise AssertionError("task rows and ids out of step")
