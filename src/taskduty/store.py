@@ -367,7 +367,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     return Inserted(goals=len(goal_ids), tasks=count, leaders=len(leaders), units=len(units))
 
 
-TASK_CHUNK = 5000  # tasks inserted (with their links) per statement
+TASK_CHUNK = 2000  # tasks inserted (with their links) per statement
 
 
 def ensure_goals(session: Any, plan_id: int, table: PlanTable) -> dict[int, int]:
