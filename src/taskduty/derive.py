@@ -11,14 +11,20 @@ import os
 import re
 from collections import deque
 from collections.abc import Sequence
-from concurrent.futures import Future
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # (deadline_date, deadline_kind, milestones JSON, deadline_inferred, text_key, targets JSON)
 Derived = tuple[date | None, str | None, str | None, bool, str, str | None]
 
 PARALLEL_FROM = 4000  # tasks: below this a second process costs more than it saves
+# A file this long is likely to hold PARALLEL_FROM tasks or more (a task's row is 100-300
+# bytes): its second process is started before the file is read (:func:`start_early`).
+EARLY_BYTES = 400_000
 
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
 # json.dumps(value, ensure_ascii=False), without building an encoder for each task
@@ -69,7 +75,7 @@ class Deriver:
             deque())
         self._pool: Any = None
         if parallel and second_cpu():
-            self._pool = _start_pool()
+            self._pool = _take_early() or _start_pool()
 
     def submit(self, texts: Sequence[tuple[str, str | None]]) -> None:
         """Queue a chunk's ``(standard, deadline)`` pairs."""
@@ -109,20 +115,41 @@ class Deriver:
         self.close()
 
 
+_early: list[Any] = []  # the pool start_early started, until a Deriver takes it
+
+
+def start_early(path: Path) -> None:
+    """Start the second process now if ``path`` is long enough to need it, so that it is
+    ready (started, its modules imported) when the first chunk of tasks comes. A pool no
+    load takes is stopped as the program ends."""
+    try:
+        long = path.stat().st_size >= EARLY_BYTES
+    except OSError:
+        return  # the reader says what is wrong with the file
+    if long and not _early and second_cpu() and (pool := _start_pool()) is not None:
+        _early.append(pool)
+
+
+def _take_early() -> Any:
+    return _early.pop() if _early else None
+
+
 def _start_pool() -> Any:
     """One worker process, started fresh (``spawn``): a forked copy of this process would
-    share its open database connection and the progress bar's thread."""
+    share its open database connection and the progress bar's thread. It starts at once
+    and imports its modules (the pool would start it only with the first chunk)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        return ProcessPoolExecutor(max_workers=1,
-                                   mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_warm)
-    except (OSError, ValueError):
+        pool = ProcessPoolExecutor(max_workers=1,
+                                   mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(_warm)
+    except (OSError, ValueError, RuntimeError):
         return None
+    return pool
 
 
 def _warm() -> None:
-    """The worker's imports, done as it starts (while the first chunk is being read)."""
+    """The worker's imports."""
     from taskduty import schedule, targets  # noqa: F401

@@ -16,7 +16,7 @@ def load(file: Path, year: int | None = None, dry_run: bool = False, replace: bo
          input_format: str | None = None, sheet: str | None = None, quiet: bool = False,
          fmt: str = "table", lead_first: bool | None = None) -> None:
     """``taskduty load``: read a table, store it as a year's plan, report what was done."""
-    from taskduty import render
+    from taskduty import derive, render
     from taskduty.sources import LazyRows, read_source
     from taskduty.store import load_plan, load_stream, replace_plan
     from taskduty.table import normalise, stream_table, year_from
@@ -24,6 +24,8 @@ def load(file: Path, year: int | None = None, dry_run: bool = False, replace: bo
     with render.progress(3) as step, _no_cycle_collection():
         step(_("reading {file}").format(file=file.name))
         streamed = not (dry_run or replace)  # a new year's tasks stored as they are read
+        if not dry_run:
+            derive.start_early(file)  # a long table's second process (see derive.py)
         source = read_source(file, input_format, sheet, lazy=streamed)
         if streamed and isinstance(source.rows, LazyRows):
             stream = stream_table(source)  # the first pass over the rows (a reader's errors)

@@ -1,0 +1,89 @@
+"""The columns read from a task's text (derive.py): worked out in a second process for a long
+table, the same as in this one, and that process started early for a long file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from taskduty import derive
+
+TEXTS = [("全年地区生产总值增长6.5%以上", "2025年12月底前"),
+         ("6月底前完成重点项目开工50个；10月底前全部投产", None),
+         ("深化国有企业改革，完成3户企业混改", "持续推进"),
+         ("开展营商环境评价", "每季度"), ("", None)]
+
+
+class FakePool:
+    """Stands for the second process: counts what it is given, works in this process."""
+
+    started: ClassVar[list[FakePool]] = []
+
+    def __init__(self) -> None:
+        self.jobs = 0
+        FakePool.started.append(self)
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        from concurrent.futures import Future
+
+        self.jobs += 1
+        future: Future[Any] = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, **_kwargs: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_pool(monkeypatch: pytest.MonkeyPatch) -> type[FakePool]:
+    FakePool.started = []
+    monkeypatch.setattr(derive, "_start_pool", FakePool)
+    monkeypatch.setattr(derive, "second_cpu", lambda: True)
+    monkeypatch.setattr(derive, "_early", [])
+    return FakePool
+
+
+def test_a_real_second_process_gives_the_columns_worked_out_here(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(derive, "second_cpu", lambda: True)
+    with derive.Deriver(2025, parallel=True) as deriver:
+        assert deriver.parallel
+        deriver.submit(TEXTS)
+        deriver.submit(TEXTS[:2])
+        first, second = deriver.take(), deriver.take()
+    assert first == derive.derive_chunk(TEXTS, 2025) and second == first[:2]
+    assert first[0][0].isoformat() == "2025-12-31" and '"value": 6.5' in first[0][5]
+
+
+def test_without_a_second_cpu_nothing_is_started(fake_pool: type[FakePool],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(derive, "second_cpu", lambda: False)
+    with derive.Deriver(2025, parallel=True) as deriver:
+        assert not deriver.parallel
+        deriver.submit(TEXTS)
+        assert deriver.take() == derive.derive_chunk(TEXTS, 2025)
+    assert fake_pool.started == []
+
+
+def test_a_long_file_starts_the_second_process_before_it_is_read(
+        fake_pool: type[FakePool], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(derive, "EARLY_BYTES", 100)
+    short, long = tmp_path / "short.csv", tmp_path / "long.csv"
+    short.write_bytes(b"x" * 99)
+    long.write_bytes(b"x" * 100)
+    derive.start_early(short)
+    derive.start_early(tmp_path / "missing.csv")
+    assert fake_pool.started == []
+    derive.start_early(long)
+    derive.start_early(long)  # one is enough
+    assert len(fake_pool.started) == 1
+    with derive.Deriver(2025, parallel=True) as deriver:  # takes the one started early
+        deriver.submit(TEXTS)
+        assert deriver.take() == derive.derive_chunk(TEXTS, 2025)
+    assert len(fake_pool.started) == 1 and fake_pool.started[0].jobs == 1
+    with derive.Deriver(2025, parallel=True):  # none left: a new one
+        pass
+    assert len(fake_pool.started) == 2
