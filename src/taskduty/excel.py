@@ -500,33 +500,36 @@ def write_report(path: Path, tasks: Iterable[Any], year: int, as_of: date,
     if names is None and isinstance(tasks, list):
         names = task_names(tasks)
     wb = Workbook(write_only=True)
-    title = report_title(year, as_of) + (f"（{scope}）" if scope else "")
-    made = f"制表日期：{cn_date(date.today())}"
-    # Sheets in their order; the report and late rows are written as the tasks come, the
-    # summary and charts (which need every count) at the end.
-    report = _ReportSheet(wb, report_columns(co_units, deadlines, names), title, made)
-    summary_ws = wb.create_sheet("汇总")
-    charts_ws = wb.create_sheet("图表")
-    late = _LateSheet(wb, year, as_of, stale_days, made, names)
-    targets = _TargetSheet(wb, year, as_of, made)
-    tally = StatusTally()
-    for task in tasks:
-        report.add(task)
-        tally.add(task)
-        late.add(task)
-        targets.add(task)
-    report.finish()
-    late.finish()
-    targets.finish()
-    tally.targets = targets.counts()
-    tables = _summary_sheet(summary_ws, tally, year, as_of, made)
-    _chart_sheet(charts_ws, summary_ws, tables, made)
-    wb.properties.title = title
-    wb.properties.creator = "taskduty"
-    from taskduty.safeio import atomic_path
+    from taskduty.xlsxrows import discarded_on_error
 
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    with discarded_on_error(wb):  # a workbook given up on is closed, not left open
+        title = report_title(year, as_of) + (f"（{scope}）" if scope else "")
+        made = f"制表日期：{cn_date(date.today())}"
+        # Sheets in their order; the report and late rows are written as the tasks come, the
+        # summary and charts (which need every count) at the end.
+        report = _ReportSheet(wb, report_columns(co_units, deadlines, names), title, made)
+        summary_ws = wb.create_sheet("汇总")
+        charts_ws = wb.create_sheet("图表")
+        late = _LateSheet(wb, year, as_of, stale_days, made, names)
+        targets = _TargetSheet(wb, year, as_of, made)
+        tally = StatusTally()
+        for task in tasks:
+            report.add(task)
+            tally.add(task)
+            late.add(task)
+            targets.add(task)
+        report.finish()
+        late.finish()
+        targets.finish()
+        tally.targets = targets.counts()
+        tables = _summary_sheet(summary_ws, tally, year, as_of, made)
+        _chart_sheet(charts_ws, summary_ws, tables, made)
+        wb.properties.title = title
+        wb.properties.creator = "taskduty"
+        from taskduty.safeio import atomic_path
+
+        with atomic_path(path) as tmp:
+            wb.save(tmp)
     return ReportInfo(path=path, tasks=tally.total, behind_or_stale=late.count,
                       counts=dict(tally.counts), lights=dict(tally.lights),
                       targets=tally.targets)

@@ -379,163 +379,165 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
 
     from taskduty.excel import LIGHT_COLOURS, LINE_HEIGHT, _stream_cells, set_text
     from taskduty.targets import describe
+    from taskduty.xlsxrows import discarded_on_error
 
     styles = styles or _FormStyles()
     wb = styles.workbook()
-    ws = wb.create_sheet("填报")
-    n_cols = len(FORM_COLUMNS)
-    last_col = get_column_letter(n_cols)
-    # the used range, known before the rows are written (a write-only sheet leaves it out)
-    rows = HEADER_ROW + sum(1 + len(getattr(t, "targets", [])) for t in tasks)
-    ws.calculate_dimension = lambda: f"A1:{last_col}{rows + 1 + len(CONTACT_LINES)}"
-    for i, (_key, _header, width) in enumerate(FORM_COLUMNS, 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
+    with discarded_on_error(wb):  # a form given up on is closed, not left open
+        ws = wb.create_sheet("填报")
+        n_cols = len(FORM_COLUMNS)
+        last_col = get_column_letter(n_cols)
+        # the used range, known before the rows are written (a write-only sheet leaves it out)
+        rows = HEADER_ROW + sum(1 + len(getattr(t, "targets", [])) for t in tasks)
+        ws.calculate_dimension = lambda: f"A1:{last_col}{rows + 1 + len(CONTACT_LINES)}"
+        for i, (_key, _header, width) in enumerate(FORM_COLUMNS, 1):
+            ws.column_dimensions[get_column_letter(i)].width = width
 
-    # the sheet's properties, views and columns are written before its first row
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"1:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    # Protected without a password: it guards against slips, not against intent.
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False
-    ws.protection.selectLockedCells = False
-    ws.protection.selectUnlockedCells = False
+        # the sheet's properties, views and columns are written before its first row
+        ws.freeze_panes = f"A{HEADER_ROW + 1}"
+        ws.print_title_rows = f"1:{HEADER_ROW}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = 9  # A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        # Protected without a password: it guards against slips, not against intent.
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
+        ws.protection.selectLockedCells = False
+        ws.protection.selectUnlockedCells = False
 
-    writer = RowWriter(ws, styles.array, short_empty=True)
-    writer.height(1, 32)
-    ws.append([styles.cell(ws, ("title",),
-                           f"{month.cn}《政府工作报告》目标任务推进情况填报表")])
-    ws.merged_cells.add(f"A1:{last_col}1")
-    writer.height(2, 30)
-    ws.append([styles.cell(ws, ("intro",), (
-        f"填报单位：{unit}　　年度：{year}　　"
-        "填报说明：在黄色单元格中选择状态、填写进度（0–100 的整数）和进展情况；"
-        "量化指标（任务编号如 1.5#2）在其行填写实际完成值（可带单位，如 62% 或 "
-        "7.9亿美元）；不填的行不报送。"))])
-    ws.merged_cells.add(f"A2:{last_col}2")
-    writer.height(HEADER_ROW, 22)
-    ws.append([styles.cell(ws, ("header", key), header) for key, header, _w in FORM_COLUMNS])
+        writer = RowWriter(ws, styles.array, short_empty=True)
+        writer.height(1, 32)
+        ws.append([styles.cell(ws, ("title",),
+                               f"{month.cn}《政府工作报告》目标任务推进情况填报表")])
+        ws.merged_cells.add(f"A1:{last_col}1")
+        writer.height(2, 30)
+        ws.append([styles.cell(ws, ("intro",), (
+            f"填报单位：{unit}　　年度：{year}　　"
+            "填报说明：在黄色单元格中选择状态、填写进度（0–100 的整数）和进展情况；"
+            "量化指标（任务编号如 1.5#2）在其行填写实际完成值（可带单位，如 62% 或 "
+            "7.9亿美元）；不填的行不报送。"))])
+        ws.merged_cells.add(f"A2:{last_col}2")
+        writer.height(HEADER_ROW, 22)
+        ws.append([styles.cell(ws, ("header", key), header) for key, header, _w in FORM_COLUMNS])
 
-    first = HEADER_ROW + 1
-    task_rows: list[int] = []
-    r = first
-    for task in tasks:
-        task_rows.append(r)
-        light = getattr(task, "warning", None)
-        light = light if light in LIGHT_COLOURS else None
-        lines = 1
-        cells = []
-        for key, _header, width in FORM_COLUMNS:
-            value = _form_value(task, key, unit)
-            text = value if isinstance(value, str) else None
-            if text is not None:
-                lines = max(lines, styles.lines(text, width))
-            cells.append(styles.cell(ws, ("task", key, light if key == "warning" else None),
-                                     text))
-        writer.height(r, max(lines * LINE_HEIGHT + 4, 30))
-        ws.append(cells)
-        r += 1
-        # a row per quantitative target: CODE#N, the target, its latest actual value, and
-        # the 实际完成值 and 进展情况 cells to fill in
-        for target in getattr(task, "targets", []):
-            last = ""
-            if target.get("actual") is not None:
-                last = (f"\n上次 {target['actual']:g}{target['unit']}"
-                        f"（{target['actual_date']}）")
-            values = {"code": f"{task.code}#{target['no']}",
-                      "standard": f"量化指标{target['no']}：{target['text']}",
-                      "current": f"目标 {describe(target)}{last}"}
-            lines = max(styles.lines(values[key], width)
-                        for key, _header, width in FORM_COLUMNS if key in values)
+        first = HEADER_ROW + 1
+        task_rows: list[int] = []
+        r = first
+        for task in tasks:
+            task_rows.append(r)
+            light = getattr(task, "warning", None)
+            light = light if light in LIGHT_COLOURS else None
+            lines = 1
+            cells = []
+            for key, _header, width in FORM_COLUMNS:
+                value = _form_value(task, key, unit)
+                text = value if isinstance(value, str) else None
+                if text is not None:
+                    lines = max(lines, styles.lines(text, width))
+                cells.append(styles.cell(ws, ("task", key, light if key == "warning" else None),
+                                         text))
             writer.height(r, max(lines * LINE_HEIGHT + 4, 30))
-            ws.append([styles.cell(ws, ("target", key), values.get(key))
-                       for key, _header, _width in FORM_COLUMNS])
+            ws.append(cells)
             r += 1
+            # a row per quantitative target: CODE#N, the target, its latest actual value, and
+            # the 实际完成值 and 进展情况 cells to fill in
+            for target in getattr(task, "targets", []):
+                last = ""
+                if target.get("actual") is not None:
+                    last = (f"\n上次 {target['actual']:g}{target['unit']}"
+                            f"（{target['actual_date']}）")
+                values = {"code": f"{task.code}#{target['no']}",
+                          "standard": f"量化指标{target['no']}：{target['text']}",
+                          "current": f"目标 {describe(target)}{last}"}
+                lines = max(styles.lines(values[key], width)
+                            for key, _header, width in FORM_COLUMNS if key in values)
+                writer.height(r, max(lines * LINE_HEIGHT + 4, 30))
+                ws.append([styles.cell(ws, ("target", key), values.get(key))
+                           for key, _header, _width in FORM_COLUMNS])
+                r += 1
 
-    col = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(FORM_COLUMNS, 1)}
-    labels = ",".join(STATUSES.values())
-    spans = _spans(task_rows)  # status and progress only on the tasks' own rows
-    status_dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True,
-                               showDropDown=False, showErrorMessage=True,
-                               errorTitle="状态", error=f"请从下拉列表中选择：{labels}",
-                               promptTitle="状态", prompt="请选择：" + labels,
-                               showInputMessage=True)
-    # one range list built at once: adding ranges one by one compares each with all before
-    status_dv.sqref = _ranges(col["status"], spans)
-    # What collect accepts: a number 0–100 (or 0–1 in a cell formatted as a percentage,
-    # which is how Excel stores 60% typed), or text such as 80% / 80％ / " 30 ".
-    top = f"{col['progress']}{spans[0][0] if spans else first}"
-    progress_dv = DataValidation(
-        type="custom", formula1=progress_rule(top),
-        allow_blank=True, showErrorMessage=True, errorTitle="进度",
-        error="进度请填写 0 到 100 的整数，如 60 或 60%",
-        promptTitle="进度", prompt="0–100 的整数，如 60 或 60%（已完成为 100）",
-        showInputMessage=True)
-    progress_dv.sqref = _ranges(col["progress"], spans)
-    ws.data_validations.append(status_dv)
-    ws.data_validations.append(progress_dv)
+        col = {key: get_column_letter(i) for i, (key, _h, _w) in enumerate(FORM_COLUMNS, 1)}
+        labels = ",".join(STATUSES.values())
+        spans = _spans(task_rows)  # status and progress only on the tasks' own rows
+        status_dv = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True,
+                                   showDropDown=False, showErrorMessage=True,
+                                   errorTitle="状态", error=f"请从下拉列表中选择：{labels}",
+                                   promptTitle="状态", prompt="请选择：" + labels,
+                                   showInputMessage=True)
+        # one range list built at once: adding ranges one by one compares each with all before
+        status_dv.sqref = _ranges(col["status"], spans)
+        # What collect accepts: a number 0–100 (or 0–1 in a cell formatted as a percentage,
+        # which is how Excel stores 60% typed), or text such as 80% / 80％ / " 30 ".
+        top = f"{col['progress']}{spans[0][0] if spans else first}"
+        progress_dv = DataValidation(
+            type="custom", formula1=progress_rule(top),
+            allow_blank=True, showErrorMessage=True, errorTitle="进度",
+            error="进度请填写 0 到 100 的整数，如 60 或 60%",
+            promptTitle="进度", prompt="0–100 的整数，如 60 或 60%（已完成为 100）",
+            showInputMessage=True)
+        progress_dv.sqref = _ranges(col["progress"], spans)
+        ws.data_validations.append(status_dv)
+        ws.data_validations.append(progress_dv)
 
-    # 填报人 / 联系电话 / 单位负责人（审核）under the table, after a gap: collected with
-    # the batch
-    ws.append([])
-    below = r + 1
-    for i, (_key, label) in enumerate(CONTACT_LINES):
-        r = below + i
-        writer.height(r, 22)
-        ws.append([styles.cell(ws, ("label",), f"{label}："), None,
-                   styles.cell(ws, ("entry",))])
-        ws.merged_cells.add(f"A{r}:B{r}")
+        # 填报人 / 联系电话 / 单位负责人（审核）under the table, after a gap: collected with
+        # the batch
+        ws.append([])
+        below = r + 1
+        for i, (_key, label) in enumerate(CONTACT_LINES):
+            r = below + i
+            writer.height(r, 22)
+            ws.append([styles.cell(ws, ("label",), f"{label}："), None,
+                       styles.cell(ws, ("entry",))])
+            ws.merged_cells.add(f"A{r}:B{r}")
 
-    meta = wb.create_sheet(META_SHEET)
-    _stream_cells(meta)
-    values = {"kind": FORM_KIND, "version": FORM_VERSION, "year": year, "month": str(month),
-              "unit": unit, "header_row": HEADER_ROW, "tasks": len(tasks),
-              "created": date.today().isoformat(),
-              "signature": form_signature(secret, year, str(month), unit,
-                                          [(t.code, t.id) for t in tasks])}
-    items = list(values.items())
-    meta.calculate_dimension = lambda: (
-        f"A1:{get_column_letter(IDS_COLUMN + 1)}{max(len(values), len(tasks))}")
+        meta = wb.create_sheet(META_SHEET)
+        _stream_cells(meta)
+        values = {"kind": FORM_KIND, "version": FORM_VERSION, "year": year, "month": str(month),
+                  "unit": unit, "header_row": HEADER_ROW, "tasks": len(tasks),
+                  "created": date.today().isoformat(),
+                  "signature": form_signature(secret, year, str(month), unit,
+                                              [(t.code, t.id) for t in tasks])}
+        items = list(values.items())
+        meta.calculate_dimension = lambda: (
+            f"A1:{get_column_letter(IDS_COLUMN + 1)}{max(len(values), len(tasks))}")
 
-    def plain(value: Any) -> Any:
-        cell = WriteOnlyCell(meta)
-        if isinstance(value, str):
-            set_text(cell, value)
-        else:
-            cell.value = value
-        return cell
+        def plain(value: Any) -> Any:
+            cell = WriteOnlyCell(meta)
+            if isinstance(value, str):
+                set_text(cell, value)
+            else:
+                cell.value = value
+            return cell
 
-    # A:B the form's metadata; D:E each row's task code and task id. A task keeps its id
-    # when the table is reloaded with --replace, even if its code moves, so collect finds
-    # the right task.
-    for r in range(max(len(items), len(tasks))):
-        row: list[Any] = [None] * (IDS_COLUMN + 1)
-        if r < len(items):
-            key, value = items[r]
-            row[0] = plain(key)
-            row[1] = plain(value)
-        if r < len(tasks):
-            row[IDS_COLUMN - 1] = plain(tasks[r].code)
-            row[IDS_COLUMN] = plain(tasks[r].id)
-        meta.append(row)
-    meta.sheet_state = "hidden"
-    meta.protection.sheet = True
-    wb.security = WorkbookProtection(lockStructure=True)  # the hidden sheet stays put
-    _custom_properties(wb, values)
-    wb.properties.title = f"{month.cn}目标任务推进情况填报表（{unit}）"
-    wb.properties.creator = "taskduty"
-    wb.active = 0
-    from taskduty.safeio import atomic_path
+        # A:B the form's metadata; D:E each row's task code and task id. A task keeps its id
+        # when the table is reloaded with --replace, even if its code moves, so collect finds
+        # the right task.
+        for r in range(max(len(items), len(tasks))):
+            row: list[Any] = [None] * (IDS_COLUMN + 1)
+            if r < len(items):
+                key, value = items[r]
+                row[0] = plain(key)
+                row[1] = plain(value)
+            if r < len(tasks):
+                row[IDS_COLUMN - 1] = plain(tasks[r].code)
+                row[IDS_COLUMN] = plain(tasks[r].id)
+            meta.append(row)
+        meta.sheet_state = "hidden"
+        meta.protection.sheet = True
+        wb.security = WorkbookProtection(lockStructure=True)  # the hidden sheet stays put
+        _custom_properties(wb, values)
+        wb.properties.title = f"{month.cn}目标任务推进情况填报表（{unit}）"
+        wb.properties.creator = "taskduty"
+        wb.active = 0
+        from taskduty.safeio import atomic_path
 
-    writer.finish()
-    with atomic_path(path) as tmp:
-        _save(wb, tmp, styles)
+        writer.finish()
+        with atomic_path(path) as tmp:
+            _save(wb, tmp, styles)
 
 
 def _save(wb: Any, path: Path, styles: _FormStyles | None = None) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import re
 import shutil
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -272,3 +273,26 @@ class RowWriter:
         with xmlfile(out) as xf, xf.element("x"):
             write_cell(xf, self.ws, cell, cell.has_style)
         return out.getvalue()[len(b"<x>"):-len(b"</x>")].decode("ascii")
+
+
+@contextmanager
+def discarded_on_error(wb: Any) -> Iterator[None]:
+    """A write-only workbook closed if the block fails before it is saved: each sheet's XML
+    stream ended in order and its temporary file removed. Left to the garbage collector, a
+    sheet's two nested generators are closed in no set order, and lxml complains of each
+    ("not in an element") as an exception it cannot raise."""
+    try:
+        yield
+    except BaseException:
+        for ws in getattr(wb, "_sheets", []):
+            rows, writer = getattr(ws, "_rows", None), getattr(ws, "_writer", None)
+            try:
+                if rows is not None:
+                    rows.close()  # the inner generator first, while the stream is open
+                if writer is not None:
+                    writer.close()
+                    writer.cleanup()
+            except Exception:  # already failing: the first error is the one told
+                pass
+        raise
+
