@@ -241,7 +241,7 @@ def test_change_words_are_two_characters() -> None:
     assert all(len(w) == 2 for w in words) and len(set(words)) == len(words)
 
 
-@settings(max_examples=600, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(_KIND_WORDS), max_size=8), st.booleans())
 def test_kind_as_before(words: list[str], percent: bool) -> None:
     window = "".join(words)
@@ -283,13 +283,13 @@ _CLAUSE_PIECES = ["牵头", "负责", "配合", "参与", "协助", "协同", "�
 clause_text = st.lists(st.sampled_from(_CLAUSE_PIECES), max_size=10).map("".join)
 
 
-@settings(max_examples=600, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(clause_text, st.sampled_from(["、，,；;/\n", "，,；;\n", "、，,；;", "，,；;", "/", ""]))
 def test_split_outside_brackets_as_before(text: str, separators: str) -> None:
     assert textclean.split_outside_brackets(text, separators) == _split_before(text, separators)
 
 
-@settings(max_examples=600, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(clause_text, st.booleans())
 def test_role_and_rule_checks_as_before(text: str, marks: bool) -> None:
     assert clauses.has_roles(text, marks) == _has_roles_before(text, marks)
@@ -302,7 +302,7 @@ _DATE_PIECES = ["2019", "2020年", "年", "月", "日", "号", "季度", "第三
                 "前完成", "建成", "٣", "x"]
 
 
-@settings(max_examples=600, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(_DATE_PIECES), max_size=8).map("".join))
 def test_date_mentions_as_with_every_pattern(segment: str) -> None:
     """schedule._mentions skips a pattern only where it could not match."""
@@ -352,7 +352,7 @@ _QUOTE_PIECES = ["“", "”", "「", "」", "『", "』", "《", "》", '"', "1
                  "，", ""]
 
 
-@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(_QUOTE_PIECES), max_size=12).map("".join))
 def test_masked_as_before(text: str) -> None:
     assert [bool(b) for b in targets._masked(text)] == _masked_before(text)
@@ -362,7 +362,7 @@ _NUMBER_PIECES = ["12", "3.5", "1,000", ",", ".", "٣", "０", "三", "十", "�
                   "亿", "零", "〇", "○", "个", "%", "年", "第", "、", "，", "增长", "x", " "]
 
 
-@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(_NUMBER_PIECES), max_size=10).map("".join),
        st.integers(min_value=0, max_value=12))
 def test_number_start_then_match_is_the_number_search(text: str, pos: int) -> None:
@@ -378,7 +378,7 @@ def test_number_start_then_match_is_the_number_search(text: str, pos: int) -> No
         assert (matched.span(), matched.groupdict()) == (searched.span(), searched.groupdict())
 
 
-@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.text(alphabet=st.sampled_from(
     "，；：（）％！？０９ＡＺａ｝\u3000 ,;a1三。、《》“”\uff5e\uff01\uff5f\ufee0"), max_size=12))
 def test_half_width_as_before(text: str) -> None:
@@ -391,7 +391,7 @@ _CLAUSE_PIECES_T = ["，", ",", "。", "；", ";", "！", "？", "!", "?", "\n",
                     "1234", "万", "a", ",12", ",123"]
 
 
-@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(_CLAUSE_PIECES_T), max_size=10).map("".join))
 def test_clause_ends_as_before(text: str) -> None:
     """targets._CLAUSE_END with its character class first finds the marks it found before."""
@@ -419,7 +419,7 @@ _LABEL_PIECES = ["省", "市", "县", "区", "镇", "政府", "人民政府", "�
                  ":", " ", "*", "、"]
 
 
-@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(_LABEL_PIECES), min_size=1, max_size=5).map("".join))
 def test_label_kind_as_before(text: str) -> None:
     """label_kind tries a label pattern only on a key ending as its matches end."""
@@ -448,7 +448,7 @@ _PERSON_PIECES = ["王", "宏", "张三", "李", "·", "同志", *clauses.TITLES
                   "主席", "秘书长", "局", "发改局", " ", "\u3000", "长", "任", "a"]
 
 
-@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(_PERSON_PIECES), min_size=1, max_size=4).map("".join))
 def test_person_and_title_as_before(text: str) -> None:
     m = clauses._PERSON.match(textclean.squeeze(text))
@@ -456,7 +456,7 @@ def test_person_and_title_as_before(text: str) -> None:
     assert clauses.strip_title(text) == ((m.group("name") or m.group("name2")) if m else text)
 
 
-@settings(max_examples=800, deadline=None, derandomize=True, database=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.text(alphabet=st.sampled_from("-–—~～至到－ \u3000\t\xa0\n5%家a，"), max_size=6))
 def test_range_separator_starts_as_checked(text: str) -> None:
     """targets._scan matches _RANGE_SEP_RE only where the next character is white space or
@@ -501,7 +501,7 @@ _NAME_PIECES = ["各", "县", "市", "区", "镇", "街道", "园区", "政府",
                 " ", "\u3000", "。", "：", ".", "（", "）", "(", ")"]
 
 
-@settings(max_examples=1500, deadline=None, derandomize=True, database=None)
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10).map("".join))
 def test_split_names_as_before(value: str) -> None:
     assert clauses.split_names(value) == _split_names_before(value)

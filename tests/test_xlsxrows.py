@@ -122,7 +122,7 @@ ROWS = st.lists(st.tuples(st.none() | st.sampled_from([14.0, 18, 20.5, 36]), st.
                           st.lists(CELL, max_size=6)), max_size=6)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(ROWS)
 def test_rows_are_written_as_openpyxl_writes_them(tmp_path_factory: pytest.TempPathFactory,
                                                   rows: list[Row]) -> None:
