@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from taskduty import errors
 from taskduty.db import Database, in_params, utcnow
+from taskduty.derive import PARALLEL_FROM, Derived, Deriver, derived, text_key
 from taskduty.errors import TaskdutyError, UsageError
 from taskduty.i18n import _
 from taskduty.table import PlanTable, Repair, TaskRow
@@ -17,8 +18,6 @@ from taskduty.user import login_name
 if TYPE_CHECKING:
     from taskduty.table import ContentDigest, TableStream
     from taskduty.writer import Writer
-
-from taskduty.derive import PARALLEL_FROM, Derived, Deriver, derived, text_key
 
 
 @dataclass
@@ -297,6 +296,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     # per task: how many leaders, lead units and co-units; then every link's name, in order
     leader_counts, lead_counts, co_counts = array("l"), array("l"), array("l")
     leader_names, unit_names = array("l"), array("l")
+
     def store(chunk: list[TaskRow], found: list[Derived] | None) -> None:
         nonlocal last_goal, last
         new_goals: dict[int, TaskRow] = {}
