@@ -108,3 +108,28 @@ def test_credentials_from_pg_environment_variables(monkeypatch):
         # The rows really are in that schema on the server named by the variables.
         counted = invoke("--db", url, "years", "-f", "json")
         assert json.loads(counted.stdout)[0]["tasks"] == 114
+
+
+def test_a_command_looks_up_no_type_on_connect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening the database costs no type lookup (SQLAlchemy's hstore one, on by default: a
+    round trip per command on a server)."""
+    import psycopg.types
+
+    looked_up: list[str] = []
+    fetch = psycopg.types.TypeInfo._fetch.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type, conn: object, name: str) -> object:
+        looked_up.append(name)
+        return fetch(cls, conn, name)
+
+    monkeypatch.setattr(psycopg.types.TypeInfo, "_fetch", classmethod(counted))
+    with new_pg_schema() as url:
+        result = invoke("--db", url, "load", str(SEED_CSV), "--year", "2018", "--quiet")
+        assert result.exit_code == 0, result.output
+        db = Database(url)
+        try:
+            with db.read() as reader:
+                assert reader.all("SELECT COUNT(*) AS n FROM task")[0]["n"] > 0
+        finally:
+            db.dispose()
+    assert looked_up == []

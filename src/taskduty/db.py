@@ -357,8 +357,11 @@ class Database:
         from sqlalchemy.pool import NullPool
 
         try:
-            # One command is one short process: no pool, so no idle connections linger.
-            return create_engine(self.url, poolclass=NullPool)
+            # One command is one short process: no pool, so no idle connections linger. No
+            # column is an hstore: SQLAlchemy would look its type up on every first connect
+            # (a round trip per command).
+            extra = {"use_native_hstore": False} if self.backend == "postgresql" else {}
+            return create_engine(self.url, poolclass=NullPool, **extra)
         except ImportError as exc:
             hint = ("install PostgreSQL support: pip install 'taskduty[postgres]'"
                     if self.backend == "postgresql"
