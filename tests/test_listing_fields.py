@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from helpers import ok
+from helpers import by_turns, ok
 from taskduty import queries, render
 from taskduty.db import Database
 from taskduty.errors import UsageError
@@ -161,7 +161,7 @@ def test_every_filter_as_the_full_path_writes_it(reported: Database,
             for f, extra in enumerate(FILTERS + names):
                 flt = queries.TaskFilter(year=2018, as_of=day, **extra)
                 found = queries.list_tasks(reader, flt)
-                for fields in sets if d == 0 else sets[(f + d) % 3::3]:
+                for fields in sets if d == 0 else by_turns(sets, f + d, 3):
                     for fmt in formats:
                         want = held(reader, flt, fmt, fields, monkeypatch, found)
                         got = streamed(reader, flt, fmt, fields, monkeypatch)
@@ -202,7 +202,7 @@ def test_the_office_s_reports_as_the_full_path_gives_them(office: Database,
                                        {"warnings": ["yellow"]})):
                 flt = queries.TaskFilter(year=2018, as_of=day, **extra)
                 found = queries.list_tasks(reader, flt)
-                for fields in sets if d == 0 else sets[(f + d) % 2::2]:
+                for fields in sets if d == 0 else by_turns(sets, f + d, 2):
                     for fmt in formats:
                         want = held(reader, flt, fmt, fields, monkeypatch, found)
                         assert streamed(reader, flt, fmt, fields, monkeypatch) == want, (

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from helpers import by_turns
 from taskduty import render
 
 pytestmark = pytest.mark.sqlite_only  # rendering does not depend on the backend
@@ -216,7 +217,7 @@ def test_the_fast_table_is_rich_s_table(from_template: Any, monkeypatch: pytest.
     of them at each width, another half at the next."""
     seeded = from_template(load_seed_noted)  # loaded and updated once, copied per test
     env = {"COLUMNS": str(width), "TASKDUTY_LANG": lang}
-    listings = LISTINGS if lang == "zh" else LISTINGS[WIDTHS.index(width) % 2::2]
+    listings = LISTINGS if lang == "zh" else by_turns(LISTINGS, WIDTHS.index(width), 2)
     fast = {args: seeded(*args, env=env) for args in listings}
     monkeypatch.setattr(render, "print_tasks_table", rich_tasks_table)
     monkeypatch.setattr(render, "print_rows", rich_rows)

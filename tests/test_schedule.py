@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from helpers import by_turns
 from taskduty.schedule import (
     Thresholds,
     assess,
@@ -293,8 +294,9 @@ LIGHT_THRESHOLDS = [Thresholds(), Thresholds(blue_days=60, yellow_points=5),
                     Thresholds(blue_days=-5, yellow_points=-20), Thresholds(yellow_points=500)]
 
 
-@pytest.mark.parametrize("th", LIGHT_THRESHOLDS)
-def test_light_bounds_give_every_light_assess_gives(th: Thresholds) -> None:
+@pytest.mark.parametrize(("turn", "th"), list(enumerate(LIGHT_THRESHOLDS)),
+                         ids=[f"th{i}" for i in range(len(LIGHT_THRESHOLDS))])
+def test_light_bounds_give_every_light_assess_gives(turn: int, th: Thresholds) -> None:
     """The three bounds a grouped summary counts lights with say, for every progress and
     status, what :func:`assess` says, with milestones, an extension, or neither (every
     schedule with the default thresholds, half of them by turns with the others)."""
@@ -313,8 +315,7 @@ def test_light_bounds_give_every_light_assess_gives(th: Thresholds) -> None:
             D(2018, 6, 30), D(2018, 7, 1), D(2018, 7, 15), D(2018, 9, 30), D(2018, 12, 31),
             D(2019, 2, 1)]
     statuses = ("not_started", "in_progress", "behind", "done")
-    turn = LIGHT_THRESHOLDS.index(th)
-    for dates_, ext in schedules if turn == 0 else schedules[turn % 2::2]:
+    for dates_, ext in schedules if turn == 0 else by_turns(schedules, turn, 2):
         for day in days:
             bounds = light_bounds(day, 2018, dates_, extended_to=ext, thresholds=th)
             for v in range(-3, 106):
