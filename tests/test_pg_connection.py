@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from conftest import SEED_CSV, _admin_execute, new_pg_schema, pg_base_url
+from conftest import SEED_CSV, _admin_execute, new_pg_schema, pg_base_url, with_search_path
 from helpers import assert_one_line_error, invoke
 from taskduty.db import Database, display_url, resolve_url
 
@@ -133,3 +133,78 @@ def test_a_command_looks_up_no_type_on_connect(monkeypatch: pytest.MonkeyPatch) 
         finally:
             db.dispose()
     assert looked_up == []
+
+
+def test_a_command_reads_no_information_schema_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command finds the schema version without information_schema (its views cost each
+    new connection ~3 ms of catalog reads); a schema without taskduty's tables, or a
+    search_path naming no schema that exists, still reads as not loaded."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    sent: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        sent.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        with new_pg_schema() as url:
+            empty = invoke("--db", url, "years")
+            assert empty.exit_code == 1 and "no table loaded" in empty.output, empty.output
+            loaded = invoke("--db", url, "load", str(SEED_CSV), "--year", "2018", "--quiet")
+            assert loaded.exit_code == 0, loaded.output
+            sent.clear()
+            result = invoke("--db", url, "years", "-f", "json")
+            assert json.loads(result.stdout)[0]["tasks"] == 114
+            db = Database(url)
+            try:
+                with db.engine().connect() as conn:
+                    assert db.stored_version(conn) is not None
+            finally:
+                db.dispose()
+        nowhere = with_search_path(pg_base_url(), "no_such_" + uuid.uuid4().hex[:8])
+        missing = invoke("--db", nowhere, "years")
+        assert missing.exit_code == 1 and "no table loaded" in missing.output, missing.output
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+    assert sent and not [s for s in sent if "information_schema" in s.lower()]
+
+
+def test_a_process_s_commands_share_one_connection_per_database(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in one process (a script, the tests) on one server URL reuse one open
+    connection; only the last few URLs keep one; every one is closed by
+    ``dispose_server_engines`` (what runs at exit)."""
+    import psycopg
+
+    from taskduty import db as dbmod
+
+    opened: list[psycopg.Connection] = []
+    connect = psycopg.connect  # what SQLAlchemy's dialect calls
+
+    def counted(*args: object, **kwargs: object) -> psycopg.Connection:
+        conn = connect(*args, **kwargs)
+        opened.append(conn)
+        return conn
+
+    dbmod.dispose_server_engines()
+    monkeypatch.setattr(psycopg, "connect", counted)
+    with new_pg_schema() as url:
+        loaded = invoke("--db", url, "load", str(SEED_CSV), "--year", "2018", "--quiet")
+        assert loaded.exit_code == 0, loaded.output
+        before = len(opened)
+        for args in (("years",), ("tasks", "--leader", "陆秋明", "-f", "json"),
+                     ("update", "1.1", "--status", "in_progress", "--date", "2018-03-01"),
+                     ("undo",), ("summary",)):
+            result = invoke("--db", url, *args)
+            assert result.exit_code == 0, result.output
+        assert before >= 1 and len(opened) == before  # the load's connection, kept
+        assert [c for c in opened if not c.closed]
+        others = [with_search_path(pg_base_url(), f"nothing_{i}") for i in range(6)]
+        for each in others:
+            assert invoke("--db", each, "years").exit_code == 1
+        assert list(dbmod._SERVER_ENGINES) == others[-dbmod._SERVER_ENGINES_KEPT:]
+        dbmod.dispose_server_engines()
+        assert not dbmod._SERVER_ENGINES
+        assert [c for c in opened if not c.closed] == []
