@@ -216,17 +216,25 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     _ADMIN.clear()
 
 
+# Names of this worker's schemas that were dropped (or kept under another name) and can be
+# given to the next test: the same name is the same URL, whose connection the commands of the
+# last test left open (taskduty keeps one per URL in a process), so a test's first command
+# does not pay for a new connection and server process.
+_FREE_SCHEMA_NAMES: list[str] = []
+
+
 @contextmanager
 def new_pg_schema() -> Iterator[str]:
     """A URL into a new, empty PostgreSQL schema, dropped afterwards."""
     base = pg_base_url()
-    schema = "t_" + uuid.uuid4().hex[:12]
+    schema = _FREE_SCHEMA_NAMES.pop() if _FREE_SCHEMA_NAMES else "t_" + uuid.uuid4().hex[:12]
     _admin_execute(base, f"CREATE SCHEMA {schema}")
     try:
         yield with_search_path(base, schema)
     finally:
         if not _PG_CLONES.recycle(schema):
             _admin_execute(base, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        _FREE_SCHEMA_NAMES.append(schema)
 
 
 @pytest.fixture
