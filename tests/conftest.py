@@ -40,6 +40,31 @@ from typer.testing import CliRunner
 # commands the tests start keep the environment they were given (and read those caches).
 sys.dont_write_bytecode = False
 
+
+def _ram_disk_for_temporary_files() -> str | None:
+    """Put the run's temporary files (tmp_path, the commands' own) on /dev/shm when it is a
+    RAM disk with room and TMPDIR is not set: SQLite syncs every commit to disk, and the
+    suite's thousands of commits on a disk left a worker waiting for about a third of its
+    time (five write-heavy modules on SQLite: 12.2–13.6 s on disk, 7.4–8.1 s on /dev/shm)."""
+    if os.environ.get("TMPDIR") or not os.access("/dev/shm", os.W_OK):
+        return None
+    try:
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            ram = any(line.split()[1:3] == ["/dev/shm", "tmpfs"] for line in mounts)
+        free = os.statvfs("/dev/shm")
+    except OSError:
+        return None
+    if not ram or free.f_bavail * free.f_frsize < 2 << 30:
+        return None
+    import tempfile
+
+    os.environ["TMPDIR"] = "/dev/shm"  # the workers and the commands they start inherit it
+    tempfile.tempdir = None  # (gettempdir() caches its answer)
+    return "/dev/shm"
+
+
+RAM_TMP = _ram_disk_for_temporary_files()
+
 # The suite runs the English interface (the Chinese one has its own tests, test_i18n.py).
 # Set before any taskduty module is imported (helpers imports taskduty): help texts are
 # translated at import.

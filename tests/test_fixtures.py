@@ -120,3 +120,18 @@ def test_the_modules_with_the_longest_tests_are_collected_first() -> None:
         "test_a.py::one", "test_a.py::two", "test_b.py::three"]
     assert conftest.LONG_TESTS_FIRST[0] == "test_listing_fields.py"
     assert all((conftest.ROOT / "tests" / name).is_file() for name in conftest.LONG_TESTS_FIRST)
+
+
+def test_temporary_files_go_to_the_ram_disk_unless_tmpdir_is_set(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This run's tmp_path and the commands' temporary files are on /dev/shm when the run
+    chose it; a TMPDIR the person set is kept."""
+    import tempfile
+
+    if conftest.RAM_TMP is not None:
+        assert str(tmp_path).startswith(conftest.RAM_TMP + "/")
+        assert tempfile.gettempdir() == conftest.RAM_TMP
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    assert conftest._ram_disk_for_temporary_files() is None
+    assert tempfile.gettempdir() == str(tmp_path)
