@@ -6,6 +6,7 @@ links and statuses read by task id, the whole-plan reads of big listings, the pa
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,28 @@ def test_an_exact_name_is_one_indexed_lookup(db_path: Path) -> None:
             assert not full_scans(plan_of(db_path, sql, params)), sql
         with Database(str(db_path)).read() as reader:
             assert queries.resolve_names(reader, kind, [name], 2018) == [name]
+
+
+def test_a_lead_units_tasks_are_read_from_its_links(db_path: Path) -> None:
+    """:func:`queries.lead_unit_tasks` finds the unit's tasks through its links (unit by name,
+    its links by unit id, each task by its key) in every statement, and the listing reads
+    ``task t`` by key, not the whole plan along ``task (plan_id, …)``; :func:`queries.lead_units`
+    is one index-backed statement."""
+    flt = queries.TaskFilter(year=2018, as_of=date(2018, 6, 30))
+    with Database(str(db_path)).read() as reader:
+        unit = max(queries.lead_units(reader, flt), key=lambda u: len(
+            queries.lead_unit_tasks(reader, flt, u)))
+    found = statements(db_path, lambda r: queries.lead_unit_tasks(r, flt, unit))
+    listing = [(s, p) for s, p in found if "FROM task t JOIN goal g" in s]
+    assert len(listing) == 1 and len(found) >= 4
+    for sql, params in found:
+        plan = plan_of(db_path, sql, params)
+        assert not full_scans(plan), f"{sql}\n" + "\n".join(plan)
+        joined = "\n".join(plan)
+        if "scope_unit" in params and "task_unit su" in sql:
+            assert re.search(r"SEARCH su USING (COVERING )?INDEX \S+ \(unit_id=\?\)", joined), sql
+    steps = [step for step in plan_of(db_path, *listing[0]) if re.match(r"(SEARCH|SCAN) t\b", step)]
+    assert steps == ["SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"], steps
+    names = statements(db_path, lambda r: queries.lead_units(r, queries.TaskFilter(year=2018)))
+    assert len(names) == 2  # the plan, then the names
+    assert not full_scans(plan_of(db_path, *names[-1]))

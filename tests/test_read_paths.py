@@ -133,6 +133,24 @@ def test_list_tasks_with_every_filter(both: Callable[..., tuple[Any, Any]]) -> N
     assert {"in_progress", "behind", "done", "not_started"} <= seen_statuses
 
 
+def test_lead_units_and_their_tasks_with_every_filter(
+        both: Callable[..., tuple[Any, Any]]) -> None:
+    """lead_units: the sorted lead units of list_tasks' tasks; lead_unit_tasks: its tasks each
+    unit leads, in its order (every unit for the whole year, a few for the other filters)."""
+    day = AS_OF[1]
+    several = 0
+    for i, flt in enumerate([*filters(both), queries.TaskFilter(as_of=day, warnings=["red"]),
+                             queries.TaskFilter(as_of=day, targets=["met", "none"])]):
+        listed = same(both, lambda r, f=flt: queries.list_tasks(r, f))
+        units = same(both, lambda r, f=flt: queries.lead_units(r, f))
+        assert units == sorted({u for t in listed for u in t.units})
+        for unit in units if i == 0 else units[i % 3::5]:
+            mine = same(both, lambda r, f=flt, u=unit: queries.lead_unit_tasks(r, f, u))
+            assert mine == [t for t in listed if unit in t.units]
+            several += sum(len(t.units) > 1 for t in mine)
+    assert several
+
+
 def test_task_rows_with_every_filter(both: Callable[..., tuple[Any, Any]]) -> None:
     for flt in filters(both):
         for keys in (None, ["code", "status"], ["warning", "code", "reports", "targets"]):
@@ -190,7 +208,8 @@ COVERED = {"years", "plan_id", "known_names", "has_name", "aliases", "resolve_na
            "list_tasks",
            "get_task", "goals", "name_counts", "summary", "year_for",
            "task_names", "summary_with_total", "status_in_force",
-           "iter_tasks", "task_facts", "iter_task_rows"}  # compared in tests/test_perf_queries.py
+           "iter_tasks", "task_facts", "iter_task_rows",  # compared in tests/test_perf_queries.py
+           "lead_units", "lead_unit_tasks"}
 
 
 def test_every_public_query_is_compared() -> None:

@@ -182,16 +182,14 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
     from taskduty import queries
     from taskduty.schedule import Thresholds
 
-    tasks = queries.list_tasks(reader, queries.TaskFilter(
-        year=year, as_of=month.last, thresholds=thresholds or Thresholds()))
-    by_unit: dict[str, list[Any]] = {}
-    for task in tasks:
-        for unit in task.units:
-            by_unit.setdefault(unit, []).append(task)
-    wanted = list(units) or sorted(by_unit)
-    if not tasks:
+    # A unit's tasks are read when its form is written (queries.lead_unit_tasks): one unit's
+    # tasks are held at a time, not the year's.
+    flt = queries.TaskFilter(year=year, as_of=month.last, thresholds=thresholds or Thresholds())
+    _pid, plan_year = queries.plan_id(reader, year)
+    leading = queries.lead_units(reader, flt)
+    if not leading and next(queries.iter_tasks(reader, flt, batch=1), None) is None:
         raise TaskdutyError(_("the table has no tasks; no forms written"))
-    plan_year = tasks[0].year
+    wanted = list(units) or leading
     secret = form_secret(reader)
     if month.year < plan_year:
         raise UsageError(_("--month {month} is before the {year} table's year; its forms "
@@ -206,7 +204,8 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
     except OSError as exc:
         raise TaskdutyError(_("cannot create the folder {outdir}: {reason}")
                             .format(outdir=outdir, reason=exc.strerror)) from None
-    idle = [unit for unit in wanted if not by_unit.get(unit)]
+    led = set(leading)
+    idle = [unit for unit in wanted if unit not in led]
     if idle:  # checked before any form is written
         raise TaskdutyError(
             ngettext("{units} leads no task in {year}; no forms written",
@@ -217,7 +216,7 @@ def write_forms(reader: Reader, outdir: Path, year: int | None, month: Month,
     styles = _FormStyles()
     taken: set[str] = set()
     for i, unit in enumerate(wanted, 1):
-        unit_tasks = by_unit[unit]
+        unit_tasks = queries.lead_unit_tasks(reader, flt, unit)
         stem = f"{month}_{safe_filename(unit)}"
         name, n = stem, 2
         while name.lower() in taken:  # two names that sanitise alike
@@ -246,6 +245,7 @@ class _FormStyles:
 
     _LISTS = ("_fonts", "_fills", "_borders", "_alignments", "_protections",
               "_number_formats")
+    LINES_KEPT = 20_000  # texts per generation of the wrapped line counts kept (two kept)
     # the task row's cells shown centred; the rest wrap at the left
     _CENTRED = ("code", "leaders", "current", "status", "progress", "actual", "due",
                 "expected_progress", "warning", "others")
@@ -270,6 +270,7 @@ class _FormStyles:
         unlocked = Protection(locked=False)
         self.arrays: dict[tuple[Any, ...], Any] = {}
         self._lines: dict[tuple[str, float], int] = {}
+        self._older: dict[tuple[str, float], int] = {}  # the texts before the last LINES_KEPT
         self._stylesheets: dict[tuple[Any, ...], Any] = {}
 
         def define(key: tuple[Any, ...], **spec: Any) -> None:
@@ -341,12 +342,21 @@ class _FormStyles:
 
     def lines(self, text: str, width: float) -> int:
         """:func:`taskduty.excel.wrapped_lines`, once per text and width in a run (goals,
-        leaders and statuses recur from form to form)."""
-        n = self._lines.get((text, width))
+        leaders and statuses recur from form to form). The texts of the last
+        :attr:`LINES_KEPT` new or recurring texts are kept, and those of as many before
+        (the older ones are dropped, and a text found among them is kept again): most
+        texts, a task's own, come once per form, so keeping all would grow with the year."""
+        key = (text, width)
+        n = self._lines.get(key)
         if n is None:
-            from taskduty.excel import wrapped_lines
+            n = self._older.get(key)
+            if n is None:
+                from taskduty.excel import wrapped_lines
 
-            n = self._lines[(text, width)] = wrapped_lines(text, width)
+                n = wrapped_lines(text, width)
+            if len(self._lines) >= self.LINES_KEPT:
+                self._older, self._lines = self._lines, {}
+            self._lines[key] = n
         return n
 
     def cell(self, ws: Any, key: tuple[Any, ...], text: str | None = None) -> Any:
@@ -502,8 +512,10 @@ def write_form(path: Path, unit: str, year: int, month: Month, tasks: Sequence[A
                   "signature": form_signature(secret, year, str(month), unit,
                                               [(t.code, t.id) for t in tasks])}
         items = list(values.items())
-        meta.calculate_dimension = lambda: (
-            f"A1:{get_column_letter(IDS_COLUMN + 1)}{max(len(values), len(tasks))}")
+        # the size, not the tasks: the workbook is freed by the collector (its sheets and it
+        # refer to each other), and would keep the tasks until then
+        used = f"A1:{get_column_letter(IDS_COLUMN + 1)}{max(len(values), len(tasks))}"
+        meta.calculate_dimension = lambda: used
 
         def plain(value: Any) -> Any:
             cell = WriteOnlyCell(meta)

@@ -352,6 +352,66 @@ def list_tasks(reader: Reader, flt: TaskFilter) -> list[TaskView]:
     return _complete(reader, pid, year, rows, flt, by_ids=len(rows) <= BY_IDS_LIMIT)
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """The tasks one lead unit leads in a plan, as an index-backed subquery
+    (``ix_task_unit_unit_id``, then each task by its key): a listing restricted to them reads
+    their names, statuses and actual values with it, in place of IN lists of their ids or the
+    whole plan's, so what it reads is what the unit's tasks cost however many there are."""
+
+    unit: str
+    pid: int
+
+    SQL = ("SELECT su.task_id FROM task_unit su JOIN unit sn ON sn.id = su.unit_id"
+           " JOIN task st ON st.id = su.task_id WHERE sn.name = :scope_unit"
+           " AND su.role = 'lead' AND st.plan_id = :plan AND st.removed = :no")
+
+    @classmethod
+    def where(cls, column: str) -> str:
+        """The condition that ``column`` (a task id) is one of the scope's tasks."""
+        return f"{column} IN ({cls.SQL})"
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"scope_unit": self.unit, "plan": self.pid, "no": False}
+
+
+# The task query of one lead unit's tasks: the plan's tasks found by the scope's ids (the
+# plan's own condition would have SQLite walk the whole plan in code order and test each).
+_SCOPED_TASK_SQL = _TASK_SQL.replace("WHERE t.plan_id = :plan AND t.removed = :no",
+                                     "WHERE " + _Scope.where("t.id"))
+
+
+def lead_units(reader: Reader, flt: TaskFilter) -> list[str]:
+    """The distinct lead units (牵头单位) of the tasks :func:`list_tasks` returns for
+    ``flt``, sorted by name as Python sorts them (the order ``taskduty forms`` writes its
+    forms in): one ``DISTINCT`` over the links of the tasks ``flt``'s SQL filters match; a
+    filter judged on each task's status, schedule or targets streams the tasks' lead units
+    (:func:`iter_task_rows`) instead. Memory: the names, not the tasks."""
+    if flt.statuses or flt.stale_days is not None or flt.overdue or flt.warnings or flt.targets:
+        found = {u for row in iter_task_rows(reader, flt, ["units"]) for u in row["units"]}
+    else:
+        select = ("SELECT t.id FROM task t JOIN goal g ON g.id = t.goal_id "
+                  "WHERE t.plan_id = :plan AND t.removed = :no")
+        _pid, _year, sql, params = _task_query(reader, flt, select)
+        found = {r["name"] for r in reader.all(
+            "SELECT DISTINCT u.name FROM unit u JOIN task_unit tu ON tu.unit_id = u.id "
+            f"WHERE tu.role = 'lead' AND tu.task_id IN ({sql})", params)}
+    return sorted(found)
+
+
+def lead_unit_tasks(reader: Reader, flt: TaskFilter, unit: str) -> list[TaskView]:
+    """The tasks of :func:`list_tasks` for ``flt`` that ``unit`` leads, in its order, each as
+    it gives them (all their lead units, status in force, per-unit reports, actual values,
+    extension and schedule): ``flt``'s query restricted to the unit's tasks in SQL, and
+    their names, statuses and actual values read for that scope (:class:`_Scope`), so only
+    one unit's tasks are held and read however big the year is."""
+    pid, year, sql, params = _task_query(reader, flt, _SCOPED_TASK_SQL)
+    scope = _Scope(unit, pid)
+    rows = reader.all(sql + " ORDER BY t.goal_no, t.seq", params | scope.params)
+    return _complete(reader, pid, year, rows, flt, by_ids=True, scope=scope)
+
+
 def iter_tasks(reader: Reader, flt: TaskFilter, batch: int = ID_CHUNK) -> Iterator[TaskView]:
     """What :func:`list_tasks` returns, in the same order, fetched ``batch`` tasks at a time,
     so a whole year can be written out in flat memory.
@@ -747,12 +807,14 @@ def task_names(reader: Reader, flt: TaskFilter) -> dict[str, list[str]]:
 
 
 def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
-              flt: TaskFilter, by_ids: bool) -> list[TaskView]:
-    """TaskViews for ``rows`` with names and status, then ``flt``'s status filters."""
-    tasks = _assemble(reader, pid, year, rows, by_ids=by_ids)
+              flt: TaskFilter, by_ids: bool, scope: _Scope | None = None) -> list[TaskView]:
+    """TaskViews for ``rows`` with names and status, then ``flt``'s status filters; their
+    names, statuses and actual values read for ``scope`` (the rows' tasks are among its
+    tasks), else by the rows' ids (``by_ids``), else for the whole plan."""
+    tasks = _assemble(reader, pid, year, rows, by_ids=by_ids, scope=scope)
     as_of = flt.as_of or date.today()
-    _attach_status(reader, pid, tasks, as_of, by_ids=by_ids)
-    _attach_actuals(reader, pid, year, tasks, as_of)
+    _attach_status(reader, pid, tasks, as_of, by_ids=by_ids, scope=scope)
+    _attach_actuals(reader, pid, year, tasks, as_of, scope=scope)
     if flt.targets:
         wanted = {None if s == "none" else s for s in flt.targets}
         tasks = [t for t in tasks if any(g["status"] in wanted for g in t.targets)]
@@ -776,12 +838,20 @@ def _complete(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
 def attach_schedule(tasks: list[TaskView], as_of: date,
                     thresholds: Thresholds | None = None) -> None:
     """Set each task's :class:`~taskduty.schedule.Assessment` at ``as_of``: 序时进度, behind,
-    light, days left, judged on the approved extension's date when there is one."""
+    light, days left, judged on the approved extension's date when there is one. Tasks
+    alike in year, extension, status, progress and milestone dates share one assessment (it
+    is immutable): a year's tasks have few distinct ones."""
+    found: dict[tuple[Any, ...], Assessment] = {}
     for t in tasks:
-        extended = date.fromisoformat(t.extension["due_date"]) if t.extension else None
-        dates = [date.fromisoformat(m["date"]) for m in t.milestones]
-        t.schedule = assess(as_of, t.year, dates, status=t.status, progress=t.progress,
-                            extended_to=extended, thresholds=thresholds)
+        due = t.extension["due_date"] if t.extension else None
+        key = (t.year, due, t.status, t.progress, *(m["date"] for m in t.milestones))
+        sched = found.get(key)
+        if sched is None:
+            dates = [date.fromisoformat(m["date"]) for m in t.milestones]
+            sched = found[key] = assess(
+                as_of, t.year, dates, status=t.status, progress=t.progress,
+                extended_to=date.fromisoformat(due) if due else None, thresholds=thresholds)
+        t.schedule = sched
 
 
 _EXTENSION_SQL = (
@@ -869,14 +939,20 @@ _STATUS_SQL = (
 
 
 def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
-              by_ids: bool = True) -> list[TaskView]:
-    """TaskViews for ``rows`` with their leaders and units: read for these tasks' ids
-    (``by_ids``), else for the whole plan."""
+              by_ids: bool = True, scope: _Scope | None = None) -> list[TaskView]:
+    """TaskViews for ``rows`` with their leaders and units: read for ``scope``'s tasks (a
+    superset of the rows'), else for these tasks' ids (``by_ids``), else for the whole
+    plan."""
     leaders: dict[int, list[str]] = defaultdict(list)
     units: dict[int, list[str]] = defaultdict(list)
     co_units: dict[int, list[str]] = defaultdict(list)
     if rows:
-        if by_ids:
+        if scope is not None:
+            leader_rows = reader.all(_LEADERS_SQL.format(
+                where="WHERE " + scope.where("tl.task_id")), scope.params)
+            unit_rows = reader.all(_UNITS_SQL.format(where="WHERE " + scope.where(
+                "tu.task_id")), scope.params)
+        elif by_ids:
             ids = [r["id"] for r in rows]
             leader_rows = _by_ids(reader, _LEADERS_SQL.format(
                 where="WHERE tl.task_id IN {ids}"), ids)
@@ -891,12 +967,22 @@ def _assemble(reader: Reader, pid: int, year: int, rows: list[dict[str, Any]],
             leaders[r["task_id"]].append(r["name"])
         for r in unit_rows:
             (units if r["role"] == "lead" else co_units)[r["task_id"]].append(r["name"])
+    parsed: dict[str, list[dict[str, Any]]] = {}  # milestone texts recur: each read once
+
+    def milestones(text: str | None) -> list[dict[str, Any]]:
+        if not text:
+            return []
+        found = parsed.get(text)
+        if found is None:
+            found = parsed[text] = json.loads(text)
+        return [dict(m) for m in found]  # each task its own
+
     return [TaskView(
         id=r["id"], code=r["code"], year=year, goal_no=r["goal_no"], goal=r["goal"],
         section=r["section"], seq=r["seq"], standard=r["standard"], leaders=leaders[r["id"]],
         units=units[r["id"]], co_units=co_units[r["id"]], deadline=r["deadline"],
         deadline_date=as_date(r["deadline_date"]), deadline_kind=r["deadline_kind"],
-        milestones=json.loads(r["milestones"]) if r["milestones"] else [],
+        milestones=milestones(r["milestones"]),
         deadline_inferred=bool(r["deadline_inferred"]), extension_id=r["extension_id"],
         leaders_inherited=bool(r["leaders_inherited"]),
         units_inherited=bool(r["units_inherited"]), source_ref=r["source_ref"] or "",
@@ -914,14 +1000,20 @@ def _targets(stored: str | None) -> list[dict[str, Any]]:
 
 
 def _attach_status(reader: Reader, pid: int, tasks: list[TaskView], as_of: date,
-                   by_ids: bool = True) -> None:
+                   by_ids: bool = True, scope: _Scope | None = None) -> None:
     """Set each task's status, progress, note and date in force on ``as_of`` (and, with
-    several lead units, each one's latest report), reading the statuses of these tasks
-    (``by_ids``), else of the whole plan."""
+    several lead units, each one's latest report), reading the statuses of ``scope``'s
+    tasks, else of these tasks (``by_ids``), else of the whole plan."""
     if not tasks:
         return
-    found = status_in_force(reader, pid, as_of, {t.id: t.units for t in tasks},
-                            [t.id for t in tasks] if by_ids else None)
+    units = {t.id: t.units for t in tasks}
+    if scope is not None:
+        rows = reader.all(_LATEST_SQL.format(where="WHERE " + scope.where("t.id")),
+                          {"d": as_of} | scope.params)
+        found = _statuses(reader, as_of, units, [r for r in rows if r["task_id"] in units])
+    else:
+        found = status_in_force(reader, pid, as_of, units,
+                                [t.id for t in tasks] if by_ids else None)
     from taskduty.reports import report_dict
 
     for task in tasks:
@@ -1014,21 +1106,26 @@ _ACTUAL_SQL = (
 
 
 def _attach_actuals(reader: Reader, pid: int, year: int, tasks: list[TaskView],
-                   as_of: date) -> None:
+                   as_of: date, scope: _Scope | None = None) -> None:
     """Give each target of ``tasks`` its latest actual value on ``as_of`` (``actual``,
     ``actual_date``) and its ``status`` then: met, on_course or behind (None without an
-    actual), judged against the share of ``year`` elapsed at ``as_of`` (序时)."""
-    _set_actuals(reader, year, {t.id: t.targets for t in tasks if t.targets}, as_of)
+    actual), judged against the share of ``year`` elapsed at ``as_of`` (序时); the values
+    read for ``scope``'s tasks (a superset of ``tasks``), else by the tasks' ids."""
+    _set_actuals(reader, year, {t.id: t.targets for t in tasks if t.targets}, as_of, scope)
 
 
 def _set_actuals(reader: Reader, year: int, targets: dict[int, list[dict[str, Any]]],
-                 as_of: date) -> None:
+                 as_of: date, scope: _Scope | None = None) -> None:
     """:func:`_attach_actuals` for ``targets`` (task id -> its targets)."""
     from taskduty.targets import assess, year_elapsed
 
     if not targets:
         return
-    rows = _by_ids(reader, _ACTUAL_SQL, list(targets), {"d": as_of})
+    if scope is not None:
+        rows = reader.all(_ACTUAL_SQL.format(ids=f"({scope.SQL})"),
+                          {"d": as_of} | scope.params)
+    else:
+        rows = _by_ids(reader, _ACTUAL_SQL, list(targets), {"d": as_of})
     latest = {(r["task_id"], r["target_no"]): r for r in rows}
     elapsed = year_elapsed(year, as_of)
     for tid, task_targets in targets.items():
