@@ -12,11 +12,14 @@ by the code before the speed-ups; a changed byte anywhere fails.
 
 from __future__ import annotations
 
+import copy
 import csv
 import hashlib
+import io
 import json
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +28,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import ROWS, TARGETS_TABLE, write_plan
-from taskduty import clauses, i18n, numerals, schedule, targets, textclean
+from taskduty import clauses, i18n, numerals, schedule, table, targets, textclean
+from taskduty.errors import SourceError
+from taskduty.fields import header_field, squeeze
 from taskduty.schedule import Deadline, infer_deadline, parse_deadline, read_deadline
 from taskduty.sources import read_source
-from taskduty.table import PlanTable, TaskRow, normalise
+from taskduty.sources.base import SourceCell, SourceRow, SourceTable, repeated_header_note
+from taskduty.sources.csvfile import parse_csv
+from taskduty.table import (
+    CellNames,
+    PlanTable,
+    Repair,
+    TaskRow,
+    _joined,
+    normalise,
+    read_goal_number,
+)
 from taskduty.targets import extract_targets, targets_json
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -505,3 +520,318 @@ _NAME_PIECES = ["各", "县", "市", "区", "镇", "街道", "园区", "政府",
 @given(st.lists(st.sampled_from(_NAME_PIECES), max_size=10).map("".join))
 def test_split_names_as_before(value: str) -> None:
     assert clauses.split_names(value) == _split_names_before(value)
+
+
+# -- the normaliser's per-row methods against their versions before (goal_of, task, names) --
+_ = i18n._  # the message lookup of the methods below, as table.py has it
+
+
+class _NormaliserBefore(table._Normaliser):
+    """_Normaliser with goal_of, task (and responsibility), names and cells_of as they were
+    before the per-row CPU was cut: a dict of texts per row, a (values, kind) tuple per cell
+    read, a loop over leaders and units."""
+
+    def cells_of(self, cells: list[SourceCell], names: tuple[str, ...]) -> list[SourceCell]:
+        """:meth:`cell` of each of ``names``, in one call."""
+        columns, extra, count = self.columns, self.extra, len(cells)
+        out = []
+        for name in names:
+            index = columns.get(name)
+            if index is None or index >= count or name in extra:
+                out.append(self.cell(cells, name))
+            else:
+                out.append(cells[index])
+        return out
+
+    def names(self, cell: SourceCell, ref: str, kind: str) -> CellNames:
+        """The names of a leader (``kind="leaders"``) or unit cell, cleaned and repaired,
+        with what the cell said besides (see :class:`CellNames`); its repairs are recorded.
+
+        A cell's reading depends on its text alone, so each distinct cell text is read once
+        (leaders and units repeat on most rows of a table) and only its repairs are recorded
+        again for each row.
+        """
+        key = (tuple(cell.values), kind)
+        found = self.read_cache.get(key)
+        if found is None:
+            # A long table's cells in bounded memory: the readings of the last two rounds of
+            # table._READ_CACHE distinct cells are kept (those still in use come along).
+            found = self.older_reads.get(key) or self.read_names(cell.values, kind)
+            if len(self.read_cache) >= table._READ_CACHE:
+                self.older_reads, self.read_cache = self.read_cache, {}
+            self.read_cache[key] = found
+        for repair_kind, message in found.repairs:
+            self.repairs.append(Repair(repair_kind, ref, message))
+        for raw, name in found.cleaned:
+            seen = self.cleaned.get(raw)
+            self.cleaned[raw] = (name, (seen[1] if seen else 0) + 1)
+        for raw, name in found.remarks:
+            seen_remark = self.remarks.get(raw)
+            self.remarks[raw] = (name, raw[len(name):] if raw.startswith(name) else "",
+                                 (seen_remark[2] if seen_remark else 0) + 1)
+        return found
+
+    def goal_of(self, row: SourceRow) -> tuple[int, str] | None:
+        """The goal number of a task row and its 工作标准, or None for a row that fits no goal.
+
+        A goal is found by 序号, by name, or is the goal of the rows above; new goal names
+        are numbered in order.
+        """
+        ref = row.ref
+        no_cell, goal_cell, section_cell, standard_cell = self.cells_of(
+            row.cells, ("goal_no", "goal", "section", "standard"))
+        text = {"goal_no": _joined(no_cell.values), "goal": _joined(goal_cell.values),
+                "section": _joined(section_cell.values)}
+        if self.task_numbers:
+            text["goal_no"] = ""
+        if "goal" not in self.columns:
+            text["goal"] = self.heading_goal or ""
+            if not text["goal"] and self.current_no is None:
+                text["goal"] = "全部任务"
+                self.repairs.append(Repair(
+                    "note", ref, _("the table has no 目标名称 column and no heading rows: its "
+                                   "tasks form one goal, 全部任务")))
+            text["goal_no"] = ""
+        values = standard_cell.values
+        standard = (values[0].strip() if len(values) == 1
+                    else "\n".join([v.strip() for v in values if v.strip()]))
+        if text["section"]:
+            self.current_section = text["section"]
+        found = self.goal_numbers.get(text["goal_no"])
+        if found is None:
+            found = self.goal_numbers[text["goal_no"]] = read_goal_number(text["goal_no"])
+        code_part, number = found
+        if code_part is not None:
+            if not self.code_note:
+                self.code_note = True
+                self.repairs.append(Repair(
+                    "note", ref, _("序号 {text!r} numbers goal.task: the goal number is its first "
+                                   "part")
+                        .format(text=text['goal_no'])))
+            text["goal_no"] = code_part
+        if text["goal_no"] and number is None:
+            self.repairs.append(Repair(
+                "warning", ref, _("序号 {text!r} is not a goal number; ignored")
+                    .format(text=text['goal_no'])))
+        goal = self.goal_name(text["goal"], ref)
+        if number is None and goal:
+            number = self.goal_keys.get(squeeze(goal))
+            if number is None:
+                number = self.top_goal + 1
+                if "goal_no" in self.columns:
+                    self.repairs.append(Repair(
+                        "note", ref, _("goal {goal!r} has no 序号; numbered {number}")
+                            .format(goal=goal, number=number)))
+        if number is None:
+            number = self.current_no
+        if number is None:
+            if standard:
+                self.repairs.append(Repair("warning", ref, _("a task before any goal was skipped")))
+            return None
+        self.name_goal(number, goal, ref)
+        self.current_no = number
+        return number, standard
+
+    def task(self, row: SourceRow, number: int, standard: str) -> TaskRow:
+        """One task of goal ``number``: its cells read, blanks inherited within the goal."""
+        ref = row.ref
+        self.seq[number] = self.seq.get(number, 0) + 1
+        code = f"{number}.{self.seq[number]}"
+        previous = self.last_in_goal.get(number)
+        task = TaskRow(code=code, goal_no=number, goal=self.goal_names[number],
+                       seq=self.seq[number], standard=standard, leaders=[], units=[],
+                       section=self.current_section, ref=ref)
+        moved, marked, notes, rule = self.responsibility(row, task, previous)
+        co_cell = self.cell(row.cells, "co_units")
+        co = self.names(co_cell, ref, "co_units")
+        task.co_units = list(co.names)
+        notes += co.notes
+        rule = rule or co.rule
+        deadline_cell = self.cell(row.cells, "deadline")
+        task.deadline = _joined(deadline_cell.values) or None
+        if previous is not None and co_cell.merged and not task.co_units:
+            task.co_units = list(previous.co_units)
+        if moved:
+            task.co_units += [u for u in moved if u not in task.co_units]
+        if previous is not None and deadline_cell.merged and not task.deadline:
+            task.deadline = previous.deadline
+        for note in [*row.notes, *notes]:
+            self.repairs.append(Repair(
+                "note", ref, _("{code}: {note} kept as a note (another level of government's "
+                               "units, not this one's)").format(code=code, note=note), code))
+        if row.marked is not None:
+            marked = row.marked
+        elif "co_units" in self.columns or self.lead_column:
+            marked = True
+        if not marked and len(task.units) >= 2 and (
+                self.lead_first or self.document_rule or row.lead_first or rule):
+            # The first-listed unit leads and the others cooperate, where a list marks no
+            # lead and the rule applies: ``--lead-first``, or the document states it
+            # (列第一位者为牵头单位). The rows below inherit the cells as read.
+            self.last_in_goal[number] = replace(task)
+            task.co_units = task.units[1:] + [u for u in task.co_units if u not in task.units]
+            task.units = task.units[:1]
+            self.changed += 1
+            return task
+        self.last_in_goal[number] = task
+        return task
+
+    def responsibility(self, row: SourceRow, task: TaskRow,
+                       previous: TaskRow | None) -> tuple[list[str], bool, list[str], bool]:
+        """Fill ``task``'s leaders and lead units from its cells, the heading above, or the
+        task above (a blank or merged cell). Returns the units moved to co-units, whether
+        the lead was marked, notes on other levels' units and whether the unit cell states
+        the first-listed-leads rule."""
+        ref, code = row.ref, task.code
+        moved: list[str] = []
+        marked = rule = False
+        notes: list[str] = []
+        for attr, label in (("leaders", "分管领导"), ("units", "牵头单位")):
+            cell = self.cell(row.cells, attr)
+            read = self.names(cell, ref, attr)
+            values = list(read.names)
+            if attr == "units":
+                marked, rule = read.marked, read.rule
+                notes = list(read.notes)
+                if read.moved_co:
+                    moved = list(read.moved_co)
+                    self.repairs.append(Repair(
+                        "repaired", ref, _("{code} 牵头单位: {moved} marked as cooperating "
+                                           "(配合) -> 配合单位")
+                            .format(code=code, moved="、".join(moved)), code))
+            from_heading = getattr(self.heading_clause, attr) if self.heading_clause else None
+            can_inherit = (self.inherits and previous is not None and bool(getattr(previous, attr))
+                           and attr in self.columns)
+            if not values and from_heading and not can_inherit:
+                # a blank or merged cell continues the task above; the heading names the
+                # rest (and fills a column the table does not have)
+                values = list(from_heading)
+                marked = marked or attr == "units"
+            elif not values and can_inherit:
+                values = list(getattr(previous, attr))
+                setattr(task, f"{attr}_inherited", True)
+                how = _("merged cell") if cell.merged else _("blank cell")
+                self.repairs.append(Repair(
+                    "inherited", ref,
+                    _("{code} {label}: {how}, inherited {values} from {previous}")
+                        .format(code=code, label=label, how=how, values='、'.join(values),
+                                previous=previous.code), code))
+            elif not values and (attr == "units" or (self.inherits and attr in self.columns)):
+                self.repairs.append(Repair("warning", ref, _("{code} has no {label}")
+                    .format(code=code, label=label), code))
+            setattr(task, attr, values)
+        return moved, marked, notes, rule
+
+
+_LAYOUTS = [
+    ["序号", "目标名称", "工作标准", "分管领导", "牵头单位", "配合单位", "完成时限"],
+    ["序号", "工作标准", "责任单位"],
+    ["类别", "序号", "目标名称", "工作标准", "分管领导", "牵头单位", "责任单位", "完成时限"],
+    ["目标名称", "工作标准", "牵头单位", "牵头部门"],
+    ["序号", "工作标准", "分管领导", "责任单位", "配合单位"],
+]
+_TEXTS = ["", "", "", "1", "2", "1.2", "二", "（三）", "x", "一、稳增长", "稳增长", "促改革",
+          "一、经济发展", "注：列第一位者为牵头单位", "说明：另行通知", "改造校舍10所",
+          "建成道路5公里", "张三", "张三副市长", "王五（常务副区长）", "李四、王五", "区发改局",
+          "区发改局、区财政局", "区发改局（牵头）、区财政局（配合）", "区财政局（配合）",
+          "各县、市、区政府", "区发 改局 区财政局", "区住建", "局",
+          "牵头单位：区发改局\n配合单位：区财政局", "省牵头单位：省厅\n区交通局",
+          "区发改局牵头，区财政局配合", "年底前", "6月底前完成", "一季度", "全年", "区发改局等",
+          "省牵头单位：省厅\n区交通局牵头", " 年底前 ", " 区发改局"]
+# A heading row's text, merged across the row (its cells all hold it)
+_HEADINGS = ["二、县发改局、县财政局牵头工作（8项）", "一、张三副市长牵头工作", "三、生态环境"]
+_CELL = st.one_of(
+    st.sampled_from(_TEXTS).map(lambda t: SourceCell([t] if t else [])),
+    st.lists(st.sampled_from(_TEXTS), min_size=2, max_size=3).map(SourceCell),
+    st.just(SourceCell(merged=True)))
+
+
+@st.composite
+def _source(draw: Any) -> tuple[SourceTable, bool]:
+    header = draw(st.sampled_from(_LAYOUTS))
+    row_cells = st.one_of(
+        st.lists(_CELL, min_size=len(header) - 1, max_size=len(header)),
+        st.sampled_from(_HEADINGS).map(lambda h: [SourceCell([h]) for _c in header]))
+    rows = [SourceRow(draw(row_cells), f"row {i}", draw(st.sampled_from([None, None, True, False])),
+                      draw(st.booleans()), draw(st.sampled_from([[], [], ["省牵头单位：省厅"]])))
+            for i in range(draw(st.integers(1, 12)))]
+    fmt = draw(st.sampled_from(["csv", "xlsx", "notice", "docx"]))
+    return SourceTable(header, rows, title="2019年目标任务", input_format=fmt), draw(st.booleans())
+
+
+def _normalised(kind: type, source: SourceTable, lead_first: bool) -> Any:
+    source = copy.deepcopy(source)
+    try:
+        invisible = table.clean_invisible(source)
+        found = kind(source, lead_first).run()
+    except SourceError as exc:
+        return ["error", str(exc), exc.hint]
+    found.repairs[:0] = invisible
+    return table_record(found)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(_source())
+def test_normaliser_rows_as_before(drawn: tuple[SourceTable, bool]) -> None:
+    source, lead_first = drawn
+    assert (_normalised(table._Normaliser, source, lead_first)
+            == _normalised(_NormaliserBefore, source, lead_first))
+
+
+def test_normaliser_rows_as_before_past_the_read_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cell readings kept for two rounds of _READ_CACHE, the rounds counted over every kind:
+    a table of more distinct cells than a round holds reads as before."""
+    monkeypatch.setattr(table, "_READ_CACHE", 3)
+    texts = ["区发改局", "区财政局（配合）", "区发 改局 区财政局", "区住建、局", "张三副市长",
+             "李四"]
+    rows = [SourceRow([SourceCell([str(1 + i % 3)]), SourceCell(["稳增长"]),
+                       SourceCell([f"任务{i}"]), SourceCell([texts[i % 5]]),
+                       SourceCell([texts[(i * 7) % 6]]), SourceCell([texts[(i * 3) % 6]]),
+                       SourceCell([])], f"row {i}") for i in range(60)]
+    source = SourceTable(_LAYOUTS[0], rows, input_format="xlsx")
+    assert (_normalised(table._Normaliser, source, False)
+            == _normalised(_NormaliserBefore, source, False))
+
+
+def _csv_rows_before(text: str) -> tuple[list[Any], list[str]]:
+    """What parse_csv read from the rows below the header before their cells were built
+    with the 工作标准 column apart: every record's cells stripped, blank rows and repeated
+    header rows skipped, short rows padded, a cell per text (none for a blank)."""
+    records = list(csv.reader(io.StringIO(text)))
+    header = [c.strip() for c in records[0]]
+    fields = [header_field(h) for h in header]
+    rows, skipped = [], []
+    for number, record in enumerate(records[1:], start=2):
+        cells = [c.strip() for c in record]
+        if not any(cells):
+            continue
+        if [header_field(c) for c in cells[:len(header)]] == fields:
+            skipped.append(f"row {number}")
+            continue
+        cells += [""] * (len(header) - len(cells))
+        rows.append([f"row {number}", [[t] if t else [] for t in cells]])
+    return rows, skipped
+
+
+_CSV_TEXTS = ["", " ", "1", "序号", "目标名称", "工作标准", "分管领导", "牵头单位", "稳增长",
+              "改造校舍10所", " 张三 ", "区发改局", "a,b", "年底前", "x" * 45]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.lists(st.sampled_from(_CSV_TEXTS), min_size=1, max_size=6), max_size=10),
+       st.sampled_from([["序号", "目标名称", "工作标准", "分管领导", "牵头单位"],
+                        ["目标名称", "牵头单位", "工作标准"],
+                        ["工作标准", "牵头单位", "分管领导"]]))
+def test_csv_rows_as_before(records: list[list[str]], header: list[str]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows([header, *records])
+    text = buffer.getvalue()
+    rows, skipped = _csv_rows_before(text)
+    for lazy in (False, True):
+        found = parse_csv(text, "t.csv", lazy=lazy)
+        assert [[r.ref, [c.values for c in r.cells]] for r in found.rows] == rows
+        assert found.notes == ([repeated_header_note(skipped)] if skipped else [])
+        if lazy:
+            assert [list(r) for r in found.rows.plain()] == [  # type: ignore[union-attr]
+                [ref, [v[0] if v else "" for v in values]] for ref, values in rows]
+            assert all(not c.merged for r in found.rows for c in r.cells)

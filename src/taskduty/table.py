@@ -303,6 +303,8 @@ class _Normaliser:
         self.columns = map_header(source.header)
         self.extra = {k: v for k, v in extra_columns(source.header).items()
                       if k in NAME_FIELDS}
+        # The column of each field read from one column alone (not from two, see cell).
+        self.plain_columns = {k: v for k, v in self.columns.items() if k not in self.extra}
         header_keys = {header_field(h): squeeze(h) for h in source.header}
         # A lead-unit column (牵头单位) marks who leads; 责任单位 alone lists without marking.
         self.lead_column = _key_is_lead(header_keys.get("units", ""))
@@ -337,9 +339,11 @@ class _Normaliser:
         self.cleaned: dict[str, tuple[str, int]] = {}
         # Remarks dropped from names: raw name -> (name, what was dropped, times).
         self.remarks: dict[str, tuple[str, str, int]] = {}
-        # Each distinct cell text read once: (values, kind) -> its reading.
-        self.read_cache: dict[tuple[tuple[str, ...], str], CellNames] = {}
-        self.older_reads: dict[tuple[tuple[str, ...], str], CellNames] = {}
+        # Each distinct cell text read once: kind -> the text of a one-piece cell (else the
+        # tuple of its pieces) -> its reading; ``reads``: readings in this round (see names).
+        self.read_cache: dict[str, dict[str | tuple[str, ...], CellNames]] = {}
+        self.older_reads: dict[str, dict[str | tuple[str, ...], CellNames]] = {}
+        self.reads = 0
         self.last_filled: tuple[list[SourceCell] | None, list[tuple[int, str]]] = (None, [])
         self.renamed_goals: set[str] = set()
         # 序号 and goal texts repeat on every row of a goal: each read once.
@@ -399,18 +403,6 @@ class _Normaliser:
                           merged=all(c.merged or c.blank for c in parts)
                           and any(c.merged for c in parts))
 
-    def cells_of(self, cells: list[SourceCell], names: tuple[str, ...]) -> list[SourceCell]:
-        """:meth:`cell` of each of ``names``, in one call."""
-        columns, extra, count = self.columns, self.extra, len(cells)
-        out = []
-        for name in names:
-            index = columns.get(name)
-            if index is None or index >= count or name in extra:
-                out.append(self.cell(cells, name))
-            else:
-                out.append(cells[index])
-        return out
-
     def names(self, cell: SourceCell, ref: str, kind: str) -> CellNames:
         """The names of a leader (``kind="leaders"``) or unit cell, cleaned and repaired,
         with what the cell said besides (see :class:`CellNames`); its repairs are recorded.
@@ -419,24 +411,35 @@ class _Normaliser:
         (leaders and units repeat on most rows of a table) and only its repairs are recorded
         again for each row.
         """
-        key = (tuple(cell.values), kind)
-        found = self.read_cache.get(key)
+        values = cell.values
+        key: str | tuple[str, ...] = values[0] if len(values) == 1 else tuple(values)
+        cache = self.read_cache.get(kind)
+        found = cache.get(key) if cache is not None else None
         if found is None:
             # A long table's cells in bounded memory: the readings of the last two rounds of
             # _READ_CACHE distinct cells are kept (those still in use come along).
-            found = self.older_reads.get(key) or self.read_names(cell.values, kind)
-            if len(self.read_cache) >= _READ_CACHE:
-                self.older_reads, self.read_cache = self.read_cache, {}
-            self.read_cache[key] = found
-        for repair_kind, message in found.repairs:
-            self.repairs.append(Repair(repair_kind, ref, message))
-        for raw, name in found.cleaned:
-            seen = self.cleaned.get(raw)
-            self.cleaned[raw] = (name, (seen[1] if seen else 0) + 1)
-        for raw, name in found.remarks:
-            seen_remark = self.remarks.get(raw)
-            self.remarks[raw] = (name, raw[len(name):] if raw.startswith(name) else "",
-                                 (seen_remark[2] if seen_remark else 0) + 1)
+            older = self.older_reads.get(kind)
+            found = (older.get(key) if older is not None else None) or self.read_names(
+                values, kind)
+            if self.reads >= _READ_CACHE:
+                self.older_reads, self.read_cache, self.reads = self.read_cache, {}, 0
+                cache = None
+            if cache is None:
+                cache = self.read_cache[kind] = {}
+            cache[key] = found
+            self.reads += 1
+        if found.repairs:
+            for repair_kind, message in found.repairs:
+                self.repairs.append(Repair(repair_kind, ref, message))
+        if found.cleaned:
+            for raw, name in found.cleaned:
+                seen = self.cleaned.get(raw)
+                self.cleaned[raw] = (name, (seen[1] if seen else 0) + 1)
+        if found.remarks:
+            for raw, name in found.remarks:
+                seen_remark = self.remarks.get(raw)
+                self.remarks[raw] = (name, raw[len(name):] if raw.startswith(name) else "",
+                                     (seen_remark[2] if seen_remark else 0) + 1)
         return found
 
     def read_names(self, values: list[str], kind: str) -> CellNames:
@@ -845,29 +848,42 @@ class _Normaliser:
         A goal is found by 序号, by name, or is the goal of the rows above; new goal names
         are numbered in order.
         """
-        ref = row.ref
-        no_cell, goal_cell, section_cell, standard_cell = self.cells_of(
-            row.cells, ("goal_no", "goal", "section", "standard"))
-        text = {"goal_no": _joined(no_cell.values), "goal": _joined(goal_cell.values),
-                "section": _joined(section_cell.values)}
+        ref, cells = row.ref, row.cells
+        plain, count = self.plain_columns, len(cells)
+        at = plain.get("goal_no")
+        values = (cells[at] if at is not None and at < count
+                  else self.cell(cells, "goal_no")).values
+        no_text = values[0].strip() if len(values) == 1 else "".join([v.strip() for v in values])
+        at = plain.get("goal")
+        values = (cells[at] if at is not None and at < count
+                  else self.cell(cells, "goal")).values
+        goal_text = (values[0].strip() if len(values) == 1
+                     else "".join([v.strip() for v in values]))
+        at = plain.get("section")
+        values = (cells[at] if at is not None and at < count
+                  else self.cell(cells, "section")).values
+        section_text = (values[0].strip() if len(values) == 1
+                        else "".join([v.strip() for v in values]))
+        at = plain.get("standard")
+        values = (cells[at] if at is not None and at < count
+                  else self.cell(cells, "standard")).values
+        standard = (values[0].strip() if len(values) == 1
+                    else "\n".join([v.strip() for v in values if v.strip()]))
         if self.task_numbers:
-            text["goal_no"] = ""
+            no_text = ""
         if "goal" not in self.columns:
-            text["goal"] = self.heading_goal or ""
-            if not text["goal"] and self.current_no is None:
-                text["goal"] = "全部任务"
+            goal_text = self.heading_goal or ""
+            if not goal_text and self.current_no is None:
+                goal_text = "全部任务"
                 self.repairs.append(Repair(
                     "note", ref, _("the table has no 目标名称 column and no heading rows: its "
                                    "tasks form one goal, 全部任务")))
-            text["goal_no"] = ""
-        values = standard_cell.values
-        standard = (values[0].strip() if len(values) == 1
-                    else "\n".join([v.strip() for v in values if v.strip()]))
-        if text["section"]:
-            self.current_section = text["section"]
-        found = self.goal_numbers.get(text["goal_no"])
+            no_text = ""
+        if section_text:
+            self.current_section = section_text
+        found = self.goal_numbers.get(no_text)
         if found is None:
-            found = self.goal_numbers[text["goal_no"]] = read_goal_number(text["goal_no"])
+            found = self.goal_numbers[no_text] = read_goal_number(no_text)
         code_part, number = found
         if code_part is not None:
             if not self.code_note:
@@ -875,13 +891,13 @@ class _Normaliser:
                 self.repairs.append(Repair(
                     "note", ref, _("序号 {text!r} numbers goal.task: the goal number is its first "
                                    "part")
-                        .format(text=text['goal_no'])))
-            text["goal_no"] = code_part
-        if text["goal_no"] and number is None:
+                        .format(text=no_text)))
+            no_text = code_part
+        if no_text and number is None:
             self.repairs.append(Repair(
                 "warning", ref, _("序号 {text!r} is not a goal number; ignored")
-                    .format(text=text['goal_no'])))
-        goal = self.goal_name(text["goal"], ref)
+                    .format(text=no_text)))
+        goal = self.goal_name(goal_text, ref)
         if number is None and goal:
             number = self.goal_keys.get(squeeze(goal))
             if number is None:
@@ -946,36 +962,68 @@ class _Normaliser:
 
     def task(self, row: SourceRow, number: int, standard: str) -> TaskRow:
         """One task of goal ``number``: its cells read, blanks inherited within the goal."""
-        ref = row.ref
-        self.seq[number] = self.seq.get(number, 0) + 1
-        code = f"{number}.{self.seq[number]}"
+        ref, cells = row.ref, row.cells
+        seq = self.seq[number] = self.seq.get(number, 0) + 1
+        code = f"{number}.{seq}"
         previous = self.last_in_goal.get(number)
-        task = TaskRow(code=code, goal_no=number, goal=self.goal_names[number],
-                       seq=self.seq[number], standard=standard, leaders=[], units=[],
-                       section=self.current_section, ref=ref)
-        moved, marked, notes, rule = self.responsibility(row, task, previous)
-        co_cell = self.cell(row.cells, "co_units")
-        co = self.names(co_cell, ref, "co_units")
-        task.co_units = list(co.names)
-        notes += co.notes
-        rule = rule or co.rule
-        deadline_cell = self.cell(row.cells, "deadline")
-        task.deadline = _joined(deadline_cell.values) or None
-        if previous is not None and co_cell.merged and not task.co_units:
-            task.co_units = list(previous.co_units)
-        if moved:
-            task.co_units += [u for u in moved if u not in task.co_units]
-        if previous is not None and deadline_cell.merged and not task.deadline:
-            task.deadline = previous.deadline
-        for note in [*row.notes, *notes]:
+        plain, count, names = self.plain_columns, len(cells), self.names
+        # the leaders, then the lead units: each cell read, a blank one filled (:meth:`blank`)
+        at = plain.get("leaders")
+        cell = cells[at] if at is not None and at < count else self.cell(cells, "leaders")
+        leaders = list(names(cell, ref, "leaders").names)
+        leaders_inherited = False
+        if not leaders:
+            leaders, leaders_inherited, _heading = self.blank(
+                "leaders", "分管领导", cell, code, ref, previous)
+        at = plain.get("units")
+        cell = cells[at] if at is not None and at < count else self.cell(cells, "units")
+        read = names(cell, ref, "units")
+        units = list(read.names)
+        marked, rule, notes = read.marked, read.rule, list(read.notes)
+        moved: list[str] = []
+        if read.moved_co:
+            moved = list(read.moved_co)
             self.repairs.append(Repair(
-                "note", ref, _("{code}: {note} kept as a note (another level of government's "
-                               "units, not this one's)").format(code=code, note=note), code))
+                "repaired", ref, _("{code} 牵头单位: {moved} marked as cooperating (配合) -> "
+                                   "配合单位").format(code=code, moved="、".join(moved)), code))
+        units_inherited = False
+        if not units:
+            units, units_inherited, heading = self.blank(
+                "units", "牵头单位", cell, code, ref, previous)
+            marked = marked or heading
+        at = plain.get("co_units")
+        co_cell = cells[at] if at is not None and at < count else self.cell(cells, "co_units")
+        co = names(co_cell, ref, "co_units")
+        co_units = list(co.names)
+        if co.notes:
+            notes += co.notes
+        rule = rule or co.rule
+        at = plain.get("deadline")
+        deadline_cell = (cells[at] if at is not None and at < count
+                         else self.cell(cells, "deadline"))
+        values = deadline_cell.values
+        deadline = (values[0].strip() if len(values) == 1
+                    else "".join([v.strip() for v in values])) or None
+        if previous is not None and co_cell.merged and not co_units:
+            co_units = list(previous.co_units)
+        if moved:
+            co_units += [u for u in moved if u not in co_units]
+        if previous is not None and deadline_cell.merged and not deadline:
+            deadline = previous.deadline
+        task = TaskRow(code, number, self.goal_names[number], seq, standard, leaders, units,
+                       co_units, deadline, self.current_section, leaders_inherited,
+                       units_inherited, ref)
+        if row.notes or notes:
+            for note in [*row.notes, *notes]:
+                self.repairs.append(Repair(
+                    "note", ref, _("{code}: {note} kept as a note (another level of "
+                                   "government's units, not this one's)")
+                        .format(code=code, note=note), code))
         if row.marked is not None:
             marked = row.marked
         elif "co_units" in self.columns or self.lead_column:
             marked = True
-        if not marked and len(task.units) >= 2 and (
+        if not marked and len(units) >= 2 and (
                 self.lead_first or self.document_rule or row.lead_first or rule):
             # The first-listed unit leads and the others cooperate, where a list marks no
             # lead and the rule applies: ``--lead-first``, or the document states it
@@ -988,51 +1036,32 @@ class _Normaliser:
         self.last_in_goal[number] = task
         return task
 
-    def responsibility(self, row: SourceRow, task: TaskRow,
-                       previous: TaskRow | None) -> tuple[list[str], bool, list[str], bool]:
-        """Fill ``task``'s leaders and lead units from its cells, the heading above, or the
-        task above (a blank or merged cell). Returns the units moved to co-units, whether
-        the lead was marked, notes on other levels' units and whether the unit cell states
-        the first-listed-leads rule."""
-        ref, code = row.ref, task.code
-        moved: list[str] = []
-        marked = rule = False
-        notes: list[str] = []
-        for attr, label in (("leaders", "分管领导"), ("units", "牵头单位")):
-            cell = self.cell(row.cells, attr)
-            read = self.names(cell, ref, attr)
-            values = list(read.names)
-            if attr == "units":
-                marked, rule = read.marked, read.rule
-                notes = list(read.notes)
-                if read.moved_co:
-                    moved = list(read.moved_co)
-                    self.repairs.append(Repair(
-                        "repaired", ref, _("{code} 牵头单位: {moved} marked as cooperating "
-                                           "(配合) -> 配合单位")
-                            .format(code=code, moved="、".join(moved)), code))
-            from_heading = getattr(self.heading_clause, attr) if self.heading_clause else None
-            can_inherit = (self.inherits and previous is not None and bool(getattr(previous, attr))
-                           and attr in self.columns)
-            if not values and from_heading and not can_inherit:
-                # a blank or merged cell continues the task above; the heading names the
-                # rest (and fills a column the table does not have)
-                values = list(from_heading)
-                marked = marked or attr == "units"
-            elif not values and can_inherit:
-                values = list(getattr(previous, attr))
-                setattr(task, f"{attr}_inherited", True)
-                how = _("merged cell") if cell.merged else _("blank cell")
-                self.repairs.append(Repair(
-                    "inherited", ref,
-                    _("{code} {label}: {how}, inherited {values} from {previous}")
-                        .format(code=code, label=label, how=how, values='、'.join(values),
-                                previous=previous.code), code))
-            elif not values and (attr == "units" or (self.inherits and attr in self.columns)):
-                self.repairs.append(Repair("warning", ref, _("{code} has no {label}")
-                    .format(code=code, label=label), code))
-            setattr(task, attr, values)
-        return moved, marked, notes, rule
+    def blank(self, attr: str, label: str, cell: SourceCell, code: str, ref: str,
+              previous: TaskRow | None) -> tuple[list[str], bool, bool]:
+        """The leaders or lead units (``attr``) of a task whose cell names none: the heading
+        above's, or the task above's (a blank or merged cell), else none (a warning).
+        Returns them, whether they were inherited and whether the heading named them."""
+        from_heading = getattr(self.heading_clause, attr) if self.heading_clause else None
+        can_inherit = (self.inherits and previous is not None and bool(getattr(previous, attr))
+                       and attr in self.columns)
+        if from_heading and not can_inherit:
+            # a blank or merged cell continues the task above; the heading names the
+            # rest (and fills a column the table does not have)
+            return list(from_heading), False, True
+        if can_inherit:
+            assert previous is not None
+            values = list(getattr(previous, attr))
+            how = _("merged cell") if cell.merged else _("blank cell")
+            self.repairs.append(Repair(
+                "inherited", ref,
+                _("{code} {label}: {how}, inherited {values} from {previous}")
+                    .format(code=code, label=label, how=how, values='、'.join(values),
+                            previous=previous.code), code))
+            return values, True, False
+        if attr == "units" or (self.inherits and attr in self.columns):
+            self.repairs.append(Repair("warning", ref, _("{code} has no {label}")
+                .format(code=code, label=label), code))
+        return [], False, False
 
     def lead_first_note(self) -> None:
         """The note on the tasks whose first-listed unit was read as the lead (:meth:`task`)."""

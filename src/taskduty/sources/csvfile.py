@@ -27,6 +27,7 @@ DELIMITERS = "\t,;|"
 T = TypeVar("T")
 SHARED_LENGTH = 40
 SHARED_LIMIT = 8192  # distinct short cells a lazy pass shares at most (bounded memory)
+_UNSEEN = object()
 
 
 def read_csv(path: Path, lazy: bool = False) -> SourceTable:
@@ -149,22 +150,36 @@ def parse_csv(text: str, name: str, lazy: bool = False) -> SourceTable:
                 first_fields[text] = header_field(text)
             return first_fields[text]
 
-        get = shared_cells.get
+        get, seen_first = shared_cells.get, first_fields.get
+        width, first = len(header), fields[0] if fields else None
+        # 工作标准: a task's own text, seldom on two rows, so never shared (it would push the
+        # cells that repeat out of the bounded share)
+        std = fields.index("standard") if "standard" in fields else None
         for number, record in enumerate(records, start=start + 1):
             cells = [c.strip() for c in record]
             if not any(cells):
                 continue
             # The first cell decides for almost every row, so a long table is not read twice.
-            if (cells and fields and first_field(cells[0]) == fields[0]
-                    and [header_field(c) for c in cells[: len(header)]] == fields):
-                skipped.append(number)
-                continue
-            cells += [""] * (len(header) - len(cells))
+            if fields:
+                found = seen_first(cells[0], _UNSEEN)
+                if found is _UNSEEN:
+                    found = first_field(cells[0])
+                if found == first and [header_field(c) for c in cells[:width]] == fields:
+                    skipped.append(number)
+                    continue
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
             if plain:
                 yield f"row {number}", cells
                 continue
             # (a text seen before: its cell, without a call; a long text is never shared)
-            yield SourceRow([get(c) or cell_of(c) for c in cells], f"row {number}")
+            if std is None or not (text := cells[std]):
+                yield SourceRow([get(c) or cell_of(c) for c in cells], f"row {number}")
+                continue
+            cells[std] = ""
+            out = [get(c) or cell_of(c) for c in cells]
+            out[std] = SourceCell([text])
+            yield SourceRow(out, f"row {number}")
         table.notes = [repeated_header_note([f"row {n}" for n in skipped])] if skipped else []
 
     if lazy:
