@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import ROWS, TARGETS_TABLE, write_plan
-from taskduty import clauses, i18n, numerals, schedule, table, targets, textclean
+from taskduty import clauses, i18n, numerals, schedule, table, targets, textclean, writer
 from taskduty.errors import SourceError
 from taskduty.fields import header_field, squeeze
 from taskduty.schedule import Deadline, infer_deadline, parse_deadline, read_deadline
@@ -835,3 +835,16 @@ def test_csv_rows_as_before(records: list[list[str]], header: list[str]) -> None
             assert [list(r) for r in found.rows.plain()] == [  # type: ignore[union-attr]
                 [ref, [v[0] if v else "" for v in values]] for ref, values in rows]
             assert all(not c.merged for r in found.rows for c in r.cells)
+
+
+_VALUES = st.one_of(st.none(), st.integers(-3, 3), st.text(max_size=3),
+                    st.dates(), st.datetimes(), st.booleans())
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.lists(_VALUES, min_size=3, max_size=3).map(tuple), max_size=6),
+       st.sampled_from([(0,), (1,), (2,), (0, 2), (1, 2)]))
+def test_sqlite_rows_as_each_row_before(rows: list[tuple[Any, ...]],
+                                        dates: tuple[int, ...]) -> None:
+    """writer._sqlite_rows (a task's one date read alone) as _sqlite_row of each row."""
+    assert writer._sqlite_rows(rows, dates) == [writer._sqlite_row(r, dates) for r in rows]

@@ -326,14 +326,15 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
         if len(by_code) != len(chunk):
             raise AssertionError("task rows and ids out of step")
         last = max(by_code.values())
-        for t in chunk:
-            task_ids.append(by_code[t.code])
-            leader_counts.append(len(t.leaders))
-            lead_counts.append(len(t.units))
-            co_counts.append(len(t.co_units))
-            leader_names.extend([leaders.setdefault(n, len(leaders)) for n in t.leaders])
-            unit_names.extend([units.setdefault(n, len(units)) for n in t.units])
-            unit_names.extend([units.setdefault(n, len(units)) for n in t.co_units])
+        # (a chunk's numbers a list each: no call per task)
+        task_ids.extend([by_code[t.code] for t in chunk])
+        leader_counts.extend([len(t.leaders) for t in chunk])
+        lead_counts.extend([len(t.units) for t in chunk])
+        co_counts.extend([len(t.co_units) for t in chunk])
+        add_leader, add_unit = leaders.setdefault, units.setdefault
+        leader_names.extend([add_leader(n, len(leaders)) for t in chunk for n in t.leaders])
+        unit_names.extend([add_unit(n, len(units)) for t in chunk
+                           for names in (t.units, t.co_units) for n in names])
 
     # With a second process, a chunk's text columns are worked out there while the next
     # chunk is normalised here; the chunks are stored in order, one behind.

@@ -92,6 +92,16 @@ def _sqlite_row(row: tuple[Any, ...], dates: Sequence[int]) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _sqlite_rows(rows: list[tuple[Any, ...]], dates: Sequence[int]) -> list[tuple[Any, ...]]:
+    """:func:`_sqlite_row` of each of ``rows`` (one place that may hold a date, as a task's
+    row has: read there alone)."""
+    if len(dates) != 1:
+        return [_sqlite_row(r, dates) for r in rows]
+    at = dates[0]
+    after = at + 1
+    return [r if r[at] is None else (*r[:at], sqlite_value(r[at]), *r[after:]) for r in rows]
+
+
 class _SqliteWriter(_SqliteReader):
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return super().all(sql, _sqlite_params(params))
@@ -110,7 +120,7 @@ class _SqliteWriter(_SqliteReader):
              dates: Sequence[int] = ()) -> None:
         if rows:
             self.conn.executemany(insert_sql(table, columns, lambda _c: "?"),
-                                  [_sqlite_row(r, dates) for r in rows] if dates else rows)
+                                  _sqlite_rows(rows, dates) if dates else rows)
 
 
 class _SqlaWriter(_SqlaReader):
