@@ -185,6 +185,17 @@ def test_status_then_upgrade_keeps_history_and_matches_a_new_schema(v1_url, anot
     assert shape(v1_url) == shape(another_db_url)
 
 
+def test_no_index_on_text_keys_in_a_new_or_upgraded_database(v1_url, another_db_url):
+    """Schema 9: tasks' text keys are matched in Python; a load keeps no index on them."""
+    assert ("ix_task_text_key", ("text_key",)) in shape(v1_url)["task"]["indexes"]
+    assert cli(v1_url, "db", "upgrade").exit_code == 0
+    fresh = cli(another_db_url, "load", str(ROOT / "data" / "seed_table.csv"), "--year", "2018",
+                "-q")
+    assert fresh.exit_code == 0, fresh.output
+    for url in (v1_url, another_db_url):
+        assert not [i for i in shape(url)["task"]["indexes"] if "text_key" in i[1]]
+
+
 def test_any_command_upgrades_an_older_database_first(v1_url, is_pg):
     result = cli(v1_url, "tasks", "-f", "json")
     assert result.exit_code == 0, result.output

@@ -176,6 +176,14 @@ def _v8_update_reporter_index(conn: Any) -> None:
                       'ON task_update (task_id, "by", date)'))
 
 
+@migration
+def _v9_no_text_key_index(conn: Any) -> None:
+    """The index on tasks' text keys dropped: no query reads by it, and each load kept it."""
+    from sqlalchemy import text
+
+    conn.execute(text("DROP INDEX IF EXISTS ix_task_text_key"))
+
+
 def describe(version: int) -> str:
     """The first line of the docstring of the migration to ``version``."""
     doc = (MIGRATIONS[version - 2].__doc__ or "").strip()

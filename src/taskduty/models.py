@@ -62,7 +62,7 @@ class Task(SQLModel, table=True):
     leaders_inherited: bool = False
     units_inherited: bool = False
     source_ref: str = ""
-    text_key: str = Field(default="", index=True)
+    text_key: str = ""  # matched in Python (store.match_tasks); no index (schema 9)
     removed: bool = False
     targets: str | None = None  # JSON: the quantitative targets read from the text (targets.py)
 

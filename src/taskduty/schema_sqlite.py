@@ -187,9 +187,6 @@ STATEMENTS: tuple[str, ...] = (
         'CREATE INDEX ix_task_plan_goal_seq ON task (plan_id, goal_no, seq)'
     ),
     (
-        'CREATE INDEX ix_task_text_key ON task (text_key)'
-    ),
-    (
         '\n'
         'CREATE TABLE task_leader (\n'
         '\ttask_id INTEGER NOT NULL, \n'
