@@ -848,3 +848,23 @@ def test_sqlite_rows_as_each_row_before(rows: list[tuple[Any, ...]],
                                         dates: tuple[int, ...]) -> None:
     """writer._sqlite_rows (a task's one date read alone) as _sqlite_row of each row."""
     assert writer._sqlite_rows(rows, dates) == [writer._sqlite_row(r, dates) for r in rows]
+
+
+def _goal_text_before(raw: str) -> tuple[str, str | None]:
+    """table._goal_text as it was: the goal-number pattern tried on every goal."""
+    goal = squeeze(raw) and raw.strip()
+    pattern = re.compile(table._GOAL_NUMBER.pattern)
+    if goal and (bare := pattern.sub("", goal, count=1).strip()) != goal and bare:
+        return goal, bare
+    return goal, None
+
+
+_GOAL_PIECES = ["一", "十", "二十", "（", "(", "）", ")", "第", "3", "12", "３", "٣", "、", ".",
+                "．", "，", ":", "：", " ", "\u3000", "\xa0", "\t", "\n", "稳增长", "项", "a", "."]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(_GOAL_PIECES), max_size=6).map("".join))
+def test_goal_text_as_before(raw: str) -> None:
+    """A goal that starts with none of _GOAL_NUMBER_FIRST and no digit is never matched."""
+    assert table._goal_text(raw) == _goal_text_before(raw)

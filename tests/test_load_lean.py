@@ -232,6 +232,24 @@ def write_inputs(folder: Path) -> None:
     (folder / "notice.txt").write_text(NOTICE, encoding="utf-8")
 
 
+def test_a_text_table_load_into_a_new_file_opens_no_zip_and_imports_no_random(
+        tmp_path: Path) -> None:
+    """A CSV's load into a new file: the package checks' zipfile (for .xlsx/.docx) is not
+    imported, nor secrets (random) for the forms' key, 64 hex digits from os.urandom."""
+    write_inputs(tmp_path / "in")
+    db = tmp_path / "new.db"
+    code, _out, err, modules = lean_load(["load", "t.csv", "-y", "2025", "-q"], db,
+                                         tmp_path / "in")
+    assert code == 0, err
+    assert not modules & {"zipfile", "zlib", "secrets", "random", "shutil"}
+    conn = sqlite3.connect(db)
+    try:
+        (key,) = conn.execute("SELECT value FROM meta WHERE key = 'form_secret'").fetchone()
+    finally:
+        conn.close()
+    assert re.fullmatch("[0-9a-f]{64}", key)
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_lean_load_stores_what_the_orm_path_stores(
         case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

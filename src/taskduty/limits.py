@@ -15,8 +15,6 @@ The limits are far above any real 责任分解表 (a few hundred rows): the opti
 from __future__ import annotations
 
 import os
-import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,6 +72,9 @@ def check_package(path: Path, kind: str, limits: Limits | None = None) -> None:
 
     A file that is no zip at all is left to the reader (it says so in its own words).
     """
+    import zipfile  # (here: a text table's load never opens a zip)
+    import zlib
+
     limits = limits or current()
     try:
         zf = zipfile.ZipFile(path)

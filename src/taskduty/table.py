@@ -42,6 +42,7 @@ from taskduty.fields import (
     squeeze,
 )
 from taskduty.i18n import _
+from taskduty.lazyre import lazy
 from taskduty.numerals import CN_DIGITS
 from taskduty.sources.base import LazyRows, SourceCell, SourceRow, SourceTable
 
@@ -50,21 +51,20 @@ _SEPARATORS = "、，,；;/\n"
 _LEAD_MARKS = frozenset(["牵头", "牵头单位", "牵头部门", "总牵头", "主牵头", "牵头负责", "负责",
                          "主责", "主办", "责任单位"])
 _CO_MARKS = frozenset(["配合", "配合单位", "配合部门", "协助", "协办", "协同", "参与"])
-_TRAILING_BRACKET = re.compile(r"^(.+?)[（(]([^（()）]*)[)）]$")
-_ANY_BRACKET = re.compile(r"[（(][^（()）]*[)）]")
+_TRAILING_BRACKET = lazy(r"^(.+?)[（(]([^（()）]*)[)）]$")
+_ANY_BRACKET = lazy(r"[（(][^（()）]*[)）]")
 # A goal name that carries its own number: 一、稳增长, （二）促改革, 3.惠民生.
-_GOAL_NUMBER = re.compile(
+_GOAL_NUMBER = lazy(
     r"^\s*(?:[一二三四五六七八九十]+\s*[、．.]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]\s*[、．.]?"
     r"|\d+\s*[、．](?!\d)|\d+\.(?!\d)|第[一二三四五六七八九十]+[、．.，,：:])\s*")
 # 序号 written as goal.task: 1.1, 1-2, 2．3.
-_CODE = re.compile(r"^(\d+)\s*[.．\-－—_]\s*\d+$")
+_CODE = lazy(r"^(\d+)\s*[.．\-－—_]\s*\d+$")
 # Text under the table, merged across the row like a heading: 注：…, 说明：…, 填报单位：…
-_FOOTNOTE = re.compile(r"^(?:注|备注|说明|附注|填报|填表|制表|联系人|审核|签发)")
+_FOOTNOTE = lazy(r"^(?:注|备注|说明|附注|填报|填表|制表|联系人|审核|签发)")
 # A labelled paragraph inside a cell: 省牵头单位：…, 配合单位：…
-_CELL_LABEL = re.compile(r"^([\u4e00-\u9fff]{2,10}(?:[（(][^）)]{0,30}[)）])?)\s*[：:]\s*")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_CELL_LABEL = lazy(r"^([\u4e00-\u9fff]{2,10}(?:[（(][^）)]{0,30}[)）])?)\s*[：:]\s*")
 # A year alone, or opening a date written as digits (20190301).
-_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:(?:0[1-9]|1[0-2])(?:[0-3]\d)?)?(?!\d)")
+_YEAR_IN_NAME = lazy(r"(?<!\d)((?:19|20)\d{2})(?:(?:0[1-9]|1[0-2])(?:[0-3]\d)?)?(?!\d)")
 
 
 @dataclass(slots=True)
@@ -231,11 +231,18 @@ def read_goal_number(text: str) -> tuple[str | None, int | None]:
     return code_part, parse_goal_no(no) if no else None
 
 
+# What _GOAL_NUMBER's number starts with (after white space), besides a digit (\d: isdecimal)
+_GOAL_NUMBER_FIRST = frozenset("一二三四五六七八九十（(第")
+
+
 def _goal_text(raw: str) -> tuple[str, str | None]:
     """A goal cell's text stripped, and the name without the number written before it
     when there is one (一、稳增长 -> 稳增长), else None."""
     goal = squeeze(raw) and raw.strip()
-    if goal and (bare := _GOAL_NUMBER.sub("", goal, count=1).strip()) != goal and bare:
+    # (a goal that starts with no number is not matched: most goals, and the pattern is
+    # compiled only for a table that numbers them)
+    if (goal and (goal[0] in _GOAL_NUMBER_FIRST or goal[0].isdecimal())
+            and (bare := _GOAL_NUMBER.sub("", goal, count=1).strip()) != goal and bare):
         return goal, bare
     return goal, None
 
@@ -271,7 +278,7 @@ def unit_pieces(values: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
-_NUMBERING = re.compile(
+_NUMBERING = lazy(
     r"^\s*(?:第?[一二三四五六七八九十百零〇]+[、.．项是]|[（(][一二三四五六七八九十\d]+[)）]"
     r"|\d+[、.．](?!\d)|[①-⑳])\s*")
 

@@ -37,7 +37,7 @@ def invisible_in(text: str) -> list[str]:
 
 # White space (\s covers the full-width space and NBSP) and the invisible characters above,
 # removed in one pass.
-_SQUEEZED = re.compile(r"[\s\u3000\xa0\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+_SQUEEZED = lazy(r"[\s\u3000\xa0\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
                        r"\ufeff\u00ad\u180e\u034f\u061c]+")
 
 def squeeze(text: str) -> str:
