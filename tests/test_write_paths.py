@@ -121,6 +121,18 @@ def test_the_paths_really_differ(seeded: Any, db_url: str) -> None:
                      else {"_SqlaWriter"})
 
 
+def test_both_paths_read_rows_as_tuples_as_dicts(db: Database) -> None:
+    """Writer.tuples (a load's read-back of its task ids) is all() without the names."""
+    from taskduty import writer
+
+    sql = "SELECT id, code, deadline_date FROM task WHERE id > :last ORDER BY id"
+    with writer.transaction(db) as w:
+        rows, tuples = w.all(sql, {"last": 3}), w.tuples(sql, {"last": 3})
+    assert len(rows) > 100
+    assert tuples == [(r["id"], r["code"], r["deadline_date"]) for r in rows]
+    assert all(type(t) is tuple for t in tuples)
+
+
 def test_the_orm_reads_what_the_write_path_wrote(db: Database) -> None:
     """Dates and times are stored as SQLAlchemy stores them, so models read them back."""
     from sqlmodel import Session, select

@@ -320,7 +320,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
                                       for t, f in zip(chunk, found, strict=True)], TASK_DATES)
         # (``plan_id + 0``: SQLite would otherwise walk the plan's index over every task
         # stored so far, for each chunk; the key's range is what finds the chunk)
-        by_code = {r["code"]: r["id"] for r in w.all(
+        by_code = {code: task_id for task_id, code in w.tuples(
             "SELECT id, code FROM task WHERE id > :last AND plan_id + 0 = :p ORDER BY id",
             {"p": plan_id, "last": last})}
         if len(by_code) != len(chunk):

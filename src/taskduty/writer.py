@@ -35,6 +35,10 @@ class Writer(Protocol):
         """The rows of a query, as dicts."""
         ...
 
+    def tuples(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """The rows of a query, as tuples (a long read-back: no dict per row)."""
+        ...
+
     def run(self, sql: str, params: dict[str, Any] | None = None) -> int:
         """Run an UPDATE (or any statement); how many rows it changed."""
         ...
@@ -106,6 +110,9 @@ class _SqliteWriter(_SqliteReader):
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return super().all(sql, _sqlite_params(params))
 
+    def tuples(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        return self.conn.execute(sql, _sqlite_params(params)).fetchall()
+
     def run(self, sql: str, params: dict[str, Any] | None = None) -> int:
         return self.conn.execute(sql, _sqlite_params(params)).rowcount
 
@@ -135,6 +142,11 @@ class _SqlaWriter(_SqlaReader):
         from sqlalchemy import text
 
         return [dict(r) for r in self.conn.execute(text(sql), self._args(params)).mappings()]
+
+    def tuples(self, sql: str, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        from sqlalchemy import text
+
+        return [tuple(r) for r in self.conn.execute(text(sql), self._args(params)).all()]
 
     def run(self, sql: str, params: dict[str, Any] | None = None) -> int:
         from sqlalchemy import text
