@@ -274,19 +274,23 @@ def test_text_columns_from_a_second_process_are_the_ones_worked_out_here(
 
 
 class _Failing:
-    """A second process that fails: at once (``submit``) or with a chunk's result."""
+    """A second process that fails: at once (``submit``) or with a chunk's result; from its
+    ``after``-th call on (the calls before it are worked out)."""
 
-    def __init__(self, when: str) -> None:
-        self.when, self.calls = when, 0
+    def __init__(self, when: str, after: int = 1) -> None:
+        self.when, self.after, self.calls = when, after, 0
 
-    def submit(self, *_args: Any) -> Any:
+    def submit(self, fn: Any, *args: Any) -> Any:
         from concurrent.futures import Future
 
         self.calls += 1
-        if self.when == "submit" and self.calls > 1:
+        if self.when == "submit" and self.calls > self.after:
             raise RuntimeError("pool broken")
         future: Future[Any] = Future()
-        future.set_exception(RuntimeError("worker died"))
+        if self.calls < self.after:
+            future.set_result(fn(*args))
+        else:
+            future.set_exception(RuntimeError("worker died"))
         return future
 
     def shutdown(self, **_kwargs: Any) -> None:
@@ -304,3 +308,25 @@ def test_a_failing_second_process_leaves_the_work_to_this_one(
     monkeypatch.setattr(derive, "_start_pool", lambda: _Failing(when))
     _two_loads(db_url, another_db_url, write(tmp_path, "filled"), 2025)
     assert dump_core(db_url)["task"] and dump_core(db_url) == dump_core(another_db_url)
+
+
+@pytest.mark.parametrize("after", range(1, 9))
+@pytest.mark.parametrize("when", ["submit", "result"])
+def test_a_chunk_sent_in_parts_to_a_failing_second_process(
+        db_url: str, another_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        when: str, after: int) -> None:
+    """Chunks of five tasks go to the second process in parts of two as they are
+    normalised; when it fails at any part, the rows are the ones stored without it."""
+    from taskduty import derive
+
+    monkeypatch.setattr(store, "TASK_CHUNK", 5)
+    monkeypatch.setattr(store, "DERIVE_PART", 2)
+    monkeypatch.setattr(store, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(derive, "second_cpu", lambda: True)
+    pools: list[_Failing] = []
+    monkeypatch.setattr(derive, "_start_pool", lambda: pools.append(_Failing(when, after))
+                        or pools[-1])
+    _two_loads(db_url, another_db_url, write(tmp_path, "numbered"), 2025)
+    assert pools[0].calls >= min(after, 4)  # 8 tasks: parts of 2, 2, 1 and 2, 1
+    assert dump_core(db_url)["task"] and dump_core(db_url) == dump_core(another_db_url)
+

@@ -337,25 +337,45 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
                            for names in (t.units, t.co_units) for n in names])
 
     # With a second process, a chunk's text columns are worked out there while the next
-    # chunk is normalised here; the chunks are stored in order, one behind.
-    waiting: deque[list[TaskRow]] = deque()
+    # chunk is normalised here; the chunks are stored in order, one behind. Each chunk goes
+    # there in parts of DERIVE_PART tasks as they are normalised, so at the end this process
+    # waits for the last part's columns only, not the last chunk's.
+    waiting: deque[tuple[list[TaskRow], int]] = deque()  # a chunk, how many parts it went in
+
+    def taken(chunk: list[TaskRow], parts: int) -> None:
+        store(chunk, [d for _part in range(parts) for d in deriver.take()])
+
     with Deriver(year, parallel) as deriver:
-        while chunk := list(islice(tasks, TASK_CHUNK)):
+        part_size = DERIVE_PART if deriver.parallel else TASK_CHUNK
+        chunk: list[TaskRow] = []
+        parts = 0
+        while part := list(islice(tasks, min(part_size, TASK_CHUNK - len(chunk)))):
             if digest is not None:
-                digest.add(chunk)
+                digest.add(part)
             if aliases:
-                chunk = [_aliased(aliases, t) for t in chunk]
-            count += len(chunk)
-            if deriver.parallel or waiting:  # in order, once one chunk waits
-                deriver.submit([(t.standard, t.deadline) for t in chunk])
-                waiting.append(chunk)
+                part = [_aliased(aliases, t) for t in part]
+            count += len(part)
+            if deriver.parallel or waiting or parts:  # in order, once one chunk waits
+                deriver.submit([(t.standard, t.deadline) for t in part])
+                parts += 1
+            chunk += part
+            del part
+            if len(chunk) < TASK_CHUNK:
+                continue
+            if parts:
+                waiting.append((chunk, parts))
                 if len(waiting) > 1:
-                    store(waiting.popleft(), deriver.take())
+                    taken(*waiting.popleft())
             else:
                 store(chunk, None)
-            del chunk
+            chunk, parts = [], 0
+        if chunk and parts:
+            waiting.append((chunk, parts))
+        elif chunk:
+            store(chunk, None)
+        del chunk
         while waiting:
-            store(waiting.popleft(), deriver.take())
+            taken(*waiting.popleft())
     notes = repairs()  # complete now that every task is given
     if stored is not None:
         stored(count)
@@ -369,6 +389,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
 
 
 TASK_CHUNK = 2000  # tasks inserted (with their links) per statement
+DERIVE_PART = 500  # tasks sent to the second process at a time (see insert_tasks)
 
 
 def ensure_goals(session: Any, plan_id: int, table: PlanTable) -> dict[int, int]:
