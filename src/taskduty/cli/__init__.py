@@ -50,6 +50,12 @@ def main() -> None:
     import os
 
     if COMPLETE_VAR in os.environ:  # a shell asking for completions
+        from taskduty.cli import lean
+
+        answer = lean.complete(os.environ)
+        if answer is not None:
+            sys.stdout.write(answer)
+            sys.exit(0)
         from taskduty.cli import complete
 
         complete.register()

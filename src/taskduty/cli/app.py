@@ -391,6 +391,7 @@ def complete_from(kind: str) -> Any:
 
         return getattr(lookups, kind)(incomplete)
 
+    names.kind = kind  # type: ignore[attr-defined]  (read by tests/test_completion.py)
     return names
 
 

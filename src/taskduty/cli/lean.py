@@ -186,3 +186,55 @@ def run(argv: list[str]) -> int | None:
     except (Exception, KeyboardInterrupt) as exc:
         return boundary.failure(exc)
     return 0
+
+
+# The options whose values shell completion reads from the database (kinds as in cli/names.py),
+# per command; tests/test_completion.py checks this against the Typer commands.
+_YEAR = {"--year": "years", "-y": "years"}
+COMPLETIONS: dict[str, dict[str, str]] = {
+    **dict.fromkeys(("bulletin", "check", "collect", "extend", "goals", "leaders", "remind",
+                     "show", "summary", "units", "update"), _YEAR),
+    "export": {"--leader": "leaders", "-l": "leaders", "--unit": "units", "-u": "units",
+               **_YEAR},
+    "forms": {"--unit": "units", "-u": "units", **_YEAR},
+    "tasks": {"--leader": "leaders", "-l": "leaders", "--unit": "units", "-u": "units",
+              "--goal": "goals", "-g": "goals", **_YEAR},
+}
+
+
+def complete(environ: Any) -> str | None:
+    """bash's completion of a name option's value (``taskduty tasks --leader 陆`` + TAB), as
+    Typer answers it but without importing Typer (about half of such a request's time); None
+    for anything else (another shell, a command's or option's name, a positional value, --db
+    or --config given, quoting, an option right before that may take the next word as its
+    value), which Typer answers."""
+    if environ.get("_TASKDUTY_COMPLETE") != "complete_bash":
+        return None
+    line = environ.get("COMP_WORDS", "")
+    if set(line) & set("'\"\\$`"):
+        return None
+    words = line.split()
+    try:
+        current = int(environ.get("COMP_CWORD", ""))
+    except ValueError:
+        return None
+    args, incomplete = words[1:current], words[current] if current < len(words) else ""
+    if not args or args[0] not in COMPLETIONS or current < 1:
+        return None
+    if any(a in ("--", "--db", "--config") or a.startswith(("--db=", "--config="))
+           for a in args):
+        return None
+    options = COMPLETIONS[args[0]]
+    if incomplete.startswith("--") and "=" in incomplete:
+        option, _sep, incomplete = incomplete.partition("=")
+        before = args[1:]
+    else:
+        if len(args) < 2:
+            return None
+        option, before = args[-1], args[1:-1]
+    if option not in options or incomplete.startswith("-") or (
+            before and before[-1].startswith("-")):
+        return None
+    from taskduty.cli import names
+
+    return "\n".join(getattr(names, options[option])(incomplete)) + "\n"  # as click echoes
