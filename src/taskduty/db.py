@@ -32,7 +32,7 @@ ENV_VAR = "TASKDUTY_DB"
 
 _SERVER_ENGINES: dict[str, Engine] = {}  # URL -> this process's engine, least recent first
 _SERVER_ENGINES_KEPT = 4
-_AT_EXIT: list[bool] = []  # dispose_server_engines is registered with atexit
+_AT_EXIT_REGISTERED = False  # dispose_server_engines is registered with atexit
 # How long a SQLite writer waits for another one to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 60_000
 
@@ -391,11 +391,12 @@ class Database:
                 _("cannot use {display} as a database: {reason}")
                     .format(display=self.display, reason=_short(exc, self.url)),
                 hint=_("give a SQLite file path or postgresql+psycopg://USER@HOST/DB")) from None
-        if not _AT_EXIT:
+        global _AT_EXIT_REGISTERED
+        if not _AT_EXIT_REGISTERED:
             import atexit
 
             atexit.register(dispose_server_engines)
-            _AT_EXIT.append(True)
+            _AT_EXIT_REGISTERED = True
         _SERVER_ENGINES[self.url] = engine
         while len(_SERVER_ENGINES) > _SERVER_ENGINES_KEPT:
             _SERVER_ENGINES.pop(next(iter(_SERVER_ENGINES))).dispose()

@@ -378,8 +378,9 @@ class _Scope:
 
 # The task query of one lead unit's tasks: the plan's tasks found by the scope's ids (the
 # plan's own condition would have SQLite walk the whole plan in code order and test each).
-_SCOPED_TASK_SQL = _TASK_SQL.replace("WHERE t.plan_id = :plan AND t.removed = :no",
-                                     "WHERE " + _Scope.where("t.id"))
+_PLAN_WHERE = "WHERE t.plan_id = :plan AND t.removed = :no"
+assert _PLAN_WHERE in _TASK_SQL, "the task query's plan condition changed: update _Scope"
+_SCOPED_TASK_SQL = _TASK_SQL.replace(_PLAN_WHERE, "WHERE " + _Scope.where("t.id"))
 
 
 def lead_units(reader: Reader, flt: TaskFilter) -> list[str]:
