@@ -55,7 +55,20 @@ def test_a_real_second_process_gives_the_columns_worked_out_here(
         deriver.submit(TEXTS[:2])
         first, second = deriver.take(), deriver.take()
     assert first == derive.derive_chunk(TEXTS, 2025) and second == first[:2]
-    assert first[0][0].isoformat() == "2025-12-31" and '"value": 6.5' in first[0][5]
+    assert first[0][0].isoformat() == "2025-12-31" and '"value": 6.5' in first[0][4]
+
+
+def test_dates_as_text_come_back_as_the_text_sqlite_stores(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(derive, "second_cpu", lambda: True)
+    with derive.Deriver(2025, parallel=True, text_dates=True) as deriver:
+        assert deriver.parallel
+        deriver.submit(TEXTS)
+        texts = deriver.take()
+    objects = derive.derive_chunk(TEXTS, 2025)
+    assert texts[0][0] == "2025-12-31"
+    assert [r[0] for r in texts] == [d.isoformat() if d else None for d, *_ in objects]
+    assert [r[1:] for r in texts] == [r[1:] for r in objects]
 
 
 def test_without_a_second_cpu_nothing_is_started(fake_pool: type[FakePool],

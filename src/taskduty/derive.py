@@ -1,5 +1,5 @@
-"""The task columns read from a task's own text: its deadline (date, kind, milestones), its
-text key and its targets. They depend on nothing but the text and the year, so a long
+"""The task columns read from a task's own text: its deadline (date, kind, milestones) and
+its targets. They depend on nothing but the text and the year, so a long
 table's are worked out in a second process while this one normalises and stores the rows
 (a load's two halves of work, on two cores): :class:`Deriver`.
 """
@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-# (deadline_date, deadline_kind, milestones JSON, deadline_inferred, text_key, targets JSON)
-Derived = tuple[date | None, str | None, str | None, bool, str, str | None]
+# (deadline_date, deadline_kind, milestones JSON, deadline_inferred, targets JSON); the date
+# as ISO text where the rows go to SQLite as text (``text_dates``)
+Derived = tuple[date | str | None, str | None, str | None, bool, str | None]
 
 PARALLEL_FROM = 4000  # tasks: below this a second process costs more than it saves
 # A file this long is likely to hold PARALLEL_FROM tasks or more (a task's row is 100-300
@@ -32,24 +33,29 @@ to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def text_key(text: str) -> str:
-    """The task text without spaces and punctuation, for matching edited tables."""
+    """The task text without spaces and punctuation, for matching edited tables (worked out
+    when a table is replaced; the task's ``text_key`` column is no longer filled)."""
     return _NOT_TEXT.sub("", text)
 
 
-def derived(standard: str, deadline: str | None, year: int) -> Derived:
-    """The columns of one task read from its text (see the module's docstring)."""
+def derived(standard: str, deadline: str | None, year: int, text_dates: bool = False
+            ) -> Derived:
+    """The columns of one task read from its text (see the module's docstring);
+    ``text_dates``: the date as ISO text, as SQLite stores it."""
     from taskduty.schedule import read_deadline
     from taskduty.targets import targets_json
 
     found = read_deadline(deadline, standard, year)
-    return (found.due, found.kind,
+    due = found.due
+    return (due.isoformat() if text_dates and due is not None else due, found.kind,
             to_json(found.milestone_dicts()) if found.milestones else None,
-            found.inferred, text_key(standard), targets_json(standard))
+            found.inferred, targets_json(standard))
 
 
-def derive_chunk(texts: Sequence[tuple[str, str | None]], year: int) -> list[Derived]:
+def derive_chunk(texts: Sequence[tuple[str, str | None]], year: int,
+                 text_dates: bool = False) -> list[Derived]:
     """:func:`derived` of each ``(standard, deadline)``, in order."""
-    return [derived(standard, deadline, year) for standard, deadline in texts]
+    return [derived(standard, deadline, year, text_dates) for standard, deadline in texts]
 
 
 def second_cpu() -> bool:
@@ -69,8 +75,11 @@ class Deriver:
     same either way, only the time differs.
     """
 
-    def __init__(self, year: int, parallel: bool = False) -> None:
+    def __init__(self, year: int, parallel: bool = False, text_dates: bool = False) -> None:
         self.year = year
+        # (a date comes back from the second process as text: unpickling a date object
+        # costs this process four times as much, and SQLite stores the text anyway)
+        self.text_dates = text_dates
         self._pending: deque[tuple[Sequence[tuple[str, str | None]], Future[Any] | None]] = (
             deque())
         self._pool: Any = None
@@ -82,7 +91,7 @@ class Deriver:
         future = None
         if self._pool is not None:
             try:
-                future = self._pool.submit(derive_chunk, texts, self.year)
+                future = self._pool.submit(derive_chunk, texts, self.year, self.text_dates)
             except Exception:  # a broken pool: the rest is worked out here
                 self.close()
         self._pending.append((texts, future))
@@ -95,7 +104,7 @@ class Deriver:
                 return future.result()
             except Exception:  # the second process failed: work it out here
                 self.close()
-        return derive_chunk(texts, self.year)
+        return derive_chunk(texts, self.year, self.text_dates)
 
     @property
     def parallel(self) -> bool:

@@ -62,7 +62,9 @@ class Task(SQLModel, table=True):
     leaders_inherited: bool = False
     units_inherited: bool = False
     source_ref: str = ""
-    text_key: str = ""  # matched in Python (store.match_tasks); no index (schema 9)
+    # No longer filled (an older taskduty's rows hold it): store.match_tasks works it out
+    # from the text. No index since schema 9.
+    text_key: str = ""
     removed: bool = False
     targets: str | None = None  # JSON: the quantitative targets read from the text (targets.py)
 

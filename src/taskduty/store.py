@@ -85,7 +85,7 @@ def _year_transaction(db: Database, year: int) -> Iterator[tuple[Writer, dict[st
 
     with db.creating():
         db.prepare_schema()
-        with writer.transaction(db) as w:
+        with writer.transaction(db, new_rows_only=True) as w:
             rows = w.all("SELECT content_hash, source_name FROM plan WHERE year = :y",
                          {"y": year})
             yield w, (rows[0] if rows else None)
@@ -288,6 +288,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     from itertools import islice
 
     aliases = _aliases(w)
+    text_dates = w.text_dates  # the deadline dates worked out as the text SQLite stores
     goal_ids: dict[int, int] = {}
     last_goal = last = count = 0
     leaders: dict[str, int] = {}  # name -> its place in the order first seen
@@ -315,9 +316,10 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
         # One executemany (the ids are the ones the rows get in order), then the chunk's ids
         # read back: the plan's tasks with an id above the last chunk's.
         if found is None:
-            found = [derived(t.standard, t.deadline, year) for t in chunk]
+            found = [derived(t.standard, t.deadline, year, text_dates) for t in chunk]
         w.rows("task", TASK_COLUMNS, [task_row(plan_id, goal_ids[t.goal_no], t, f)
-                                      for t, f in zip(chunk, found, strict=True)], TASK_DATES)
+                                      for t, f in zip(chunk, found, strict=True)],
+               () if text_dates else TASK_DATES)
         # (``plan_id + 0``: SQLite would otherwise walk the plan's index over every task
         # stored so far, for each chunk; the key's range is what finds the chunk)
         by_code = {code: task_id for task_id, code in w.tuples(
@@ -345,7 +347,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     def taken(chunk: list[TaskRow], parts: int) -> None:
         store(chunk, [d for _part in range(parts) for d in deriver.take()])
 
-    with Deriver(year, parallel) as deriver:
+    with Deriver(year, parallel, text_dates) as deriver:
         part_size = DERIVE_PART if deriver.parallel else TASK_CHUNK
         chunk: list[TaskRow] = []
         parts = 0
@@ -497,9 +499,10 @@ def task_values(plan_id: int, goal_id: int, t: Any, year: int) -> dict[str, Any]
 def task_row(plan_id: int, goal_id: int, t: Any, found: Derived) -> tuple[Any, ...]:
     """The task table's columns (:data:`TASK_COLUMNS`, in order) for a :class:`TaskRow`
     whose columns read from its text (:func:`taskduty.derive.derived`) are ``found``."""
-    due, kind, milestones, inferred, key, targets = found
+    due, kind, milestones, inferred, targets = found
+    # (text_key is no longer filled: store.match_tasks works it out from the text)
     return (plan_id, goal_id, t.goal_no, t.seq, t.code, t.standard, t.deadline, due, kind,
-            milestones, inferred, t.leaders_inherited, t.units_inherited, t.ref, key, False,
+            milestones, inferred, t.leaders_inherited, t.units_inherited, t.ref, "", False,
             targets)
 
 

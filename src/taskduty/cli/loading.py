@@ -36,6 +36,9 @@ def load(file: Path, year: int | None = None, dry_run: bool = False, replace: bo
                 report = load_stream(get_db(), stream, year, file.name, stored=lambda n: step(
                     _("storing {n} tasks").format(n=n)))
                 table = None
+                # Freed now, while the cycle collector is paused: it would otherwise walk
+                # the normaliser's caches once more when it is switched back on.
+                del stream
             else:  # the table's own errors come first, as below
                 table = stream.table()
         else:
