@@ -100,3 +100,63 @@ def test_a_long_file_starts_the_second_process_before_it_is_read(
     with derive.Deriver(2025, parallel=True):  # none left: a new one
         pass
     assert len(fake_pool.started) == 2
+
+
+def test_the_second_process_runs_calls_in_order_and_says_what_failed() -> None:
+    pool = derive.PipePool()
+    try:
+        first = pool.submit(derive.derive_chunk, TEXTS, 2025)
+        failing = pool.submit(derive.derive_chunk, None, 2025)
+        last = pool.submit(derive.derive_chunk, TEXTS[:1], 2025, True)
+        assert first.result(timeout=60) == derive.derive_chunk(TEXTS, 2025)
+        with pytest.raises(RuntimeError, match="TypeError: 'NoneType' object is not iterable"):
+            failing.result(timeout=60)
+        assert last.result(timeout=60)[0][0] == "2025-12-31"
+    finally:
+        pool.shutdown(wait=True)
+    assert pool._proc.returncode == 0
+
+
+def test_a_second_process_that_dies_fails_every_call_not_answered() -> None:
+    pool = derive.PipePool()
+    assert pool.submit(derive._warm).result(timeout=60) is None
+    waiting = pool.submit(derive.derive_chunk, TEXTS * 2000, 2025)
+    pool._proc.kill()
+    with pytest.raises(RuntimeError, match="has ended"):
+        waiting.result(timeout=60)
+    with pytest.raises(RuntimeError):  # and it takes no more
+        pool.submit(derive.derive_chunk, TEXTS, 2025)
+
+
+def test_shutdown_cancels_the_calls_not_answered_and_the_process_ends() -> None:
+    pool = derive.PipePool()
+    futures = [pool.submit(derive.derive_chunk, TEXTS * 200, 2025) for _ in range(20)]
+    pool.shutdown(wait=True)
+    assert all(f.done() for f in futures) and any(f.cancelled() for f in futures)
+    assert pool._proc.returncode is not None
+
+
+def test_a_long_load_starts_one_more_process_only(tmp_path: Path) -> None:
+    """No ``multiprocessing`` in the load's process: its resource tracker would be a third
+    process, and its import 25 ms of a short load."""
+    import subprocess
+    import sys
+
+    rows = "".join(f"{n // 10 + 1},目标{n // 10 + 1},完成任务{n}项,张三,区发改局,,12月底前\n"
+                   for n in range(120))
+    table = tmp_path / "t.csv"
+    table.write_text("序号,目标名称,工作标准,分管领导,牵头单位,配合单位,完成时限\n" + rows,
+                     encoding="utf-8")
+    code = ("import sys\n"
+            "from taskduty import derive, store\n"
+            "derive.EARLY_BYTES = store.PARALLEL_FROM = derive.PARALLEL_FROM = 0\n"
+            "derive.second_cpu = lambda: True\n"
+            "from taskduty.cli import main\n"
+            "sys.argv = ['taskduty', '--db', sys.argv[1], 'load', sys.argv[2], '--year', "
+            "'2025', '--quiet']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('multiprocessing')))\n"
+            "print(len(derive._early))\n")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "t.db"), str(table)],
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    assert out.split("\n")[:2] == ["[]", "0"]

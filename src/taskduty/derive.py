@@ -6,6 +6,7 @@ table's are worked out in a second process while this one normalises and stores 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -144,15 +145,11 @@ def _take_early() -> Any:
 
 
 def _start_pool() -> Any:
-    """One worker process, started fresh (``spawn``): a forked copy of this process would
-    share its open database connection and the progress bar's thread. It starts at once
-    and imports its modules (the pool would start it only with the first chunk)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+    """One worker process (:class:`PipePool`), started fresh: a forked copy of this process
+    would share its open database connection and the progress bar's thread. It starts at
+    once and imports its modules, so it is ready when the first chunk comes."""
     try:
-        pool = ProcessPoolExecutor(max_workers=1,
-                                   mp_context=multiprocessing.get_context("spawn"))
+        pool = PipePool()
         pool.submit(_warm)
     except (OSError, ValueError, RuntimeError):
         return None
@@ -162,3 +159,142 @@ def _start_pool() -> Any:
 def _warm() -> None:
     """The worker's imports."""
     from taskduty import schedule, targets  # noqa: F401
+
+
+# The worker's program: this module's serve(), on the same taskduty as this process.
+_WORKER = "from taskduty.derive import serve; serve()"
+_HEAD = 8  # bytes: the length of the pickle that follows
+
+
+class PipePool:
+    """A second Python process that runs this module's functions one call at a time, in
+    the order given, over two pipes: ``submit(fn, *args)`` returns a Future.
+
+    What ``concurrent.futures.ProcessPoolExecutor`` does for one worker, without its cost
+    here: it imports ``multiprocessing`` (25 ms) and starts a third process, its resource
+    tracker, that a short load pays for on two cores. Two threads move the data, so that
+    neither process waits for the other's pipe: one writes the calls, one reads the
+    results. If the worker ends or a pipe breaks, every call not answered fails (the
+    caller works it out itself).
+    """
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+        import threading
+        from queue import SimpleQueue
+
+        env = dict(os.environ)
+        # (the taskduty this process runs, wherever it was imported from)
+        here = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+        self._proc = subprocess.Popen([sys.executable, "-c", _WORKER], env=env,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL)
+        self._waiting: deque[Future[Any]] = deque()  # submitted, not answered, in order
+        self._calls: SimpleQueue[bytes | None] = SimpleQueue()
+        self._broken = False
+        # (held while a call is queued and while an answer is matched with its call: once
+        # broken, no answer is matched with a later call's future)
+        self._lock = threading.Lock()
+        for target in (self._send, self._receive):
+            threading.Thread(target=target, daemon=True).start()
+
+    def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        import pickle
+        from concurrent.futures import Future
+
+        call = pickle.dumps((fn, args), pickle.HIGHEST_PROTOCOL)
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._broken:
+                raise RuntimeError("the second process has ended")
+            self._waiting.append(future)
+            self._calls.put(call)
+        return future
+
+    def shutdown(self, wait: bool = False, cancel_futures: bool = True) -> None:
+        """Close the worker's input: it ends once it has answered what it was given; with
+        ``cancel_futures`` the calls not yet answered are cancelled and it is stopped now."""
+        self._calls.put(None)
+        if cancel_futures and self._fail(None):
+            self._proc.kill()
+        if wait:
+            self._proc.wait()
+
+    def _send(self) -> None:
+        pipe = self._proc.stdin
+        assert pipe is not None
+        try:
+            while (call := self._calls.get()) is not None:
+                pipe.write(len(call).to_bytes(_HEAD, "little") + call)
+                pipe.flush()
+        except (OSError, ValueError):
+            self._fail(RuntimeError("the second process stopped reading"))
+        finally:
+            with contextlib.suppress(OSError):
+                pipe.close()
+
+    def _receive(self) -> None:
+        import pickle
+        from concurrent.futures import InvalidStateError
+
+        pipe = self._proc.stdout
+        assert pipe is not None
+        try:
+            # (read to the end, answers no call waits for too: the worker never blocks on
+            # a full pipe)
+            while len(head := pipe.read(_HEAD)) == _HEAD:
+                ok, value = pickle.loads(pipe.read(int.from_bytes(head, "little")))
+                with self._lock:
+                    future = (self._waiting.popleft()
+                              if self._waiting and not self._broken else None)
+                if future is None:
+                    continue
+                with contextlib.suppress(InvalidStateError):  # cancelled meanwhile
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        future.set_exception(RuntimeError(value))
+        except Exception:  # a broken pipe or pickle: the calls left are worked out there
+            pass
+        self._fail(RuntimeError("the second process has ended"))
+        self._proc.wait()
+
+    def _fail(self, error: Exception | None) -> bool:
+        """Every call not answered: failed with ``error``, or cancelled when None; whether
+        there was any."""
+        from concurrent.futures import InvalidStateError
+
+        with self._lock:
+            self._broken = True
+            waiting, self._waiting = list(self._waiting), deque()
+        for future in waiting:
+            with contextlib.suppress(InvalidStateError):
+                if error is None:
+                    future.cancel()
+                else:
+                    future.set_exception(error)
+        return bool(waiting)
+
+
+def serve() -> None:
+    """The worker's loop (:class:`PipePool`): each call read from stdin is run and its
+    result, or its error's text, written to stdout, until stdin ends."""
+    import pickle
+    import sys
+
+    calls, results = sys.stdin.buffer, sys.stdout.buffer
+    try:
+        while len(head := calls.read(_HEAD)) == _HEAD:
+            call = calls.read(int.from_bytes(head, "little"))
+            try:
+                fn, args = pickle.loads(call)
+                answer = (True, fn(*args))
+            except Exception as exc:
+                answer = (False, f"{type(exc).__name__}: {exc}")
+            data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+            results.write(len(data).to_bytes(_HEAD, "little") + data)
+            results.flush()
+    except (BrokenPipeError, KeyboardInterrupt):
+        pass  # the load ended or was stopped
