@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from helpers import ROWS, TARGETS_TABLE, write_plan
@@ -868,3 +868,49 @@ _GOAL_PIECES = ["一", "十", "二十", "（", "(", "）", ")", "第", "3", "12"
 def test_goal_text_as_before(raw: str) -> None:
     """A goal that starts with none of _GOAL_NUMBER_FIRST and no digit is never matched."""
     assert table._goal_text(raw) == _goal_text_before(raw)
+
+
+_UNIT_CELL_PIECES = [*_CLAUSE_PIECES, "区发改局", "区财政局", "住房公积金", "中心", "管委会",
+                     "各街办", "新区", "区委办", "县", "区", "街道", "。", ".", "：", ":",
+                     "牵头单位：", "省牵头单位：", "\u034f", "\xa0", "\t", "5G办", "区商务局"]
+_NAMES = ["区发改局", "区财政局", "住房公积金", "中心", "各县", "市", "县", "区", "区政府", "街道",
+          "区委办", "5G办", "科协"]
+# mostly names and separators (the cells the shortcut takes), or any pieces
+unit_cell_text = st.one_of(
+    st.lists(st.sampled_from([*_NAMES, "、", "，", ",", "；", ";", "。", ".", " "]), max_size=8),
+    st.lists(st.sampled_from(_UNIT_CELL_PIECES), max_size=8)).map("".join)
+
+
+def _normaliser(units_header: str, input_format: str = "csv") -> Any:
+    header = ["序号", "目标名称", "工作标准", "分管领导", units_header, "配合单位"]
+    return table._Normaliser(SourceTable(header, [], input_format=input_format))
+
+
+@settings(max_examples=600, deadline=None, derandomize=True, database=None)
+@example("各县、市、区政府", "units", "牵头单位", "csv")
+@example("区 发改局", "units", "牵头单位", "csv")
+@example("住房公积金\n中心", "units", "牵头单位", "csv")
+@example("区\u034f发改局", "co_units", "责任单位", "csv")
+@given(unit_cell_text, st.sampled_from(["units", "co_units"]),
+       st.sampled_from(["牵头单位", "责任单位"]), st.sampled_from(["csv", "notice"]))
+def test_a_plain_unit_cell_is_read_as_the_full_reading_reads_it(
+        text: str, kind: str, units_header: str, input_format: str) -> None:
+    """A unit cell of names and separators only is read without the clause grammar
+    (clauses.plain_unit_names): the same names, marks, notes and repairs as in full."""
+    fast = _normaliser(units_header, input_format).read_names([text], kind)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(table, "plain_unit_names", lambda _text: None)
+        full = _normaliser(units_header, input_format).read_names([text], kind)
+    assert fast == full
+
+
+def test_most_unit_cells_take_the_plain_reading() -> None:
+    """The shortcut is taken where it should be (a test of the test above), not only
+    refused: plain lists are read by it, anything else by the full reading."""
+    assert clauses.plain_unit_names("区发改局、区财政局，区委办。") == [
+        "区发改局", "区财政局", "区委办"]
+    assert clauses.plain_unit_names("区发改局、区发改局") == ["区发改局"]
+    for text in ("各县、市、区政府", "区发改局（牵头）", "区 发改局", "区发改局/区财政局",
+                 "牵头单位：区发改局", "区商务局等", "区发改局★", "区总工会", "", "区\u200b发改局",
+                 "区发改局\n区财政局", "区主管部门"):
+        assert clauses.plain_unit_names(text) is None, text

@@ -518,6 +518,33 @@ def _admin_start(piece: str) -> bool:
     return any(piece.startswith(w) and len(piece) > len(w) for w in _ADMIN)
 
 
+# What sends a unit cell to the full reading (:meth:`taskduty.table._Normaliser.read_names`):
+# white space (padding, names split at spaces), brackets (remarks, role marks), / and line
+# breaks (more pieces), colons (labels), 等, the role characters and marks of has_roles
+# (牵负配参协会联, ★…), 主 (a stated rule: 主办, 主责) and U+034F (squeezed away, yet printable).
+_NOT_PLAIN_UNITS = lazy(
+    "[\\s（()）【】\\[\\]/：:等牵负配参协会联主\u034f" + re.escape(_LEAD_STAR) + "]")
+_UNIT_SPLIT = lazy("[" + re.escape(_UNIT_SEPARATORS) + "]")
+
+
+def plain_unit_names(text: str) -> list[str] | None:
+    """The units of a unit cell that holds only names and separators (most cells), each
+    once, as the full reading gives them; None for a cell that needs the full reading (see
+    :data:`_NOT_PLAIN_UNITS`; also 各县、市、区政府 and text that is not printable)."""
+    if not text or _NOT_PLAIN_UNITS.search(text) is not None or not text.isprintable():
+        return None
+    names: list[str] = []
+    for piece in _UNIT_SPLIT.split(text):
+        piece = piece.strip(_NAME_STRIP)
+        if not piece:
+            continue
+        if len(piece) <= 3 and piece.endswith(_ADMIN):  # an enumeration may start here
+            return None
+        if piece not in names:
+            names.append(piece)
+    return names
+
+
 def split_names(value: str) -> list[str]:
     """Units of a value: split on 、，,；; outside brackets, 等 dropped, 各县、市、区政府 whole."""
     tokens = []

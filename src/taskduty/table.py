@@ -25,6 +25,7 @@ from taskduty.clauses import (
     labelled,
     other_level,
     parse_roles,
+    plain_unit_names,
     space_split,
     split_names,
     states_rule,
@@ -456,6 +457,9 @@ class _Normaliser:
         with labels or role words (``牵头单位：X``, ``X牵头，Y配合``) is read by the clause
         grammar: its co-units go to ``moved_co``, another level's units to ``notes``.
         """
+        if kind != "leaders" and len(values) == 1 and (
+                plain := plain_unit_names(values[0])) is not None:
+            return CellNames(plain, [], False, [], False)  # most unit cells: names only
         if kind != "leaders" and (clause := self.cell_clause(values, kind)) is not None:
             units = list(clause.units)
             co = [u for u in clause.co_units if u not in clause.units]
