@@ -330,3 +330,61 @@ def test_a_chunk_sent_in_parts_to_a_failing_second_process(
     assert pools[0].calls >= min(after, 4)  # 8 tasks: parts of 2, 2, 1 and 2, 1
     assert dump_core(db_url)["task"] and dump_core(db_url) == dump_core(another_db_url)
 
+
+
+def _links_by_code(path: Path) -> list[tuple[Any, ...]]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT p.year, t.code, t.standard, u.name, x.role, x.position FROM task t "
+            "JOIN plan p ON p.id = t.plan_id JOIN task_unit x ON x.task_id = t.id "
+            "JOIN unit u ON u.id = x.unit_id ORDER BY p.year, t.goal_no, t.seq, x.role, "
+            "x.position").fetchall()
+    finally:
+        conn.close()
+
+
+def test_task_ids_on_sqlite_come_from_the_insert_not_a_read_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On SQLite a chunk's rows get the ids after the largest, so they are not read back
+    (a query per chunk that also walked every earlier year's tasks); where another row took
+    an id meanwhile, they are read back, and every link goes to its task either way."""
+    import sqlite3
+
+    from taskduty import writer
+    from taskduty.migrations import open_database
+
+    monkeypatch.setattr(store, "TASK_CHUNK", 3)
+    read_backs: list[str] = []
+    real = writer._SqliteWriter.tuples
+
+    def tuples(self: Any, sql: str, params: Any = None) -> Any:
+        if sql.startswith("SELECT id, code FROM task"):
+            read_backs.append(sql)
+        return real(self, sql, params)
+
+    monkeypatch.setattr(writer._SqliteWriter, "tuples", tuples)
+    dumps = []
+    for name, gap in (("plain", False), ("gap", True)):
+        path = tmp_path / f"{name}.db"
+        db = open_database(f"sqlite:///{path}")
+        store.load_stream(db, _started(write(tmp_path, "numbered")), 2024, "numbered.csv")
+        assert read_backs == []  # the first year as the second, when no id is taken
+        if gap:  # each task row stored takes one more id beside it
+            conn = sqlite3.connect(path)
+            conn.execute("CREATE TRIGGER gap AFTER INSERT ON task WHEN NEW.plan_id > 0 BEGIN "
+                         "INSERT INTO task (plan_id, goal_id, goal_no, seq, code, standard, "
+                         "leaders_inherited, units_inherited, source_ref, text_key, removed, "
+                         "deadline_inferred) VALUES (-1, 0, 0, 0, 'x', '', 0, 0, '', '', 0, 0);"
+                         " END")
+            conn.commit()
+            conn.close()
+        before = len(read_backs)
+        store.load_stream(db, _started(write(tmp_path, "filled")), 2025, "filled.csv")
+        db.dispose()
+        assert (len(read_backs) > before) == gap
+        dumps.append(_links_by_code(path))
+    assert dumps[0] == dumps[1]
+    assert len({row[1] for row in dumps[0] if row[0] == 2025}) >= 6

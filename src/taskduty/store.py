@@ -290,7 +290,9 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     aliases = _aliases(w)
     text_dates = w.text_dates  # the deadline dates worked out as the text SQLite stores
     goal_ids: dict[int, int] = {}
-    last_goal = last = count = 0
+    last_goal = last = count = 0  # last: the largest task id stored before the next chunk
+    if w.sqlite:
+        last = w.tuples("SELECT max(id) FROM task")[0][0] or 0
     leaders: dict[str, int] = {}  # name -> its place in the order first seen
     units: dict[str, int] = {}
     task_ids = array("q")
@@ -320,16 +322,23 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
         w.rows("task", TASK_COLUMNS, [task_row(plan_id, goal_ids[t.goal_no], t, f)
                                       for t, f in zip(chunk, found, strict=True)],
                () if text_dates else TASK_DATES)
-        # (``plan_id + 0``: SQLite would otherwise walk the plan's index over every task
-        # stored so far, for each chunk; the key's range is what finds the chunk)
-        by_code = {code: task_id for task_id, code in w.tuples(
-            "SELECT id, code FROM task WHERE id > :last AND plan_id + 0 = :p ORDER BY id",
-            {"p": plan_id, "last": last})}
-        if len(by_code) != len(chunk):
-            raise AssertionError("task rows and ids out of step")
-        last = max(by_code.values())
-        # (a chunk's numbers a list each: no call per task)
-        task_ids.extend([by_code[t.code] for t in chunk])
+        top = w.tuples("SELECT max(id) FROM task")[0][0] if w.sqlite else None
+        if top is not None and top - last == len(chunk):
+            # SQLite gave each row the largest id + 1: the chunk's ids are the range up to
+            # the largest now (nothing else writes while the load holds the write lock)
+            task_ids.extend(range(last + 1, top + 1))
+            last = top
+        else:
+            # (``plan_id + 0``: SQLite would otherwise walk the plan's index over every task
+            # stored so far, for each chunk; the key's range is what finds the chunk)
+            by_code = {code: task_id for task_id, code in w.tuples(
+                "SELECT id, code FROM task WHERE id > :last AND plan_id + 0 = :p ORDER BY id",
+                {"p": plan_id, "last": last})}
+            if len(by_code) != len(chunk):
+                raise AssertionError("task rows and ids out of step")
+            last = max(by_code.values())
+            # (a chunk's numbers a list each: no call per task)
+            task_ids.extend([by_code[t.code] for t in chunk])
         leader_counts.extend([len(t.leaders) for t in chunk])
         lead_counts.extend([len(t.units) for t in chunk])
         co_counts.extend([len(t.co_units) for t in chunk])

@@ -33,6 +33,8 @@ class Writer(Protocol):
 
     # Whether a date may be passed as the ISO text SQLite stores (a server wants the object).
     text_dates: bool
+    # Whether the database is SQLite: a row inserted without an id gets the largest id + 1.
+    sqlite: bool
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """The rows of a query, as dicts."""
@@ -110,7 +112,7 @@ def _sqlite_rows(rows: list[tuple[Any, ...]], dates: Sequence[int]) -> list[tupl
 
 
 class _SqliteWriter(_SqliteReader):
-    text_dates = True
+    text_dates = sqlite = True
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return super().all(sql, _sqlite_params(params))
@@ -139,7 +141,7 @@ class _SqlaWriter(_SqlaReader):
     def __init__(self, conn: Any, is_sqlite: bool) -> None:
         super().__init__(conn)
         self.is_sqlite = is_sqlite
-        self.text_dates = is_sqlite
+        self.text_dates = self.sqlite = is_sqlite
 
     def _args(self, params: dict[str, Any] | None) -> dict[str, Any]:
         return _sqlite_params(params) if self.is_sqlite else dict(params or {})
