@@ -160,3 +160,17 @@ def test_a_long_load_starts_one_more_process_only(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "t.db"), str(table)],
                          capture_output=True, text=True, timeout=120, check=True).stdout
     assert out.split("\n")[:2] == ["[]", "0"]
+
+
+def test_the_pipes_hold_a_whole_part() -> None:
+    """The worker never waits on a full pipe for this process's reading thread (which gets
+    the interpreter every few milliseconds only while the main thread normalises)."""
+    fcntl = pytest.importorskip("fcntl")
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("pipe sizes are Linux's")
+    pool = derive.PipePool()
+    try:
+        for pipe in (pool._proc.stdin, pool._proc.stdout):
+            assert fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) >= derive._PIPE_BYTES
+    finally:
+        pool.shutdown(wait=True)

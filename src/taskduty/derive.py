@@ -191,6 +191,7 @@ class PipePool:
         self._proc = subprocess.Popen([sys.executable, "-c", _WORKER], env=env,
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL)
+        _widen(self._proc.stdin, self._proc.stdout)
         self._waiting: deque[Future[Any]] = deque()  # submitted, not answered, in order
         self._calls: SimpleQueue[bytes | None] = SimpleQueue()
         self._broken = False
@@ -276,6 +277,23 @@ class PipePool:
                 else:
                     future.set_exception(error)
         return bool(waiting)
+
+
+_PIPE_BYTES = 1 << 20  # a part's texts or columns: a few hundred KB at most
+
+
+def _widen(*pipes: Any) -> None:
+    """Pipes big enough for a whole part's call or answer (Linux; elsewhere as they are):
+    with the 64 KB a pipe holds by default, the worker waits on each answer until this
+    process's reading thread gets its turn, and it gets one every few milliseconds only
+    while the main thread normalises."""
+    try:
+        import fcntl
+
+        for pipe in pipes:
+            fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
 
 
 def serve() -> None:
