@@ -172,17 +172,16 @@ class PipePool:
 
     What ``concurrent.futures.ProcessPoolExecutor`` does for one worker, without its cost
     here: it imports ``multiprocessing`` (25 ms) and starts a third process, its resource
-    tracker, that a short load pays for on two cores. Two threads move the data, so that
-    neither process waits for the other's pipe: one writes the calls, one reads the
-    results. If the worker ends or a pipe breaks, every call not answered fails (the
-    caller works it out itself).
+    tracker, that a short load pays for on two cores. Calls are written as they are
+    submitted; a thread reads the answers, so the worker never waits on a full pipe. If the
+    worker ends or a pipe breaks, every call not answered fails (the caller works it out
+    itself).
     """
 
     def __init__(self) -> None:
         import subprocess
         import sys
         import threading
-        from queue import SimpleQueue
 
         env = dict(os.environ)
         # (the taskduty this process runs, wherever it was imported from)
@@ -193,15 +192,15 @@ class PipePool:
                                       stderr=subprocess.DEVNULL)
         _widen(self._proc.stdin, self._proc.stdout)
         self._waiting: deque[Future[Any]] = deque()  # submitted, not answered, in order
-        self._calls: SimpleQueue[bytes | None] = SimpleQueue()
         self._broken = False
         # (held while a call is queued and while an answer is matched with its call: once
         # broken, no answer is matched with a later call's future)
         self._lock = threading.Lock()
-        for target in (self._send, self._receive):
-            threading.Thread(target=target, daemon=True).start()
+        threading.Thread(target=self._receive, daemon=True).start()
 
     def submit(self, fn: Any, *args: Any) -> Future[Any]:
+        """Send a call (written at once: the pipe holds a whole part, so the worker starts
+        on it now, not when a sending thread next gets the interpreter)."""
         import pickle
         from concurrent.futures import Future
 
@@ -211,30 +210,25 @@ class PipePool:
             if self._broken:
                 raise RuntimeError("the second process has ended")
             self._waiting.append(future)
-            self._calls.put(call)
+        pipe = self._proc.stdin
+        assert pipe is not None
+        try:
+            pipe.write(len(call).to_bytes(_HEAD, "little") + call)
+            pipe.flush()
+        except (OSError, ValueError):
+            self._fail(RuntimeError("the second process stopped reading"))
+            raise RuntimeError("the second process stopped reading") from None
         return future
 
     def shutdown(self, wait: bool = False, cancel_futures: bool = True) -> None:
         """Close the worker's input: it ends once it has answered what it was given; with
         ``cancel_futures`` the calls not yet answered are cancelled and it is stopped now."""
-        self._calls.put(None)
         if cancel_futures and self._fail(None):
             self._proc.kill()
+        with contextlib.suppress(OSError, ValueError):
+            self._proc.stdin.close()  # type: ignore[union-attr]
         if wait:
             self._proc.wait()
-
-    def _send(self) -> None:
-        pipe = self._proc.stdin
-        assert pipe is not None
-        try:
-            while (call := self._calls.get()) is not None:
-                pipe.write(len(call).to_bytes(_HEAD, "little") + call)
-                pipe.flush()
-        except (OSError, ValueError):
-            self._fail(RuntimeError("the second process stopped reading"))
-        finally:
-            with contextlib.suppress(OSError):
-                pipe.close()
 
     def _receive(self) -> None:
         import pickle
