@@ -174,3 +174,17 @@ def test_the_pipes_hold_a_whole_part() -> None:
             assert fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) >= derive._PIPE_BYTES
     finally:
         pool.shutdown(wait=True)
+
+
+def test_the_worker_compiles_the_patterns_while_it_starts() -> None:
+    """The patterns of a task's text are compiled on first use: the worker does it while
+    the load is still starting, not on its first part."""
+    import subprocess
+    import sys
+
+    code = ("from taskduty import derive, schedule, targets\n"
+            "derive._warm()\n"
+            "print(all('match' in vars(p) for p in (targets._NUM_RE, targets._UNIT_RE)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert out.strip() == "True"
