@@ -399,7 +399,7 @@ class _Normaliser:
     def cell(self, cells: list[SourceCell], name: str) -> SourceCell:
         index = self.columns.get(name)
         if index is None or index >= len(cells):
-            return SourceCell()
+            return _BLANK
         if name not in self.extra:
             return cells[index]
         more = [cells[i] for i in self.extra[name] if i < len(cells)]
@@ -1230,6 +1230,9 @@ def _invisible_search() -> Callable[[str], object]:
     from taskduty.textclean import INVISIBLE
 
     return INVISIBLE.search
+
+
+_BLANK = SourceCell()  # the cell of a column the table lacks (read, never changed)
 
 
 class TableStream:

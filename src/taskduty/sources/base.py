@@ -77,6 +77,11 @@ class LazyRows:
         self._length = count
 
     def __iter__(self) -> Iterator[SourceRow]:
+        if self._length is not None:  # counted by a pass before: the same rows again
+            return self._read()
+        return self._counted()
+
+    def _counted(self) -> Iterator[SourceRow]:
         count = 0
         for row in self._read():
             count += 1
