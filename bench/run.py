@@ -290,18 +290,22 @@ def completion_env(words: str) -> dict[str, str]:
 
 def import_ms(ctx: dict[str, Any], module: str, runs: int) -> Stats:
     """The cumulative import time of ``module`` within ``import taskduty.cli`` (-X importtime;
-    each run a fresh interpreter)."""
+    each run a fresh interpreter): 0 in a run where ``import taskduty.cli`` (that run
+    succeeding) does not import it at all."""
     stats = Stats(f"import of {module} (-X importtime)", "import")
     for _ in range(runs):
         proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import taskduty.cli"],
                               env=ctx["env"], cwd=ctx["work"], capture_output=True, text=True,
                               check=False)
-        for line in proc.stderr.splitlines():
-            parts = [p.strip() for p in line.split("|")]
-            if len(parts) == 3 and parts[2] == module:
-                stats.times.append(int(parts[1]) / 1e6)
-    if not stats.times:
-        stats.ok, stats.note = False, f"{module} is not imported by taskduty.cli"
+        if proc.returncode != 0:
+            stats.ok, stats.note = False, f"import taskduty.cli failed: {proc.stderr[-200:]}"
+            return stats
+        found = [int(parts[1]) / 1e6 for parts in
+                 ([p.strip() for p in line.split("|")] for line in proc.stderr.splitlines())
+                 if len(parts) == 3 and parts[2] == module]
+        stats.times.append(found[0] if found else 0.0)
+        if not found:
+            stats.note = f"{module} is not imported by taskduty.cli"
     return stats
 
 

@@ -51,3 +51,22 @@ def test_issue_7_budgets_fail_at_50k_and_are_skipped_without_it():
     assert rows["load 50k tasks"]["passed"] is None
     assert rows["export 50k tasks"]["passed"] is None
     assert not any(name.startswith("export peak RSS") for name in rows)
+
+
+def test_a_module_the_cli_does_not_import_costs_it_nothing(monkeypatch, tmp_path):
+    """cli/complete.py is imported only when a shell asks: its share of --version is 0 %,
+    a pass, not a budget the run could not measure."""
+    import subprocess
+
+    bench = _bench()
+
+    def run(argv, **kwargs):
+        return subprocess.CompletedProcess(argv, 0, "", "import time: 5 | 900 | taskduty.cli\n")
+
+    monkeypatch.setattr(bench.subprocess, "run", run)
+    stats = bench.import_ms({"env": {}, "work": tmp_path}, "taskduty.cli.complete", runs=3)
+    assert stats.ok and stats.times == [0.0, 0.0, 0.0]
+    version = bench.Stats("--version", "command", [0.05])
+    rows = {r["budget"]: r for r in bench.completion_budgets([stats, version])}
+    share = next(r for name, r in rows.items() if name.startswith("completion: import"))
+    assert share["measured"] == 0 and share["passed"] is True
