@@ -188,3 +188,46 @@ def test_the_worker_compiles_the_patterns_while_it_starts() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True).stdout
     assert out.strip() == "True"
+
+
+class SlowPool:
+    """A second process that has answered its first ``answered`` calls and is still on the
+    rest: those answer only when told (``answer``)."""
+
+    def __init__(self, answered: int) -> None:
+        self.answered, self.calls = answered, []
+
+    def submit(self, fn: Any, *args: Any) -> Any:
+        from concurrent.futures import Future
+
+        future: Future[Any] = Future()
+        self.calls.append((future, fn, args))
+        if len(self.calls) <= self.answered:
+            future.set_result(fn(*args))
+        return future
+
+    def answer(self, k: int) -> None:
+        future, fn, args = self.calls[k]
+        future.set_result(fn(*args))
+
+    def shutdown(self, **_kwargs: Any) -> None:
+        pass
+
+
+def test_the_last_parts_are_worked_out_here_while_the_second_process_catches_up(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    pool = SlowPool(answered=2)
+    monkeypatch.setattr(derive, "_start_pool", lambda: pool)
+    monkeypatch.setattr(derive, "second_cpu", lambda: True)
+    parts = [TEXTS[k:] for k in range(5)] + [TEXTS[:2]]
+    with derive.Deriver(2025, parallel=True) as deriver:
+        for part in parts:
+            deriver.submit(part)
+        # the process is on the third part: it answers that one in a moment
+        threading.Timer(0.2, pool.answer, (2,)).start()
+        found = deriver.finish()
+    assert found == [derive.derive_chunk(p, 2025) for p in parts]
+    # the newest three were worked out here, the third was waited for
+    assert [f.done() for f, _fn, _args in pool.calls] == [True] * 3 + [False] * 3

@@ -99,7 +99,31 @@ class Deriver:
 
     def take(self) -> list[Derived]:
         """The columns of the oldest chunk submitted and not yet taken."""
-        texts, future = self._pending.popleft()
+        return self._answer(*self._pending.popleft())
+
+    def finish(self) -> list[list[Derived]]:
+        """The columns of every chunk submitted and not yet taken, in order (the table's
+        last chunks). The second process may still be some behind: while it answers the
+        oldest, this process works out the newest, and the two meet in between."""
+        pending = list(self._pending)
+        self._pending.clear()
+        out: list[list[Derived]] = [[] for _ in pending]
+        first, last = 0, len(pending) - 1
+        while first <= last:
+            texts, future = pending[first]
+            if future is None or future.done() or first == last:
+                out[first] = self._answer(texts, future)
+                first += 1
+                continue
+            texts, future = pending[last]
+            out[last] = (self._answer(texts, future) if future is not None and future.done()
+                         else derive_chunk(texts, self.year, self.text_dates))
+            last -= 1
+        return out
+
+    def _answer(self, texts: Sequence[tuple[str, str | None]],
+                future: Future[Any] | None) -> list[Derived]:
+        """The columns of a chunk: its answer from the second process, else worked out here."""
         if future is not None:
             try:
                 return future.result()

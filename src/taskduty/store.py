@@ -385,8 +385,12 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
         elif chunk:
             store(chunk, None)
         del chunk
+        # the last chunks' parts: this process works out the newest while it waits for the
+        # second process's answers to the oldest (Deriver.finish)
+        answers = iter(deriver.finish())
         while waiting:
-            taken(*waiting.popleft())
+            chunk, parts = waiting.popleft()
+            store(chunk, [d for _part in range(parts) for d in next(answers)])
     notes = repairs()  # complete now that every task is given
     if stored is not None:
         stored(count)
