@@ -267,10 +267,12 @@ def test_text_columns_from_a_second_process_are_the_ones_worked_out_here(
         _two_loads(db_url, another_db_url, write(tmp_path, name), year)
     ours = dump_core(db_url)
     assert len(ours["plan"]) == len(TABLES) and ours == dump_core(another_db_url)
-    # every chunk (of two tasks) came from the second process
+    # every chunk (of two tasks) went to the second process; each was answered there, or
+    # (a table's last ones, Deriver.finish) worked out here first and its call cancelled
     per_plan = Counter(row[1][0] for row in ours["task"])  # (id, plan_id, …)
     assert len(futures) == sum((n + 1) // 2 for n in per_plan.values())
-    assert all(f.done() and f.exception() is None for f in futures)
+    assert all(f.done() and (f.cancelled() or f.exception() is None) for f in futures)
+    assert any(not f.cancelled() for f in futures)
 
 
 class _Failing:
