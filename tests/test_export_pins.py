@@ -316,7 +316,9 @@ GENERATED_EXPORTS = {
 
 def _first_name(db: Path, table: str) -> str:
     with sqlite3.connect(db) as conn:
-        return conn.execute(f"SELECT name FROM {table} ORDER BY id LIMIT 1").fetchone()[0]
+        # (by name: the ids follow the order the names are first seen in, the pins were made
+        # when they followed the names' order)
+        return conn.execute(f"SELECT name FROM {table} ORDER BY name LIMIT 1").fetchone()[0]
 
 
 @pytest.mark.parametrize("name", list(GENERATED_EXPORTS))

@@ -304,11 +304,11 @@ def test_an_older_database_is_upgraded_then_loaded(tmp_path: Path) -> None:
         conn.close()
 
 
-@pytest.mark.parametrize("failing", ["insert_notes", "_insert_links", "derived"])
+@pytest.mark.parametrize("failing", ["insert_notes", "_name_ids", "derived"])
 def test_a_failing_lean_load_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             failing: str) -> None:
-    """A failure while the tasks are stored as they are read (derived), after (the
-    links) or at the end (the notes) leaves no file."""
+    """A failure while the tasks are stored as they are read (derived, the names of a
+    chunk's links) or at the end (the notes) leaves no file."""
     from taskduty import store
     from taskduty.cli import lean
 

@@ -390,3 +390,36 @@ def test_task_ids_on_sqlite_come_from_the_insert_not_a_read_back(
         dumps.append(_links_by_code(path))
     assert dumps[0] == dumps[1]
     assert len({row[1] for row in dumps[0] if row[0] == 2025}) >= 6
+
+
+def test_each_chunks_links_are_stored_with_it(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk's names and links are stored as soon as its tasks are (while the second
+    process still reads the next chunks' texts), not all at the end; new names get ids in
+    the order they are first seen."""
+    import sqlite3
+
+    from taskduty import writer
+    from taskduty.migrations import open_database
+
+    monkeypatch.setattr(store, "TASK_CHUNK", 3)
+    tables: list[str] = []
+    real = writer._SqliteWriter.rows
+
+    def rows(self: Any, table: str, *args: Any, **kwargs: Any) -> Any:
+        tables.append(table)
+        return real(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(writer._SqliteWriter, "rows", rows)
+    path = tmp_path / "t.db"
+    db = open_database(f"sqlite:///{path}")
+    store.load_stream(db, _started(write(tmp_path, "filled")), 2025, "filled.csv")
+    db.dispose()
+    assert tables[:3] == ["task", "task_leader", "task_unit"] and tables.count("task") >= 3
+    assert tables[-3:] == ["task", "task_leader", "task_unit"]
+    conn = sqlite3.connect(path)
+    try:
+        units = [name for (name,) in conn.execute("SELECT name FROM unit ORDER BY id")]
+    finally:
+        conn.close()
+    assert units[:3] == ["发改局", "统计局", "财政局"]  # the first task's, then the second's

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -148,28 +148,6 @@ class Inserted:
     units: int
 
 
-def _insert_links(w: Writer, task_ids: Sequence[int], leader_counts: Sequence[int],
-                  leader_names: Sequence[int], leader_ids: list[int],
-                  lead_counts: Sequence[int], co_counts: Sequence[int],
-                  unit_names: Sequence[int], unit_ids: list[int]) -> None:
-    """The links :func:`insert_tasks` kept as numbers, every task's leaders, then every
-    task's units, a chunk of tasks at a time."""
-    leaders = iter(leader_names)
-    for start in range(0, len(task_ids), TASK_CHUNK):
-        stop = min(start + TASK_CHUNK, len(task_ids))
-        w.rows("task_leader", ("task_id", "leader_id", "position"),
-               [(task_ids[k], leader_ids[next(leaders)], i)
-                for k in range(start, stop) for i in range(leader_counts[k])])
-    units = iter(unit_names)
-    for start in range(0, len(task_ids), TASK_CHUNK):
-        stop = min(start + TASK_CHUNK, len(task_ids))
-        w.rows("task_unit", ("task_id", "unit_id", "role", "position"),
-               [(task_ids[k], unit_ids[next(units)], role, i)
-                for k in range(start, stop)
-                for role, n in (("lead", lead_counts[k]), ("co", co_counts[k]))
-                for i in range(n)])
-
-
 def _aliased(aliases: dict[tuple[str, str], str], t: TaskRow) -> TaskRow:
     """``t`` with alias spellings replaced by their names (:func:`_use_aliases`), as a new
     task: the normaliser may still read ``t`` (a task below inherits its cells)."""
@@ -203,9 +181,9 @@ def _aliases(w: Writer) -> dict[tuple[str, str], str]:
             for r in w.all("SELECT kind, alias, name FROM alias")}
 
 
-def name_ids(session: Any, model: Any, names: set[str]) -> dict[str, int]:
-    """Ids of leader or unit names, creating the missing ones, in an ORM session's
-    transaction (:func:`_name_ids` on its connection)."""
+def name_ids(session: Any, model: Any, names: Iterable[str]) -> dict[str, int]:
+    """Ids of leader or unit names, creating the missing ones in the order given, in an ORM
+    session's transaction (:func:`_name_ids` on its connection)."""
     return _name_ids(_session_writer(session), model.__tablename__, names)
 
 
@@ -217,10 +195,10 @@ def _session_writer(session: Any) -> Writer:
     return connection_writer(conn, conn.dialect.name == "sqlite")
 
 
-def _name_ids(w: Writer, table: str, names: set[str]) -> dict[str, int]:
+def _name_ids(w: Writer, table: str, names: Iterable[str]) -> dict[str, int]:
     """Ids of the leader or unit ``names`` (``table`` is ``leader`` or ``unit``), creating
-    the missing ones: inserted in sorted order, then read back."""
-    wanted = sorted(names)
+    the missing ones: inserted in the order given (each once), then read back."""
+    wanted = list(dict.fromkeys(names))
 
     def known(chunk: list[str]) -> dict[str, int]:
         listed, args = in_params("n", chunk)
@@ -274,16 +252,13 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     the tasks taken a chunk at a time as ``tasks`` gives them (a table being normalised):
     never all in memory. ``repairs()``: the load notes, once every task is given;
     ``digest``: fed the tasks as given, before aliases; ``stored(n)``: called once the ``n``
-    tasks are given, before their links are stored; ``parallel``: the columns read from the
-    tasks' texts worked out in a second process (:class:`taskduty.derive.Deriver`), for a
-    long table.
+    tasks are given and stored; ``parallel``: the columns read from the tasks' texts worked
+    out in a second process (:class:`taskduty.derive.Deriver`), for a long table.
 
-    Goals are inserted as they first appear; the names are inserted (sorted, by
-    :func:`_name_ids`) once every task is given, so until then the links wait as numbers
-    (the task's id, the name's place in the order first seen); they are inserted as before,
-    every task's leaders, then every task's units.
+    Each chunk is stored whole as it comes: its new goals, its tasks, the leader and unit
+    names not yet stored (in the order first seen, by :func:`_name_ids`), its links (each
+    task's leaders, then each task's units).
     """
-    from array import array
     from collections import deque
     from itertools import islice
 
@@ -293,12 +268,8 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     last_goal = last = count = 0  # last: the largest task id stored before the next chunk
     if w.sqlite:
         last = w.tuples("SELECT max(id) FROM task")[0][0] or 0
-    leaders: dict[str, int] = {}  # name -> its place in the order first seen
-    units: dict[str, int] = {}
-    task_ids = array("q")
-    # per task: how many leaders, lead units and co-units; then every link's name, in order
-    leader_counts, lead_counts, co_counts = array("l"), array("l"), array("l")
-    leader_names, unit_names = array("l"), array("l")
+    leader_ids: dict[str, int] = {}  # the table's names so far and their ids
+    unit_ids: dict[str, int] = {}
 
     def store(chunk: list[TaskRow], found: list[Derived] | None) -> None:
         nonlocal last_goal, last
@@ -326,7 +297,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
         if top is not None and top - last == len(chunk):
             # SQLite gave each row the largest id + 1: the chunk's ids are the range up to
             # the largest now (nothing else writes while the load holds the write lock)
-            task_ids.extend(range(last + 1, top + 1))
+            ids: Sequence[int] = range(last + 1, top + 1)
             last = top
         else:
             # (``plan_id + 0``: SQLite would otherwise walk the plan's index over every task
@@ -337,15 +308,19 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
             if len(by_code) != len(chunk):
                 raise AssertionError("task rows and ids out of step")
             last = max(by_code.values())
-            # (a chunk's numbers a list each: no call per task)
-            task_ids.extend([by_code[t.code] for t in chunk])
-        leader_counts.extend([len(t.leaders) for t in chunk])
-        lead_counts.extend([len(t.units) for t in chunk])
-        co_counts.extend([len(t.co_units) for t in chunk])
-        add_leader, add_unit = leaders.setdefault, units.setdefault
-        leader_names.extend([add_leader(n, len(leaders)) for t in chunk for n in t.leaders])
-        unit_names.extend([add_unit(n, len(units)) for t in chunk
-                           for names in (t.units, t.co_units) for n in names])
+            ids = [by_code[t.code] for t in chunk]
+        if new := [n for t in chunk for n in t.leaders if n not in leader_ids]:
+            leader_ids.update(_name_ids(w, "leader", new))
+        if new := [n for t in chunk for names in (t.units, t.co_units) for n in names
+                   if n not in unit_ids]:
+            unit_ids.update(_name_ids(w, "unit", new))
+        w.rows("task_leader", ("task_id", "leader_id", "position"),
+               [(task_id, leader_ids[n], i) for t, task_id in zip(chunk, ids, strict=True)
+                for i, n in enumerate(t.leaders)])
+        w.rows("task_unit", ("task_id", "unit_id", "role", "position"),
+               [(task_id, unit_ids[n], role, i) for t, task_id in zip(chunk, ids, strict=True)
+                for role, names in (("lead", t.units), ("co", t.co_units))
+                for i, n in enumerate(names)])
 
     # With a second process, a chunk's text columns are worked out there while the next
     # chunk is normalised here; the chunks are stored in order, one behind. Each chunk goes
@@ -394,13 +369,9 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     notes = repairs()  # complete now that every task is given
     if stored is not None:
         stored(count)
-    leader_ids = _name_ids(w, "leader", set(leaders))
-    unit_ids = _name_ids(w, "unit", set(units))
-    _insert_links(w, task_ids, leader_counts, leader_names,
-                  [leader_ids[n] for n in leaders], lead_counts, co_counts, unit_names,
-                  [unit_ids[n] for n in units])
     insert_notes(w, plan_id, notes)
-    return Inserted(goals=len(goal_ids), tasks=count, leaders=len(leaders), units=len(units))
+    return Inserted(goals=len(goal_ids), tasks=count, leaders=len(leader_ids),
+                    units=len(unit_ids))
 
 
 TASK_CHUNK = 2000  # tasks inserted (with their links) per statement
@@ -469,8 +440,8 @@ def all_name_ids(session: Any, tasks: list[TaskRow]) -> tuple[dict[str, int], di
     """Ids of every leader and every unit ``tasks`` name, creating the missing ones."""
     from taskduty.models import Leader, Unit
 
-    return (name_ids(session, Leader, {n for t in tasks for n in t.leaders}),
-            name_ids(session, Unit, {n for t in tasks for n in t.units + t.co_units}))
+    return (name_ids(session, Leader, [n for t in tasks for n in t.leaders]),
+            name_ids(session, Unit, [n for t in tasks for n in t.units + t.co_units]))
 
 
 def insert_links(session: Any, tasks: list[TaskRow], ids: list[int],
