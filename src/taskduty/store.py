@@ -286,8 +286,8 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
                                 {"p": plan_id, "last": last_goal})
             goal_ids.update({r["goal_no"]: r["id"] for r in found_goals})
             last_goal = max(r["id"] for r in found_goals)
-        # One executemany (the ids are the ones the rows get in order), then the chunk's ids
-        # read back: the plan's tasks with an id above the last chunk's.
+        # One executemany; the rows get their ids in order (on SQLite the range after the
+        # largest id, else read back: the plan's tasks with an id above the last chunk's)
         if found is None:
             found = [derived(t.standard, t.deadline, year, text_dates) for t in chunk]
         w.rows("task", TASK_COLUMNS, [task_row(plan_id, goal_ids[t.goal_no], t, f)
