@@ -263,7 +263,7 @@ def insert_tasks(w: Writer, plan_id: int, year: int, tasks: Iterator[TaskRow],
     from itertools import islice
 
     aliases = _aliases(w)
-    text_dates = w.text_dates  # the deadline dates worked out as the text SQLite stores
+    text_dates = w.sqlite  # the deadline dates worked out as the text SQLite stores
     goal_ids: dict[int, int] = {}
     last_goal = last = count = 0  # last: the largest task id stored before the next chunk
     if w.sqlite:

@@ -31,9 +31,8 @@ SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 class Writer(Protocol):
     """Runs SQL with ``:name`` parameters inside one transaction."""
 
-    # Whether a date may be passed as the ISO text SQLite stores (a server wants the object).
-    text_dates: bool
-    # Whether the database is SQLite: a row inserted without an id gets the largest id + 1.
+    # Whether the database is SQLite: a date may be passed as the ISO text it stores (a
+    # server wants the object), and a row inserted without an id gets the largest id + 1.
     sqlite: bool
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -112,7 +111,7 @@ def _sqlite_rows(rows: list[tuple[Any, ...]], dates: Sequence[int]) -> list[tupl
 
 
 class _SqliteWriter(_SqliteReader):
-    text_dates = sqlite = True
+    sqlite = True
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return super().all(sql, _sqlite_params(params))
@@ -140,11 +139,10 @@ class _SqliteWriter(_SqliteReader):
 class _SqlaWriter(_SqlaReader):
     def __init__(self, conn: Any, is_sqlite: bool) -> None:
         super().__init__(conn)
-        self.is_sqlite = is_sqlite
-        self.text_dates = self.sqlite = is_sqlite
+        self.sqlite = is_sqlite
 
     def _args(self, params: dict[str, Any] | None) -> dict[str, Any]:
-        return _sqlite_params(params) if self.is_sqlite else dict(params or {})
+        return _sqlite_params(params) if self.sqlite else dict(params or {})
 
     def all(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         from sqlalchemy import text
@@ -164,7 +162,7 @@ class _SqlaWriter(_SqlaReader):
     def insert(self, sql: str, params: dict[str, Any] | None = None) -> int:
         from sqlalchemy import text
 
-        if self.is_sqlite:
+        if self.sqlite:
             return int(self.conn.execute(text(sql), self._args(params)).lastrowid or 0)
         return int(self.conn.execute(text(sql + " RETURNING id"), self._args(params))
                    .scalar_one())
